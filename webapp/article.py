@@ -1,0 +1,31 @@
+"""The in-memory shape of an imported article, shared by importing, segmenting and storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "caption", "quote", "byline")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of an article: its kind, its text, and for a list item the link it points to."""
+
+    kind: str
+    text: str
+    href: str | None = None
+
+
+@dataclass
+class Article:
+    """An article ready to store: metadata plus its ordered blocks (the title block first)."""
+
+    title: str
+    blocks: list[Block]
+    source_lang: str
+    origin: str
+    raw: str
+    source_url: str | None = None
+    published_at: datetime | None = None
+    meta: dict = field(default_factory=dict)

@@ -1,0 +1,31 @@
+"""Shared fixtures.
+
+argostranslate reads its settings (package dir, XDG dirs) once, at import, so they are pointed at
+a throw-away directory here, before any test module can import it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_ARGOS_HOME = Path(tempfile.mkdtemp(prefix="enface-tests-argos-"))
+os.environ["XDG_DATA_HOME"] = str(_ARGOS_HOME / "data")
+os.environ["XDG_CACHE_HOME"] = str(_ARGOS_HOME / "cache")
+os.environ["XDG_CONFIG_HOME"] = str(_ARGOS_HOME / "config")
+os.environ["ARGOS_PACKAGES_DIR"] = str(_ARGOS_HOME / "data" / "argos-translate" / "packages")
+os.environ["ARGOS_DEVICE_TYPE"] = "cpu"
+os.environ.pop("ENFACE_DATA_DIR", None)
+
+import pytest  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The shared sample inputs (../shared/samples beside the checkout)."""
+    if not SAMPLES.is_dir():  # pragma: no cover - a checkout without shared/
+        pytest.fail(f"shared samples not found at {SAMPLES}")
+    return SAMPLES

@@ -59,3 +59,9 @@ class NoModel(ModelError):
 
 class Offline(ModelError):
     """The Argos package index or a model download could not be reached."""
+
+
+class Cancelled(EnfaceError):
+    """Work (a translation job) was stopped before it finished."""
+
+    status = 409

@@ -1,0 +1,57 @@
+"""Settings: defaults, then ``ENFACE_*`` environment variables, then a test dict."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "TRANSLATE_THREADS", "BATCH_TOKENS"}
+_BOOL_KEYS = {"SEED", "WORKER"}
+
+
+def defaults() -> dict[str, Any]:
+    """The settings a fresh install runs with."""
+    return {
+        "DATA_DIR": platformdirs.user_data_dir("enface", appauthor=False),
+        "HOST": "127.0.0.1",
+        "PORT": 5000,
+        "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+        "MAX_EDIT_CHARS": 5000,
+        "SEED": True,  # import seeds/ into an empty library on start
+        "WORKER": True,  # run the background translation worker in this process
+        "TRANSLATE_THREADS": 0,  # 0: CTranslate2 picks
+        "BATCH_TOKENS": 4096,
+        "API_TOKEN": None,  # required by the JSON API when bound beyond loopback
+        "TARGET_LANG": "en",
+    }
+
+
+def _coerce(key: str, value: str) -> Any:
+    if key in _INT_KEYS:
+        return int(value)
+    if key in _BOOL_KEYS:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Layer defaults, ``ENFACE_<KEY>`` environment variables and ``test_config``."""
+    settings = defaults()
+    for key in settings:
+        value = os.environ.get(f"ENFACE_{key}")
+        if value is not None:
+            settings[key] = _coerce(key, value)
+    settings.update(test_config or {})
+    settings["DATA_DIR"] = str(Path(settings["DATA_DIR"]).expanduser())
+    return settings
+
+
+def resource_dir(name: str) -> Path:
+    """``templates``, ``static`` or ``seeds``: inside the installed package, else in the checkout."""
+    inside = PACKAGE_DIR / name
+    return inside if inside.is_dir() else PACKAGE_DIR.parent / name

@@ -1,0 +1,23 @@
+"""Storage: the one module that holds SQL. ``Library`` wraps the SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .db import Database, iso, utcnow
+from .documents import Documents
+from .jobs import Jobs
+from .units import Units, memory_key
+
+__all__ = ["Library", "Database", "iso", "utcnow", "memory_key"]
+
+
+class Library(Documents, Units, Jobs):
+    """The document library in one SQLite file (schema migrated on open)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = Database(path)
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        self.db.close()

@@ -1,0 +1,94 @@
+"""Persistent background jobs: queued, running, done, failed or cancelled, with progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import NotFound
+from .db import Database, utcnow
+
+ACTIVE = ("queued", "running")
+
+
+class Jobs:
+    """Mixin: the job queue."""
+
+    db: Database
+
+    def create_job(self, kind: str, target: str, total: int = 0) -> int:
+        """Queue a job, or return the id of the same job already queued or running."""
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT id FROM job WHERE kind = ? AND target = ? AND status IN (?, ?)",
+                (kind, target, *ACTIVE),
+            ).fetchone()
+            if row is not None:
+                return row["id"]
+            return conn.execute(
+                "INSERT INTO job (kind, target, total, created_at) VALUES (?,?,?,?)",
+                (kind, target, total, utcnow()),
+            ).lastrowid
+
+    def get_job(self, job_id: int) -> dict[str, Any]:
+        """One job; NotFound if absent."""
+        row = self.db.one("SELECT * FROM job WHERE id = ?", (job_id,))
+        if row is None:
+            raise NotFound(f"There is no job {job_id}.")
+        return dict(row)
+
+    def active_job(self, kind: str, target: str) -> dict[str, Any] | None:
+        """The queued or running job for this target, or the latest one."""
+        row = self.db.one(
+            "SELECT * FROM job WHERE kind = ? AND target = ? ORDER BY status NOT IN (?, ?), id DESC"
+            " LIMIT 1",
+            (kind, target, *ACTIVE),
+        )
+        return dict(row) if row else None
+
+    def claim_next_job(self, kind: str) -> dict[str, Any] | None:
+        """Mark the oldest queued job of this kind running and return it."""
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT id FROM job WHERE kind = ? AND status = 'queued' ORDER BY id LIMIT 1",
+                (kind,),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE job SET status = 'running', started_at = ?, error = NULL WHERE id = ?",
+                (utcnow(), row["id"]),
+            )
+        return self.get_job(row["id"])
+
+    def job_progress(self, job_id: int, done: int, total: int) -> str:
+        """Record progress; return the job's status (so a worker sees a cancel)."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE job SET done = ?, total = ? WHERE id = ?", (done, total, job_id))
+            return conn.execute("SELECT status FROM job WHERE id = ?", (job_id,)).fetchone()[0]
+
+    def finish_job(self, job_id: int, status: str, error: str | None = None) -> None:
+        """End a job as done, failed or cancelled (a cancelled job stays cancelled)."""
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE job SET status = CASE WHEN status = 'cancelled' THEN status ELSE ? END,"
+                " error = ?, finished_at = ? WHERE id = ?",
+                (status, error, utcnow(), job_id),
+            )
+
+    def cancel_job(self, job_id: int) -> dict[str, Any]:
+        """Cancel a queued or running job."""
+        self.get_job(job_id)
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE job SET status = 'cancelled', finished_at = ? WHERE id = ?"
+                " AND status IN (?, ?)",
+                (utcnow(), job_id, *ACTIVE),
+            )
+        return self.get_job(job_id)
+
+    def requeue_interrupted(self) -> int:
+        """Put jobs left running by a stopped process back in the queue."""
+        with self.db.write() as conn:
+            return conn.execute(
+                "UPDATE job SET status = 'queued' WHERE status = 'running'"
+            ).rowcount

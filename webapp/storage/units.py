@@ -1,0 +1,167 @@
+"""Units: translations, edits with optimistic concurrency, history and translation memory."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import Conflict, NotFound
+from .db import Database, utcnow
+from .documents import UNIT_COLUMNS, unit_dict
+
+_SPACE = re.compile(r"\s+")
+HUMAN = ""  # model_id of human translations in the memory: they win over any model's
+
+
+def memory_key(source: str) -> str:
+    """A source sentence normalised for the memory: NFKC, whitespace collapsed, trimmed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", source)).strip()
+
+
+class Units:
+    """Mixin: the sentence side of the library."""
+
+    db: Database
+
+    def get_unit(self, unit_id: int) -> dict[str, Any]:
+        """One unit with its document id; NotFound if absent."""
+        row = self.db.one(
+            f"SELECT {UNIT_COLUMNS}, s.document_id, s.id AS segment_id FROM unit u"  # noqa: S608
+            " JOIN segment s ON s.id = u.segment_id WHERE u.id = ?",
+            (unit_id,),
+        )
+        if row is None:
+            raise NotFound(f"There is no sentence {unit_id}.")
+        return unit_dict(row) | {"document_id": row["document_id"], "segment_id": row["segment_id"]}
+
+    def revisions(self, unit_id: int) -> list[dict[str, Any]]:
+        """A unit's history, oldest first."""
+        self.get_unit(unit_id)
+        rows = self.db.query(
+            "SELECT revision, text, status, origin, model_id, created_at FROM revision"
+            " WHERE unit_id = ? ORDER BY revision",
+            (unit_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def update_unit(
+        self,
+        unit_id: int,
+        translation: str | None,
+        *,
+        base_revision: int,
+        status: str,
+        origin: str = "human",
+        model_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Change a unit's translation and status if it is still at ``base_revision``, else Conflict."""
+        now = utcnow()
+        with self.db.write() as conn:
+            row = conn.execute(
+                "SELECT u.revision, u.source, u.translation, u.status, d.source_lang,"
+                " d.target_lang FROM unit u JOIN segment s ON s.id = u.segment_id"
+                " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
+                (unit_id,),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"There is no sentence {unit_id}.")
+            if row["revision"] != base_revision:
+                current = conn.execute(
+                    f"SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?", (unit_id,)  # noqa: S608
+                ).fetchone()
+                raise Conflict(
+                    "This sentence was changed elsewhere since you started editing it.",
+                    current=unit_dict(current),
+                )
+            if row["translation"] == translation and row["status"] == status:
+                return self.get_unit(unit_id)
+            revision = row["revision"] + 1
+            conn.execute(
+                "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ?"
+                " WHERE id = ?",
+                (translation, status, revision, now, unit_id),
+            )
+            conn.execute(
+                "INSERT INTO revision (unit_id, revision, text, status, origin, model_id,"
+                " created_at) VALUES (?,?,?,?,?,?,?)",
+                (unit_id, revision, translation, status, origin, model_id, now),
+            )
+            if status in ("edited", "approved") and translation:
+                _remember(conn, row, translation, "human" if origin != "import" else "import",
+                          HUMAN, now)
+        return self.get_unit(unit_id)
+
+    def pending_units(self, doc_id: int) -> list[tuple[int, str]]:
+        """(unit id, source) of a document's untranslated units, in reading order."""
+        rows = self.db.query(
+            "SELECT u.id, u.source FROM unit u JOIN segment s ON s.id = u.segment_id"
+            " WHERE s.document_id = ? AND u.status = 'untranslated'"
+            " ORDER BY s.position, u.position",
+            (doc_id,),
+        )
+        return [(r["id"], r["source"]) for r in rows]
+
+    def memory_lookup(
+        self, sources: Iterable[str], source_lang: str, target_lang: str, model_id: str
+    ) -> dict[str, tuple[str, str]]:
+        """Memory hits for these sources: key -> (translation, origin). Human entries win."""
+        keys = sorted({memory_key(s) for s in sources})
+        hits: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.query(
+                "SELECT source_key, translation, origin, model_id FROM memory"  # noqa: S608
+                f" WHERE source_lang = ? AND target_lang = ? AND model_id IN (?, ?)"
+                f" AND source_key IN ({marks}) ORDER BY model_id = '' ",
+                (source_lang, target_lang, model_id, HUMAN, *chunk),
+            )
+            for r in rows:  # the human entry sorts last, so it overwrites the model's
+                hits[r["source_key"]] = (r["translation"], r["origin"])
+        return hits
+
+    def store_translations(
+        self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = "machine"
+    ) -> int:
+        """Store machine (or memory) output for units still untranslated; return how many."""
+        now = utcnow()
+        stored = 0
+        status = "memory" if origin == "memory" else "machine"
+        with self.db.write() as conn:
+            for unit_id, text in results:
+                row = conn.execute(
+                    "SELECT u.revision, u.source, u.status, d.source_lang, d.target_lang"
+                    " FROM unit u JOIN segment s ON s.id = u.segment_id"
+                    " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
+                    (unit_id,),
+                ).fetchone()
+                if row is None or row["status"] != "untranslated":
+                    continue  # deleted meanwhile, or a person got there first
+                revision = row["revision"] + 1
+                conn.execute(
+                    "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ?"
+                    " WHERE id = ?",
+                    (text, status, revision, now, unit_id),
+                )
+                conn.execute(
+                    "INSERT INTO revision (unit_id, revision, text, status, origin, model_id,"
+                    " created_at) VALUES (?,?,?,?,?,?,?)",
+                    (unit_id, revision, text, status, origin, model_id, now),
+                )
+                if origin == "machine":
+                    _remember(conn, row, text, "machine", model_id, now)
+                stored += 1
+        return stored
+
+
+def _remember(conn: Any, row: Any, translation: str, origin: str, model_id: str, now: str) -> None:
+    conn.execute(
+        "INSERT INTO memory (source_key, source_lang, target_lang, model_id, translation, origin,"
+        " updated_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
+        " translation = excluded.translation, origin = excluded.origin,"
+        " updated_at = excluded.updated_at",
+        (memory_key(row["source"]), row["source_lang"], row["target_lang"], model_id,
+         translation, origin, now),
+    )

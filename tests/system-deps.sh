@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the tests use: Chromium (browser tests), a CJK font, and the real consumers
+# the export tests open files in (epubcheck, LibreOffice, poppler). Installs only what is missing.
+set -euo pipefail
+packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

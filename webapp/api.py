@@ -1,0 +1,76 @@
+"""The JSON API (same origin, application/json)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from . import library_of, translating
+from .worker import wake
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def lib():
+    """The current app's library."""
+    return library_of(current_app)
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "Send a JSON object.")
+    return body
+
+
+@bp.get("/documents")
+def documents():
+    """Every document with its progress counts."""
+    return jsonify(lib().list_documents())
+
+
+@bp.get("/documents/<int:doc_id>")
+def document(doc_id: int):
+    """The document JSON."""
+    return jsonify(lib().document_json(doc_id))
+
+
+@bp.post("/documents/<int:doc_id>/translate")
+def translate(doc_id: int):
+    """Queue a translation: 202 with the job id."""
+    job_id = translating.queue_translation(lib(), doc_id)
+    wake(current_app._get_current_object())
+    return jsonify({"job": job_id}), 202
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id: int):
+    """A job's status and progress."""
+    j = lib().get_job(job_id)
+    return jsonify({k: j[k] for k in ("id", "kind", "target", "status", "done", "total", "error")})
+
+
+@bp.patch("/units/<int:unit_id>")
+def patch_unit(unit_id: int):
+    """Save a translation based on a revision: 200 unit, 409 with the current unit on conflict."""
+    body = _json_body()
+    text, base = body.get("translation"), body.get("revision")
+    if not isinstance(base, int) or isinstance(base, bool):
+        abort(400, "'revision' (an integer: the revision the edit is based on) is required.")
+    if text is not None and not isinstance(text, str):
+        abort(400, "'translation' must be a string or null.")
+    limit = current_app.config["MAX_EDIT_CHARS"]
+    if text is not None and len(text) > limit:
+        abort(400, f"A translation may be at most {limit} characters long.")
+    status = body.get("status")
+    if text is None or not text.strip():
+        text, status = None, "untranslated"
+    elif status not in ("edited", "approved"):
+        status = "edited"
+    unit = lib().update_unit(unit_id, text, base_revision=base, status=status)
+    return jsonify(unit)
+
+
+@bp.get("/units/<int:unit_id>/revisions")
+def revisions(unit_id: int):
+    """A unit's history, oldest first."""
+    return jsonify(lib().revisions(unit_id))

@@ -1,0 +1,137 @@
+"""Translate a document's sentences with a model, memory first, storing each batch as it arrives."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import EnfaceError, NoModel
+from .storage import Library, memory_key
+
+log = logging.getLogger(__name__)
+JOB_KIND = "translate"
+
+
+def model_for(library: Library, doc_id: int):
+    """The installed model for a document's language pair; NoModel if there is none."""
+    from . import engine
+
+    doc = library.get_document(doc_id)
+    model = engine.find_model(doc["source_lang"], doc["target_lang"])
+    if model is None:
+        raise NoModel(doc["source_lang"], doc["target_lang"])
+    return model
+
+
+def queue_translation(library: Library, doc_id: int) -> int:
+    """Queue a translation job for a document (after checking a model covers it)."""
+    model_for(library, doc_id)
+    pending = len(library.pending_units(doc_id))
+    return library.create_job(JOB_KIND, str(doc_id), total=pending)
+
+
+def translate_document(
+    library: Library,
+    doc_id: int,
+    *,
+    progress: Callable[[int, int], bool] | None = None,
+    batch_tokens: int = 4096,
+) -> int:
+    """Translate the untranslated units of a document; return how many were stored.
+
+    ``progress(done, total)`` is called after each stored batch; returning False stops the work
+    (what is stored stays stored, so a later run resumes where this one stopped).
+    """
+    from . import engine
+
+    model = model_for(library, doc_id)
+    doc = library.get_document(doc_id)
+    pending = library.pending_units(doc_id)
+    total = len(pending)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for unit_id, source in pending:
+        by_key[memory_key(source)].append(unit_id)
+
+    done = 0
+    keep_going = True
+
+    def report(count: int) -> None:
+        nonlocal done, keep_going
+        done += count
+        if progress is not None and progress(done, total) is False:
+            keep_going = False
+
+    hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
+    for origin in ("memory", "machine"):
+        results = [
+            (unit_id, text)
+            for key, (text, hit_origin) in hits.items()
+            if (hit_origin == "machine") == (origin == "machine")
+            for unit_id in by_key[key]
+        ]
+        if results:
+            report(library.store_translations(results, model_id=model.model_id, origin=origin))
+    keys = [key for key in by_key if key not in hits]
+    source_of = dict(pending)
+    sources = [source_of[by_key[key][0]] for key in keys]
+
+    def on_batch(indices: list[int], translations: list[str]) -> None:
+        results = [
+            (unit_id, text)
+            for i, text in zip(indices, translations, strict=True)
+            for unit_id in by_key[keys[i]]
+        ]
+        report(library.store_translations(results, model_id=model.model_id))
+
+    if sources and keep_going:
+        engine.translate_sentences(
+            sources,
+            model,
+            on_batch=on_batch,
+            batch_tokens=batch_tokens,
+            should_stop=lambda: not keep_going,
+        )
+    return done
+
+
+def run_job(library: Library, job: dict, *, batch_tokens: int = 4096) -> None:
+    """Run one queued translation job to its end, recording progress, failure or cancel."""
+    job_id = job["id"]
+
+    def progress(done: int, total: int) -> bool:
+        return library.job_progress(job_id, done, total) != "cancelled"
+
+    try:
+        translate_document(library, int(job["target"]), progress=progress,
+                           batch_tokens=batch_tokens)
+    except EnfaceError as exc:
+        library.finish_job(job_id, "failed", str(exc))
+    except Exception as exc:  # noqa: BLE001 - a job must end with a readable error, not vanish
+        log.exception("translation job %s failed", job_id)
+        library.finish_job(job_id, "failed", f"Translation failed: {exc}")
+    else:
+        library.finish_job(job_id, "done")
+
+
+@contextmanager
+def worker_lock(data_dir: Path, *, wait: bool = True) -> Iterator[bool]:
+    """One translation worker per machine: an exclusive lock on a file in the data dir."""
+    path = Path(data_dir) / "worker.lock"
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

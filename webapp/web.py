@@ -1,0 +1,180 @@
+"""HTML pages and htmx partials: the library, the reader, imports and translation progress."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from htmx_flask import request as htmx_request
+
+from . import langs, library_of, services, translating
+from .errors import EnfaceError, NoModel
+from .worker import wake
+
+bp = Blueprint("web", __name__)
+
+
+def lib():
+    """The current app's library."""
+    return library_of(current_app)
+
+
+def page_or_partial(page: str, partial: str, **context):
+    """The partial for htmx requests, the whole page otherwise."""
+    return render_template(partial if htmx_request.htmx else page, **context)
+
+
+@bp.get("/")
+def library():
+    """The library: documents with progress, and the import form."""
+    return render_template("library.html", documents=lib().list_documents(), results=[])
+
+
+@bp.post("/import")
+def import_files():
+    """Import uploaded files and/or a URL; show what happened to each."""
+    limit = current_app.config["MAX_IMPORT_BYTES"]
+    lang = request.form.get("lang") or None
+    results: list[services.ImportResult] = []
+    for upload in request.files.getlist("files"):
+        if not upload.filename:
+            continue
+        data = upload.stream.read(limit + 1)
+        results.append(services.import_bytes(lib(), data, upload.filename, lang=lang,
+                                             max_bytes=limit))
+    url = (request.form.get("url") or "").strip()
+    if url:
+        if not url.startswith(("http://", "https://")):
+            results.append(services.ImportResult(url, error=f"{url}: not an http(s) URL"))
+        else:
+            results.extend(services.import_source(lib(), url, lang=lang, max_bytes=limit))
+    if not results:
+        results.append(services.ImportResult("import", error="Choose a file or enter a URL."))
+    status = 200 if any(r.ok for r in results) else 400
+    context = {"documents": lib().list_documents(), "results": results}
+    if htmx_request.htmx:
+        return render_template("_import.html", **context), status
+    return render_template("library.html", **context), status
+
+
+@bp.get("/documents/<int:doc_id>")
+def document(doc_id: int):
+    """The reader: source and English side by side."""
+    doc = lib().document_json(doc_id)
+    return render_template("document.html", doc=doc, **_progress(doc_id, doc))
+
+
+@bp.post("/documents/<int:doc_id>/translate")
+def translate(doc_id: int):
+    """Queue the document's translation; answer with the progress block."""
+    lib().get_document(doc_id)
+    try:
+        translating.queue_translation(lib(), doc_id)
+    except NoModel as exc:
+        return render_template("_progress.html", missing=exc, **_progress(doc_id)), 409
+    wake(current_app._get_current_object())
+    return render_template("_progress.html", **_progress(doc_id))
+
+
+@bp.get("/documents/<int:doc_id>/progress")
+def progress(doc_id: int):
+    """The progress block (polls while a job runs) plus newly translated sentences, out of band."""
+    since = request.args.get("since", "")
+    context = _progress(doc_id)
+    fresh = [
+        unit
+        for seg in lib().document_json(doc_id)["segments"]
+        for unit in seg["units"]
+        if since and unit["updated_at"] and unit["updated_at"] >= since
+    ]
+    return render_template("_progress.html", fresh=fresh, **context)
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+def cancel(job_id: int):
+    """Cancel a translation job."""
+    job = lib().cancel_job(job_id)
+    doc_id = int(job["target"])
+    if htmx_request.htmx:
+        return render_template("_progress.html", **_progress(doc_id))
+    return redirect(url_for("web.document", doc_id=doc_id))
+
+
+@bp.post("/documents/<int:doc_id>/delete")
+def delete(doc_id: int):
+    """Remove a document from the library."""
+    lib().delete_document(doc_id)
+    return redirect(url_for("web.library"), code=303)
+
+
+def _progress(doc_id: int, doc: dict | None = None) -> dict:
+    """What the progress block shows: the job, the counts, and the newest change time."""
+    doc = doc or lib().document_json(doc_id)
+    units = [u for seg in doc["segments"] for u in seg["units"]]
+    counts = {s: 0 for s in ("untranslated", "machine", "memory", "edited", "approved")}
+    for unit in units:
+        counts[unit["status"]] += 1
+    stamps = [u["updated_at"] for u in units if u["updated_at"]]
+    model_error = None
+    try:
+        translating.model_for(lib(), doc_id)
+    except EnfaceError as exc:
+        model_error = exc
+    return {
+        "doc_id": doc_id,
+        "job": lib().active_job(translating.JOB_KIND, str(doc_id)),
+        "counts": counts,
+        "total": len(units),
+        "since": max(stamps) if stamps else "",
+        "missing": model_error,
+    }
+
+
+STATUS_LABELS = {
+    "untranslated": "not translated",
+    "machine": "machine translation",
+    "memory": "from memory",
+    "edited": "edited",
+    "approved": "approved",
+}
+
+
+@bp.app_template_filter("statuslabel")
+def statuslabel(status: str) -> str:
+    """A unit status as a reader says it."""
+    return STATUS_LABELS.get(status, status)
+
+
+@bp.app_template_filter("host")
+def host(url: str) -> str:
+    """The host of a URL."""
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or url
+
+
+@bp.app_template_filter("basename")
+def basename(path: str) -> str:
+    """The last part of a path."""
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+@bp.app_template_filter("datetime")
+def datetime_filter(stamp: str) -> str:
+    """An ISO UTC time as '2021-05-26 18:49 UTC'."""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else stamp
+
+
+@bp.app_template_test("safe_url")
+def safe_url(url: str) -> bool:
+    """Only http(s) links from articles are rendered as links."""
+    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+
+
+bp.add_app_template_filter(langs.name, "langname")
+bp.add_app_template_filter(langs.bcp47, "bcp47")

@@ -1,0 +1,216 @@
+"""Web pages: download one (http/https, time and size limits) and find the article inside it."""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+import trafilatura
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+    SSLError,
+)
+
+from webapp.errors import ImportFailed, TooLarge
+
+USER_AGENT = "Enface/0.1 (bilingual reader; +https://github.com/)"
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+_TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+_XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_NOT_CONTENT = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe")
+# "Title - Site", "Title | Section | Site", "Title :: Site ::", "Title @ Blog"
+_SPACED_SEP = re.compile(r"(\s+(?:[-–—|·»@]|::)\s+)")
+# "Title_Channel_Site", "Title-Site" (a hyphen inside "COVID-19" or "2020-2021" is not one)
+_TIGHT_SEP = re.compile(r"(\s*(?:_|\||(?<![0-9A-Za-z])-|-(?![0-9A-Za-z]))\s*)")
+_MAX_SUFFIX = 16  # longest site/section name stripped from a title
+
+
+@dataclass
+class Page:
+    """What was found in a whole page: title, URL, date and the article HTML candidates."""
+
+    title: str | None
+    url: str | None
+    published: str | None
+    candidates: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+
+def download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
+    """Fetch ``url``; return ``(body, final URL, Content-Type)`` or raise ImportFailed/TooLarge."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImportFailed(url, "only http:// and https:// addresses can be imported")
+    retries = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0,
+                            redirect=MAX_REDIRECTS, raise_on_status=False)
+    pool = urllib3.PoolManager(headers={"User-Agent": USER_AGENT, "Accept": "text/html, */*;q=0.5"})
+    deadline = time.monotonic() + timeout
+    try:
+        response = pool.request("GET", url, preload_content=False, retries=retries,
+                                timeout=urllib3.Timeout(connect=timeout, read=timeout))
+        try:
+            return _read(response, url, deadline, max_bytes)
+        finally:
+            response.release_conn()
+    except MaxRetryError as exc:
+        raise ImportFailed(url, _reason(exc.reason, timeout)) from exc
+    except (HTTPError, OSError) as exc:
+        raise ImportFailed(url, _reason(exc, timeout)) from exc
+    finally:
+        pool.clear()
+
+
+def _read(
+    response: urllib3.BaseHTTPResponse, url: str, deadline: float, max_bytes: int
+) -> tuple[bytes, str, str | None]:
+    if response.status >= 400:
+        raise ImportFailed(url, f"the server answered {response.status} {response.reason or ''}"
+                           .rstrip())
+    content_type = response.headers.get("Content-Type")
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime and not mime.startswith(_TEXT_TYPES):
+        raise ImportFailed(url, f"not a web page or text (the server sent {mime})")
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise TooLarge(url, f"the page is {int(length)} bytes, over the {max_bytes} byte limit")
+    body = bytearray()
+    for chunk in response.stream(_CHUNK):
+        body += chunk
+        if len(body) > max_bytes:
+            raise TooLarge(url, f"the page is over the {max_bytes} byte import limit")
+        if time.monotonic() > deadline:
+            raise ImportFailed(url, "the download took too long (timed out)")
+    return bytes(body), response.geturl() or url, content_type
+
+
+def _reason(exc: BaseException | None, timeout: float) -> str:
+    """A sentence a person understands for a network failure."""
+    if isinstance(exc, NameResolutionError):
+        return "could not find that host (check the address or your connection)"
+    if isinstance(exc, ConnectTimeoutError | ReadTimeoutError | TimeoutError):
+        return f"the server did not answer within {timeout:g} seconds (timed out)"
+    if isinstance(exc, NewConnectionError | ConnectionError):
+        return "could not connect to the server (connection refused or network down)"
+    if isinstance(exc, SSLError):
+        return "the secure (TLS) connection failed"
+    if exc is not None and "redirect" in str(exc).lower():
+        return f"too many redirects (more than {MAX_REDIRECTS})"
+    return f"the download failed ({type(exc).__name__ if exc else 'unknown error'})"
+
+
+def extract_page(text: str, *, source_url: str | None = None) -> Page:
+    """Find the article in a whole HTML page: metadata, then candidate article HTML, best first."""
+    tree = _parse(text)
+    doc = None
+    try:
+        doc = trafilatura.extract_with_metadata(
+            text, url=source_url, output_format="html", include_comments=False,
+            include_formatting=True, include_images=False, include_tables=True,
+            date_extraction_params={"extensive_search": True, "original_date": True,
+                                    "outputformat": "%Y-%m-%dT%H:%M:%S"},
+        )
+    except (ValueError, TypeError, lxml.etree.LxmlError, RecursionError):
+        doc = None  # the extractor gave up on this page: fall back to the page's own structure
+    candidates = []
+    if doc is not None and doc.text:
+        body = _parse(doc.text)
+        if body is not None:
+            candidates.append(_inner_html(body.find("body") if body.find("body") is not None
+                                          else body))
+    if tree is not None:
+        candidates += _fallbacks(tree)
+    page_url = source_url or _page_url(tree, doc)
+    meta = {"format": "page"}
+    for key in ("sitename", "author"):
+        if doc is not None and getattr(doc, key, None):
+            meta[key] = getattr(doc, key)
+    title = page_title(tree, doc.title if doc is not None else None, meta.get("sitename"))
+    return Page(title, page_url, doc.date if doc is not None else None, candidates, meta)
+
+
+def page_title(
+    tree: lxml.html.HtmlElement | None, found: str | None, site: str | None
+) -> str | None:
+    """The article's title: og:title, the extractor's or ``<title>``, minus the site's name."""
+    if tree is None:
+        return found
+    raw = _first(tree, "//meta[@property='og:title']/@content") or found or _first(tree, "//title")
+    if not raw:
+        return _first(tree, "//h1")
+    raw = " ".join(raw.split())
+    for h1 in tree.xpath("//h1"):
+        heading = " ".join(h1.text_content().split())
+        if len(heading) >= 4 and raw.startswith(heading):
+            return heading
+    return strip_site_name(raw, site)
+
+
+def strip_site_name(title: str, site: str | None = None) -> str:
+    """Drop trailing site/section names: "标题_教育频道_中国青年网" → "标题"."""
+    title = title.strip().rstrip(":|-_ ").strip()
+    for separator in (_SPACED_SEP, _TIGHT_SEP):
+        parts = separator.split(title)
+        if len(parts) == 1:
+            continue
+        while len(parts) >= 3:
+            tail, head = parts[-1].strip(), "".join(parts[:-2]).strip()
+            if not (tail == site or (len(tail) <= _MAX_SUFFIX and len(head) >= 2 * len(tail))):
+                break
+            parts = parts[:-2]
+        return "".join(parts).strip()
+    return title
+
+
+def _first(tree: lxml.html.HtmlElement, xpath: str) -> str | None:
+    for found in tree.xpath(xpath):
+        value = found if isinstance(found, str) else found.text_content()
+        if value and value.strip():
+            return str(value).strip()
+    return None
+
+
+def _page_url(tree: lxml.html.HtmlElement | None, doc: object) -> str | None:
+    url = None
+    if tree is not None:
+        url = _first(tree, "//link[@rel='canonical']/@href") or _first(
+            tree, "//meta[@property='og:url']/@content"
+        )
+    url = url or getattr(doc, "url", None)
+    if url and urlsplit(url).scheme in ("http", "https"):
+        return url
+    return None
+
+
+def _fallbacks(tree: lxml.html.HtmlElement) -> list[str]:
+    """``<article>``, ``<main>`` and ``<body>`` without scripts, navigation or forms."""
+    found = []
+    for xpath in ("//article", "//main", "//*[@role='main']", "//body"):
+        for element in tree.xpath(xpath)[:1]:
+            element = copy.deepcopy(element)
+            for junk in element.xpath("|".join(f".//{tag}" for tag in _NOT_CONTENT)):
+                junk.drop_tree()
+            found.append(_inner_html(element))
+    return found
+
+
+def _parse(text: str) -> lxml.html.HtmlElement | None:
+    try:
+        return lxml.html.document_fromstring(_XML_DECL.sub("", text, count=1))
+    except (lxml.etree.ParserError, ValueError):
+        return None
+
+
+def _inner_html(element: lxml.html.HtmlElement) -> str:
+    return lxml.html.tostring(element, encoding="unicode")

@@ -1,0 +1,336 @@
+"""Import articles: sniff a file's format (seed envelope, Markdown, text, HTML fragment or whole
+page), decode its charset, and build an :class:`Article` from its blocks."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from webapp.article import Article, Block
+from webapp.charset import charset_from_content_type, declared_charset, decode
+from webapp.errors import ImportFailed, TooLarge
+from webapp.fetch import download, extract_page
+from webapp.lang import detect_lang
+from webapp.segment import segment_html, segment_markdown, segment_text
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+_MD_SUFFIXES = frozenset({".md", ".markdown"})
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document (save the article as HTML or text instead)"),
+    (b"PK\x03\x04", "a ZIP archive (or a DOCX/EPUB file)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"\x7fELF", "a program"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+)
+_ENVELOPE = re.compile(r"\A\s*<!--\s*(\d{9,14})\s*-->[ \t]*\r?\n")
+_LINK_TITLE = re.compile(r"\A\[(?P<title>.*)\]\((?P<url>[^\s)]*(?:\([^\s)]*\)[^\s)]*)*)\)\Z")
+_MD_ESCAPE = re.compile(r"\\([\\\[\]()*_`#])")
+_RULE = re.compile(r"\A\s*-{3,}\s*\Z")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+_MD_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_HTML_TAG = re.compile(
+    r"<(?:!doctype|html|head|body|p|div|article|main|section|h[1-6]|br|span|ul|ol|table|figure)\b",
+    re.I,
+)
+_WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
+
+
+def load_bytes(
+    data: bytes,
+    name: str,
+    *,
+    source_url: str | None = None,
+    content_type: str | None = None,
+    lang: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Article:
+    """Parse one file's bytes (format sniffed from content and name) into an Article; raise
+    ImportFailed/TooLarge naming `name` and the reason."""
+    origin = source_url or name
+    if len(data) > max_bytes:
+        raise TooLarge(origin, f"{_size(len(data))} is over the {_size(max_bytes)} import limit")
+    _reject_binary(data, origin)
+    declared = [charset_from_content_type(content_type), declared_charset(data)]
+    text, codec = decode(data, origin, declared=declared)
+    if not text.strip():
+        raise ImportFailed(origin, "the file contains only whitespace")
+    suffix = _suffix(source_url or name)
+    mime = (content_type or "").split(";")[0].strip().lower()
+    try:
+        article = _parse(text, origin, suffix, mime, source_url)
+    except RecursionError as exc:
+        raise ImportFailed(origin, "the HTML is nested too deeply to read") from exc
+    except (yaml.YAMLError, ValueError) as exc:
+        raise ImportFailed(origin, f"could not read the file: {exc}") from exc
+    article.meta.setdefault("charset", codec)
+    article.source_lang = lang or article.source_lang
+    return article
+
+
+def load_path(
+    path: Path, *, lang: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Article:
+    """Import one file from disk (size checked before reading)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ImportFailed(str(path), "not a file")
+        if size > max_bytes:
+            raise TooLarge(path.name, f"{_size(size)} is over the {_size(max_bytes)} import limit")
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ImportFailed(str(path), "no such file") from exc
+    except OSError as exc:
+        raise ImportFailed(str(path), f"could not read the file ({exc.strerror})") from exc
+    return load_bytes(data, path.name, lang=lang, max_bytes=max_bytes)
+
+
+def iter_folder(
+    path: Path, *, lang: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[tuple[Path, Article | ImportFailed]]:
+    """Every importable file under a folder (recursive, sorted, skipping hidden files and
+    non-article extensions), each parsed or its error."""
+    root = Path(path)
+    if not root.is_dir():
+        raise ImportFailed(str(root), "not a folder")
+    for file in _article_files(root):
+        try:
+            yield file, load_path(file, lang=lang, max_bytes=max_bytes)
+        except ImportFailed as exc:
+            yield file, exc
+
+
+def fetch_url(
+    url: str, *, timeout: float = 15, max_bytes: int = DEFAULT_MAX_BYTES, lang: str | None = None
+) -> Article:
+    """Download a page (http/https only; timeouts; size limit enforced while streaming; charset
+    from headers/meta/bytes) and import it as a whole page."""
+    data, final_url, content_type = download(url, timeout=timeout, max_bytes=max_bytes)
+    article = load_bytes(data, final_url, source_url=final_url, content_type=content_type,
+                         lang=lang, max_bytes=max_bytes)
+    article.origin = url
+    return article
+
+
+def _article_files(root: Path) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):  # does not follow symlinked folders: no loops
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in ARTICLE_SUFFIXES:
+                found.append(Path(folder, name))
+    return sorted(found)
+
+
+def _parse(text: str, origin: str, suffix: str, mime: str, source_url: str | None) -> Article:
+    if _ENVELOPE.match(text):
+        return _envelope(text, origin)
+    if _FRONT_MATTER.match(text.lstrip("\ufeff")):
+        return _front_matter(text, origin, source_url)
+    head = text[:4096]
+    looks_html = bool(_HTML_TAG.search(head)) and head.lstrip().startswith("<")
+    if mime in ("text/html", "application/xhtml+xml") or suffix in _HTML_SUFFIXES or looks_html:
+        if _WHOLE_PAGE.search(head):
+            return _page(text, origin, source_url)
+        return _fragment(text, origin, source_url)
+    if mime == "text/markdown" or suffix in _MD_SUFFIXES:
+        return _markdown(text, origin, source_url, title=None, meta={})
+    return _plain(text, origin, source_url)
+
+
+def _envelope(text: str, origin: str) -> Article:
+    """The seed format: ``<!--ms-->``, ``[title](url)``, a rule, then the body HTML."""
+    stamp = _ENVELOPE.match(text)
+    assert stamp is not None
+    lines = text[stamp.end() :].split("\n", 2)
+    line = lines[0].strip() if lines else ""
+    if not line:
+        raise ImportFailed(origin, "broken seed envelope: no [title](url) line after the date")
+    link = _LINK_TITLE.match(line)
+    title, url = (link["title"], link["url"] or None) if link else (line, None)
+    title = html.unescape(_MD_ESCAPE.sub(r"\1", title))
+    rest = lines[1:]
+    if rest and _RULE.match(rest[0]):
+        rest = rest[1:]
+    body = "\n".join(rest)
+    if not body.strip():
+        raise ImportFailed(origin, "broken seed envelope: no article body after the title")
+    blocks = segment_html(body, base_url=url)
+    published = _from_epoch(int(stamp[1]))
+    return _article(title, blocks, raw=text, origin=origin, url=url, published=published,
+                    meta={"format": "envelope"})
+
+
+def _front_matter(text: str, origin: str, source_url: str | None) -> Article:
+    """Markdown with a YAML header (title, date, author, url)."""
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    assert match is not None
+    try:
+        header = yaml.safe_load(match[1]) or {}
+    except yaml.YAMLError as exc:
+        raise ImportFailed(origin, f"broken YAML front matter: {_first_line(exc)}") from exc
+    if not isinstance(header, dict):
+        raise ImportFailed(origin, "broken YAML front matter: expected key: value lines")
+    meta: dict = {"format": "markdown"}
+    for key in ("author", "category", "tags", "original_url"):
+        if header.get(key):
+            meta[key] = header[key] if key == "tags" else str(header[key])
+    url = header.get("url") or header.get("original_url") or source_url
+    title = str(header["title"]).strip() if header.get("title") else None
+    body = text.lstrip("\ufeff")[match.end() :]
+    article = _markdown(body, origin, str(url) if url else None, title=title, meta=meta)
+    article.raw = text
+    article.published_at = _to_utc(header.get("date"))
+    return article
+
+
+def _markdown(
+    text: str, origin: str, url: str | None, *, title: str | None, meta: dict
+) -> Article:
+    """Markdown: the first ``# heading`` is the title (dropped from the body when it repeats it)."""
+    heading = _MD_H1.search(text)
+    if heading and (title is None or _same(heading[1], title)):
+        title = title or heading[1]
+        text = text[: heading.start()] + text[heading.end() :]
+    if title is None:
+        title, text = _first_line_title(text)
+    meta.setdefault("format", "markdown")
+    return _article(title, segment_markdown(text), raw=text, origin=origin, url=url, meta=meta)
+
+
+def _plain(text: str, origin: str, url: str | None) -> Article:
+    """Plain text: the first non-empty line is the title, the rest the body."""
+    title, body = _first_line_title(text)
+    blocks = segment_text(body) if body.strip() else segment_text(text)
+    return _article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "text"})
+
+
+def _fragment(text: str, origin: str, url: str | None) -> Article:
+    """An HTML fragment (``<p>``s, no page around it): its first heading or name is the title."""
+    blocks = segment_html(text, base_url=url)
+    if blocks and blocks[0].kind in ("title", "heading"):
+        title = blocks[0].text
+    else:
+        title = _name_title(origin)
+    return _article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "html"})
+
+
+def _page(text: str, origin: str, source_url: str | None) -> Article:
+    """A whole saved page: the main content found by the extractor, else <article>/<main>/<body>."""
+    page = extract_page(text, source_url=source_url)
+    for candidate in page.candidates:
+        blocks = segment_html(candidate, base_url=page.url)
+        if any(b.text.strip() for b in blocks if b.kind != "title"):
+            return _article(page.title or _name_title(origin), blocks, raw=text, origin=origin,
+                            url=page.url, published=_to_utc(page.published), meta=page.meta)
+    raise ImportFailed(origin, "no article text found")
+
+
+def _article(
+    title: str,
+    blocks: list[Block],
+    *,
+    raw: str,
+    origin: str,
+    url: str | None,
+    published: datetime | None = None,
+    meta: dict | None = None,
+) -> Article:
+    """Assemble an Article: the title block first, a repeated title heading dropped."""
+    title = " ".join(title.split())
+    body = [b for b in blocks if b.kind != "title" and b.text.strip()]
+    if body and body[0].kind == "heading" and _same(body[0].text, title):
+        body = body[1:]
+    if not body:
+        raise ImportFailed(origin, "no article text found")
+    if not title:
+        title = _name_title(origin)
+    sample = "\n".join([title] + [b.text for b in body[:40]])
+    return Article(
+        title=title,
+        blocks=[Block("title", title), *body],
+        source_lang=detect_lang(sample),
+        origin=origin,
+        raw=raw,
+        source_url=url,
+        published_at=published,
+        meta=dict(meta or {}),
+    )
+
+
+def _reject_binary(data: bytes, origin: str) -> None:
+    if not data:
+        raise ImportFailed(origin, "the file is empty")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ImportFailed(origin, f"this is {what}, not a text article")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return  # UTF-16/32 text legitimately contains NUL bytes
+    if b"\x00" in data[:65536]:
+        raise ImportFailed(origin, "this is a binary file (it contains NUL bytes), not text")
+
+
+def _first_line_title(text: str) -> tuple[str, str]:
+    stripped = text.lstrip()
+    first, _, rest = stripped.partition("\n")
+    title = first.strip().lstrip("#").strip()
+    return (title[:200] if len(title) <= 200 else title[:199] + "…"), rest
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _name_title(origin: str) -> str:
+    stem = PurePosixPath(unquote(urlsplit(origin).path) or origin).stem
+    return stem.replace("_", " ").replace("-", " ").strip() or origin
+
+
+def _suffix(name: str) -> str:
+    return PurePosixPath(urlsplit(name).path if "://" in name else name).suffix.lower()
+
+
+def _from_epoch(value: int) -> datetime | None:
+    seconds = value / 1000 if value >= 10**11 else value  # ms in the seed format; s tolerated
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _to_utc(value: object) -> datetime | None:
+    """A front-matter or page date (date, datetime or ISO string) as an aware UTC datetime."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"

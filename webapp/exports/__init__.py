@@ -1,0 +1,127 @@
+"""Bilingual exports: a registry of formats keyed by name, shared by the CLI and the web views.
+
+Every exporter works on the document JSON (a plain dict, see DESIGN.md) and returns bytes.
+Format modules are imported on first use, so importing this package stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from slugify import slugify
+
+from webapp.errors import EnfaceError
+from webapp.exports.common import check_options
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to put in an export: both languages or English only, machine output or not."""
+
+    bilingual: bool = True
+    include_unreviewed: bool = True
+    layout: str = "interleaved"  # txt: "interleaved" | "translation"
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One export format: its name, a label for people, file extension, MIME type, writer."""
+
+    name: str
+    label: str
+    extension: str
+    mimetype: str
+    write: Callable[[dict, ExportOptions], bytes]
+
+
+def _lazy(module: str, function: str) -> Callable[[dict, ExportOptions], bytes]:
+    """A writer that imports ``webapp.exports.<module>`` on its first call."""
+
+    def write(doc: dict, options: ExportOptions) -> bytes:
+        return getattr(importlib.import_module(f"webapp.exports.{module}"), function)(doc, options)
+
+    write.__name__ = function
+    return write
+
+
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_TABLE = (  # name, label, extension, MIME type, module, writer
+    ("html", "Web page (HTML)", "html", "text/html; charset=utf-8", "html", "write_html"),
+    ("md", "Markdown", "md", "text/markdown; charset=utf-8", "text", "write_markdown"),
+    ("docx", "Word document (DOCX)", "docx", _DOCX, "word", "write_docx"),
+    ("epub", "E-book (EPUB 3)", "epub", "application/epub+zip", "ebook", "write_epub"),
+    ("tmx", "Translation memory (TMX 1.4b)", "tmx", "application/x-tmx+xml", "tmx", "write_tmx"),
+    ("xliff", "XLIFF 1.2 (CAT tools)", "xlf", "application/x-xliff+xml", "xliff", "write_xliff"),
+    ("csv", "Spreadsheet (CSV)", "csv", "text/csv; charset=utf-8", "tabular", "write_csv"),
+    ("tsv", "Spreadsheet (TSV)", "tsv", "text/tab-separated-values", "tabular", "write_tsv"),
+    ("json", "Document JSON", "json", "application/json", "tabular", "write_json"),
+    ("txt", "Plain text", "txt", "text/plain; charset=utf-8", "text", "write_text"),
+)
+
+FORMATS: dict[str, Exporter] = {
+    name: Exporter(name, label, extension, mimetype, _lazy(module, function))
+    for name, label, extension, mimetype, module, function in _TABLE
+}
+
+
+def exporter_for(fmt: str) -> Exporter:
+    """The exporter called ``fmt``; EnfaceError listing the formats when there is none."""
+    try:
+        return FORMATS[(fmt or "").strip().lower()]
+    except KeyError:
+        raise EnfaceError(
+            f"Unknown export format {fmt!r}. Choose one of: {', '.join(FORMATS)}."
+        ) from None
+
+
+def export_document(doc: dict, fmt: str, options: ExportOptions = ExportOptions()) -> bytes:
+    """``doc`` (document JSON) exported as ``fmt``."""
+    exporter = exporter_for(fmt)
+    check_options(options)
+    return exporter.write(doc, options)
+
+
+def filename_for(doc: dict, fmt: str) -> str:
+    """A safe ASCII file name for ``doc`` exported as ``fmt``: "12-title-in-pinyin.ext"."""
+    slug = slugify(str(doc.get("title") or ""), max_length=60, word_boundary=True) or "document"
+    doc_id = doc.get("id")
+    prefix = f"{int(doc_id)}-" if isinstance(doc_id, int) else ""
+    return f"{prefix}{slug}.{exporter_for(fmt).extension}"
+
+
+def library_filename(fmt: str) -> str:
+    """The file name of a library export: one EPUB book, or a zip for every other format."""
+    exporter_for(fmt)
+    return "enface-library.epub" if fmt == "epub" else f"enface-library-{fmt}.zip"
+
+
+def export_library(
+    docs: Iterable[dict], fmt: str, options: ExportOptions = ExportOptions()
+) -> bytes:
+    """Several documents: one EPUB with a chapter each, or a zip with one file per document."""
+    exporter = exporter_for(fmt)
+    check_options(options)
+    docs = list(docs)
+    if not docs:
+        raise EnfaceError("There is nothing to export: the library is empty.")
+    if exporter.name == "epub":
+        from webapp.exports.ebook import write_book
+
+        return write_book(docs, options)
+    buffer = io.BytesIO()
+    seen: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for doc in docs:
+            name = filename_for(doc, fmt)
+            stem, _, extension = name.rpartition(".")
+            counter = 1
+            while name in seen:
+                counter += 1
+                name = f"{stem}-{counter}.{extension}"
+            seen.add(name)
+            archive.writestr(name, exporter.write(doc, options))
+    return buffer.getvalue()

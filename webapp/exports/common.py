@@ -1,0 +1,209 @@
+"""What every export format shares: language tags, which translations to show, safe text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from webapp.errors import EnfaceError
+
+#: Argos codes whose BCP 47 tag is not the code itself.
+_BCP47 = {"zh": "zh-Hans", "zt": "zh-Hant"}
+
+#: Statuses a person has reviewed; the others are machine or memory output.
+REVIEWED = frozenset({"edited", "approved"})
+
+#: Characters XML 1.0 forbids (C0 controls except tab/newline/return, surrogates, FFFE/FFFF).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def bcp47(code: str | None) -> str:
+    """The BCP 47 language tag for an Argos language code ("zh" → "zh-Hans", "zt" → "zh-Hant")."""
+    if not code:
+        return "und"
+    return _BCP47.get(code, code)
+
+
+def xml_text(text: str | None) -> str:
+    """``text`` with the characters XML 1.0 cannot carry removed."""
+    return _XML_INVALID.sub("", text or "")
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) link, else None (no javascript:, data: or files)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url.strip()
+    return None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time from the document JSON as an aware UTC datetime, or None."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def display_date(value: str | None) -> str:
+    """A publication time for people: "2021-05-26 18:49 UTC" (empty when unknown)."""
+    moment = parse_time(value)
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+def exported_translation(unit: dict, include_unreviewed: bool) -> str | None:
+    """The unit's translation as an export shows it, or None when it appears untranslated."""
+    text = unit.get("translation")
+    if not text or unit.get("status") == "untranslated":
+        return None
+    if not include_unreviewed and unit.get("status") not in REVIEWED:
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One sentence of the English side: its translation, or its source when untranslated."""
+
+    text: str
+    translated: bool
+
+
+@dataclass(frozen=True)
+class Row:
+    """One block of the document, source text beside its English, ready for a template."""
+
+    segment_id: int | None
+    kind: str
+    href: str | None
+    source: str
+    pieces: tuple[Piece, ...]
+
+    @property
+    def translation(self) -> str:
+        """The English side as one string (untranslated sentences in their source form)."""
+        return " ".join(piece.text for piece in self.pieces)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every sentence of the block has an exported translation."""
+        return all(piece.translated for piece in self.pieces)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """A document's metadata as exports print it."""
+
+    id: int | None
+    title: str
+    date: str
+    published_at: str | None
+    source_url: str | None
+    source_tag: str
+    target_tag: str
+
+
+def meta(doc: dict) -> Meta:
+    """The metadata of ``doc`` with language tags and a safe source link."""
+    return Meta(
+        id=doc.get("id"),
+        title=xml_text(doc.get("title")).strip() or "Untitled",
+        date=display_date(doc.get("published_at")),
+        published_at=doc.get("published_at"),
+        source_url=safe_url(doc.get("source_url")),
+        source_tag=bcp47(doc.get("source_lang")),
+        target_tag=bcp47(doc.get("target_lang") or "en"),
+    )
+
+
+def rows(doc: dict, include_unreviewed: bool = True) -> list[Row]:
+    """The document's blocks in order, each with its source text and its English pieces.
+
+    Texts are cleaned of characters XML cannot carry, so every format can write them.
+    """
+    result = []
+    for segment in sorted(doc.get("segments", []), key=lambda s: s.get("position", 0)):
+        units = sorted(segment.get("units", []), key=lambda u: u.get("position", 0))
+        pieces = []
+        for unit in units:
+            text = xml_text(exported_translation(unit, include_unreviewed)).strip()
+            source = xml_text(unit.get("source")).strip()
+            if text:
+                pieces.append(Piece(text, True))
+            elif source:
+                pieces.append(Piece(source, False))
+        source = xml_text("".join(unit.get("source") or "" for unit in units)).strip()
+        if not source and not pieces:
+            continue
+        result.append(
+            Row(
+                segment_id=segment.get("id"),
+                kind=segment.get("kind") or "paragraph",
+                href=safe_url(segment.get("href")),
+                source=source,
+                pieces=tuple(pieces),
+            )
+        )
+    return result
+
+
+def check_options(options: object) -> None:
+    """Reject an unknown text layout early, with the choices."""
+    layout = getattr(options, "layout", "interleaved")
+    if layout not in ("interleaved", "translation"):
+        raise EnfaceError(f"Unknown layout {layout!r}: choose 'interleaved' or 'translation'.")
+
+
+_ENV = None
+
+
+def render(source: str, **context: object) -> str:
+    """Render a Jinja template string with autoescaping on (no Flask involved)."""
+    global _ENV
+    if _ENV is None:
+        import jinja2
+
+        _ENV = jinja2.Environment(
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENV.from_string(source).render(**context)
+
+
+_LANGUAGE_NAMES = {
+    "zh-Hans": "Chinese (Simplified)",
+    "zh-Hant": "Chinese (Traditional)",
+    "en": "English",
+    "ja": "Japanese",
+    "ko": "Korean",
+}
+
+
+def language_name(tag: str) -> str:
+    """A column heading for a BCP 47 tag: "Chinese (Simplified)", or the tag itself."""
+    return _LANGUAGE_NAMES.get(tag, tag)
+
+
+def units(doc: dict) -> Iterator[tuple[dict, dict]]:
+    """Every (segment, unit) pair of ``doc`` in reading order."""
+    for segment in sorted(doc.get("segments", []), key=lambda s: s.get("position", 0)):
+        for unit in sorted(segment.get("units", []), key=lambda u: u.get("position", 0)):
+            yield segment, unit
+
+
+def compact_time(value: str | None) -> str | None:
+    """An ISO time as TMX writes it ("20210526T184949Z"), or None."""
+    moment = parse_time(value)
+    return moment.strftime("%Y%m%dT%H%M%SZ") if moment else None

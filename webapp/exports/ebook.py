@@ -1,0 +1,98 @@
+"""EPUB 3 export with ebooklib: a bilingual e-book, each source paragraph followed by its English.
+
+One document makes a book of one chapter; ``write_book`` makes one book from several documents,
+an article per chapter, with a table of contents (EPUB 3 nav and an NCX for older readers).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from webapp.exports.common import meta, render, rows
+
+if TYPE_CHECKING:
+    from webapp.exports import ExportOptions
+
+_CSS = """
+body { font-family: serif; line-height: 1.5; }
+:lang(zh-Hans) { font-family: "Noto Serif CJK SC", "Source Han Serif SC", serif; }
+:lang(zh-Hant) { font-family: "Noto Serif CJK TC", "Source Han Serif TC", serif; }
+.pair { margin: 0 0 1em 0; }
+.pair p, .pair h1, .pair h2 { margin: 0 0 .2em 0; }
+.target { color: #333; }
+.untranslated { color: #7a5c00; }
+.quote { border-left: 3px solid #aaa; padding-left: .6em; }
+.caption, .byline, .meta { font-size: .9em; color: #555; }
+.list_item .source::before { content: "• "; }
+"""
+
+_CHAPTER = """<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
+{% if m.date %}<p class="meta">Published {{ m.date }}</p>{% endif %}
+{% if m.source_url %}<p class="meta">Source: <a href="{{ m.source_url }}">{{ m.source_url }}</a>
+</p>{% endif %}
+{% for row in rows %}
+{% set tag = {"title": "h2", "heading": "h3"}.get(row.kind, "p") %}
+<div class="pair {{ row.kind }}">
+{% if bilingual %}<{{ tag }} class="source" lang="{{ m.source_tag }}">{{ row.source }}</{{ tag }}>
+{% endif %}
+<{{ tag }} class="target" lang="{{ m.target_tag }}">
+{%- for piece in row.pieces %}{% if not loop.first %} {% endif %}
+{%- if piece.translated %}{{ piece.text }}
+{%- else %}<span class="untranslated" lang="{{ m.source_tag }}">{{ piece.text }}</span>
+{%- endif %}{% endfor %}</{{ tag }}>
+</div>
+{% endfor %}
+"""
+
+
+def write_book(docs: list[dict], options: ExportOptions) -> bytes:
+    """One EPUB 3 book with an article per chapter."""
+    from ebooklib import epub
+
+    metas = [meta(doc) for doc in docs]
+    book = epub.EpubBook()
+    if len(docs) == 1:
+        book.set_identifier(f"urn:enface:document:{metas[0].id}")
+        book.set_title(metas[0].title)
+        if metas[0].published_at:
+            book.add_metadata("DC", "date", metas[0].published_at)
+        if metas[0].source_url:
+            book.add_metadata("DC", "source", metas[0].source_url)
+    else:
+        book.set_identifier("urn:enface:library:" + "-".join(str(m.id) for m in metas))
+        book.set_title(f"Enface library: {len(docs)} articles")
+        book.add_metadata("DC", "date", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    book.set_language(metas[0].target_tag)
+    for tag in dict.fromkeys(m.source_tag for m in metas):
+        if options.bilingual and tag != metas[0].target_tag:
+            book.add_metadata("DC", "language", tag)
+    book.add_metadata("DC", "publisher", "Enface")
+    style = epub.EpubItem(
+        uid="style", file_name="style/enface.css", media_type="text/css", content=_CSS
+    )
+    book.add_item(style)
+    chapters = []
+    for number, (doc, m) in enumerate(zip(docs, metas, strict=True), start=1):
+        chapter = epub.EpubHtml(
+            title=m.title, file_name=f"article-{number:03d}.xhtml", lang=m.target_tag
+        )
+        chapter.content = render(
+            _CHAPTER, m=m, rows=rows(doc, options.include_unreviewed), bilingual=options.bilingual
+        )
+        chapter.add_item(style)
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = chapters
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book)
+    return buffer.getvalue()
+
+
+def write_epub(doc: dict, options: ExportOptions) -> bytes:
+    """The document as an EPUB 3 book of one chapter."""
+    return write_book([doc], options)

@@ -1,0 +1,106 @@
+"""Plain-text family: Markdown (paragraph pairs, English as a blockquote) and plain text."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from webapp.exports.common import Meta, Row, meta, rows
+
+if TYPE_CHECKING:
+    from webapp.exports import ExportOptions
+
+# Inline Markdown syntax, and "&name;" entity references, escaped with a backslash.
+_INLINE = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?\w+;)")
+# Line starts that would open a heading, quote, list, rule or setext underline.
+_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+
+
+def _escape_line(line: str) -> str:
+    """Escape the block marker a line would otherwise start with."""
+    if _ORDERED.match(line):
+        return _ORDERED.sub(r"\1\\\2", line, count=1)
+    return _LINE_START.sub(r"\1\\\2", line, count=1)
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with Markdown syntax escaped so it renders as the same words."""
+    lines = (line.strip() for line in text.split("\n"))
+    return "\n".join(
+        _escape_line(_INLINE.sub(lambda m: "\\" + (m.group(1) or "&"), line)) for line in lines
+    )
+
+
+def _link_target(url: str) -> str:
+    """A URL that fits inside Markdown's ``<...>`` link destination."""
+    return "<" + url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">"
+
+
+def _md_block(row: Row, text: str, kind_prefix: str) -> list[str]:
+    """Lines of one side of a block, with its Markdown structure."""
+    lines = [line for line in escape_markdown(text).split("\n") if line]
+    if row.kind == "caption":
+        lines = [f"*{line}*" for line in lines]
+    if row.kind == "list_item" and row.href and lines:
+        lines[0] = f"[{lines[0]}]({_link_target(row.href)})"
+    return [kind_prefix + line for line in lines]
+
+
+def _md_prefix(kind: str) -> str:
+    """The Markdown marker a block kind starts with."""
+    return {"title": "# ", "heading": "## ", "list_item": "- ", "quote": "> "}.get(kind, "")
+
+
+def _md_meta(m: Meta) -> list[str]:
+    """Date and source link lines, followed by a blank line."""
+    lines = [f"Published: {m.date}  "] if m.date else []
+    lines += [f"Source: {_link_target(m.source_url)}"] if m.source_url else []
+    return lines + [""] if lines else []
+
+
+def write_markdown(doc: dict, options: ExportOptions) -> bytes:
+    """Markdown: each source paragraph followed by its English as a blockquote."""
+    m = meta(doc)
+    document_rows = rows(doc, options.include_unreviewed)
+    has_title = bool(document_rows) and document_rows[0].kind == "title"
+    out = [] if has_title else [f"# {escape_markdown(m.title)}", "", *_md_meta(m)]
+    for index, row in enumerate(document_rows):
+        prefix = _md_prefix(row.kind)
+        if not options.bilingual:
+            out += _md_block(row, row.translation, prefix) + [""]
+        else:
+            out += _md_pair(row, prefix)
+        out += _md_meta(m) if index == 0 and has_title else []
+    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+
+
+def _md_pair(row: Row, prefix: str) -> list[str]:
+    """A block's source lines then its English, each followed by a blank line."""
+    source = _md_block(row, row.source, prefix)
+    # The English sits under its source: indented inside a list item, quoted otherwise.
+    if row.kind in ("title", "heading"):
+        english = _md_block(row, row.translation, prefix)
+    elif row.kind == "list_item":
+        english = ["  " + line for line in _md_block(row, row.translation, "> ")]
+    elif row.kind == "quote":
+        english = _md_block(row, row.translation, "> > ")
+    else:
+        english = _md_block(row, row.translation, "> ")
+    return source + [""] + english + [""]
+
+
+def write_text(doc: dict, options: ExportOptions) -> bytes:
+    """Plain text: source and English paragraphs interleaved, or the English alone."""
+    m = meta(doc)
+    document_rows = rows(doc, options.include_unreviewed)
+    header = [f"Published: {m.date}"] if m.date else []
+    header += [f"Source: {m.source_url}"] if m.source_url else []
+    has_title = bool(document_rows) and document_rows[0].kind == "title"
+    out = [] if has_title else [m.title, *header, ""]
+    translation_only = not options.bilingual or options.layout == "translation"
+    for index, row in enumerate(document_rows):
+        out += [row.translation] if translation_only else [row.source, row.translation]
+        out += header if index == 0 and has_title else []
+        out.append("")
+    return ("\n".join(out).rstrip() + "\n").encode("utf-8")

@@ -1,0 +1,115 @@
+"""Word (DOCX) export with python-docx: a two-column table, source beside English.
+
+East Asian text needs a CJK font named in ``w:eastAsia`` (Word otherwise falls back to a font
+without the glyphs): the document defaults and every style get one per source language, and
+the source column's runs carry it too, with their ``w:lang``.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from webapp.exports.common import Row, language_name, meta, rows
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+    from webapp.exports import ExportOptions
+
+#: East Asian font and Word language per BCP 47 source tag.
+CJK_FONTS = {
+    "zh-Hans": ("Noto Serif CJK SC", "zh-CN"),
+    "zh-Hant": ("Noto Serif CJK TC", "zh-TW"),
+    "ja": ("Noto Serif CJK JP", "ja-JP"),
+    "ko": ("Noto Serif CJK KR", "ko-KR"),
+}
+_STYLES = {
+    "title": "Heading 1",
+    "heading": "Heading 2",
+    "quote": "Quote",
+    "caption": "Caption",
+    "list_item": "List Bullet",
+}
+
+
+def _set_east_asian(rpr, font: str, lang: str | None) -> None:
+    """Name ``font`` as the East Asian font of a run or style properties element."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    fonts = rpr.get_or_add_rFonts()
+    fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+    fonts.set(qn("w:eastAsia"), font)
+    if lang:
+        element = rpr.find(qn("w:lang"))
+        if element is None:
+            element = OxmlElement("w:lang")
+            rpr.append(element)  # callers set every other property first: w:lang comes late
+        element.set(qn("w:eastAsia"), lang)
+
+
+def _prepare_styles(document: Document, source_tag: str) -> None:
+    """Give the defaults and every style the CJK font of the source language."""
+    from docx.oxml.ns import qn
+
+    font, lang = CJK_FONTS.get(source_tag, CJK_FONTS["zh-Hans"])
+    for fonts in document.styles.element.iter(qn("w:rFonts")):
+        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+        fonts.set(qn("w:eastAsia"), font)
+    for lang_element in document.styles.element.iter(qn("w:lang")):
+        lang_element.set(qn("w:eastAsia"), lang)
+
+
+def _write_cell(
+    paragraph: Paragraph, row: Row, pieces: list[tuple[str, bool]], tag: str, *, english: bool
+) -> None:
+    """Fill one cell: a run per piece; source-language runs get the CJK font (grey in English)."""
+    from docx.shared import RGBColor
+
+    if row.kind in _STYLES:
+        paragraph.style = _STYLES[row.kind]
+    font, lang = CJK_FONTS.get(tag, (None, None))
+    for index, (text, in_source_language) in enumerate(pieces):
+        run = paragraph.add_run(("" if index == 0 else " ") + text)
+        run.italic = row.kind == "byline" or None
+        if in_source_language and english:
+            run.font.color.rgb = RGBColor(0x80, 0x60, 0x00)  # untranslated sentence
+        if in_source_language and font:
+            _set_east_asian(run._element.get_or_add_rPr(), font, lang)
+
+
+def write_docx(doc: dict, options: ExportOptions) -> bytes:
+    """The document as a DOCX file: title, date, source, then a source | English table."""
+    import docx
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+
+    m = meta(doc)
+    document = docx.Document()
+    _prepare_styles(document, m.source_tag)
+    props = document.core_properties
+    props.title, props.language, props.identifier = m.title, m.target_tag, f"enface:{m.id}"
+    props.subject = m.source_url or ""
+    document.add_heading(m.title, level=0)
+    for label, value in (("Published", m.date), ("Source", m.source_url)):
+        if value:
+            document.add_paragraph(f"{label}: {value}")
+    table = document.add_table(rows=1, cols=2 if options.bilingual else 1)
+    table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
+    heads = [language_name(m.source_tag)] if options.bilingual else []
+    heads.append(language_name(m.target_tag))
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat per page
+    for row in rows(doc, options.include_unreviewed):
+        cells = table.add_row().cells
+        if options.bilingual:
+            pieces = [(row.source, True)]
+            _write_cell(cells[0].paragraphs[0], row, pieces, m.source_tag, english=False)
+        pieces = [(piece.text, not piece.translated) for piece in row.pieces]
+        _write_cell(cells[-1].paragraphs[0], row, pieces, m.source_tag, english=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,218 @@
+"""Article bodies (HTML, Markdown, plain text) -> ordered blocks: what a reader sees, once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from markdown_it import MarkdownIt
+
+from . import segment_rules as rules
+from .article import Block
+
+# Elements that start and end a block of text; everything else is inline.
+_BLOCK_TAGS = frozenset(
+    "address article blockquote body caption center dd details div dl dt fieldset figcaption "
+    "figure h1 h2 h3 h4 h5 h6 hgroup hr html li main ol p pre section summary table tbody td "
+    "tfoot th thead tr ul".split()
+)
+_KIND_OF_TAG = {
+    **{f"h{n}": "heading" for n in range(1, 7)},
+    "li": "list_item",
+    "blockquote": "quote",
+    "figure": "caption",
+    "figcaption": "caption",
+    "caption": "caption",
+}
+_BOLD, _SMALL, _TIME, _LINK = 1, 2, 4, 8
+_FLAG_OF_TAG = {"b": _BOLD, "strong": _BOLD, "small": _SMALL, "time": _TIME}
+_BR = "\u2028"  # stands for a single <br> until the block's text is normalised
+
+
+@dataclass
+class _Raw:
+    """A block as collected, before the article-level rules run."""
+
+    kind: str
+    text: str
+    bold: bool = False
+    small: bool = False
+    time: bool = False
+    href: str | None = None
+
+
+@dataclass
+class _Buffer:
+    """Inline text collected since the last block boundary."""
+
+    kind: str = "paragraph"
+    parts: list[str] = field(default_factory=list)
+    flags: list[int] = field(default_factory=list)
+    hrefs: set[str | None] = field(default_factory=set)
+    pending_br: bool = False
+
+    def add(self, text: str, kind: str, flags: int, href: str | None) -> None:
+        if not self.parts:
+            self.kind = kind
+        self.parts.append(text)
+        self.flags.append(flags)
+        if flags & _LINK:
+            self.hrefs.add(href)
+        if text.strip():
+            self.pending_br = False
+
+    def take(self) -> _Raw | None:
+        """Return the collected block (or None if it has no text) and start afresh."""
+        parts, flags, hrefs = self.parts, self.flags, self.hrefs
+        self.parts, self.flags, self.hrefs, self.pending_br = [], [], set(), False
+        visible = [(p, f) for p, f in zip(parts, flags, strict=True) if p != _BR and p.strip()]
+        if not visible:
+            return None
+        other = "".join(p for p, f in visible if not f & _LINK)
+        href = None
+        if len(hrefs) == 1 and not rules.has_words(rules.RELATED.sub("", other.strip())):
+            href = next(iter(hrefs))
+        return _Raw(
+            kind=self.kind,
+            text="".join(parts),
+            bold=all(f & _BOLD for _, f in visible),
+            small=all(f & _SMALL for _, f in visible),
+            time=all(f & _TIME for _, f in visible),
+            href=href,
+        )
+
+
+def _parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(rules.clean_input(html), "lxml")
+
+
+def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
+    """Walk the tree iteratively (any depth) and cut its text into raw blocks."""
+    out: list[_Raw] = []
+    buf = _Buffer()
+
+    def flush() -> None:
+        raw = buf.take()
+        if raw is not None:
+            out.append(raw)
+
+    # frame: (children iterator, is_block, kind, flags, href)
+    stack = [(iter(list(root.children)), True, "paragraph", 0, None)]
+    while stack:
+        children, _, kind, flags, href = stack[-1]
+        node = next(children, None)
+        if node is None:
+            if stack.pop()[1]:
+                flush()
+            continue
+        if isinstance(node, NavigableString):
+            if type(node) is NavigableString:
+                buf.add(str(node), kind, flags, href)
+            continue
+        if not isinstance(node, Tag) or rules.is_dropped(node):
+            continue
+        name = node.name.lower()
+        if name == "br":
+            if buf.pending_br:
+                flush()
+            elif buf.parts:
+                buf.add(_BR, kind, flags, href)
+                buf.pending_br = True
+            continue
+        if name == "hr":
+            flush()
+            continue
+        captionish = rules.is_captionish(node)
+        is_block = name in _BLOCK_TAGS or captionish
+        if is_block:
+            flush()
+        new_kind = _KIND_OF_TAG.get(name) or ("caption" if captionish else kind)
+        new_flags = flags | _FLAG_OF_TAG.get(name, 0)
+        new_href = href
+        if name == "a":
+            new_href, new_flags = rules.absolute_href(node.get("href"), base_url), new_flags | _LINK
+        stack.append((iter(list(node.children)), is_block, new_kind, new_flags, new_href))
+    flush()
+    return out
+
+
+def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
+    """Apply the article-level rules to raw blocks and return the final blocks."""
+    blocks: list[Block] = []
+    last = next((i for i in range(len(raws) - 1, -1, -1) if not raws[i].time), None)
+    if last is not None and raws[last].kind == "paragraph":
+        split = rules.split_last_line(raws[last].text, _BR)
+        if split:
+            raws = [*raws[:last], _Raw("paragraph", split[0]), _Raw("paragraph", split[1]),
+                    *raws[last + 1:]]
+    for raw in raws:
+        if raw.time:
+            continue
+        text = rules.normalise(raw.text)
+        if not rules.has_words(text) or rules.is_boilerplate(text):
+            continue
+        kind = raw.kind
+        if kind == "paragraph" and raw.small:
+            kind = "caption"
+        elif kind == "paragraph" and raw.bold and rules.looks_like_heading(text):
+            kind = "heading"
+        if kind == "caption" and any(b.kind == "caption" and b.text == text for b in blocks[-3:]):
+            continue
+        blocks.append(Block(kind, text, raw.href))
+    blocks = rules.related_links(blocks)
+    blocks = [b if b.kind == "list_item" else Block(b.kind, b.text) for b in blocks]
+    if blocks and rules.is_dateline(blocks[0].text):
+        blocks = blocks[1:]
+    if title and blocks and rules.normalise(title) == blocks[0].text:
+        blocks = blocks[1:]
+    return rules.mark_bylines(blocks)
+
+
+def segment_html(
+    html: str, *, base_url: str | None = None, title: str | None = None
+) -> list[Block]:
+    """Article body HTML -> ordered blocks (no title block; the importer prepends it).
+
+    A leading block that repeats ``title`` is dropped.
+    """
+    soup = _parse(html)
+    return _finish(_collect(soup, base_url), title)
+
+
+_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
+_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def segment_markdown(md: str, *, title: str | None = None) -> list[Block]:
+    """Markdown body (no front matter) -> blocks; inline markup reduced to text.
+
+    Image lines become a caption (their caption text, else the image's alt text).
+    A leading block that repeats ``title`` is dropped.
+    """
+    html = _MD.render(_SHORTCODE.sub("", rules.clean_input(md)))
+    soup = _parse(html)
+    for p in soup.find_all("p"):
+        images = p.find_all("img")
+        if not images:
+            continue
+        for img in images:
+            img.extract()
+        if not rules.has_words(p.get_text()):
+            p.clear()
+            p.append(" ".join(str(i.get("alt") or "") for i in images))
+        p.name = "figcaption"
+    return _finish(_collect(soup, None), title)
+
+
+def segment_text(text: str) -> list[Block]:
+    """Plain text -> blocks: paragraphs at blank lines, or one per line when lines are long."""
+    text = rules.clean_input(text).replace("\r\n", "\n").replace("\r", "\n")
+    raws: list[_Raw] = []
+    for chunk in re.split(r"\n[ \t\u3000\xa0]*\n", text):
+        lines = [line for line in chunk.split("\n") if line.strip()]
+        if len(lines) > 1 and rules.lines_are_paragraphs(lines):
+            raws.extend(_Raw("paragraph", line) for line in lines)
+        elif lines:
+            raws.append(_Raw("paragraph", "\n".join(lines)))
+    return _finish(raws, None)

@@ -1,0 +1,245 @@
+"""The judgement calls of segmentation: boilerplate, captions, headings, bylines, links."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_tz
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import Tag
+
+from .article import Block
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f"
+_CJK_NEWLINE = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")
+_SPACE = re.compile(r"\s+")  # includes NBSP, U+3000 and U+2028 (a <br>)
+
+
+def clean_input(text: str) -> str:
+    """Remove control characters, lone surrogates and non-characters that parsers reject."""
+    return _CONTROL.sub("", text)
+
+
+def has_words(text: str) -> bool:
+    """True if the text has at least one letter, digit or CJK character."""
+    return any(ch.isalnum() for ch in text)
+
+
+def normalise(text: str) -> str:
+    """Join CJK lines broken by a source newline, collapse whitespace runs, strip."""
+    return _SPACE.sub(" ", _CJK_NEWLINE.sub("", text)).strip()
+
+
+# ---- elements ---------------------------------------------------------------------------------
+
+# Elements whose content is never article text.
+DROP_TAGS = frozenset(
+    "script style noscript iframe frame frameset video audio object embed applet param source "
+    "track form input button select option optgroup textarea label svg canvas math-field map "
+    "nav aside footer header template head title meta link base rt rp dialog menu".split()
+)
+
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_JUNK_WORDS = frozenset(
+    "ad ads adv advert adverts advertisement advertising adslot adunit adsense dfp gpt mpu "
+    "sponsor sponsored sponsors promo promos promotion promoted outbrain taboola "
+    "share shares sharing sharebar sharethis addthis social socials copyright newsletter "
+    "subscribe subscription".split()
+)
+_HIDDEN = ({"visually", "hidden"}, {"sr", "only"}, {"screen", "reader"})
+_CAPTION_WORDS = frozenset({"caption", "captions", "figcaption", "figure", "captioned"})
+_SOCIAL_HOSTS = re.compile(
+    r"(^|\.)(facebook\.com|twitter\.com|x\.com|weibo\.com|weibo\.cn|line\.me|linkedin\.com|"
+    r"t\.me|telegram\.me|whatsapp\.com|wa\.me|pinterest\.com|reddit\.com|plurk\.com|vk\.com|"
+    r"tumblr\.com|douban\.com|qzone\.qq\.com|connect\.qq\.com|getpocket\.com|threads\.net)$"
+)
+_SHARE_PATH = re.compile(r"share|sharer|intent|sharing|/send|sharearticle", re.I)
+
+
+def _words(value: object) -> set[str]:
+    """Lower-case words of a class/id value: 'AdContainer-sc' -> {'ad', 'container', 'sc'}."""
+    text = " ".join(value) if isinstance(value, list) else str(value)
+    return {w.lower() for w in _WORD.findall(text[:2000])}
+
+
+def is_share_link(href: str) -> bool:
+    """A link that shares the page on a social network (or by mail), not one to read."""
+    href = href.strip()
+    lowered = href.lower()
+    if lowered.startswith(("mailto:", "whatsapp:", "sms:")):
+        return "%3a%2f%2f" in lowered or "http" in lowered.split("?", 1)[-1]
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    if not _SOCIAL_HOSTS.search((parts.hostname or "").lower()):
+        return False
+    return bool(_SHARE_PATH.search(parts.path)) or "%2f" in lowered or "%3a" in lowered
+
+
+def is_dropped(tag: Tag) -> bool:
+    """True for an element whose whole content is not article text (ads, share bars, widgets)."""
+    if tag.name.lower() in DROP_TAGS or tag.has_attr("hidden"):
+        return True
+    style = str(tag.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    words = _words(tag.get("class") or "") | _words(tag.get("id") or "")
+    if words & _JUNK_WORDS or any(pair <= words for pair in _HIDDEN):
+        return True
+    for name, value in tag.attrs.items():
+        if not name.startswith("data-"):
+            continue
+        value = " ".join(value) if isinstance(value, list) else str(value)
+        if _words(name) & {"ad", "ads", "advert", "advertisement"}:
+            return True
+        if len(value) < 40 and _words(value) & {"ad", "ads", "advert", "advertisement"}:
+            return True
+        if value.lstrip()[:1] in ("{", "[") and not has_words(tag.get_text()[:200]):
+            return True
+    href = tag.get("href") if tag.name.lower() == "a" else None
+    return isinstance(href, str) and is_share_link(href)
+
+
+def is_captionish(tag: Tag) -> bool:
+    """An element whose class marks it as a figure or caption (.image-caption, .Figure-x)."""
+    return bool(_words(tag.get("class") or "") & _CAPTION_WORDS)
+
+
+def absolute_href(href: object, base_url: str | None) -> str | None:
+    """The http(s) URL a link points to, resolved against base_url; None for other schemes."""
+    if not isinstance(href, str) or not href.strip():
+        return None
+    href = _SPACE.sub("", href)
+    try:
+        if base_url:
+            href = urljoin(base_url, href)
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return None
+    return href if scheme in ("http", "https") and urlsplit(href).netloc else None
+
+
+# ---- blocks -----------------------------------------------------------------------------------
+
+_PROMO = re.compile(
+    r"(下[载載]|download|安装|安裝).{0,40}(app\b|应用|應用|客户端|客戶端)|"
+    r"(app|应用|應用|客户端|客戶端).{0,10}下[载載]|"
+    r"(关注|關注|追踪|追蹤|订阅|訂閱)(我们|我們|本台|本网|本網|本报|本報|我哋)|"
+    r"(订阅|訂閱|订户|訂戶|會員|会员).{0,60}(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|"
+    r"网址|網址|点击|點擊|按此|了解更多)|"
+    r"(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|点击|點擊|按此).{0,30}"
+    r"(订阅|訂閱|订户|訂戶)|"
+    r"\b(follow us|download (our|the) app|get (our|the) app|subscribe (to|now)|"
+    r"sign up for (our|the)|support our journalism)\b",
+    re.I,
+)
+_COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|版权所有|版權所有|all rights reserved|copyright\s*(©|\d{4})|"
+    r"(未经|未經|不得|禁止).{0,10}(转载|轉載)",
+    re.I,
+)
+
+
+def is_boilerplate(text: str) -> bool:
+    """A short promo ('download our app', 'subscribe') or a copyright notice."""
+    return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
+
+
+def looks_like_heading(text: str) -> bool:
+    """Short bold text that does not end like a sentence reads as a subhead."""
+    return len(text) <= 40 and not text.endswith(tuple("。.；;：:，,…"))
+
+
+RELATED = re.compile(
+    r"^(延伸阅读|延伸閱讀|相关新闻|相關新聞|相关阅读|相關閱讀|相关报道|相關報導|相關報道|相关文章|相關文章|"
+    r"推荐阅读|推薦閱讀|你可能感兴趣|你可能感興趣|更多新闻|更多新聞|"
+    r"related( articles| stories| news)?|"
+    r"read more|see also|more on this story)\s*[:：]?\s*",
+    re.I,
+)
+
+
+def related_links(blocks: list[Block]) -> list[Block]:
+    """Drop an empty 'related articles' label; turn the links after it into list items."""
+    out: list[Block] = []
+    after_label = False
+    for i, block in enumerate(blocks):
+        label = RELATED.match(block.text)
+        if label and block.kind in ("heading", "paragraph"):
+            rest = block.text[label.end():].strip()
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if not rest and (nxt is None or nxt.href):
+                after_label = True
+                continue
+            if rest and block.href:
+                out.append(Block("list_item", rest, block.href))
+                after_label = True
+                continue
+        if after_label and block.kind == "paragraph" and block.href:
+            out.append(Block("list_item", block.text, block.href))
+            continue
+        after_label = after_label and block.kind == "list_item"
+        out.append(block)
+    return out
+
+
+def is_dateline(text: str) -> bool:
+    """A block that is only a date or timestamp ('Sat, 15 Feb 2025 08:17:25 GMT')."""
+    if len(text) > 40:
+        return False
+    if parsedate_tz(text) is not None:
+        return True
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return bool(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}[日号號]([\s\d:：]*)?", text))
+    return True
+
+
+_BYLINE = re.compile(
+    r"^[(（\[【]?\s*完\s*[)）\]】]?$|"
+    r"(记者|記者|特约|特約|通讯员|通訊員|特派员|特派員).{0,40}(报道|报导|報道|報導|撰稿|摄|攝)|"
+    r"[(（](综合|綜合|编译|編譯|本台|本網|本网).{0,10}(报道|报导|報道|報導)[)）]|"
+    r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)\s*[:：]|"
+    r"(责编|責編|网编|網編)\s*\S|"
+    r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯)\s*[:：/／|｜]|"
+    r"^(reporter|reporting|editor|edited|editing|written|by)\b",
+    re.I,
+)
+
+
+def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
+    """Mark short byline paragraphs among the last ``tail`` blocks (and a final byline line)."""
+    out = list(blocks)
+    for i in range(max(0, len(out) - tail), len(out)):
+        block = out[i]
+        if block.kind == "paragraph" and len(block.text) <= 120 and _BYLINE.search(block.text):
+            out[i] = Block("byline", block.text)
+    return out
+
+
+def split_last_line(raw_text: str, line_break: str) -> tuple[str, str] | None:
+    """(body, last line) when a block's last <br> line is a byline, else None."""
+    body, sep, last = raw_text.rpartition(line_break)
+    if not sep or not has_words(body):
+        return None
+    last = normalise(last)
+    if len(last) <= 120 and _BYLINE.search(last):
+        return body, last
+    return None
+
+
+def _width(line: str) -> int:
+    return sum(2 if "\u2e80" <= ch <= "\U0003134f" else 1 for ch in line)
+
+
+def lines_are_paragraphs(lines: list[str]) -> bool:
+    """True when single-newline lines are long or end like sentences (not hard-wrapped text)."""
+    widths = sorted(_width(line.strip()) for line in lines)
+    if widths[len(widths) // 2] > 90:
+        return True
+    ends = sum(line.rstrip().endswith(tuple("。！？!?.…」”』\"")) for line in lines)
+    return ends >= 0.6 * len(lines)

@@ -29,3 +29,40 @@ def samples() -> Path:
     if not SAMPLES.is_dir():  # pragma: no cover - a checkout without shared/
         pytest.fail(f"shared samples not found at {SAMPLES}")
     return SAMPLES
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app on a fresh library, without seeds or the background worker."""
+    from webapp import create_app
+
+    app = create_app(
+        {"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False, "TESTING": True}
+    )
+    yield app
+    app.extensions["library"].close()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def library(app):
+    """The app's library."""
+    return app.extensions["library"]
+
+
+def csrf(client) -> str:
+    """The CSRF token of the client's session (made by loading a page)."""
+    client.get("/")
+    with client.session_transaction() as session:
+        return session["csrf"]
+
+
+@pytest.fixture
+def seed_file(samples) -> Path:
+    """The seed article."""
+    return samples / "articles" / "000_0c91fdeb926f7009.txt"

@@ -136,3 +136,7 @@ def _export(doc: dict, fmt: str) -> bytes:
             raise EnfaceError(f"Unknown format {fmt!r}; available: json") from None
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     return export_document(doc, fmt)
+
+
+if __name__ == "__main__":  # python -m webapp.cli
+    main()

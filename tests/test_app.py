@@ -1,0 +1,161 @@
+"""The web app with Flask's test client: library, upload, reader, JSON API, security."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from conftest import csrf
+
+from webapp import create_app
+
+
+def upload(client, *files, **form):
+    data = {"csrf_token": csrf(client), **form}
+    data["files"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post("/import", data=data, content_type="multipart/form-data")
+
+
+def test_empty_library_page(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "The library is empty" in page.get_data(as_text=True)
+    assert page.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_seeds_imported_on_first_start_only(tmp_path):
+    settings = {"DATA_DIR": str(tmp_path), "WORKER": False, "TESTING": True}
+    app = create_app(settings)
+    docs = app.extensions["library"].list_documents()
+    assert [d["title"] for d in docs] == ["俄中战略安全磋商 西方孤立下的实用性联盟"]
+    app.extensions["library"].delete_document(docs[0]["id"])
+    app.extensions["library"].close()
+    again = create_app(settings)  # empty again: seeds come back; never duplicated
+    assert again.extensions["library"].document_count() == 1
+
+
+def test_upload_seed_and_read_it(client, seed_file):
+    response = upload(client, ("seed.txt", seed_file.read_bytes()))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "imported as document 1" in body
+    page = client.get("/documents/1").get_data(as_text=True)
+    assert "俄罗斯与中国5月25日在莫斯科举行第十六轮战略安全磋商" in page
+    assert 'lang="zh-Hans"' in page and 'lang="en"' in page
+    assert "not translated yet" in page
+    assert 'rel="noopener noreferrer"' in page
+    assert "2021-05-26" in page
+    again = upload(client, ("copy.txt", seed_file.read_bytes()))
+    assert "already imported as document 1" in again.get_data(as_text=True)
+
+
+def test_reader_rows_pair_every_source_sentence(client, library, seed_file):
+    upload(client, ("seed.txt", seed_file.read_bytes()))
+    doc = client.get("/api/documents/1").get_json()
+    page = client.get("/documents/1").get_data(as_text=True)
+    for seg in doc["segments"]:
+        assert f'id="seg-{seg["id"]}"' in page
+        for unit in seg["units"]:
+            assert f'id="s-{unit["id"]}"' in page and f'id="t-{unit["id"]}"' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("binary.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), ""),
+        ("textless.html", b"<html><body><script>x()</script></body></html>", ""),
+    ],
+)
+def test_bad_uploads_are_refused_clearly(client, library, name, content, reason):
+    response = upload(client, (name, content))
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert name in text and reason in text.lower()
+    assert library.document_count() == 0
+
+
+def test_upload_over_the_limit_is_413(tmp_path):
+    app = create_app({"DATA_DIR": str(tmp_path), "SEED": False, "WORKER": False,
+                      "MAX_IMPORT_BYTES": 1000, "TESTING": True})
+    client = app.test_client()
+    response = upload(client, ("big.txt", b"x" * 200_000))
+    assert response.status_code == 413
+    assert "limit" in response.get_data(as_text=True)
+    assert app.extensions["library"].document_count() == 0
+
+
+def test_form_posts_need_the_csrf_token(client, seed_file):
+    response = client.post("/import", data={"files": [(io.BytesIO(b"x"), "a.txt")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+
+
+def test_missing_things_are_404_pages_not_500(client):
+    assert client.get("/documents/424242").status_code == 404
+    api = client.get("/api/documents/424242")
+    assert api.status_code == 404 and "error" in api.get_json()
+    assert client.get("/api/jobs/9").status_code == 404
+
+
+def test_api_document_json_contract(client, seed_file):
+    upload(client, ("seed.txt", seed_file.read_bytes()))
+    listing = client.get("/api/documents").get_json()
+    assert listing[0]["id"] == 1
+    doc = client.get("/api/documents/1").get_json()
+    assert set(doc) >= {"id", "title", "source_url", "published_at", "source_lang",
+                        "target_lang", "segments"}
+    assert doc["published_at"] == "2021-05-26T18:49:49Z"
+    assert doc["source_lang"] == "zh" and doc["target_lang"] == "en"
+    seg = doc["segments"][0]
+    assert set(seg) >= {"id", "position", "kind", "href", "units"}
+    assert set(seg["units"][0]) >= {"id", "position", "source", "translation", "status",
+                                    "revision"}
+
+
+def test_api_patch_rules(client, seed_file):
+    upload(client, ("seed.txt", seed_file.read_bytes()))
+    unit = client.get("/api/documents/1").get_json()["segments"][1]["units"][0]
+    url = f"/api/units/{unit['id']}"
+    ok = client.patch(url, json={"translation": "Russia and China…", "revision": 0})
+    assert ok.status_code == 200 and ok.get_json()["revision"] == 1
+    stale = client.patch(url, json={"translation": "Lost?", "revision": 0})
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["translation"] == "Russia and China…"
+    assert client.patch(url, data="translation=x", content_type="text/plain").status_code == 415
+    assert client.patch(url, json={"translation": "x"}).status_code == 400
+    assert client.patch(url, json=["not", "an", "object"]).status_code == 400
+    too_long = client.patch(url, json={"translation": "x" * 6000, "revision": 1})
+    assert too_long.status_code == 400 and "characters" in too_long.get_json()["error"]
+    cross = client.patch(url, json={"translation": "x", "revision": 1},
+                         headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403
+    history = client.get(f"{url}/revisions").get_json()
+    assert [r["text"] for r in history] == ["Russia and China…"]
+
+
+def test_html_in_text_is_escaped(client, library):
+    hostile = (b"<!--1622054989000-->\n[t<script>alert(1)</script>](https://e.org/x)\n------\n"
+               b"<p>\xe6\xad\xa3\xe6\x96\x87<img src=x onerror=alert(1)>\xe3\x80\x82</p>"
+               b"<p>\xe7\xac\xac\xe4\xba\x8c\xe6\xae\xb5<script>alert(2)</script>\xe3\x80\x82</p>")
+    upload(client, ("hostile.txt", hostile))
+    page = client.get("/documents/1").get_data(as_text=True)
+    assert "<script>alert" not in page and "onerror=alert" not in page
+    assert "&lt;script&gt;" in page  # the title's markup shows as text
+
+
+def test_translate_without_a_model_says_what_is_missing(client, seed_file):
+    upload(client, ("seed.txt", seed_file.read_bytes()))
+    api = client.post("/api/documents/1/translate", json={})
+    assert api.status_code == 400
+    assert "enface models install" in api.get_json()["error"]
+    page = client.get("/documents/1").get_data(as_text=True)
+    assert "no model can translate it" in page
+
+
+def test_json_api_never_answers_500_to_garbage(client):
+    for body in (b"{", b"null", b'{"translation": 5, "revision": 0}', b"\xff\xfe"):
+        response = client.patch("/api/units/1", data=body, content_type="application/json")
+        assert response.status_code in (400, 404), body
+        json.loads(response.get_data())

@@ -1,0 +1,62 @@
+"""The enface command line (click's runner, and the installed console script)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from click.testing import CliRunner
+
+from webapp.cli import main
+
+
+def run(tmp_path, *args):
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path / "lib"), *args])
+    return result
+
+
+def test_import_list_export_json(tmp_path, seed_file):
+    imported = run(tmp_path, "import", str(seed_file))
+    assert imported.exit_code == 0, imported.output
+    assert imported.stdout == "1\t俄中战略安全磋商 西方孤立下的实用性联盟\n"
+    again = run(tmp_path, "import", str(seed_file))
+    assert again.exit_code == 0 and again.stdout.startswith("1\t")
+    assert "already imported" in again.stderr
+    listing = json.loads(run(tmp_path, "list", "--json").stdout)
+    assert [d["id"] for d in listing] == [1]
+    out = tmp_path / "doc.json"
+    exported = run(tmp_path, "export", "1", "--format", "json", "-o", str(out))
+    assert exported.exit_code == 0, exported.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["id"] == 1 and doc["segments"][0]["kind"] == "title"
+    to_stdout = run(tmp_path, "export", "1", "--format", "json")
+    assert json.loads(to_stdout.stdout)["title"] == doc["title"]
+
+
+def test_import_folder_reports_each_file(tmp_path, samples):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(samples / "articles" / "000_0c91fdeb926f7009.txt", folder)
+    shutil.copy(samples / "articles" / "voa_2025-02_img-small-caption_1008880.txt", folder)
+    (folder / "broken.txt").write_bytes(b"")
+    result = run(tmp_path, "import", str(folder))
+    assert result.exit_code == 1
+    assert len(result.stdout.strip().splitlines()) == 2
+    assert "broken.txt" in result.stderr
+
+
+def test_failures_exit_non_zero_with_a_reason(tmp_path):
+    missing = run(tmp_path, "import", str(tmp_path / "nope.txt"))
+    assert missing.exit_code == 1 and "no such file" in missing.stderr
+    assert run(tmp_path, "export", "7", "--format", "json").exit_code == 1
+    unknown = run(tmp_path, "export", "7", "--format", "json")
+    assert "no document 7" in unknown.stderr
+
+
+def test_console_script_is_installed(tmp_path):
+    exe = shutil.which("enface")
+    assert exe, "the enface console script is not on PATH"
+    out = subprocess.run([exe, "--data-dir", str(tmp_path), "list"], capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout == ""

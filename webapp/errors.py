@@ -65,3 +65,9 @@ class Cancelled(EnfaceError):
     """Work (a translation job) was stopped before it finished."""
 
     status = 409
+
+
+class WrongDocument(EnfaceError):
+    """An exchange file (TMX/XLIFF) made for another document or another language pair."""
+
+    status = 409

@@ -55,6 +55,7 @@ def library(app):
     return app.extensions["library"]
 
 
+@pytest.fixture
 def csrf(client) -> str:
     """The CSRF token of the client's session (made by loading a page)."""
     client.get("/")

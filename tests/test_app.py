@@ -6,13 +6,14 @@ import io
 import json
 
 import pytest
-from conftest import csrf
 
 from webapp import create_app
 
 
 def upload(client, *files, **form):
-    data = {"csrf_token": csrf(client), **form}
+    client.get("/")
+    with client.session_transaction() as session:
+        data = {"csrf_token": session["csrf"], **form}
     data["files"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post("/import", data=data, content_type="multipart/form-data")
 

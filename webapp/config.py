@@ -52,6 +52,6 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def resource_dir(name: str) -> Path:
-    """``templates``, ``static`` or ``seeds``: inside the installed package, else in the checkout."""
+    """``templates``, ``static`` or ``seeds``: in the installed package, else in the checkout."""
     inside = PACKAGE_DIR / name
     return inside if inside.is_dir() else PACKAGE_DIR.parent / name

@@ -56,7 +56,7 @@ class Units:
         origin: str = "human",
         model_id: str | None = None,
     ) -> dict[str, Any]:
-        """Change a unit's translation and status if it is still at ``base_revision``, else Conflict."""
+        """Change a unit's translation and status if still at ``base_revision``, else Conflict."""
         now = utcnow()
         with self.db.write() as conn:
             row = conn.execute(

@@ -1,0 +1,382 @@
+"""Tests for webapp.engine and webapp.models, on real (tiny) Argos packages built at test time."""
+
+from __future__ import annotations
+
+import json
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from argos_testmodel import build_package, install_test_model, shift_pieces
+
+from webapp import engine
+from webapp.errors import ModelError, NotFound, Offline
+from webapp.models import validate_archive
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def archive(tmp_path_factory) -> Path:
+    """The zh→en copy package (built once per session)."""
+    return build_package(tmp_path_factory.mktemp("archive"))
+
+
+@pytest.fixture(scope="session")
+def model(archive) -> engine.ModelInfo:
+    """The zh→en copy package, installed."""
+    return engine.install_file(archive, expect=("zh", "en"))
+
+
+@pytest.fixture(scope="session")
+def sample_lines(samples) -> list[str]:
+    path = samples / "parallel" / "newstest2021_zh-en_first475.zh"
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection or resolve a name fails at once."""
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("network disabled in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture
+def argos_one_sentence(monkeypatch):
+    """argostranslate.translate without its MiniSBD download: each paragraph is one sentence."""
+    from argostranslate import sbd, translate
+
+    class OneSentence:
+        def sentences(self, text: str) -> list[str]:
+            return [text]
+
+    monkeypatch.setattr(sbd.MiniSBDSentencizer, "lazy_detector", lambda self: OneSentence())
+    translate.installed_translates.clear()
+    translate.get_installed_languages.cache_clear()
+    yield translate
+    translate.installed_translates.clear()
+    translate.get_installed_languages.cache_clear()
+
+
+def test_model_info_and_discovery(model):
+    from argostranslate import package
+
+    assert model.model_id == "argos:zh-en@1.0"
+    assert (model.from_code, model.to_code, model.from_name) == ("zh", "en", "Chinese")
+    assert model.size_bytes > 10_000
+    assert model in engine.installed_models()
+    assert model.path in [Path(p.package_path) for p in package.get_installed_packages()]
+
+
+def test_sees_models_installed_by_argos_itself(tmp_path, model):
+    from argostranslate import package
+
+    archive = build_package(tmp_path, "fr", "en")
+    package.install_from_path(archive)  # what `argospm install` does
+    try:
+        found = engine.find_model("fr", "en")
+        assert found is not None and found.path.name == "translate-fr_en-1_0"
+    finally:
+        engine.remove_model("fr", "en")
+    assert engine.find_model("fr", "en") is None
+
+
+def test_find_model_traditional_chinese_falls_back_to_zh(model):
+    assert engine.find_model("zt", "en") == model
+    assert engine.find_model("xx", "en") is None
+    assert engine.find_model("en", "zh") is None
+    zt = install_test_model("zt", "en")
+    try:
+        assert engine.find_model("zt", "en") == zt
+        assert engine.find_model("zh", "en") == model
+    finally:
+        engine.remove_model("zt", "en")
+    assert engine.find_model("zt", "en") == model
+
+
+def test_copy_model_returns_its_input(model, sample_lines):
+    lines = [s for s in sample_lines[:60] if "_" not in s and not s.startswith(" ")]
+    assert engine.translate_sentences(lines, model) == lines
+
+
+def test_fidelity_with_argostranslate(model, sample_lines, argos_one_sentence, no_network):
+    tricky = ["a_b  c", "  leading spaces", "两行\n第二行", "\n开头换行", "Mixed 中文 and English."]
+    sentences = sample_lines[:120] + tricky
+    ours = engine.translate_sentences(sentences, model, batch_tokens=512)
+    theirs = [argos_one_sentence.translate(s, "zh", "en") for s in sentences]
+    assert ours == theirs
+    assert ours[-5:-3] == ["a b  c", " leading spaces"]  # argos's decoding quirks, kept
+
+
+class Spy:
+    """Wraps a CTranslate2 Translator and records the options of each translate_batch call."""
+
+    def __init__(self, translator):
+        self.translator, self.calls = translator, []
+
+    def translate_batch(self, source, **options):
+        self.calls.append(options)
+        return self.translator.translate_batch(source, **options)
+
+
+def test_same_decoding_options_as_argostranslate(model, argos_one_sentence, monkeypatch):
+    sentence = "今天天气很好。"
+    argos_one_sentence.translate(sentence, "zh", "en")  # loads argos's own Translator
+    (entry,) = [t for t in argos_one_sentence.installed_translates if t.package_key == "zh-en"]
+    theirs = entry.cached_translation.underlying
+    theirs.translator = Spy(theirs.translator)
+    argos_one_sentence.translate(sentence + "再来一次。", "zh", "en")
+    loaded = engine._load(model)
+    monkeypatch.setattr(loaded, "translator", Spy(loaded.translator))
+    engine.translate_sentences([sentence], model)
+    ours_options, theirs_options = loaded.translator.calls[0], theirs.translator.calls[0]
+    assert ours_options.pop("max_batch_size") >= theirs_options.pop("max_batch_size")
+    theirs_options.pop("return_scores")  # Argos sums scores across sentences; we need none
+    assert ours_options == theirs_options
+
+
+def test_fidelity_on_a_model_that_does_not_copy(tmp_path, argos_one_sentence, no_network):
+    shifted = install_test_model("de", "en", copy=False)
+    try:
+        sentences = ["今天天气很好，我们去公园散步。", "Der Himmel ist blau.", "新华网"]
+        ours = engine.translate_sentences(sentences, shifted)
+        assert ours == [argos_one_sentence.translate(s, "de", "en") for s in sentences]
+        expected = [shift_pieces(s, shifted.path / "sentencepiece.model") for s in sentences]
+        assert ours == expected
+        assert all(a != b for a, b in zip(ours, sentences, strict=True))
+    finally:
+        engine.remove_model("de", "en")
+
+
+def test_batches_keep_order_and_report_each_sentence_once(model, sample_lines):
+    sentences = [s for s in sample_lines[:200] if "_" not in s and not s.startswith(" ")]
+    sentences = sentences + ["", "   ", "短", sentences[0] * 3]
+    seen: list[int] = []
+
+    def on_batch(indices: list[int], texts: list[str]) -> None:
+        assert [sentences[i] for i in indices] == texts
+        seen.extend(indices)
+
+    calls = []
+    result = engine.translate_sentences(
+        sentences, model, batch_tokens=200, on_batch=lambda i, t: (calls.append(1), on_batch(i, t))
+    )
+    assert result == [s if s.strip() else "" for s in sentences]
+    assert sorted(seen) == [i for i, s in enumerate(sentences) if s.strip()]
+    assert len(calls) > 10  # small batches: many of them
+
+
+def test_should_stop_ends_early_with_partial_result(model, sample_lines):
+    sentences = sample_lines[:50]
+    batches: list[list[int]] = []
+    result = engine.translate_sentences(
+        sentences,
+        model,
+        batch_tokens=300,
+        on_batch=lambda indices, texts: batches.append(indices),
+        should_stop=lambda: len(batches) >= 1,
+    )
+    assert len(batches) == 1
+    done = set(batches[0])
+    assert 0 < len(done) < len(sentences)
+    assert all((result[i] != "") == (i in done) for i in range(len(sentences)))
+
+
+def test_blank_sentences_never_reach_the_model(monkeypatch):
+    def fail(model):
+        raise AssertionError("model loaded")
+
+    monkeypatch.setattr(engine, "_load", fail)
+    assert engine.translate_sentences(["", "  ", "\n", "\t \n "], None) == ["", "", "", ""]
+    assert engine.alternatives("  ", None) == []
+
+
+def test_alternatives_are_distinct_and_best_first(model):
+    sentence = "今天天气很好，我们去公园散步。"
+    found = engine.alternatives(sentence, model, n=3)
+    assert found[0] == sentence
+    assert 1 < len(found) <= 3
+    assert len(set(found)) == len(found)
+    assert engine.alternatives(sentence, model, n=1) == [sentence]
+
+
+def test_concurrent_use_loads_the_model_once(model, sample_lines):
+    engine.configure(intra_threads=1)  # also drops loaded models
+    results: list[list[str]] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(engine.translate_sentences(sample_lines[:20], model))
+        )
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 3 and results[0] == results[1] == results[2]
+    assert list(engine._loaded) == [model.path]
+    engine.configure(intra_threads=0)
+
+
+# --- archives ------------------------------------------------------------------------------
+
+GOOD_META = {"package_version": "1.0", "from_code": "zh", "to_code": "en", "type": "translate"}
+
+
+def make_zip(path: Path, files: dict[str, bytes], links: tuple[str, ...] = ()) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+        for name in links:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, "/etc/passwd")
+    return path
+
+
+def package_files(top: str = "pkg", meta: dict | None = None) -> dict[str, bytes]:
+    return {
+        f"{top}/metadata.json": json.dumps(GOOD_META if meta is None else meta).encode(),
+        f"{top}/model/model.bin": b"weights",
+        f"{top}/sentencepiece.model": b"tokenizer",
+    }
+
+
+def test_validate_archive_accepts_a_real_package(archive):
+    meta = validate_archive(archive)
+    assert (meta["from_code"], meta["to_code"]) == ("zh", "en")
+    assert meta["folder"] == "translate-zh_en-1_0"
+    assert meta["size_bytes"] > 10_000
+    minimal = make_zip(archive.parent / "min.zip", package_files())
+    assert validate_archive(minimal)["folder"] == "pkg"
+
+
+@pytest.mark.parametrize(
+    ("files", "links", "message"),
+    [
+        ({**package_files(), "../evil.sh": b"x"}, (), "leaving its folder"),
+        ({**package_files(), "pkg/../../evil.sh": b"x"}, (), "leaving its folder"),
+        ({**package_files(), "/etc/cron.d/evil": b"x"}, (), "absolute path"),
+        (package_files(), ("pkg/link",), "symbolic link"),
+        ({**package_files(), "other/README.md": b"x"}, (), "exactly one top-level folder"),
+        ({**package_files(), "README.md": b"x"}, (), "outside the package folder"),
+        ({}, (), "exactly one top-level folder"),
+        ({k: v for k, v in package_files().items() if "metadata" not in k}, (), "metadata.json"),
+        ({k: v for k, v in package_files().items() if "model.bin" not in k}, (), "model.bin"),
+        ({k: v for k, v in package_files().items() if "sentencepiece" not in k}, (), "tokenizer"),
+        (package_files(meta={"to_code": "en"}), (), "from_code"),
+        (package_files(meta={**GOOD_META, "to_code": "../x"}), (), "to_code"),
+        (package_files(meta={**GOOD_META, "to_code": "zh"}), (), "into itself"),
+        (package_files(meta={**GOOD_META, "type": "sbd"}), (), "not a translation model"),
+        ({**package_files(), "pkg/metadata.json": b"{not json"}, (), "not valid JSON"),
+    ],
+)
+def test_validate_archive_refuses(tmp_path, files, links, message):
+    path = make_zip(tmp_path / "bad.argosmodel", files, links)
+    with pytest.raises(ModelError, match=message) as caught:
+        validate_archive(path)
+    assert "Nothing was installed" in str(caught.value)
+
+
+def test_validate_archive_refuses_non_zip_and_bombs(tmp_path):
+    text = tmp_path / "model.argosmodel"
+    text.write_text("hello")
+    with pytest.raises(ModelError, match="not a zip archive"):
+        validate_archive(text)
+    bomb = tmp_path / "bomb.argosmodel"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in package_files().items():
+            zf.writestr(name, data)
+        zf.writestr("pkg/model/padding.bin", b"\0" * 20_000_000)
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(ModelError, match="would unpack to 20,000,"):
+        validate_archive(bomb, max_bytes=10_000_000)
+
+
+def test_install_refuses_bad_archives_without_installing(tmp_path, model):
+    from argostranslate import settings
+
+    before = sorted(Path(settings.package_data_dir).iterdir())
+    with pytest.raises(ModelError, match="translates zh → en, not de → en"):
+        engine.install_file(build_package(tmp_path), expect=("de", "en"))
+    bad = make_zip(tmp_path / "bad.argosmodel", {**package_files(), "../x": b"x"})
+    with pytest.raises(ModelError):
+        engine.install_file(bad)
+    assert sorted(Path(settings.package_data_dir).iterdir()) == before
+
+
+def test_install_replace_and_remove_round_trip(tmp_path, model):
+    first = install_test_model("de", "en")
+    assert engine.find_model("de", "en") == first
+    assert engine.translate_sentences(["Guten Tag."], first) == ["Guten Tag."]
+    newer = engine.install_file(build_package(tmp_path, "de", "en", version="1.1"))
+    assert newer.model_id == "argos:de-en@1.1"
+    assert [m.model_id for m in engine.installed_models() if m.from_code == "de"] == [
+        "argos:de-en@1.1"
+    ]
+    assert not first.path.exists()
+    engine.remove_model("de", "en")
+    assert engine.find_model("de", "en") is None
+    with pytest.raises(NotFound, match="de → en"):
+        engine.remove_model("de", "en")
+    assert engine.find_model("zh", "en") == model
+
+
+# --- the Argos index -----------------------------------------------------------------------
+
+
+def test_index_offline_fails_fast_with_advice(no_network):
+    started = time.monotonic()
+    with pytest.raises(Offline, match="install --file") as caught:
+        engine.available_models(timeout=2)
+    assert "package index" in str(caught.value)
+    with pytest.raises(Offline):
+        engine.install_from_index("ja", "en")
+    assert time.monotonic() - started < 5
+
+
+def test_install_from_index_downloads_with_progress(tmp_path, monkeypatch, model):
+    from argostranslate import settings
+
+    archive = build_package(tmp_path, "ko", "en")
+    index = [
+        {**GOOD_META, "from_code": "ko", "to_code": "en", "from_name": "Korean",
+         "to_name": "English", "links": [archive.as_uri()]},
+        {**GOOD_META, "from_name": "Chinese", "to_name": "English", "links": []},
+    ]
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    monkeypatch.setattr(settings, "remote_package_index", (tmp_path / "index.json").as_uri())
+    listed = engine.available_models()
+    assert [(p["from_code"], p["installed_version"]) for p in listed] == [
+        ("ko", None),
+        ("zh", "1.0"),
+    ]
+    seen: list[tuple[int, int]] = []
+    installed = engine.install_from_index("ko", "en", progress=lambda d, t: seen.append((d, t)))
+    try:
+        assert installed.model_id == "argos:ko-en@1.0"
+        assert seen[-1] == (archive.stat().st_size, archive.stat().st_size)
+        with pytest.raises(NotFound, match="no model for xx"):
+            engine.install_from_index("xx", "en")
+    finally:
+        engine.remove_model("ko", "en")
+
+
+def test_import_is_lazy():
+    code = (
+        "import sys, webapp.engine; "
+        "heavy = [m for m in ('ctranslate2', 'argostranslate', 'torch', 'sentencepiece') "
+        "if m in sys.modules]; assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

@@ -28,12 +28,15 @@ _SUPERSETS = {
     "gbk": "gb18030",
     "big5": "big5hkscs",
     "cp950": "big5hkscs",
-    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
     "ascii": "cp1252",
     "shift_jis": "cp932",
     "euc_kr": "cp949",
     "iso8859_9": "cp1254",
 }
+# Web labels Python does not know (from the WHATWG Encoding list).
+_LABELS = {"x-gbk": "gbk", "x-x-big5": "big5", "gb_2312-80": "gb2312", "x-euc-cn": "gb2312",
+           "x-sjis": "shift_jis", "windows-874": "cp874", "x-mac-roman": "mac_roman"}
 # After big5hkscs fails, cp950 (Microsoft's Big5) still covers a few characters it lacks.
 _FALLBACKS = {"big5hkscs": "cp950"}
 
@@ -50,8 +53,9 @@ _MAX_CHAOS = 0.2
 
 def superset(charset: str) -> str | None:
     """The Python codec to decode a declared charset with (its superset), or None if unknown."""
+    label = charset.strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(charset.strip().strip("\"'")).name
+        name = codecs.lookup(_LABELS.get(label, label)).name
     except (LookupError, ValueError):
         return None
     return _SUPERSETS.get(name.replace("-", "_"), name)

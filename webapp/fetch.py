@@ -6,6 +6,7 @@ import copy
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -34,6 +35,11 @@ _NOT_CONTENT = ("script", "style", "noscript", "nav", "header", "footer", "aside
 _SPACED_SEP = re.compile(r"(\s+(?:[-–—|·»@]|::)\s+)")
 # "Title_Channel_Site", "Title-Site" (a hyphen inside "COVID-19" or "2020-2021" is not one)
 _TIGHT_SEP = re.compile(r"(\s*(?:_|\||(?<![0-9A-Za-z])-|-(?![0-9A-Za-z]))\s*)")
+# Publication times with their time zone, which the extractor's date drops.
+_PUBLISHED = (
+    "//meta[@property='article:published_time' or @itemprop='datePublished']/@content"
+    " | //time[@itemprop='datePublished']/@datetime"
+)
 _MAX_SUFFIX = 16  # longest site/section name stripped from a title
 
 
@@ -43,7 +49,7 @@ class Page:
 
     title: str | None
     url: str | None
-    published: str | None
+    published: datetime | None
     candidates: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
 
@@ -137,7 +143,9 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
         if doc is not None and getattr(doc, key, None):
             meta[key] = getattr(doc, key)
     title = page_title(tree, doc.title if doc is not None else None, meta.get("sitename"))
-    return Page(title, page_url, doc.date if doc is not None else None, candidates, meta)
+    published = to_utc(_first(tree, _PUBLISHED) if tree is not None else None)
+    return Page(title, page_url, published or to_utc(doc.date if doc is not None else None),
+                candidates, meta)
 
 
 def page_title(
@@ -214,3 +222,17 @@ def _parse(text: str) -> lxml.html.HtmlElement | None:
 
 def _inner_html(element: lxml.html.HtmlElement) -> str:
     return lxml.html.tostring(element, encoding="unicode")
+
+
+def to_utc(value: object) -> datetime | None:
+    """A front-matter or page date (date, datetime or ISO string) as an aware UTC datetime."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None

@@ -7,7 +7,7 @@ import html
 import os
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -16,7 +16,7 @@ import yaml
 from webapp.article import Article, Block
 from webapp.charset import charset_from_content_type, declared_charset, decode
 from webapp.errors import ImportFailed, TooLarge
-from webapp.fetch import download, extract_page
+from webapp.fetch import download, extract_page, to_utc
 from webapp.lang import detect_lang
 from webapp.segment import segment_html, segment_markdown, segment_text
 
@@ -196,7 +196,7 @@ def _front_matter(text: str, origin: str, source_url: str | None) -> Article:
     body = text.lstrip("\ufeff")[match.end() :]
     article = _markdown(body, origin, str(url) if url else None, title=title, meta=meta)
     article.raw = text
-    article.published_at = _to_utc(header.get("date"))
+    article.published_at = to_utc(header.get("date"))
     return article
 
 
@@ -238,7 +238,7 @@ def _page(text: str, origin: str, source_url: str | None) -> Article:
         blocks = segment_html(candidate, base_url=page.url)
         if any(b.text.strip() for b in blocks if b.kind != "title"):
             return _article(page.title or _name_title(origin), blocks, raw=text, origin=origin,
-                            url=page.url, published=_to_utc(page.published), meta=page.meta)
+                            url=page.url, published=page.published, meta=page.meta)
     raise ImportFailed(origin, "no article text found")
 
 
@@ -316,20 +316,6 @@ def _from_epoch(value: int) -> datetime | None:
         return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
-
-
-def _to_utc(value: object) -> datetime | None:
-    """A front-matter or page date (date, datetime or ISO string) as an aware UTC datetime."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    return None
 
 
 def _size(n: int) -> str:

@@ -44,7 +44,7 @@ class Documents:
         return row["id"] if row else None
 
     def add_article(self, article: Article, target_lang: str = "en") -> tuple[int, bool]:
-        """Store an article atomically; return (id, created); same content again: (old id, False)."""
+        """Store an article atomically; return (id, created); a re-import is (old id, False)."""
         digest = content_hash(article)
         existing = self.find_by_hash(digest)
         if existing is not None:

@@ -174,7 +174,7 @@ def strip_site_name(title: str, site: str | None = None) -> str:
             continue
         while len(parts) >= 3:
             tail, head = parts[-1].strip(), "".join(parts[:-2]).strip()
-            if not (tail == site or (len(tail) <= _MAX_SUFFIX and len(head) >= 2 * len(tail))):
+            if not (tail == site or (len(tail) <= _MAX_SUFFIX and len(head) >= len(tail))):
                 break
             parts = parts[:-2]
         return "".join(parts).strip()

@@ -232,9 +232,10 @@ def _fragment(text: str, origin: str, url: str | None) -> Article:
 
 
 def _page(text: str, origin: str, source_url: str | None) -> Article:
-    """A whole saved page: the main content found by the extractor, else <article>/<main>/<body>."""
+    """A whole saved page: the main content found by the extractor, else <article>/<main>/<body>,
+    else everything (a page nested deeper than lxml reads)."""
     page = extract_page(text, source_url=source_url)
-    for candidate in page.candidates:
+    for candidate in [*page.candidates, text]:
         blocks = segment_html(candidate, base_url=page.url)
         if any(b.text.strip() for b in blocks if b.kind != "title"):
             return _article(page.title or _name_title(origin), blocks, raw=text, origin=origin,

@@ -12,7 +12,10 @@ from bs4 import Tag
 from .article import Block
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f"
+_CJK = (
+    "\u3001-\u303f\uff01-\uff60\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uac00-\ud7af\U00020000-\U0003134f"
+)
 _CJK_NEWLINE = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n\s*(?=[{_CJK}])")
 _SPACE = re.compile(r"\s+")  # includes NBSP, U+3000 and U+2028 (a <br>)
 
@@ -43,7 +46,8 @@ DROP_TAGS = frozenset(
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _JUNK_WORDS = frozenset(
-    "ad ads adv advert adverts advertisement advertising adslot adunit adsense dfp gpt mpu "
+    "ad ads adv advert adverts advertisement advertising advertorial adslot adunit adsense "
+    "adsbygoogle googletag dfp gpt mpu "
     "sponsor sponsored sponsors promo promos promotion promoted outbrain taboola "
     "share shares sharing sharebar sharethis addthis social socials copyright newsletter "
     "subscribe subscription".split()
@@ -97,7 +101,7 @@ def is_dropped(tag: Tag) -> bool:
             return True
         if len(value) < 40 and _words(value) & {"ad", "ads", "advert", "advertisement"}:
             return True
-        if value.lstrip()[:1] in ("{", "[") and not has_words(tag.get_text()[:200]):
+        if value.lstrip()[:1] in ("{", "[") and len(tag.get_text().strip()) < 100:
             return True
     href = tag.get("href") if tag.name.lower() == "a" else None
     return isinstance(href, str) and is_share_link(href)

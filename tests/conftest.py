@@ -67,3 +67,16 @@ def csrf(client) -> str:
 def seed_file(samples) -> Path:
     """The seed article."""
     return samples / "articles" / "000_0c91fdeb926f7009.txt"
+
+
+@pytest.fixture
+def zh_model():
+    """A tiny real zh→en Argos model (its output copies its input), installed if missing."""
+    from argos_testmodel import install_test_model
+
+    from webapp import engine
+
+    model = engine.find_model("zh", "en")
+    if model is None or model.from_code != "zh":
+        model = install_test_model("zh", "en")
+    return model

@@ -60,3 +60,51 @@ def test_console_script_is_installed(tmp_path):
     out = subprocess.run([exe, "--data-dir", str(tmp_path), "list"], capture_output=True,
                          text=True, timeout=60, check=True)
     assert out.stdout == ""
+
+
+def test_translate_without_a_model_fails_with_the_install_hint(tmp_path, seed_file, monkeypatch):
+    from webapp import engine
+
+    monkeypatch.setattr(engine, "find_model", lambda *a: None)
+    run(tmp_path, "import", str(seed_file))
+    result = run(tmp_path, "translate", "1")
+    assert result.exit_code == 1
+    assert "enface models install" in result.stderr
+
+
+def test_translate_all_with_progress(tmp_path, seed_file, zh_model):
+    run(tmp_path, "import", str(seed_file))
+    result = run(tmp_path, "translate", "--all")
+    assert result.exit_code == 0, result.output
+    assert "Translating" in result.stderr
+    doc = json.loads(run(tmp_path, "export", "1", "--format", "json").stdout)
+    assert all(u["status"] == "machine" for s in doc["segments"] for u in s["units"])
+    assert run(tmp_path, "translate").exit_code == 2  # no ids: a usage error
+
+
+def test_models_commands(tmp_path, zh_model, monkeypatch):
+    listed = run(tmp_path, "models", "list")
+    assert listed.exit_code == 0 and listed.stdout.startswith("zh\ten\t")
+    missing = run(tmp_path, "models", "remove", "xx", "en")
+    assert missing.exit_code == 1 and "No model for xx → en" in missing.stderr
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_bytes(b"not a zip")
+    refused = run(tmp_path, "models", "install", "--file", str(bad))
+    assert refused.exit_code == 1 and "zip" in refused.stderr.lower()
+
+
+def test_models_offline_fails_fast_with_a_file_hint(tmp_path, monkeypatch):
+    import socket
+    import time
+
+    def refuse(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    started = time.monotonic()
+    for args in (["models", "available"], ["models", "install", "zh", "en"]):
+        result = run(tmp_path, *args)
+        assert result.exit_code == 1
+        assert "--file" in result.stderr
+    assert time.monotonic() - started < 20

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import config
+from . import cli_work, config
 from .errors import EnfaceError
 from .storage import Library
 
@@ -137,6 +137,9 @@ def _export(doc: dict, fmt: str) -> bytes:
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     return export_document(doc, fmt)
 
+
+main.add_command(cli_work.translate)
+main.add_command(cli_work.models)
 
 if __name__ == "__main__":  # python -m webapp.cli
     main()

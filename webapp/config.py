@@ -10,7 +10,7 @@ import platformdirs
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "TRANSLATE_THREADS", "BATCH_TOKENS"}
+_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS"}
 _BOOL_KEYS = {"SEED", "WORKER"}
 
 
@@ -24,7 +24,6 @@ def defaults() -> dict[str, Any]:
         "MAX_EDIT_CHARS": 5000,
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # run the background translation worker in this process
-        "TRANSLATE_THREADS": 0,  # 0: CTranslate2 picks
         "BATCH_TOKENS": 4096,
         "API_TOKEN": None,  # required by the JSON API when bound beyond loopback
         "TARGET_LANG": "en",

@@ -99,11 +99,19 @@ def translate_document(
     return done
 
 
-def run_job(library: Library, job: dict, *, batch_tokens: int = 4096) -> None:
-    """Run one queued translation job to its end, recording progress, failure or cancel."""
+def run_job(
+    library: Library,
+    job: dict,
+    *,
+    batch_tokens: int = 4096,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Run one claimed translation job to its end, recording progress, failure or cancel."""
     job_id = job["id"]
 
     def progress(done: int, total: int) -> bool:
+        if on_progress is not None:
+            on_progress(done, total)
         return library.job_progress(job_id, done, total) != "cancelled"
 
     try:

@@ -60,6 +60,15 @@ class Jobs:
             )
         return self.get_job(row["id"])
 
+    def claim_job(self, job_id: int) -> bool:
+        """Mark this queued job running; False if it is not queued (taken, ended or cancelled)."""
+        with self.db.write() as conn:
+            return conn.execute(
+                "UPDATE job SET status = 'running', started_at = ?, error = NULL"
+                " WHERE id = ? AND status = 'queued'",
+                (utcnow(), job_id),
+            ).rowcount == 1
+
     def job_progress(self, job_id: int, done: int, total: int) -> str:
         """Record progress; return the job's status (so a worker sees a cancel)."""
         with self.db.write() as conn:

@@ -1,0 +1,161 @@
+"""Translation jobs: batches stored as they arrive, memory, cancel and resume, no model, no network."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from webapp import engine, translating
+from webapp.article import Article, Block
+from webapp.errors import NoModel
+
+PARAGRAPHS = ["俄罗斯与中国举行磋商。两国要推动合作！", "法国学者认为分歧很深。", "这是第三段。"]
+
+
+def add(library, paragraphs=PARAGRAPHS, lang="zh", raw=None):
+    blocks = [Block("title", "标题")] + [Block("paragraph", p) for p in paragraphs]
+    art = Article(title="标题", blocks=blocks, source_lang=lang, origin="t.txt",
+                  raw=raw or "|".join(paragraphs) + lang)
+    return library.add_article(art)[0]
+
+
+def units(library, doc_id):
+    return [u for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network used while translating")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_translate_document_stores_model_output(library, zh_model, no_network):
+    doc_id = add(library)
+    seen = []
+    stored = translating.translate_document(library, doc_id,
+                                            progress=lambda d, t: seen.append((d, t)))
+    all_units = units(library, doc_id)
+    assert stored == len(all_units) == 5
+    assert seen[-1] == (5, 5)
+    for unit in all_units:
+        assert unit["status"] == "machine" and unit["revision"] == 1
+        assert unit["translation"] == unit["source"].strip()  # the test model copies its input
+    history = library.revisions(all_units[1]["id"])
+    assert history[0]["origin"] == "machine" and history[0]["model_id"] == zh_model.model_id
+
+
+def test_memory_translates_repeats_once(library, zh_model, monkeypatch):
+    first = add(library)
+    translating.translate_document(library, first)
+    calls = []
+    real = engine.translate_sentences
+    monkeypatch.setattr(engine, "translate_sentences",
+                        lambda s, *a, **k: calls.append(list(s)) or real(s, *a, **k))
+    second = add(library, PARAGRAPHS + ["全新的句子。"], raw="second")
+    translating.translate_document(library, second)
+    assert calls == [["全新的句子。"]]
+    assert all(u["status"] == "machine" for u in units(library, second))
+
+
+def test_human_memory_wins_and_is_marked(library, zh_model):
+    first = add(library)
+    unit = units(library, first)[1]
+    library.update_unit(unit["id"], "Russia and China hold talks.", base_revision=0,
+                        status="approved")
+    second = add(library, raw="again")
+    translating.translate_document(library, second)
+    twin = units(library, second)[1]
+    assert twin["translation"] == "Russia and China hold talks."
+    assert twin["status"] == "memory"
+    assert library.revisions(twin["id"])[0]["origin"] == "memory"
+
+
+def test_stop_then_resume_does_not_redo(library, zh_model, monkeypatch):
+    doc_id = add(library, [f"第{i}句话。" for i in range(40)])
+    translating.translate_document(library, doc_id, batch_tokens=16,
+                                   progress=lambda done, total: done < 10)
+    done_first = [u for u in units(library, doc_id) if u["status"] == "machine"]
+    assert 10 <= len(done_first) < 41
+    redone = []
+    real = engine.translate_sentences
+    monkeypatch.setattr(engine, "translate_sentences",
+                        lambda s, *a, **k: redone.extend(s) or real(s, *a, **k))
+    translating.translate_document(library, doc_id)
+    assert all(u["status"] == "machine" for u in units(library, doc_id))
+    assert not {u["source"] for u in done_first} & set(redone)
+    assert all(u["revision"] == 1 for u in units(library, doc_id))
+
+
+def test_no_model_for_the_pair(library, zh_model):
+    doc_id = add(library, ["これは日本語です。"], lang="ja")
+    with pytest.raises(NoModel) as info:
+        translating.queue_translation(library, doc_id)
+    assert "enface models install" in str(info.value)
+    assert library.pending_units(doc_id)
+
+
+def test_failed_job_reports_a_readable_error(library, zh_model, monkeypatch):
+    doc_id = add(library)
+    job_id = translating.queue_translation(library, doc_id)
+    monkeypatch.setattr(engine, "translate_sentences",
+                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("model file damaged")))
+    assert library.claim_job(job_id)
+    translating.run_job(library, library.get_job(job_id))
+    job = library.get_job(job_id)
+    assert job["status"] == "failed" and "model file damaged" in job["error"]
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_file):
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True})  # seeds + worker
+    client = app.test_client()
+    response = client.post("/api/documents/1/translate", json={})
+    assert response.status_code == 202
+    job_url = f"/api/jobs/{response.get_json()['job']}"
+    wait_for(lambda: client.get(job_url).get_json()["status"] == "done")
+    job = client.get(job_url).get_json()
+    assert job["done"] == job["total"] > 0
+    doc = client.get("/api/documents/1").get_json()
+    assert all(u["status"] == "machine" for s in doc["segments"] for u in s["units"])
+    page = client.get("/documents/1").get_data(as_text=True)
+    assert "not translated yet" not in page
+    app.extensions["worker"].stop()
+
+
+def test_interrupted_job_resumes_after_restart(tmp_path, zh_model):
+    from webapp import create_app
+
+    settings = {"DATA_DIR": str(tmp_path), "TESTING": True, "WORKER": False}
+    app = create_app(settings)
+    library = app.extensions["library"]
+    job_id = translating.queue_translation(library, 1)
+    library.claim_job(job_id)  # a server died while running it
+    library.close()
+    again = create_app(settings | {"WORKER": True})
+    lib2 = again.extensions["library"]
+    wait_for(lambda: lib2.get_job(job_id)["status"] == "done")
+    assert not lib2.pending_units(1)
+    again.extensions["worker"].stop()
+
+
+def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_model):
+    doc_id = add(library)
+    before = client.get(f"/documents/{doc_id}/progress?since=").get_data(as_text=True)
+    assert "hx-swap-oob" not in before
+    translating.translate_document(library, doc_id)
+    fresh = client.get(f"/documents/{doc_id}/progress?since=2000-01-01T00:00:00Z")
+    text = fresh.get_data(as_text=True)
+    assert text.count('hx-swap-oob="true"') == 5

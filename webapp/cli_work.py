@@ -1,0 +1,155 @@
+"""``enface translate`` and ``enface models``: the commands that run models."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import EnfaceError
+
+
+def _fail(exc: EnfaceError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+@click.command()
+@click.argument("doc_ids", nargs=-1, type=int)
+@click.option("--all", "all_docs", is_flag=True, help="Translate every document.")
+@click.pass_obj
+def translate(ctx, doc_ids: tuple[int, ...], all_docs: bool) -> None:
+    """Translate documents (progress on stderr). A running server's worker is used if it has one."""
+    from . import translating
+
+    library = ctx.library
+    if all_docs:
+        doc_ids = tuple(d["id"] for d in reversed(library.list_documents()))
+    if not doc_ids:
+        raise click.UsageError("Give document ids, or --all.")
+    jobs, failed = [], 0
+    for doc_id in doc_ids:
+        try:
+            jobs.append(translating.queue_translation(library, doc_id))
+        except EnfaceError as exc:
+            failed += 1
+            click.echo(f"Error: document {doc_id}: {exc}", err=True)
+    total = sum(library.get_job(j)["total"] for j in jobs)
+    with click.progressbar(length=total, label="Translating", file=sys.stderr,
+                           show_pos=True) as bar:
+        with translating.worker_lock(ctx.settings["DATA_DIR"], wait=False) as mine:
+            for job_id in jobs:
+                if mine and library.claim_job(job_id):
+                    _run_here(library, job_id, bar, ctx.settings["BATCH_TOKENS"])
+                else:
+                    _follow(library, job_id, bar)
+    for job_id in jobs:
+        job = library.get_job(job_id)
+        if job["status"] != "done":
+            failed += 1
+            click.echo(f"Error: document {job['target']}: translation {job['status']}"
+                       + (f": {job['error']}" if job["error"] else ""), err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _run_here(library, job_id: int, bar, batch_tokens: int) -> None:
+    from .translating import run_job
+
+    seen = 0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal seen
+        bar.update(done - seen)
+        seen = done
+
+    run_job(library, library.get_job(job_id), batch_tokens=batch_tokens, on_progress=progress)
+
+
+def _follow(library, job_id: int, bar) -> None:
+    """Another process (the server) is the worker: show its progress until the job ends."""
+    seen = 0
+    while True:
+        job = library.get_job(job_id)
+        bar.update(job["done"] - seen)
+        seen = job["done"]
+        if job["status"] not in ("queued", "running"):
+            return
+        time.sleep(0.5)
+
+
+@click.group()
+def models() -> None:
+    """List, find, install and remove translation models (Argos packages)."""
+
+
+@models.command("list")
+def models_list() -> None:
+    """Installed models."""
+    from . import engine
+
+    found = engine.installed_models()
+    if not found:
+        click.echo("No model is installed.", err=True)
+    for m in found:
+        click.echo(f"{m.from_code}\t{m.to_code}\t{m.package_version}\t"
+                   f"{m.size_bytes / 1048576:.1f} MB\t{m.from_name} → {m.to_name}")
+
+
+@models.command("available")
+def models_available() -> None:
+    """Models in the Argos index (needs the network)."""
+    from . import engine
+
+    try:
+        listed = engine.available_models()
+    except EnfaceError as exc:
+        raise _fail(exc) from exc
+    for p in listed:
+        mark = f"installed {p['installed_version']}" if p["installed_version"] else ""
+        click.echo(f"{p['from_code']}\t{p['to_code']}\t{p['package_version']}\t"
+                   f"{p['from_name']} → {p['to_name']}\t{mark}".rstrip())
+
+
+@models.command("install")
+@click.argument("pair", nargs=-1)
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Install this .argosmodel file instead of downloading.")
+def models_install(pair: tuple[str, ...], file: Path | None) -> None:
+    """Install FROM TO from the Argos index, or --file PATH.argosmodel."""
+    from . import engine
+
+    try:
+        if file is not None:
+            if pair:
+                raise click.UsageError("Give either FROM TO or --file, not both.")
+            info = engine.install_file(file)
+        else:
+            if len(pair) != 2:
+                raise click.UsageError("Give FROM and TO language codes, e.g. zh en.")
+            with click.progressbar(length=1, label="Downloading", file=sys.stderr) as bar:
+
+                def progress(done: int, total: int) -> None:
+                    bar.length = max(total, done, 1)
+                    bar.update(done - bar.pos)
+
+                info = engine.install_from_index(*pair, progress=progress)
+    except EnfaceError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"Installed {info.from_code} → {info.to_code} {info.package_version}"
+               f" ({info.path})")
+
+
+@models.command("remove")
+@click.argument("from_code")
+@click.argument("to_code")
+def models_remove(from_code: str, to_code: str) -> None:
+    """Remove the installed FROM → TO model."""
+    from . import engine
+
+    try:
+        engine.remove_model(from_code, to_code)
+    except EnfaceError as exc:
+        raise _fail(exc) from exc
+    click.echo(f"Removed {from_code} → {to_code}.")

@@ -142,16 +142,16 @@ def _breaks(
     nxt = text[k]
     if nxt in _NO_BREAK_BEFORE:
         return False
-    stops = run.rstrip("".join(_CLOSERS))
+    last_stop = max(p for p in range(i, j) if text[p] in _STOPS)
+    closing = [p for p in range(last_stop + 1, j) if p in opener_of]
+    stops = "".join(ch for ch in run if ch in _STOPS)
     spaced = k > j
-    if inside[i]:
-        last = j - 1
-        if inside[last] or last not in opener_of:
-            return False  # still inside a short quote
+    if closing:  # the last stop ends a quotation that closes here
         if cjk or _is_cjk(nxt):
-            before = text[: opener_of[last]].rstrip()
-            return before.endswith(("：", ":"))
-        return spaced and _latin_break(text, i, stops or run, k)
+            return text[: opener_of[closing[-1]]].rstrip().endswith(("：", ":"))
+        return spaced and _latin_break(text, i, stops, k)
+    if inside[last_stop]:
+        return False  # still inside a short quote
     if any(ch in _STRONG for ch in stops):
         return True
     if _ELLIPSIS in stops and (cjk or _is_cjk(nxt)):
@@ -160,4 +160,4 @@ def _breaks(
         return _is_cjk(nxt)
     if not spaced:
         return False
-    return _latin_break(text, i, stops or run, k)
+    return _latin_break(text, i, stops, k)

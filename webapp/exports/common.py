@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from webapp.errors import EnfaceError
 
@@ -15,6 +15,9 @@ _BCP47 = {"zh": "zh-Hans", "zt": "zh-Hant"}
 
 #: Statuses a person has reviewed; the others are machine or memory output.
 REVIEWED = frozenset({"edited", "approved"})
+
+#: Characters left as they are when a URL is made a valid URI (the rest is percent-encoded).
+_URI_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 
 #: Characters XML 1.0 forbids (C0 controls except tab/newline/return, surrogates, FFFE/FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -33,13 +36,19 @@ def xml_text(text: str | None) -> str:
 
 
 def safe_url(url: str | None) -> str | None:
-    """``url`` if it is an absolute http(s) link, else None (no javascript:, data: or files)."""
+    """``url`` as a valid URI if it is an absolute http(s) link, else None (no javascript:)."""
     if not url:
         return None
     parts = urlsplit(url.strip())
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return url.strip()
-    return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    try:  # user:password@ is dropped; an international host name becomes punycode
+        netloc = parts.hostname.encode("idna").decode("ascii")
+        netloc += f":{parts.port}" if parts.port else ""
+    except (UnicodeError, ValueError):
+        return None
+    rest = (quote(part, safe=_URI_SAFE) for part in (parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme.lower(), netloc, *rest))
 
 
 def parse_time(value: str | None) -> datetime | None:

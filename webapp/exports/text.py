@@ -34,7 +34,7 @@ def escape_markdown(text: str) -> str:
 
 def _link_target(url: str) -> str:
     """A URL that fits inside Markdown's ``<...>`` link destination."""
-    return "<" + url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E") + ">"
+    return f"<{url}>"  # safe_url made it a URI: no spaces or angle brackets
 
 
 def _md_block(row: Row, text: str, kind_prefix: str) -> list[str]:

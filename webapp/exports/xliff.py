@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from webapp.exports import ExportOptions
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: Block kinds as XLIFF 1.2 restype values (its own list where it has one, else ``x-``).
 RESTYPES = {"heading": "heading", "caption": "caption", "list_item": "listitem"}
 #: Unit status → (state, state-qualifier) of the target.
@@ -78,6 +79,7 @@ def write_xliff(doc: dict, options: ExportOptions) -> bytes:
                 },
             )
         trans_unit = _x(groups[segment.get("id")], "trans-unit", {"id": str(unit["id"])})
+        trans_unit.set(XML_SPACE, "preserve")  # a sentence's tabs and line breaks are text
         _x(trans_unit, "source").text = xml_text(unit.get("source")).strip()
         translation = exported_translation(unit, options.include_unreviewed)
         if translation:

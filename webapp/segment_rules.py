@@ -52,6 +52,7 @@ _JUNK_WORDS = frozenset(
     "share shares sharing sharebar sharethis addthis social socials copyright newsletter "
     "subscribe subscription".split()
 )
+_AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "adsense"})
 _HIDDEN = ({"visually", "hidden"}, {"sr", "only"}, {"screen", "reader"})
 _CAPTION_WORDS = frozenset({"caption", "captions", "figcaption", "figure", "captioned"})
 _SOCIAL_HOSTS = re.compile(
@@ -83,9 +84,9 @@ def is_share_link(href: str) -> bool:
     return bool(_SHARE_PATH.search(parts.path)) or "%2f" in lowered or "%3a" in lowered
 
 
-def is_dropped(tag: Tag) -> bool:
-    """True for an element whose whole content is not article text (ads, share bars, widgets)."""
-    if tag.name.lower() in DROP_TAGS or tag.has_attr("hidden"):
+def _junk_attributes(tag: Tag) -> bool:
+    """Attributes that mark an ad, a share bar, hidden or screen-reader-only content."""
+    if tag.has_attr("hidden"):
         return True
     style = str(tag.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
@@ -97,14 +98,28 @@ def is_dropped(tag: Tag) -> bool:
         if not name.startswith("data-"):
             continue
         value = " ".join(value) if isinstance(value, list) else str(value)
-        if _words(name) & {"ad", "ads", "advert", "advertisement"}:
-            return True
-        if len(value) < 40 and _words(value) & {"ad", "ads", "advert", "advertisement"}:
+        if _words(name) & _AD_WORDS or (len(value) < 40 and _words(value) & _AD_WORDS):
             return True
         if value.lstrip()[:1] in ("{", "[") and len(tag.get_text().strip()) < 100:
             return True
-    href = tag.get("href") if tag.name.lower() == "a" else None
-    return isinstance(href, str) and is_share_link(href)
+    return False
+
+
+def _holds_article(tag: Tag) -> bool:
+    """Several paragraphs of text: an article container, whatever its attributes say."""
+    return len(tag.find_all("p", limit=3)) >= 3 and len(tag.get_text()) > 600
+
+
+def is_dropped(tag: Tag) -> bool:
+    """True for an element whose whole content is not article text (ads, share bars, widgets)."""
+    name = tag.name.lower()
+    if name in DROP_TAGS:
+        return True
+    if name == "a" and isinstance(tag.get("href"), str) and is_share_link(tag["href"]):
+        return True
+    if name in ("html", "body", "main", "article") or not _junk_attributes(tag):
+        return False
+    return not _holds_article(tag)
 
 
 def is_captionish(tag: Tag) -> bool:

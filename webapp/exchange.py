@@ -156,9 +156,10 @@ def _xliff1_status(unit: etree._Element, target: etree._Element | None) -> str |
     if target is None:
         return None
     state, qualifier = target.get("state"), target.get("state-qualifier") or ""
-    if unit.get("approved") == "yes" or state in ("signed-off", "final"):
+    if state in ("signed-off", "final"):
         return "approved"
-    if state == "translated":
+    # translate-toolkit (Weblate, Pootle) writes approved="yes" on any finished translation.
+    if state == "translated" or (state is None and unit.get("approved") == "yes"):
         return "edited"
     if state and state.startswith("needs-review"):
         return (

@@ -22,10 +22,11 @@ LANGS = ["zh", "zt", "en", "fr", "ja", "und"]
         ("好！？走吧。", ["好！？", "走吧。"]),
         ("什么?!不可能!", ["什么?!", "不可能!"]),
         # a stop inside a short quote does not end the sentence ...
-        ("他说“好。我们走。”然后离开了。", ["他说“好。我们走。”然后离开了。"]),
-        ("「唔……幾敢言呀……咁性格就係咁。」她說。", ["「唔……幾敢言呀……咁性格就係咁。」她說。"]),
-        ("“快走！”他喊道。", ["“快走！”他喊道。"]),
-        # ... unless the quote follows a colon and the stop ends it
+        ("他说“好。我们走”，然后离开了。", ["他说“好。我们走”，然后离开了。"]),
+        ("「唔……幾敢言呀……咁性格就係咁」，她說。", ["「唔……幾敢言呀……咁性格就係咁」，她說。"]),
+        # ... unless it is the stop right before the closing quote mark
+        ("“快走！”他喊道。", ["“快走！”", "他喊道。"]),
+        ("他说“好。我们走。”然后离开了。", ["他说“好。我们走。”", "然后离开了。"]),
         ("他说：“我们会来。”记者问：“何时？”他没有回答。",
          ["他说：“我们会来。”", "记者问：“何时？”", "他没有回答。"]),
         ("外交部表示：「中方反对。」美方回应。", ["外交部表示：「中方反对。」", "美方回应。"]),
@@ -95,9 +96,8 @@ def test_long_quotes_are_split_inside():
     assert parts[0] == "他说：“这是一个很长的引语中的句子，里面有很多内容。"
     assert parts[-2:] == ["这是一个很长的引语中的句子，里面有很多内容。”", "然后走了。"]
     assert "".join(parts) == text and len(parts) == 9
-    # without a colon the closing quote does not end the sentence
-    text = f"他的“{inner}”说法被驳回。"
-    assert split_sentences(text, "zh")[-1] == "这是一个很长的引语中的句子，里面有很多内容。”说法被驳回。"
+    text = f"他的“{inner[:-1]}”说法被驳回。"
+    assert split_sentences(text, "zh")[-1] == "这是一个很长的引语中的句子，里面有很多内容”说法被驳回。"
 
 
 def test_unbalanced_quotes_do_not_swallow_the_text():

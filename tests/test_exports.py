@@ -131,7 +131,7 @@ def test_html_escapes_text_and_sets_languages_and_links(doc):
     source_link = tree.xpath("//header//a")[0]
     assert source_link.get("rel") == "noopener noreferrer"
     assert source_link.get("href") == "https://news.example.com/a?x=1&y=%3C2%3E"
-    hrefs = tree.xpath("//main//a/@href")
+    hrefs = tree.xpath("//section//a/@href")
     assert hrefs == ["https://example.com/a?b=1&c=2"]  # the javascript: link is dropped
     assert "@page" in page and "<link" not in page and "src=" not in page
     assert tree.xpath("//span[@class='untranslated']/text()") == ["第三句没有翻译。"]

@@ -22,7 +22,7 @@ body { font: 16px/1.6 "Noto Serif", Georgia, serif; color: #1d1d1f; background: 
 :lang(zh-Hans) { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC",
   SimSun, serif; }
 :lang(zh-Hant) { font-family: "Noto Serif CJK TC", "Source Han Serif TC", PMingLiU, serif; }
-header { border-bottom: 1px solid #ccc; margin-bottom: 1.5rem; padding-bottom: .75rem; }
+header { border-bottom: 1px solid #ccc; margin-bottom: 1rem; padding-bottom: .5rem; }
 header .meta { color: #555; font-size: .9rem; margin: .25rem 0; }
 .row { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; padding: .35rem 0;
   break-inside: avoid; page-break-inside: avoid; }
@@ -56,13 +56,15 @@ _PAGE = """<!DOCTYPE html>
 <style>{{ css | safe }}</style>
 </head>
 <body>
+{% macro meta_lines() %}
 <header>
-{% if not has_title %}<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>{% endif %}
 {% if m.date %}<p class="meta">Published <time datetime="{{ m.published_at }}">{{ m.date }}</time>
 </p>{% endif %}
 {% if m.source_url %}<p class="meta">Source: <a href="{{ m.source_url }}" rel="noopener noreferrer">
 {{- m.source_url }}</a></p>{% endif %}
 </header>
+{% endmacro %}
+{% if not has_title %}<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>{{ meta_lines() }}{% endif %}
 <main>
 {% for row in rows %}
 {% set tag = {"title": "h1", "heading": "h2"}.get(row.kind, "p") %}
@@ -78,6 +80,7 @@ _PAGE = """<!DOCTYPE html>
 {%- else %}<span class="untranslated" lang="{{ m.source_tag }}">{{ piece.text }}</span>
 {%- endif %}{% endfor %}</{{ tag }}></div>
 </section>
+{% if loop.first and has_title %}{{ meta_lines() }}{% endif %}
 {% endfor %}
 </main>
 </body>
@@ -94,6 +97,6 @@ def write_html(doc: dict, options: ExportOptions) -> bytes:
         css=_CSS.strip(),
         rows=document_rows,
         bilingual=options.bilingual,
-        has_title=any(row.kind == "title" for row in document_rows),
+        has_title=bool(document_rows) and document_rows[0].kind == "title",
     )
     return page.encode("utf-8")

@@ -442,10 +442,25 @@ _html_piece = st.one_of(
 )
 
 
+def test_hostile_markdown_keeps_its_text():
+    from webapp.segment import segment_text
+
+    assert segment_markdown(">" * 10_000 + " deep") == [Block("quote", "deep")]
+    assert segment_markdown("- " * 5000 + "item") == [Block("list_item", "item")]
+    assert segment_markdown("> 1. - " * 3000 + "mixed") == [Block("list_item", "mixed")]
+    nested = "\n".join("  " * i + f"- item{i}" for i in range(40))
+    assert [b.text for b in segment_markdown(nested)] == [f"item{i}" for i in range(40)]
+    assert segment_markdown("*" * 10_000 + "x" + "[" * 10_000)
+    assert len(segment_text("line of text\n" * 50_000)) == 1
+
+
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(_html_piece, max_size=40).map("".join))
 def test_any_html_ish_input_gives_valid_blocks(html):
-    for blocks in (segment_html(html, base_url="https://x.org/"), segment_markdown(html)):
+    from webapp.segment import segment_text
+
+    for blocks in (segment_html(html, base_url="https://x.org/"), segment_markdown(html),
+                   segment_text(html)):
         for block in blocks:
             assert block.kind in BLOCK_KINDS and block.text == block.text.strip()
             assert any(ch.isalnum() for ch in block.text)

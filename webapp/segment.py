@@ -181,7 +181,12 @@ def segment_html(
 
 
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
-_MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# Container markers (quote, bullet, number) opening a line; markdown-it drops what it finds
+# nested deeper than its limit, so long runs of them are cut to _MAX_NESTING markers.
+_MARKER = r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*"
+_MAX_NESTING = 6
+_DEEP = re.compile(rf"^((?:{_MARKER}){{{_MAX_NESTING}}})(?:{_MARKER})+", re.M)
+_MD = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable(["table", "strikethrough"])
 
 
 def segment_markdown(md: str, *, title: str | None = None) -> list[Block]:
@@ -190,7 +195,7 @@ def segment_markdown(md: str, *, title: str | None = None) -> list[Block]:
     Image lines become a caption (their caption text, else the image's alt text).
     A leading block that repeats ``title`` is dropped.
     """
-    html = _MD.render(_SHORTCODE.sub("", rules.clean_input(md)))
+    html = _MD.render(_DEEP.sub(r"\1", _SHORTCODE.sub("", rules.clean_input(md))))
     soup = _parse(html)
     for p in soup.find_all("p"):
         images = p.find_all("img")

@@ -146,7 +146,10 @@ def test_html_in_text_is_escaped(client, library):
     assert "&lt;script&gt;" in page  # the title's markup shows as text
 
 
-def test_translate_without_a_model_says_what_is_missing(client, seed_file):
+def test_translate_without_a_model_says_what_is_missing(client, seed_file, monkeypatch):
+    from webapp import engine
+
+    monkeypatch.setattr(engine, "find_model", lambda *a: None)
     upload(client, ("seed.txt", seed_file.read_bytes()))
     api = client.post("/api/documents/1/translate", json={})
     assert api.status_code == 400

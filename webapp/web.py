@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     redirect,
     render_template,
@@ -66,7 +67,8 @@ def import_files():
 def document(doc_id: int):
     """The reader: source and English side by side."""
     doc = lib().document_json(doc_id)
-    return render_template("document.html", doc=doc, **_progress(doc_id, doc))
+    return render_template("document.html", doc=doc, lang_names=langs.NAMES,
+                           **_progress(doc_id, doc))
 
 
 @bp.post("/documents/<int:doc_id>/translate")
@@ -75,10 +77,24 @@ def translate(doc_id: int):
     lib().get_document(doc_id)
     try:
         translating.queue_translation(lib(), doc_id)
-    except NoModel as exc:
-        return render_template("_progress.html", missing=exc, **_progress(doc_id)), 409
+    except NoModel:
+        if not htmx_request.htmx:
+            raise
+        return render_template("_progress.html", **_progress(doc_id)), 409
     wake(current_app._get_current_object())
+    if not htmx_request.htmx:
+        return redirect(url_for("web.document", doc_id=doc_id), code=303)
     return render_template("_progress.html", **_progress(doc_id))
+
+
+@bp.post("/documents/<int:doc_id>/lang")
+def set_lang(doc_id: int):
+    """Override the detected source language."""
+    code = request.form.get("lang", "")
+    if code not in langs.NAMES or code == "und":
+        abort(400, f"Unknown language code {code!r}.")
+    lib().set_document_lang(doc_id, code)
+    return redirect(url_for("web.document", doc_id=doc_id), code=303)
 
 
 @bp.get("/documents/<int:doc_id>/progress")

@@ -46,6 +46,7 @@ def upload():
     with tempfile.TemporaryDirectory(prefix="enface-upload-") as tmp:
         path = Path(tmp) / "upload.argosmodel"
         file.save(path)
+        file.close()
         try:
             info = engine.install_file(path)
         except EnfaceError as exc:

@@ -1,0 +1,78 @@
+"""The Models page: list, upload (validated first), remove, offline install from the index."""
+
+from __future__ import annotations
+
+import io
+import socket
+import time
+
+from argos_testmodel import build_package
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
+
+from webapp import engine
+
+
+def post(client, csrf, url, data=None, files=None):
+    """A multipart htmx POST, encoded in memory (the test client spools big bodies to a
+    temporary file that it never closes)."""
+    form = {"csrf_token": csrf, **(data or {})}
+    for name, (stream, filename) in (files or {}).items():
+        form[name] = FileStorage(stream, filename=filename)
+    body, length, boundary = stream_encode_multipart(form, use_tempfile=False)
+    return client.post(url, data=body.read(), headers={"HX-Request": "true"},
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def test_lists_installed_models(client, zh_model):
+    page = client.get("/models/").get_data(as_text=True)
+    assert "<code>zh</code>" in page and "<code>en</code>" in page
+    assert zh_model.package_version in page
+
+
+def test_upload_installs_a_valid_package(client, csrf, tmp_path, zh_model):
+    archive = build_package(tmp_path, "ko", "en")
+    response = post(client, csrf, "/models/upload",
+                    files={"model": (io.BytesIO(archive.read_bytes()), "ko_en.argosmodel")})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "Installed" in response.get_data(as_text=True)
+    assert engine.find_model("ko", "en") is not None
+    removed = post(client, csrf, "/models/remove", {"from": "ko", "to": "en"})
+    assert removed.status_code == 200
+    assert engine.find_model("ko", "en") is None
+    again = post(client, csrf, "/models/remove", {"from": "ko", "to": "en"})
+    assert again.status_code == 404
+
+
+def test_bad_upload_installs_nothing(client, csrf):
+    before = engine.installed_models()
+    response = post(client, csrf, "/models/upload",
+                    files={"model": (io.BytesIO(b"PK\x03\x04 broken"), "evil.argosmodel")})
+    assert response.status_code == 400
+    assert "evil.argosmodel" in response.get_data(as_text=True)
+    assert engine.installed_models() == before
+
+
+def test_upload_needs_csrf(client):
+    response = client.post("/models/upload", data={"model": (io.BytesIO(b"x"), "a.argosmodel")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+
+
+def test_install_from_index_offline_reports_failure(client, csrf, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    response = post(client, csrf, "/models/install", {"from": "zh", "to": "en"})
+    assert response.status_code == 202
+    deadline = time.monotonic() + 20
+    while True:
+        page = client.get("/models/progress", headers={"HX-Request": "true"})
+        text = page.get_data(as_text=True)
+        if "could not be reached" in text:
+            break
+        assert time.monotonic() < deadline, text
+        time.sleep(0.1)
+    assert "--file" in text

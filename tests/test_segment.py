@@ -238,6 +238,18 @@ def test_headings_h1_to_h6():
     assert seg(html) == [("heading", f"Head {n}", None) for n in range(1, 7)]
 
 
+def test_bold_first_line_is_a_subhead_of_its_paragraph():
+    html = ("<p><strong>小标题</strong><br/>正文第一句。<br>第二行。</p>"
+            "<p><b>粗体开头的句子。</b><br>正文。</p>"
+            '<p><strong><a href="https://x.org/r">A bold link is not a subhead</a></strong></p>')
+    assert seg(html) == [
+        ("heading", "小标题", None),
+        ("paragraph", "正文第一句。 第二行。", None),
+        ("paragraph", "粗体开头的句子。 正文。", None),
+        ("paragraph", "A bold link is not a subhead", None),
+    ]
+
+
 def test_list_hrefs_only_for_http_links_wrapping_the_item():
     html = (
         '<ul><li><a href="javascript:void(0)">Script</a></li>'

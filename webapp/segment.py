@@ -44,43 +44,53 @@ class _Raw:
 
 @dataclass
 class _Buffer:
-    """Inline text collected since the last block boundary."""
+    """Inline text collected since the last block boundary: (text, flags, href) pieces."""
 
     kind: str = "paragraph"
-    parts: list[str] = field(default_factory=list)
-    flags: list[int] = field(default_factory=list)
-    hrefs: set[str | None] = field(default_factory=set)
+    pieces: list[tuple[str, int, str | None]] = field(default_factory=list)
     pending_br: bool = False
 
     def add(self, text: str, kind: str, flags: int, href: str | None) -> None:
-        if not self.parts:
+        if not self.pieces:
             self.kind = kind
-        self.parts.append(text)
-        self.flags.append(flags)
-        if flags & _LINK:
-            self.hrefs.add(href)
+        self.pieces.append((text, flags, href))
         if text.strip():
             self.pending_br = False
 
-    def take(self) -> _Raw | None:
-        """Return the collected block (or None if it has no text) and start afresh."""
-        parts, flags, hrefs = self.parts, self.flags, self.hrefs
-        self.parts, self.flags, self.hrefs, self.pending_br = [], [], set(), False
-        visible = [(p, f) for p, f in zip(parts, flags, strict=True) if p != _BR and p.strip()]
-        if not visible:
-            return None
-        other = "".join(p for p, f in visible if not f & _LINK)
-        href = None
-        if len(hrefs) == 1 and not rules.has_words(rules.RELATED.sub("", other.strip())):
-            href = next(iter(hrefs))
-        return _Raw(
-            kind=self.kind,
-            text="".join(parts),
-            bold=all(f & _BOLD for _, f in visible),
-            small=all(f & _SMALL for _, f in visible),
-            time=all(f & _TIME for _, f in visible),
-            href=href,
-        )
+    def take(self) -> list[_Raw]:
+        """Return the collected block(s) and start afresh.
+
+        A paragraph whose first line (up to a single <br>) is a short bold run is a subhead
+        followed by its paragraph.
+        """
+        pieces, self.pieces, self.pending_br = self.pieces, [], False
+        if self.kind == "paragraph" and any(p[0] == _BR for p in pieces):
+            cut = next(i for i, p in enumerate(pieces) if p[0] == _BR)
+            head, tail = _raw(self.kind, pieces[:cut]), _raw(self.kind, pieces[cut + 1:])
+            if head and tail and head.bold and rules.looks_like_heading(rules.normalise(head.text)):
+                return [head, tail]
+        raw = _raw(self.kind, pieces)
+        return [raw] if raw else []
+
+
+def _raw(kind: str, pieces: list[tuple[str, int, str | None]]) -> _Raw | None:
+    """A raw block from inline pieces, or None if they hold no text."""
+    visible = [(t, f) for t, f, _ in pieces if t != _BR and t.strip()]
+    if not visible:
+        return None
+    hrefs = {h for _, f, h in pieces if f & _LINK}
+    other = "".join(t for t, f in visible if not f & _LINK)
+    href = None
+    if len(hrefs) == 1 and not rules.has_words(rules.RELATED.sub("", other.strip())):
+        href = next(iter(hrefs))
+    return _Raw(
+        kind=kind,
+        text="".join(t for t, _, _ in pieces),
+        bold=all(f & _BOLD for _, f in visible),
+        small=all(f & _SMALL for _, f in visible),
+        time=all(f & _TIME for _, f in visible),
+        href=href,
+    )
 
 
 def _parse(html: str) -> BeautifulSoup:
@@ -93,9 +103,7 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
     buf = _Buffer()
 
     def flush() -> None:
-        raw = buf.take()
-        if raw is not None:
-            out.append(raw)
+        out.extend(buf.take())
 
     # frame: (children iterator, is_block, kind, flags, href)
     stack = [(iter(list(root.children)), True, "paragraph", 0, None)]
@@ -116,7 +124,7 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
         if name == "br":
             if buf.pending_br:
                 flush()
-            elif buf.parts:
+            elif buf.pieces:
                 buf.add(_BR, kind, flags, href)
                 buf.pending_br = True
             continue
@@ -155,7 +163,7 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
         kind = raw.kind
         if kind == "paragraph" and raw.small:
             kind = "caption"
-        elif kind == "paragraph" and raw.bold and rules.looks_like_heading(text):
+        elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
             kind = "heading"
         if kind == "caption" and any(b.kind == "caption" and b.text == text for b in blocks[-3:]):
             continue

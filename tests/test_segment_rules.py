@@ -1,0 +1,78 @@
+"""The individual judgement calls behind segmentation."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.segment_rules import (
+    absolute_href,
+    is_boilerplate,
+    is_dateline,
+    is_share_link,
+    lines_are_paragraphs,
+    looks_like_heading,
+    normalise,
+)
+
+
+@pytest.mark.parametrize(("href", "share"), [
+    ("https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx.org%2Fa", True),
+    ("https://twitter.com/intent/tweet?url=https://x.org", True),
+    ("https://x.com/share?url=https%3A%2F%2Fx.org", True),
+    ("http://service.weibo.com/share/share.php?url=http%3A%2F%2Fx.org", True),
+    ("https://social-plugins.line.me/lineit/share?url=https%3A%2F%2Fx.org", True),
+    ("https://api.whatsapp.com/send?text=https%3A%2F%2Fx.org", True),
+    ("mailto:?subject=News&body=https%3A%2F%2Fx.org%2Fa", True),
+    ("https://www.facebook.com/tonyeechow/posts/10159843428114301", False),
+    ("https://twitter.com/SecBlinken", False),
+    ("https://www.bbc.com/zhongwen/simp/world-54241063", False),
+    ("mailto:editor@x.org", False),
+    ("http://[broken", False),
+])
+def test_share_links(href, share):
+    assert is_share_link(href) is share
+
+
+@pytest.mark.parametrize(("href", "base", "expected"), [
+    ("/a/1.html", "https://x.org/news/b.html", "https://x.org/a/1.html"),
+    ("c.html", "https://x.org/news/b.html", "https://x.org/news/c.html"),
+    ("//cdn.x.org/d", "https://x.org/", "https://cdn.x.org/d"),
+    ("https://y.org/e", None, "https://y.org/e"),
+    (" https://y.org/ f ", None, "https://y.org/f"),
+    ("/a/1.html", None, None),
+    ("javascript:alert(1)", "https://x.org/", None),
+    ("data:text/html,hi", "https://x.org/", None),
+    ("ftp://x.org/file", None, None),
+    ("", "https://x.org/", None),
+    (None, "https://x.org/", None),
+    ("http://[::1", None, None),
+])
+def test_absolute_href(href, base, expected):
+    assert absolute_href(href, base) == expected
+
+
+def test_normalise():
+    assert normalise(" a\u00a0\u00a0b\u3000\u3000c\u2028d \n") == "a b c d"
+    assert normalise("中文\n  换行") == "中文换行"
+    assert normalise("English\nline") == "English line"
+
+
+def test_datelines():
+    for text in ("Sat, 15 Feb 2025 08:17:25 GMT", "2020-10-02", "2020-10-02T05:00:00+08:00",
+                 "2021年5月26日", "2021年5月26日 14:30"):
+        assert is_dateline(text), text
+    for text in ("Sat is a day", "2020年是疫情之年。", "On 2020-10-02 it rained."):
+        assert not is_dateline(text), text
+
+
+def test_headings_and_boilerplate():
+    assert looks_like_heading("民族矛盾") and looks_like_heading("为何外高加索冲突如此严重？")
+    assert not looks_like_heading("位于西亚的两国之间又一次爆发战事。")
+    assert not looks_like_heading("x" * 41)
+    assert is_boilerplate("© 2024 Example") and not is_boilerplate("正文。" * 100 + "©")
+
+
+def test_lines_are_paragraphs():
+    assert lines_are_paragraphs(["第一句话。", "第二句话。", "第三句话。"])
+    assert lines_are_paragraphs(["w " * 60, "w " * 60, "short"])
+    assert not lines_are_paragraphs(["This text is hard", "wrapped at a narrow", "width here."])

@@ -32,13 +32,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["library"] = Library(data_dir / "library.sqlite3")
     Htmx(app)
 
-    from . import api, handlers, security, web, web_models
+    from . import api, handlers, security, web, web_edit, web_models
 
     security.init_app(app)
     handlers.init_app(app)
     app.register_blueprint(web.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(web_models.bp)
+    app.register_blueprint(web_edit.bp)
 
     if settings["SEED"]:
         from .services import import_seeds

@@ -67,6 +67,7 @@ def patch_unit(unit_id: int):
     elif status not in ("edited", "approved"):
         status = "edited"
     unit = lib().update_unit(unit_id, text, base_revision=base, status=status)
+    lib().propagate(unit_id)  # identical untouched sentences elsewhere get the correction
     return jsonify(unit)
 
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from .db import Database, iso, utcnow
 from .documents import Documents
 from .jobs import Jobs
+from .review import Review
 from .units import Units, memory_key
 
 __all__ = ["Library", "Database", "iso", "utcnow", "memory_key"]
 
 
-class Library(Documents, Units, Jobs):
+class Library(Documents, Units, Jobs, Review):
     """The document library in one SQLite file (schema migrated on open)."""
 
     def __init__(self, path: Path | str) -> None:

@@ -11,6 +11,8 @@ import subprocess
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree, html
 
 from webapp.errors import EnfaceError
@@ -441,3 +443,20 @@ def test_links_are_made_valid_http_uris_or_dropped(url, expected):
     from webapp.exports.common import safe_url
 
     assert safe_url(url) == expected
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_an_empty_document_exports_in_every_format(fmt):
+    data = export_document({"id": 2, "title": "", "source_lang": "zt", "segments": []}, fmt)
+    assert data
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 中*_`[]()<>#!&;|~\\-+=.1)\n\t", max_size=40))
+def test_escaped_markdown_renders_as_the_same_words(text):
+    from markdown_it import MarkdownIt
+
+    from webapp.exports.text import escape_markdown
+
+    rendered = html.fromstring(f"<div>{MarkdownIt().render(escape_markdown(text))}</div>")
+    assert rendered.text_content().split() == text.split()

@@ -326,7 +326,7 @@ def test_long_paragraph_mentioning_an_app_is_kept():
     "自由亚洲电台记者蔡凌巴黎报道   责编：嘉远   网编：洪伟",
     "记者张三台北报导", "（記者李四／台北報導）", "责任编辑：王五", "責任編輯 : 趙六", "（完）", "(完)",
     "Reporter: Jane Doe", "Reporting by John Smith; Editing by Ann Lee", "编辑：刘七",
-    "（综合报道）", "文：陳八",
+    "（综合报道）", "文：陳八", "By Jane Doe", "By John Smith and Ann Lee in Hong Kong",
 ])
 def test_closing_bylines(byline):
     blocks = segment_html(f"<p>正文第一段。</p><p>正文第二段。</p><p>{byline}</p>")
@@ -337,6 +337,9 @@ def test_byline_only_near_the_end():
     html = "<p>记者张三报道</p>" + "".join(f"<p>第{n}段。</p>" for n in range(5))
     assert segment_html(html)[0].kind == "paragraph"
     assert segment_html("<p>编辑们都认为这篇文章很重要。</p>")[0].kind == "paragraph"
+    for text in ("By the end of the year, prices rose.", "Editing genes is hard.",
+                 "Reporters were not allowed in."):
+        assert segment_html(f"<p>Body.</p><p>{text}</p>")[-1].kind == "paragraph"
 
 
 def test_byline_on_the_last_line_of_the_last_paragraph():

@@ -225,9 +225,11 @@ _BYLINE = re.compile(
     r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)\s*[:：]|"
     r"(责编|責編|网编|網編)\s*\S|"
     r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯)\s*[:：/／|｜]|"
-    r"^(reporter|reporting|editor|edited|editing|written|by)\b",
+    r"^(reporter|editor|correspondent)s?\s*[:：]|^(reporting|editing|edited|written|compiled)\s+by\b",
     re.I,
 )
+_NAME = r"[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3}"
+_BY_NAME = re.compile(rf"^[Bb]y\s+{_NAME}(\s*(,|and|&|in)\s+{_NAME})*$")
 
 
 def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
@@ -235,7 +237,7 @@ def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
     out = list(blocks)
     for i in range(max(0, len(out) - tail), len(out)):
         block = out[i]
-        if block.kind == "paragraph" and len(block.text) <= 120 and _BYLINE.search(block.text):
+        if block.kind == "paragraph" and _is_byline(block.text):
             out[i] = Block("byline", block.text)
     return out
 
@@ -246,9 +248,11 @@ def split_last_line(raw_text: str, line_break: str) -> tuple[str, str] | None:
     if not sep or not has_words(body):
         return None
     last = normalise(last)
-    if len(last) <= 120 and _BYLINE.search(last):
-        return body, last
-    return None
+    return (body, last) if _is_byline(last) else None
+
+
+def _is_byline(text: str) -> bool:
+    return len(text) <= 120 and bool(_BYLINE.search(text) or _BY_NAME.match(text))
 
 
 def _width(line: str) -> int:

@@ -2,6 +2,11 @@
 
 Every exporter works on the document JSON (a plain dict, see DESIGN.md) and returns bytes.
 Format modules are imported on first use, so importing this package stays cheap.
+
+Options: ``include_unreviewed=False`` shows machine and memory output as untranslated in every
+format (left out of TMX, no target in XLIFF). ``bilingual=False`` (English only) applies to the
+reading formats (HTML, Markdown, DOCX, EPUB, text); the exchange and data formats (TMX, XLIFF,
+CSV, TSV, JSON) always carry both sides. ``layout`` is for plain text only.
 """
 
 from __future__ import annotations

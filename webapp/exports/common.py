@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from webapp.errors import EnfaceError
+
+if TYPE_CHECKING:
+    import jinja2
 
 #: Argos codes whose BCP 47 tag is not the code itself.
 _BCP47 = {"zh": "zh-Hans", "zt": "zh-Hant"}
@@ -173,22 +178,19 @@ def check_options(options: object) -> None:
         raise EnfaceError(f"Unknown layout {layout!r}: choose 'interleaved' or 'translation'.")
 
 
-_ENV = None
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The Jinja environment of the exports (autoescaping, strict undefined, no Flask)."""
+    import jinja2
+
+    return jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
 
 
 def render(source: str, **context: object) -> str:
-    """Render a Jinja template string with autoescaping on (no Flask involved)."""
-    global _ENV
-    if _ENV is None:
-        import jinja2
-
-        _ENV = jinja2.Environment(
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-    return _ENV.from_string(source).render(**context)
+    """Render a Jinja template string with autoescaping on."""
+    return _environment().from_string(source).render(**context)
 
 
 _LANGUAGE_NAMES = {

@@ -108,3 +108,58 @@ def test_models_offline_fails_fast_with_a_file_hint(tmp_path, monkeypatch):
         assert result.exit_code == 1
         assert "--file" in result.stderr
     assert time.monotonic() - started < 20
+
+
+def test_export_formats_and_library_zip(tmp_path, seed_file, samples):
+    import zipfile
+
+    run(tmp_path, "import", str(seed_file))
+    run(tmp_path, "import", str(samples / "articles" / "voa_2025-02_img-small-caption_1008880.txt"))
+    md = run(tmp_path, "export", "1", "--format", "md")
+    assert md.exit_code == 0 and "俄中战略安全磋商" in md.stdout
+    out = tmp_path / "all.zip"
+    whole = run(tmp_path, "export", "--all", "--format", "tmx", "-o", str(out))
+    assert whole.exit_code == 0, whole.output
+    assert len(zipfile.ZipFile(out).namelist()) == 2
+    bad = run(tmp_path, "export", "1", "--format", "pdf")
+    assert bad.exit_code == 1 and "Choose one of" in bad.stderr
+    assert run(tmp_path, "export", "--format", "md").exit_code == 2
+
+
+def test_xliff_round_trip_applies_translations_as_import_revisions(tmp_path, seed_file):
+    from translate.storage import xliff
+
+    run(tmp_path, "import", str(seed_file))
+    out = tmp_path / "doc.xlf"
+    assert run(tmp_path, "export", "1", "--format", "xliff", "-o", str(out)).exit_code == 0
+    store = xliff.xlifffile.parsefile(str(out))
+    units = [u for u in store.units if u.source]
+    units[0].target = "Russia and China hold their 16th strategic security consultation."
+    units[1].target = "Second sentence, translated in a CAT tool."
+    out.write_bytes(bytes(store))
+    applied = run(tmp_path, "import", str(out))
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.startswith("1\t")
+    assert "2 changed" in applied.stderr
+    doc = json.loads(run(tmp_path, "export", "1", "--format", "json").stdout)
+    translated = [u for s in doc["segments"] for u in s["units"] if u["translation"]]
+    assert [u["status"] for u in translated] == ["edited", "edited"]
+    assert translated[0]["translation"].startswith("Russia and China")
+    again = run(tmp_path, "import", str(out))  # same file again: nothing changes
+    assert "0 changed" in again.stderr
+
+
+def test_exchange_for_another_document_changes_nothing(tmp_path, seed_file, samples, zh_model):
+    run(tmp_path, "import", str(seed_file))
+    run(tmp_path, "import", str(samples / "articles" / "voa_2025-02_img-small-caption_1008880.txt"))
+    assert run(tmp_path, "translate", "1").exit_code == 0
+    out = tmp_path / "doc.tmx"
+    run(tmp_path, "export", "1", "--format", "tmx", "-o", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert '<prop type="x-enface-document">1</prop>' in text
+    out.write_text(text.replace('"x-enface-document">1<', '"x-enface-document">2<'), "utf-8")
+    result = run(tmp_path, "import", str(out))
+    assert result.exit_code == 1
+    assert "none of its sentences are in document 2" in result.stderr
+    doc = json.loads(run(tmp_path, "export", "2", "--format", "json").stdout)
+    assert all(u["translation"] is None for s in doc["segments"] for u in s["units"])

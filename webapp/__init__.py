@@ -32,7 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["library"] = Library(data_dir / "library.sqlite3")
     Htmx(app)
 
-    from . import api, handlers, security, web, web_edit, web_models
+    from . import api, handlers, security, web, web_edit, web_export, web_models
 
     security.init_app(app)
     handlers.init_app(app)
@@ -40,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(web_models.bp)
     app.register_blueprint(web_edit.bp)
+    app.register_blueprint(web_export.bp)
 
     if settings["SEED"]:
         from .services import import_seeds

@@ -86,7 +86,9 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None) -> None:
                                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"]):
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")
-                if not result.created:
+                if result.report:
+                    click.echo(result.describe(), err=True)
+                elif not result.created:
                     click.echo(f"{result.origin}: already imported", err=True)
             else:
                 failed += 1
@@ -109,16 +111,33 @@ def list_(ctx: Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("doc_id", type=int)
-@click.option("--format", "fmt", required=True, help="html md docx epub tmx xliff csv json txt")
+@click.argument("doc_id", type=int, required=False)
+@click.option("--all", "all_docs", is_flag=True, help="The whole library (zip, or one EPUB).")
+@click.option("--format", "fmt", required=True,
+              help="html md docx epub tmx xliff csv tsv json txt")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="File to write (default: standard output).")
+@click.option("--translation-only", is_flag=True, help="English only (reading formats).")
+@click.option("--reviewed-only", is_flag=True, help="Leave out unreviewed machine output.")
+@click.option("--layout", type=click.Choice(["interleaved", "translation"]),
+              default="interleaved", show_default=True, help="Plain text layout.")
 @pass_ctx
-def export(ctx: Context, doc_id: int, fmt: str, output: str | None) -> None:
-    """Export a document."""
+def export(ctx: Context, doc_id: int | None, all_docs: bool, fmt: str, output: str | None,
+           translation_only: bool, reviewed_only: bool, layout: str) -> None:
+    """Export a document (or --all) as FORMAT."""
+    from .exports import ExportOptions, export_document, export_library
+
+    if (doc_id is None) == (not all_docs):
+        raise click.UsageError("Give a document id or --all.")
+    options = ExportOptions(bilingual=not translation_only,
+                            include_unreviewed=not reviewed_only, layout=layout)
     try:
-        doc = ctx.library.document_json(doc_id)
-        data = _export(doc, fmt)
+        if all_docs:
+            docs = [ctx.library.document_json(d["id"])
+                    for d in reversed(ctx.library.list_documents())]
+            data = export_library(docs, fmt, options)
+        else:
+            data = export_document(ctx.library.document_json(doc_id), fmt, options)
     except EnfaceError as exc:
         raise fail(exc) from exc
     if output:
@@ -126,16 +145,6 @@ def export(ctx: Context, doc_id: int, fmt: str, output: str | None) -> None:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-
-
-def _export(doc: dict, fmt: str) -> bytes:
-    try:
-        from .exports import export_document
-    except ImportError:  # exports not built yet: JSON is part of the foundation
-        if fmt != "json":
-            raise EnfaceError(f"Unknown format {fmt!r}; available: json") from None
-        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
-    return export_document(doc, fmt)
 
 
 main.add_command(cli_work.translate)

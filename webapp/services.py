@@ -22,6 +22,7 @@ class ImportResult:
     title: str | None = None
     created: bool = False
     error: str | None = None
+    report: str | None = None  # what a TMX/XLIFF import changed
 
     @property
     def ok(self) -> bool:
@@ -32,6 +33,8 @@ class ImportResult:
         """One line for a person."""
         if self.error:
             return self.error
+        if self.report:
+            return f"{self.origin}: applied to document {self.doc_id} ({self.title}): {self.report}"
         if not self.created:
             return f"{self.origin}: already imported as document {self.doc_id} ({self.title})"
         return f"{self.origin}: imported as document {self.doc_id} ({self.title})"
@@ -46,8 +49,11 @@ def _store(library: Library, article, origin: str) -> ImportResult:
 def import_bytes(
     library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int
 ) -> ImportResult:
-    """Import one uploaded file."""
+    """Import one uploaded file (an article, or a TMX/XLIFF file of translations)."""
     from . import importing
+
+    if is_exchange(name):
+        return import_exchange(library, data, name, max_bytes=max_bytes)
 
     try:
         article = importing.load_bytes(data, name, lang=lang, max_bytes=max_bytes)
@@ -80,6 +86,10 @@ def import_source(
             return results
         if not path.exists():
             raise ImportFailed(source, "no such file or folder")
+        if is_exchange(path.name):
+            if path.stat().st_size > max_bytes:
+                raise ImportFailed(source, f"larger than the limit of {max_bytes} bytes")
+            return [import_exchange(library, path.read_bytes(), source, max_bytes=max_bytes)]
         return [_store(library, importing.load_path(path, lang=lang, max_bytes=max_bytes),
                        source)]
     except EnfaceError as exc:
@@ -96,3 +106,53 @@ def import_seeds(library: Library) -> list[ImportResult]:
         if not result.ok:
             log.warning("seed not imported: %s", result.error)
     return results
+
+
+EXCHANGE_SUFFIXES = (".tmx", ".xlf", ".xliff")
+
+
+def is_exchange(name: str) -> bool:
+    """True for TMX / XLIFF files (translations to apply, not articles)."""
+    return name.lower().endswith(EXCHANGE_SUFFIXES)
+
+
+def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int) -> ImportResult:
+    """Apply a TMX/XLIFF file's translations to the document it came from; report the counts.
+
+    Matching is by unit id, else by source text. Units edited here since the export are
+    conflicts and are left as they are; nothing at all is applied when the file is for another
+    document or language pair, or when any unit changed between planning and applying.
+    """
+    from .exchange import plan_import, read_exchange
+
+    try:
+        exchange = read_exchange(data, name, max_bytes=max_bytes)
+        doc = _exchange_document(library, exchange, name)
+        plan = plan_import(doc, exchange)
+        if plan.unknown and not plan.summary()["matched"]:
+            raise ImportFailed(name, f"none of its sentences are in document {doc['id']} "
+                                     f"({doc['title']}); nothing was applied")
+        applied = library.apply_changes(plan.changes, origin="import")
+    except EnfaceError as exc:
+        return ImportResult(name, error=f"{name}: {exc}" if name not in str(exc) else str(exc))
+    counts = plan.summary()
+    report = (f"{counts['matched']} matched, {applied} changed, {counts['conflicted']} "
+              f"conflicted (edited here since the export; kept), {counts['unknown']} unknown")
+    return ImportResult(name, doc["id"], doc["title"], created=False, report=report)
+
+
+def _exchange_document(library: Library, exchange, name: str) -> dict:
+    """The document a TMX/XLIFF file belongs to: its stated id, else the best source match."""
+    if exchange.document_id is not None:
+        return library.document_json(exchange.document_id)
+    sources = {" ".join(u.source.split()) for u in exchange.units}
+    best, best_hits = None, 0
+    for summary in library.list_documents():
+        doc = library.document_json(summary["id"])
+        hits = sum(" ".join(u["source"].split()) in sources
+                   for s in doc["segments"] for u in s["units"])
+        if hits > best_hits:
+            best, best_hits = doc, hits
+    if best is None:
+        raise ImportFailed(name, "no document in the library has these source sentences")
+    return best

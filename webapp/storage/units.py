@@ -57,41 +57,18 @@ class Units:
         model_id: str | None = None,
     ) -> dict[str, Any]:
         """Change a unit's translation and status if still at ``base_revision``, else Conflict."""
-        now = utcnow()
         with self.db.write() as conn:
-            row = conn.execute(
-                "SELECT u.revision, u.source, u.translation, u.status, d.source_lang,"
-                " d.target_lang FROM unit u JOIN segment s ON s.id = u.segment_id"
-                " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
-                (unit_id,),
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"There is no sentence {unit_id}.")
-            if row["revision"] != base_revision:
-                current = conn.execute(
-                    f"SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?", (unit_id,)  # noqa: S608
-                ).fetchone()
-                raise Conflict(
-                    "This sentence was changed elsewhere since you started editing it.",
-                    current=unit_dict(current),
-                )
-            if row["translation"] == translation and row["status"] == status:
-                return self.get_unit(unit_id)
-            revision = row["revision"] + 1
-            conn.execute(
-                "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ?"
-                " WHERE id = ?",
-                (translation, status, revision, now, unit_id),
-            )
-            conn.execute(
-                "INSERT INTO revision (unit_id, revision, text, status, origin, model_id,"
-                " created_at) VALUES (?,?,?,?,?,?,?)",
-                (unit_id, revision, translation, status, origin, model_id, now),
-            )
-            if status in ("edited", "approved") and translation:
-                _remember(conn, row, translation, "human" if origin != "import" else "import",
-                          HUMAN, now)
+            _change(conn, unit_id, translation, base_revision, status, origin, model_id)
         return self.get_unit(unit_id)
+
+    def apply_changes(self, changes: Iterable[Any], *, origin: str = "import") -> int:
+        """Apply many (unit_id, translation, status, base_revision) changes: all or none."""
+        count = 0
+        with self.db.write() as conn:
+            for change in changes:
+                count += _change(conn, change.unit_id, change.translation, change.base_revision,
+                                 change.status, origin, None)
+        return count
 
     def pending_units(self, doc_id: int) -> list[tuple[int, str]]:
         """(unit id, source) of a document's untranslated units, in reading order."""
@@ -139,21 +116,68 @@ class Units:
                 ).fetchone()
                 if row is None or row["status"] != "untranslated":
                     continue  # deleted meanwhile, or a person got there first
-                revision = row["revision"] + 1
-                conn.execute(
-                    "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ?"
-                    " WHERE id = ?",
-                    (text, status, revision, now, unit_id),
-                )
-                conn.execute(
-                    "INSERT INTO revision (unit_id, revision, text, status, origin, model_id,"
-                    " created_at) VALUES (?,?,?,?,?,?,?)",
-                    (unit_id, revision, text, status, origin, model_id, now),
-                )
+                _write(conn, unit_id, row["revision"] + 1, text, status, origin, model_id, now)
                 if origin == "machine":
                     _remember(conn, row, text, "machine", model_id, now)
                 stored += 1
         return stored
+
+
+def _change(
+    conn: Any,
+    unit_id: int,
+    translation: str | None,
+    base_revision: int,
+    status: str,
+    origin: str,
+    model_id: str | None,
+) -> int:
+    """Inside a write: check the base revision, write the change; 1 if it changed, else 0."""
+    row = conn.execute(
+        "SELECT u.revision, u.source, u.translation, u.status, d.source_lang,"
+        " d.target_lang FROM unit u JOIN segment s ON s.id = u.segment_id"
+        " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
+        (unit_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"There is no sentence {unit_id}.")
+    if row["revision"] != base_revision:
+        current = conn.execute(
+            f"SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?", (unit_id,)  # noqa: S608
+        ).fetchone()
+        raise Conflict(
+            "This sentence was changed elsewhere since you started editing it.",
+            current=unit_dict(current),
+        )
+    if row["translation"] == translation and row["status"] == status:
+        return 0
+    now = utcnow()
+    _write(conn, unit_id, base_revision + 1, translation, status, origin, model_id, now)
+    if status in ("edited", "approved") and translation:
+        _remember(conn, row, translation, "import" if origin == "import" else "human", HUMAN, now)
+    return 1
+
+
+def _write(
+    conn: Any,
+    unit_id: int,
+    revision: int,
+    text: str | None,
+    status: str,
+    origin: str,
+    model_id: str | None,
+    now: str,
+) -> None:
+    """Set a unit's translation and record it as a revision."""
+    conn.execute(
+        "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ? WHERE id = ?",
+        (text, status, revision, now, unit_id),
+    )
+    conn.execute(
+        "INSERT INTO revision (unit_id, revision, text, status, origin, model_id, created_at)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (unit_id, revision, text, status, origin, model_id, now),
+    )
 
 
 def _remember(conn: Any, row: Any, translation: str, origin: str, model_id: str, now: str) -> None:

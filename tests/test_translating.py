@@ -154,7 +154,7 @@ def test_interrupted_job_resumes_after_restart(tmp_path, zh_model):
 def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_model):
     doc_id = add(library)
     before = client.get(f"/documents/{doc_id}/progress?since=").get_data(as_text=True)
-    assert "hx-swap-oob" not in before
+    assert "hx-swap-oob" not in before  # nothing translated yet
     translating.translate_document(library, doc_id)
     fresh = client.get(f"/documents/{doc_id}/progress?since=2000-01-01T00:00:00Z")
     text = fresh.get_data(as_text=True)

@@ -106,7 +106,7 @@ def progress(doc_id: int):
         unit
         for seg in lib().document_json(doc_id)["segments"]
         for unit in seg["units"]
-        if since and unit["updated_at"] and unit["updated_at"] >= since
+        if unit["updated_at"] and unit["updated_at"] >= since
     ]
     return render_template("_progress.html", fresh=fresh, **context)
 

@@ -58,3 +58,16 @@ def test_upload_from_library_page(page, server, samples):
     page.get_by_role("button", name="Import").click()
     expect(page.locator(".results li.ok")).to_contain_text("imported as document 2")
     expect(page.locator("table.documents tbody tr")).to_have_count(2)
+
+
+def test_translate_button_fills_the_english_column(page, server, zh_model):
+    page.goto(server + "/documents/1")
+    total = page.locator(".t[data-unit]").count()
+    page.get_by_role("button", name=re.compile(r"Translate \d+ sentences")).click()
+    expect(page.locator(".t.st-machine")).to_have_count(total, timeout=30_000)
+    expect(page.locator(".t .pending")).to_have_count(0)
+    expect(page.locator("#progress")).to_contain_text(f"{total} machine translation")
+    first = page.locator(".kind-paragraph .t").first
+    source = page.locator(".kind-paragraph .s").first
+    assert first.inner_text().strip() == source.inner_text().strip()  # the test model copies
+    assert page.console_errors == []

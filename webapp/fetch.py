@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
+import html
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -69,6 +70,7 @@ def download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, s
         try:
             return _read(response, url, deadline, max_bytes)
         finally:
+            response.close()  # a body left unread must not go back to the pool
             response.release_conn()
     except MaxRetryError as exc:
         raise ImportFailed(url, _reason(exc.reason, timeout)) from exc
@@ -92,23 +94,31 @@ def _read(
     if length.isdigit() and int(length) > max_bytes:
         raise TooLarge(url, f"the page is {int(length)} bytes, over the {max_bytes} byte limit")
     body = bytearray()
-    for chunk in response.stream(_CHUNK):
+    while chunk := response.read1(_CHUNK):  # whatever has arrived: the deadline is checked often
         body += chunk
         if len(body) > max_bytes:
             raise TooLarge(url, f"the page is over the {max_bytes} byte import limit")
         if time.monotonic() > deadline:
             raise ImportFailed(url, "the download took too long (timed out)")
-    return bytes(body), response.geturl() or url, content_type
+    return bytes(body), _final_url(response, url), content_type
+
+
+def _final_url(response: urllib3.BaseHTTPResponse, url: str) -> str:
+    """The address the body came from, after following redirects."""
+    for step in response.retries.history if response.retries else ():
+        if step.redirect_location:
+            url = urljoin(url, step.redirect_location)
+    return url
 
 
 def _reason(exc: BaseException | None, timeout: float) -> str:
     """A sentence a person understands for a network failure."""
     if isinstance(exc, NameResolutionError):
         return "could not find that host (check the address or your connection)"
+    if isinstance(exc, NewConnectionError | ConnectionError):  # before: it subclasses a timeout
+        return "could not connect to the server (connection refused or network down)"
     if isinstance(exc, ConnectTimeoutError | ReadTimeoutError | TimeoutError):
         return f"the server did not answer within {timeout:g} seconds (timed out)"
-    if isinstance(exc, NewConnectionError | ConnectionError):
-        return "could not connect to the server (connection refused or network down)"
     if isinstance(exc, SSLError):
         return "the secure (TLS) connection failed"
     if exc is not None and "redirect" in str(exc).lower():
@@ -129,14 +139,14 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
         )
     except (ValueError, TypeError, lxml.etree.LxmlError, RecursionError):
         doc = None  # the extractor gave up on this page: fall back to the page's own structure
-    candidates = []
-    if doc is not None and doc.text:
-        body = _parse(doc.text)
-        if body is not None:
-            candidates.append(_inner_html(body.find("body") if body.find("body") is not None
-                                          else body))
-    if tree is not None:
-        candidates += _fallbacks(tree)
+    found = _extracted_body(doc.text if doc is not None else None)
+    fallbacks = _fallbacks(tree) if tree is not None else []
+    if found is not None and _is_baseline(found):
+        # Too little text for the extractor's analysis: it returned all of the page's text in one
+        # <p>. The page's own <article>/<main> is better, else one paragraph per line.
+        candidates = fallbacks[:-1] + [_lines_as_paragraphs(found)] + fallbacks[-1:]
+    else:
+        candidates = ([_inner_html(found)] if found is not None else []) + fallbacks
     page_url = source_url or _page_url(tree, doc)
     meta = {"format": "page"}
     for key in ("sitename", "author"):
@@ -211,6 +221,23 @@ def _fallbacks(tree: lxml.html.HtmlElement) -> list[str]:
                 junk.drop_tree()
             found.append(_inner_html(element))
     return found
+
+
+def _extracted_body(markup: str | None) -> lxml.html.HtmlElement | None:
+    tree = _parse(markup) if markup else None
+    if tree is None:
+        return None
+    body = tree.find("body")
+    return body if body is not None else tree
+
+
+def _is_baseline(body: lxml.html.HtmlElement) -> bool:
+    return len(body) == 1 and body[0].tag == "p" and "\n" in body[0].text_content().strip()
+
+
+def _lines_as_paragraphs(body: lxml.html.HtmlElement) -> str:
+    lines = [line.strip() for line in body.text_content().splitlines() if line.strip()]
+    return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
 
 
 def _parse(text: str) -> lxml.html.HtmlElement | None:

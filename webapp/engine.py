@@ -33,7 +33,7 @@ import tempfile
 import threading
 import urllib.error
 import urllib.request
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,16 +263,11 @@ def translate_sentences(
     order = sorted(range(len(lines)), key=lambda k: -lengths[k])
     expected = Counter(i for i, _ in lines)
     partial: dict[int, dict[int, str]] = defaultdict(dict)
-    for batch in _batches(lengths, order, batch_tokens):
-        if should_stop is not None and should_stop():
-            break
-        outputs = loaded.translator.translate_batch(
-            [tokens[k] for k in batch], **_options(loaded, len(batch), 1, batch_tokens)
-        )
+    def collect(batch: list[int], outputs: list) -> None:
         finished = []
         for k, output in zip(batch, outputs, strict=True):
             i, j = lines[k]
-            partial[i][j] = _decode(loaded, output.hypotheses[0])
+            partial[i][j] = _decode(loaded, output.result().hypotheses[0])
             if len(partial[i]) == expected[i]:
                 texts = partial.pop(i)
                 joined = "\n".join(texts.get(j, "") for j in range(len(split[i])))
@@ -280,6 +275,22 @@ def translate_sentences(
                 finished.append(i)
         if on_batch is not None and finished:
             on_batch(finished, [results[i] for i in finished])
+
+    # Keep one batch per CTranslate2 worker (inter_threads) in flight, plus one queued.
+    in_flight: deque[tuple[list[int], list]] = deque()
+    for batch in _batches(lengths, order, batch_tokens):
+        if should_stop is not None and should_stop():
+            break
+        outputs = loaded.translator.translate_batch(
+            [tokens[k] for k in batch],
+            **_options(loaded, len(batch), 1, batch_tokens),
+            asynchronous=True,
+        )
+        in_flight.append((batch, outputs))
+        if len(in_flight) > loaded.translator.num_translators:
+            collect(*in_flight.popleft())
+    while in_flight:
+        collect(*in_flight.popleft())
     return results
 
 

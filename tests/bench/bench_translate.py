@@ -1,0 +1,151 @@
+"""Benchmark: Argos's own per-paragraph translation against webapp.engine's batched one.
+
+Run ``python tests/bench/bench_translate.py`` from the checkout. It builds a Transformer-base
+sized model (6+6 layers, d_model 512, FFN 2048, 8 heads, 32k vocabulary, int8) wired to copy
+its input, so every path decodes exactly as many tokens as the source has, at the real cost per
+token, then translates the 475 WMT21 zh sentences (one story after another, paragraphs of a few
+sentences) (a) with ``argostranslate.translate.translate()`` per paragraph at default settings
+(its MiniSBD sentence splitter, which would download a model, is replaced by the known
+sentence boundaries, which only favours it) and (b) with ``engine.translate_sentences``.
+Prints figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HOME = Path(tempfile.mkdtemp(prefix="enface-bench-argos-"))
+os.environ.update(
+    XDG_DATA_HOME=str(HOME / "data"),
+    XDG_CACHE_HOME=str(HOME / "cache"),
+    XDG_CONFIG_HOME=str(HOME / "config"),
+    ARGOS_PACKAGES_DIR=str(HOME / "data" / "argos-translate" / "packages"),
+)
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from argos_testmodel import SAMPLES  # noqa: E402
+
+from webapp import engine  # noqa: E402
+
+BASE = dict(layers=6, d_model=512, ffn=2048, heads=8, vocab_size=32000, quantization="int8")
+
+PARALLEL = SAMPLES / "parallel" / "newstest2021_zh-en_first475"
+
+
+def memory() -> str:
+    """Peak and current resident set size of this process, in MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    status = Path("/proc/self/status").read_text()
+    current = int(status.split("VmRSS:")[1].split()[0]) / 1024
+    return f"peak RSS {peak:.0f} MB (current {current:.0f} MB)"
+
+
+def build_model() -> Path:
+    """Build the base-size copy model in a child process, so its numpy arrays stay out of ours."""
+    code = (
+        "import sys; from pathlib import Path; from argos_testmodel import build_package; "
+        f"print(build_package(Path(sys.argv[1]), **{BASE!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(HOME / "build")],
+        check=True, capture_output=True, text=True, cwd=ROOT / "tests",
+    )
+    return Path(done.stdout.strip().splitlines()[-1])
+
+
+def timed(fn) -> tuple[float, float, object]:
+    """Wall seconds, process CPU seconds (all threads) and the result of fn()."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def paragraphs(per_paragraph: int) -> list[list[str]]:
+    """The sample document as paragraphs: each story cut into runs of a few sentences."""
+    lines = PARALLEL.with_suffix(".zh").read_text(encoding="utf-8").splitlines()
+    starts = [
+        int(row.split("\t")[0]) - 1
+        for row in PARALLEL.with_suffix(".docstarts.tsv").read_text().splitlines()[1:]
+    ]
+    bounds = [*starts, len(lines)]
+    result = []
+    for begin, end in zip(bounds, bounds[1:], strict=False):
+        story = lines[begin:end]
+        result += [story[i : i + per_paragraph] for i in range(0, len(story), per_paragraph)]
+    return result
+
+
+def argos_translator(paras: list[list[str]]):
+    """argostranslate.translate.translate, with the known sentence boundaries for MiniSBD's."""
+    from argostranslate import sbd, translate
+
+    known = {"".join(p): p for p in paras}
+
+    class KnownSentences:
+        def sentences(self, text: str) -> list[str]:
+            return known[text]
+
+    sbd.MiniSBDSentencizer.lazy_detector = lambda self: KnownSentences()
+    return lambda paragraph: translate.translate(paragraph, "zh", "en")
+
+
+def main() -> None:
+    """Build the model, run both paths and print sentences/second, the ratio and peak RSS."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-paragraph", type=int, default=3)
+    parser.add_argument("--batch-tokens", type=int, nargs="+", default=[engine.DEFAULT_BATCH_TOKENS])
+    parser.add_argument("--threads", nargs="+", default=["2x1"], help="INTERxINTRA, e.g. 1x2 2x1")
+    parser.add_argument("--skip-argos", action="store_true")
+    args = parser.parse_args()
+
+    paras = paragraphs(args.per_paragraph)
+    texts = ["".join(p) for p in paras]
+    sentences = [s for p in paras for s in p]
+    print(f"document: {len(sentences)} sentences in {len(paras)} paragraphs; "
+          f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}")
+    started = time.perf_counter()
+    model = engine.install_file(build_model())
+    print(f"model built and installed in {time.perf_counter() - started:.1f} s "
+          f"({model.size_bytes / 1e6:.0f} MB on disk)")
+    translate = argos_translator(paras)
+    print(f"before the model loads: {memory()}")
+    engine.translate_sentences(sentences[:1], model)
+    print(f"after the engine loaded it: {memory()}")
+
+    base = None
+    if not args.skip_argos:
+        translate(texts[0])  # argos loads its own Translator
+        print(f"after argostranslate loaded its own copy: {memory()}")
+        wall, cpu, out = timed(lambda: [translate(t) for t in texts])
+        base = len(sentences) / wall
+        copied = sum(a == b for a, b in zip(out, texts, strict=True))
+        print(f"(a) argostranslate per paragraph: {wall:6.1f} s wall {cpu:6.1f} s cpu "
+              f"{base:6.1f} sent/s  (copied {copied}/{len(texts)} paragraphs)")
+
+    for threads in args.threads:
+        inter, intra = (int(x) for x in threads.split("x"))
+        engine.configure(inter_threads=inter, intra_threads=intra)
+        engine.translate_sentences(sentences[:1], model)
+        for batch_tokens in args.batch_tokens:
+            wall, cpu, out = timed(
+                lambda n=batch_tokens: engine.translate_sentences(sentences, model, batch_tokens=n)
+            )
+            rate = len(sentences) / wall
+            ratio = f"  (b)/(a) = {rate / base:4.1f}x" if base else ""
+            copied = sum(a == b for a, b in zip(out, sentences, strict=True))
+            print(f"(b) engine {inter}x{intra} threads, {batch_tokens:5d} tokens/batch: "
+                  f"{wall:6.1f} s wall {cpu:6.1f} s cpu {rate:6.1f} sent/s{ratio}  "
+                  f"(copied {copied}/{len(sentences)})")
+    print(f"at the end: {memory()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -174,17 +174,11 @@ def test_broken_front_matter_is_a_clear_error():
 def test_plain_markdown_first_heading_is_the_title():
     data = "前言一行。\n\n# 真正的标题\n\n第一段。\n\n## 小节\n\n第二段。\n".encode()
     article = load_bytes(data, "notes.md")
+    assert article.raw == data.decode()
     assert article.title == "真正的标题"
     assert body_text(article).count("真正的标题") == 0
     assert "第一段。" in body_text(article)
     assert "heading" in kinds(article)
-
-
-def test_utf16_markdown_with_bom():
-    article = load_path(FIXTURES / "utf16le_bom.md")
-    assert article.title == "山区学校的第一堂编程课"
-    assert article.meta["charset"] == "utf-16-le"
-    assert "积木和卡片" in body_text(article)
 
 
 # --- plain text and HTML fragments -------------------------------------------------------------
@@ -198,17 +192,20 @@ def test_plain_text_first_line_is_the_title():
     assert article.meta["format"] == "text"
 
 
-def test_gbk_text_without_declaration():
-    article = load_path(FIXTURES / "gbk_article.txt")
-    assert article.title == "小城新开了一家书店"
-    assert article.meta["charset"] == "gb18030"
-    assert "读书会" in body_text(article)
-
-
-def test_utf16_be_text_with_bom():
-    article = load_path(FIXTURES / "utf16be_bom.txt")
-    assert article.title == "山区学校的第一堂编程课"
-    assert article.meta["charset"] == "utf-16-be"
+@pytest.mark.parametrize(
+    ("name", "title", "charset", "sentence"),
+    [
+        ("utf16le_bom.md", "山区学校的第一堂编程课", "utf-16-le", "积木和卡片"),
+        ("utf16be_bom.txt", "山区学校的第一堂编程课", "utf-16-be", "积木和卡片"),
+        ("gbk_article.txt", "小城新开了一家书店", "gb18030", "读书会"),  # no declaration at all
+    ],
+)
+def test_encoded_fixture_files(name, title, charset, sentence):
+    article = load_path(FIXTURES / name)
+    assert article.title == title
+    assert article.meta["charset"] == charset
+    assert sentence in body_text(article)
+    assert title not in body_text(article)
 
 
 def test_one_line_text_is_its_own_title_and_body():

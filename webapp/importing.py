@@ -48,6 +48,7 @@ _HTML_TAG = re.compile(
     re.I,
 )
 _WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
+_SNIFF_CHARS = 65536
 
 
 def load_bytes(
@@ -146,7 +147,7 @@ def _parse(text: str, origin: str, suffix: str, mime: str, source_url: str | Non
     head = text[:4096]
     looks_html = bool(_HTML_TAG.search(head)) and head.lstrip().startswith("<")
     if mime in ("text/html", "application/xhtml+xml") or suffix in _HTML_SUFFIXES or looks_html:
-        if _WHOLE_PAGE.search(head):
+        if _WHOLE_PAGE.search(text, 0, _SNIFF_CHARS):
             return _page(text, origin, source_url)
         return _fragment(text, origin, source_url)
     if mime == "text/markdown" or suffix in _MD_SUFFIXES:
@@ -204,14 +205,15 @@ def _markdown(
     text: str, origin: str, url: str | None, *, title: str | None, meta: dict
 ) -> Article:
     """Markdown: the first ``# heading`` is the title (dropped from the body when it repeats it)."""
+    body = text
     heading = _MD_H1.search(text)
     if heading and (title is None or _same(heading[1], title)):
         title = title or heading[1]
-        text = text[: heading.start()] + text[heading.end() :]
+        body = text[: heading.start()] + text[heading.end() :]
     if title is None:
-        title, text = _first_line_title(text)
+        title, body = _first_line_title(text)
     meta.setdefault("format", "markdown")
-    return _article(title, segment_markdown(text), raw=text, origin=origin, url=url, meta=meta)
+    return _article(title, segment_markdown(body), raw=text, origin=origin, url=url, meta=meta)
 
 
 def _plain(text: str, origin: str, url: str | None) -> Article:

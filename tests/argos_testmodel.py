@@ -287,7 +287,7 @@ def _build(
         "links": [],
     }
     (root / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-    (root / "README.md").write_text("Enface test model: copies its input.\n", encoding="utf-8")
+    (root / "README.md").write_text(README[copy], encoding="utf-8")
     archive = work / f"{from_code}_{to_code}.argosmodel"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(root.rglob("*")):
@@ -296,6 +296,10 @@ def _build(
     return archive
 
 
+README = {
+    True: "Enface test model: copies its input.\n",
+    False: "Enface test model: shifts each piece to the next one.\n",
+}
 _NAMES = {"zh": "Chinese", "zt": "Chinese (traditional)", "en": "English", "fr": "French"}
 
 

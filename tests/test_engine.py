@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from argos_testmodel import build_package, install_test_model, shift_pieces
+from argos_testmodel import README, build_package, install_test_model, shift_pieces
 
 from webapp import engine
 from webapp.errors import ModelError, NotFound, Offline
@@ -28,10 +28,13 @@ def archive(tmp_path_factory) -> Path:
     return build_package(tmp_path_factory.mktemp("archive"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def model(archive) -> engine.ModelInfo:
-    """The zh→en copy package, installed."""
-    return engine.install_file(archive, expect=("zh", "en"))
+    """The zh→en copy package, installed (again, if another test replaced or removed it)."""
+    found = engine.find_model("zh", "en")
+    if found is None or (found.path / "README.md").read_text() != README[True]:
+        found = engine.install_file(archive, expect=("zh", "en"))
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -163,6 +166,18 @@ def test_fidelity_on_a_model_that_does_not_copy(tmp_path, argos_one_sentence, no
         engine.remove_model("de", "en")
 
 
+def test_a_package_reinstalled_in_place_is_reloaded(tmp_path, model, archive):
+    from argostranslate import package
+
+    assert engine.translate_sentences(["你好世界"], model) == ["你好世界"]
+    package.install_from_path(build_package(tmp_path, copy=False))  # as argospm would, in place
+    try:
+        assert engine.translate_sentences(["你好世界"], model) != ["你好世界"]
+    finally:
+        engine.install_file(archive)
+    assert engine.translate_sentences(["你好世界"], model) == ["你好世界"]
+
+
 def test_batches_keep_order_and_report_each_sentence_once(model, sample_lines):
     sentences = [s for s in sample_lines[:200] if "_" not in s and not s.startswith(" ")]
     sentences = sentences + ["", "   ", "短", sentences[0] * 3]
@@ -229,7 +244,7 @@ def test_concurrent_use_loads_the_model_once(model, sample_lines):
     for t in threads:
         t.join()
     assert len(results) == 3 and results[0] == results[1] == results[2]
-    assert list(engine._loaded) == [model.path]
+    assert [path for path, _ in engine._loaded] == [model.path]
     engine.configure(intra_threads=0)
 
 

@@ -95,7 +95,7 @@ class _Loaded:
     beam_size: int
 
 
-_loaded: dict[Path, _Loaded] = {}
+_loaded: dict[tuple[Path, int], _Loaded] = {}  # by package folder and model.bin mtime
 _load_lock = threading.Lock()
 
 
@@ -174,13 +174,19 @@ def find_model(from_code: str, to_code: str) -> ModelInfo | None:
 
 def _load(model: ModelInfo) -> _Loaded:
     """The model's Translator and tokenizer, loaded once per package (thread-safe)."""
-    loaded = _loaded.get(model.path)
+    try:  # a package reinstalled in place (by us or by argospm) is loaded afresh
+        key = (model.path, (model.path / "model" / "model.bin").stat().st_mtime_ns)
+    except OSError as exc:
+        raise ModelError(f"The model {model.model_id} is no longer installed.") from exc
+    loaded = _loaded.get(key)
     if loaded is not None:
         return loaded
     with _load_lock:
-        loaded = _loaded.get(model.path)
+        loaded = _loaded.get(key)
         if loaded is None:
-            loaded = _loaded[model.path] = _load_now(model)
+            for stale in [k for k in _loaded if k[0] == model.path]:
+                del _loaded[stale]
+            loaded = _loaded[key] = _load_now(model)
     return loaded
 
 
@@ -435,7 +441,8 @@ def _uninstall(model: ModelInfo) -> None:
     from argostranslate import package
 
     with _load_lock:
-        _loaded.pop(model.path, None)
+        for key in [k for k in _loaded if k[0] == model.path]:
+            del _loaded[key]
     package.uninstall(package.Package(model.path))
 
 

@@ -42,6 +42,7 @@ _PUBLISHED = (
     " | //time[@itemprop='datePublished']/@datetime"
 )
 _MAX_SUFFIX = 16  # longest site/section name stripped from a title
+_BIG = 1_000_000  # characters: past this, skip the extractor's slower second opinions
 
 
 @dataclass
@@ -133,6 +134,7 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
     try:
         doc = trafilatura.extract_with_metadata(
             text, url=source_url, output_format="html", include_comments=False,
+            fast=len(text) > _BIG,
             include_formatting=True, include_images=False, include_tables=True,
             date_extraction_params={"extensive_search": True, "original_date": True,
                                     "outputformat": "%Y-%m-%dT%H:%M:%S"},

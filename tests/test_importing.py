@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "import"
 # Hypothesis caches data in ./.hypothesis, which pytest would then try to collect: keep it out.
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="enface-hypothesis-"))
 CHINESE = {"zh", "zt"}
+TRADITIONAL = ("hkcnews_", "goose3_test_schema_list_cna", "readability_pixnet", "big5_page")
 
 
 def body_text(article: Article) -> str:
@@ -282,6 +283,13 @@ PAGES = {
 }
 
 
+def test_sample_languages(samples):
+    for folder in ("articles", "pages"):
+        for path, article in iter_folder(samples / folder):
+            expected = "zt" if path.name.startswith(TRADITIONAL) else "zh"
+            assert article.source_lang == expected, path.name
+
+
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_whole_page_samples(samples, name):
     title, sentence, day, url = PAGES[name]
@@ -329,6 +337,7 @@ def test_real_gb2312_page_decodes_as_gb18030(samples):
 def test_big5_page_with_gbk_ad_script(tmp_path):
     article = load_path(FIXTURES / "big5_page.html")
     assert article.meta["charset"] == "big5hkscs"
+    assert article.source_lang == "zt"
     assert article.title == "港島電車站牌換新裝 市民讚好"
     assert article.source_url == "https://news.example.hk/2021/03/tram-stops"
     assert article.published_at == datetime(2021, 3, 5, 0, 30, tzinfo=UTC)

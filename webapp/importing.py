@@ -21,7 +21,9 @@ from webapp.lang import detect_lang
 from webapp.segment import segment_html, segment_markdown, segment_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
+ARTICLE_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".shtml"}
+)
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 _MD_SUFFIXES = frozenset({".md", ".markdown"})
 
@@ -44,7 +46,8 @@ _RULE = re.compile(r"\A\s*-{3,}\s*\Z")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _MD_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
 _HTML_TAG = re.compile(
-    r"<(?:!doctype|html|head|body|p|div|article|main|section|h[1-6]|br|span|ul|ol|table|figure)\b",
+    r"<(?:!doctype|html|head|body|p|div|article|main|section|h[1-6]|br|span|ul|ol|li|table|"
+    r"figure|img|a|b|i|em|strong|blockquote)\b",
     re.I,
 )
 _WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)

@@ -41,9 +41,13 @@
       { source: t, target: t, swap: "outerHTML", values: { revision: t.dataset.revision } });
   };
   // Close an editor: save when its text changed, else show the sentence again.
+  // htmx wires swapped-in content when it settles; a key pressed before that must not fall
+  // back to a plain form post, so make sure the editor is wired first.
+  const wired = (form) => { if (window.htmx) htmx.process(form); return form; };
   const leave = (editor, then) => {
     const form = editor.matches("form") ? editor : editor.querySelector("form.editor");
     if (!form || form.dataset.leaving) return;
+    wired(form);
     form.dataset.leaving = "1";
     refocus = then;
     const area = form.querySelector("textarea");
@@ -65,7 +69,7 @@
   document.addEventListener("keydown", (e) => {
     const editor = editorOf(e.target);
     if (editor && e.target.matches("textarea")) {
-      const form = e.target.form;
+      const form = wired(e.target.form);
       const unit = editor.dataset.unit;
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
@@ -125,6 +129,7 @@
       const area = document.querySelector(".t.editing textarea, form.editor.para textarea");
       if (area) {
         refocus = null;
+        if (document.activeElement === area) return; // already in use: leave its selection be
         area.focus({ preventScroll: true });
         area.setSelectionRange(area.value.length, area.value.length);
       }

@@ -11,11 +11,14 @@ A paragraph (segment) edited as a whole is saved one of two ways, each in one tr
   the newest revision. Memory is written for the merged source.
 
 ``propagate`` copies a human translation onto every unit elsewhere with the same normalised
-source that no person has touched (untranslated, machine or memory), as status ``memory``.
+source that no person has touched (untranslated, machine or memory), as status ``memory``. SQL
+narrows the candidates to sources containing the key's longest run of ideographs before Python
+compares normalised keys, so a save does not normalise the whole library.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -27,6 +30,18 @@ from .units import HUMAN, _remember, memory_key
 REVIEWED = ("edited", "approved")
 UNTOUCHED = ("untranslated", "machine", "memory")
 STATUSES = ("untranslated", "machine", "memory", "edited", "approved")
+
+
+_IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def _probe(key: str) -> str:
+    """A part of a memory key every source with that key contains: its longest ideograph run.
+
+    Ideographs are NFKC-stable and never whitespace, so normalising cannot have produced them
+    (except from rare radical and compatibility forms); with none, "" matches every source.
+    """
+    return max(_IDEOGRAPHS.findall(key), key=len, default="")
 
 
 def _key_function(conn: sqlite3.Connection) -> None:
@@ -190,25 +205,28 @@ class Review:
         unit = self.get_unit(unit_id)
         if unit["status"] not in REVIEWED or not unit["translation"]:
             return []
+        conn = self.db.conn
+        _key_function(conn)
+        query = (
+            "SELECT u.id, u.revision FROM unit u JOIN segment s ON s.id = u.segment_id"
+            " JOIN document d ON d.id = s.document_id"
+            " WHERE u.id != ? AND u.status IN (?, ?, ?) AND u.translation IS NOT ?"
+            " AND d.source_lang = ? AND d.target_lang = ? AND instr(u.source, ?) > 0"
+            " AND enface_memory_key(u.source) = ?"
+        )
+        key = memory_key(unit["source"])
+        params = (unit_id, *UNTOUCHED, unit["translation"], *self._langs(unit["document_id"]),
+                  _probe(key), key)
+        if not self.db.query(query, params):  # the usual case: read only, no write lock
+            return []
         now = utcnow()
-        changed = []
         with self.db.write() as conn:
-            _key_function(conn)
-            doc = conn.execute(
-                "SELECT source_lang, target_lang FROM document WHERE id = ?",
-                (unit["document_id"],),
-            ).fetchone()
-            rows = conn.execute(
-                "SELECT u.id, u.revision, s.document_id FROM unit u"
-                " JOIN segment s ON s.id = u.segment_id JOIN document d ON d.id = s.document_id"
-                " WHERE u.id != ? AND u.status IN (?, ?, ?) AND d.source_lang = ?"
-                " AND d.target_lang = ? AND u.translation IS NOT ?"
-                " AND enface_memory_key(u.source) = ?",
-                (unit_id, *UNTOUCHED, doc["source_lang"], doc["target_lang"],
-                 unit["translation"], memory_key(unit["source"])),
-            ).fetchall()
+            rows = conn.execute(query, params).fetchall()
             for row in rows:
                 _new_revision(conn, row["id"], row["revision"] + 1, unit["translation"],
                               "memory", "memory", None, now)
-                changed.append(row["id"])
-        return [self.get_unit(i) for i in changed]
+        return [self.get_unit(row["id"]) for row in rows]
+
+    def _langs(self, doc_id: int) -> tuple[str, str]:
+        row = self.db.one("SELECT source_lang, target_lang FROM document WHERE id = ?", (doc_id,))
+        return row["source_lang"], row["target_lang"]

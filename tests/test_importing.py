@@ -165,6 +165,19 @@ def test_front_matter_title_differing_from_the_heading_keeps_the_heading():
     assert "另一个小标题" in body_text(article)
 
 
+def test_front_matter_alias_bomb_is_not_expanded():
+    header = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
+    )  # 9 * 8**9 leaves if anything turned it into text
+    data = f"---\n{header}title: *j\nauthor: *j\ntags: *j\n---\n# 标题\n\n正文。\n".encode()
+    article = load_bytes(data, "bomb.md")
+    assert article.title == "标题"
+    assert "author" not in article.meta
+    assert article.meta["tags"] == []
+
+
 def test_broken_front_matter_is_a_clear_error():
     with pytest.raises(ImportFailed, match="broken YAML front matter"):
         load_bytes(b"---\ntitle: [unclosed\n---\nbody\n", "a.md")

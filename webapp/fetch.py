@@ -26,7 +26,7 @@ from urllib3.exceptions import (
 
 from webapp.errors import ImportFailed, TooLarge
 
-USER_AGENT = "Enface/0.1 (bilingual reader; +https://github.com/)"
+USER_AGENT = "Enface/0.1 (bilingual reader)"
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
 _TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml")

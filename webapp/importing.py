@@ -7,7 +7,7 @@ import html
 import os
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -191,17 +191,28 @@ def _front_matter(text: str, origin: str, source_url: str | None) -> Article:
         raise ImportFailed(origin, f"broken YAML front matter: {_first_line(exc)}") from exc
     if not isinstance(header, dict):
         raise ImportFailed(origin, "broken YAML front matter: expected key: value lines")
+    fields = {key: _scalar(value) for key, value in header.items() if _scalar(value)}
     meta: dict = {"format": "markdown"}
-    for key in ("author", "category", "tags", "original_url"):
-        if header.get(key):
-            meta[key] = header[key] if key == "tags" else str(header[key])
-    url = header.get("url") or header.get("original_url") or source_url
-    title = str(header["title"]).strip() if header.get("title") else None
+    for key in ("author", "category", "original_url"):
+        if key in fields:
+            meta[key] = fields[key]
+    tags = header.get("tags")
+    if isinstance(tags, list):
+        meta["tags"] = [tag for tag in map(_scalar, tags[:100]) if tag]
+    url = fields.get("url") or fields.get("original_url") or source_url
     body = text.lstrip("\ufeff")[match.end() :]
-    article = _markdown(body, origin, str(url) if url else None, title=title, meta=meta)
+    article = _markdown(body, origin, url, title=fields.get("title"), meta=meta)
     article.raw = text
     article.published_at = to_utc(header.get("date"))
     return article
+
+
+def _scalar(value: object) -> str | None:
+    """A front-matter value as text, if it is one plain value (not a list or mapping, which a
+    hostile header could nest into an exponential tree of aliases)."""
+    if isinstance(value, str | int | float | date) and not isinstance(value, bool):
+        return str(value).strip() or None
+    return None
 
 
 def _markdown(

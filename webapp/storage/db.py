@@ -34,6 +34,9 @@ class Database:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # Writers in this process queue on a lock (woken at once) instead of in SQLite's busy
+        # handler, which sleeps and retries; other processes are still handled by busy_timeout.
+        self._write_lock = threading.Lock()
         migrate(self.conn)
 
     @property
@@ -54,13 +57,14 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction taken at once (BEGIN IMMEDIATE): all of it lands or none."""
         conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
 
     def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
         """Rows of a read query."""

@@ -56,16 +56,20 @@ __all__ = [
     "validate_archive",
 ]
 
-DEFAULT_BATCH_TOKENS = 4096
+DEFAULT_BATCH_TOKENS = 2048  # fastest per CPU-second in tests/bench/bench_translate.py
 LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
 INSTALL_HINT = (
     "Download the .argosmodel file on a machine that is online (for instance from "
     "https://www.argosopentech.com/argospm/index/) and install it with "
     "`enface models install --file PATH.argosmodel` or upload it on the Models page."
 )
+# Two batches decoded side by side, one core each, beat one batch on two cores (see the bench).
+_INTER = int(os.environ.get("ENFACE_INTER_THREADS", "2" if (os.cpu_count() or 1) > 1 else "1"))
 _threads = {
-    "inter_threads": int(os.environ.get("ENFACE_INTER_THREADS", "1")),
-    "intra_threads": int(os.environ.get("ENFACE_INTRA_THREADS", "0")),  # 0: all cores
+    "inter_threads": _INTER,
+    "intra_threads": int(
+        os.environ.get("ENFACE_INTRA_THREADS", str(max(1, (os.cpu_count() or 1) // _INTER)))
+    ),
 }
 
 

@@ -270,7 +270,10 @@ def test_paragraph_merge_needs_consent_and_keeps_history(client, library, doc, p
     assert [r["text"] for r in library.revisions(a["id"])] == ["One.", "Two.", "One and two."]
 
 
-def test_retranslate_without_a_model_says_so(client, library, doc, post):
+def test_retranslate_without_a_model_says_so(client, library, doc, post, monkeypatch):
+    from webapp import engine
+
+    monkeypatch.setattr(engine, "find_model", lambda *a: None)  # other tests install one
     unit = units(library, doc)[1]
     response = post(f"/units/{unit['id']}/retranslate", revision="0")
     assert response.status_code == 400

@@ -150,25 +150,12 @@ def test_html_translation_only_and_reviewed_only(doc):
 
 
 @pytest.mark.e2e
-def test_html_renders_offline_in_chromium(doc, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_html_renders_offline_in_chromium(doc, tmp_path, browser):
     path = tmp_path / filename_for(doc, "html")
     path.write_bytes(export_document(doc, "html"))
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page()
+    page = browser.new_page()
+    try:
         page.on("request", lambda request: requests.append(request.url))
         page.goto(path.as_uri())
         assert page.locator("main .source h1").inner_text() == "北京<b>新闻</b>"
@@ -181,7 +168,8 @@ def test_html_renders_offline_in_chromium(doc, tmp_path):
         for paper in ("A4", "Letter"):
             pdf = page.pdf(format=paper)
             assert pdf.startswith(b"%PDF") and len(pdf) > 5000
-        browser.close()
+    finally:
+        page.close()
     assert requests == [path.as_uri()]
 
 

@@ -159,3 +159,19 @@ def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_mo
     fresh = client.get(f"/documents/{doc_id}/progress?since=2000-01-01T00:00:00Z")
     text = fresh.get_data(as_text=True)
     assert text.count('hx-swap-oob="true"') == 5
+
+
+def test_corrections_reach_future_imports_without_a_model(client, library, seed_file,
+                                                          monkeypatch):
+    from webapp import services
+
+    monkeypatch.setattr(engine, "find_model", lambda *a: None)
+    first = services.import_source(library, str(seed_file))[0].doc_id
+    unit = units(library, first)[1]
+    library.update_unit(unit["id"], "Corrected by a person.", base_revision=0, status="edited")
+    copy = seed_file.read_text(encoding="utf-8").replace("</p>", "</p><p>新的一段。</p>", 1)
+    second = services.import_bytes(library, copy.encode(), "copy.txt", max_bytes=10**6).doc_id
+    twin = [u for u in units(library, second) if u["source"] == unit["source"]][0]
+    assert twin["translation"] == "Corrected by a person." and twin["status"] == "memory"
+    assert all(u["status"] == "untranslated" for u in units(library, second) if u is not twin
+               and u["source"] != unit["source"])

@@ -41,7 +41,11 @@ class ImportResult:
 
 
 def _store(library: Library, article, origin: str) -> ImportResult:
+    from .translating import apply_corrections
+
     doc_id, created = library.add_article(article)
+    if created:
+        apply_corrections(library, doc_id)
     title = library.get_document(doc_id)["title"]
     return ImportResult(origin, doc_id, title, created)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import EnfaceError, NoModel
 from .storage import Library, memory_key
+from .storage.units import HUMAN
 
 log = logging.getLogger(__name__)
 JOB_KIND = "translate"
@@ -33,6 +34,21 @@ def queue_translation(library: Library, doc_id: int) -> int:
     model_for(library, doc_id)
     pending = len(library.pending_units(doc_id))
     return library.create_job(JOB_KIND, str(doc_id), total=pending)
+
+
+def apply_corrections(library: Library, doc_id: int) -> int:
+    """Give a document's untranslated sentences the corrections people made elsewhere.
+
+    Needs no model: only human (edited or approved) memory entries are used; they are marked
+    as from memory. Returns how many sentences got one.
+    """
+    doc = library.get_document(doc_id)
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for unit_id, source in library.pending_units(doc_id):
+        by_key[memory_key(source)].append(unit_id)
+    hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], HUMAN)
+    results = [(unit_id, text) for key, (text, _) in hits.items() for unit_id in by_key[key]]
+    return library.store_translations(results, model_id=HUMAN, origin="memory") if results else 0
 
 
 def translate_document(

@@ -25,7 +25,7 @@ from typing import Any
 from ..errors import Conflict, EnfaceError, NotFound
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
-from .units import HUMAN, _remember, memory_key
+from .units import HUMAN, _remember, _write, memory_key
 
 REVIEWED = ("edited", "approved")
 UNTOUCHED = ("untranslated", "machine", "memory")
@@ -46,21 +46,6 @@ def _probe(key: str) -> str:
 
 def _key_function(conn: sqlite3.Connection) -> None:
     conn.create_function("enface_memory_key", 1, memory_key, deterministic=True)
-
-
-def _new_revision(
-    conn: sqlite3.Connection, unit_id: int, revision: int, text: str | None, status: str,
-    origin: str, model_id: str | None, now: str,
-) -> None:
-    conn.execute(
-        "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ? WHERE id = ?",
-        (text, status, revision, now, unit_id),
-    )
-    conn.execute(
-        "INSERT INTO revision (unit_id, revision, text, status, origin, model_id, created_at)"
-        " VALUES (?,?,?,?,?,?,?)",
-        (unit_id, revision, text, status, origin, model_id, now),
-    )
 
 
 class Review:
@@ -160,7 +145,7 @@ class Review:
                 if text == row["translation"]:
                     continue
                 status = "edited" if text else "untranslated"
-                _new_revision(conn, row["id"], row["revision"] + 1, text, status, "human",
+                _write(conn, row["id"], row["revision"] + 1, text, status, "human",
                               None, now)
                 if text:
                     _remember(conn, row, text, "human", HUMAN, now)
@@ -194,7 +179,7 @@ class Review:
                 "SELECT COALESCE(MAX(revision), 0) FROM revision WHERE unit_id = ?", (first["id"],)
             ).fetchone()[0]
             conn.execute("UPDATE unit SET source = ? WHERE id = ?", (source, first["id"]))
-            _new_revision(conn, first["id"], last + 1, translation, "edited", "human", None, now)
+            _write(conn, first["id"], last + 1, translation, "edited", "human", None, now)
             merged = {"source": source, "source_lang": first["source_lang"],
                       "target_lang": first["target_lang"]}
             _remember(conn, merged, translation, "human", HUMAN, now)
@@ -223,7 +208,7 @@ class Review:
         with self.db.write() as conn:
             rows = conn.execute(query, params).fetchall()
             for row in rows:
-                _new_revision(conn, row["id"], row["revision"] + 1, unit["translation"],
+                _write(conn, row["id"], row["revision"] + 1, unit["translation"],
                               "memory", "memory", None, now)
         return [self.get_unit(row["id"]) for row in rows]
 

@@ -95,6 +95,17 @@ def test_sees_models_installed_by_argos_itself(tmp_path, model):
     assert engine.find_model("fr", "en") is None
 
 
+def test_a_stray_folder_does_not_hide_the_models(model):
+    from argostranslate import settings
+
+    stray = Path(settings.package_data_dir) / "half-unpacked"
+    stray.mkdir()
+    try:
+        assert model in engine.installed_models()
+    finally:
+        stray.rmdir()
+
+
 def test_find_model_traditional_chinese_falls_back_to_zh(model):
     assert engine.find_model("zt", "en") == model
     assert engine.find_model("xx", "en") is None

@@ -285,8 +285,7 @@ def test_share_links_dropped_but_ordinary_social_links_kept():
         '微博</a> <a href="mailto:?subject=x&body=https%3A%2F%2Fx.org%2Fa">Email</a></p>'
         '<p>She wrote on <a href="https://twitter.com/someone/status/1">Twitter</a> that day.</p>'
     )
-    assert seg(html) == [("paragraph", "Share:", None),
-                         ("paragraph", "She wrote on Twitter that day.", None)]
+    assert seg(html) == [("paragraph", "She wrote on Twitter that day.", None)]  # label dropped
 
 
 @pytest.mark.parametrize("attrs", [

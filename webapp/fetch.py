@@ -41,6 +41,9 @@ _PUBLISHED = (
     "//meta[@property='article:published_time' or @itemprop='datePublished']/@content"
     " | //time[@itemprop='datePublished']/@datetime"
 )
+_SAVED_FROM = re.compile(
+    r"\A\ufeff?\s*<!--\s*(?:saved from url=\(\d+\))?\s*(https?://[^\s>]+?)\s*-->", re.I
+)
 _MAX_SUFFIX = 16  # longest site/section name stripped from a title
 _BIG = 1_000_000  # characters: past this, skip the extractor's slower second opinions
 
@@ -134,7 +137,7 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
     try:
         doc = trafilatura.extract_with_metadata(
             text, url=source_url, output_format="html", include_comments=False,
-            fast=len(text) > _BIG,
+            fast=len(text) > _BIG, favor_precision=True,
             include_formatting=True, include_images=False, include_tables=True,
             date_extraction_params={"extensive_search": True, "original_date": True,
                                     "outputformat": "%Y-%m-%dT%H:%M:%S"},
@@ -149,7 +152,7 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
         candidates = fallbacks[:-1] + [_lines_as_paragraphs(found)] + fallbacks[-1:]
     else:
         candidates = ([_inner_html(found)] if found is not None else []) + fallbacks
-    page_url = source_url or _page_url(tree, doc)
+    page_url = source_url or _page_url(tree, doc, text)
     meta = {"format": "page"}
     for key in ("sitename", "author"):
         if doc is not None and getattr(doc, key, None):
@@ -201,13 +204,20 @@ def _first(tree: lxml.html.HtmlElement, xpath: str) -> str | None:
     return None
 
 
-def _page_url(tree: lxml.html.HtmlElement | None, doc: object) -> str | None:
+def _saved_from(text: str) -> str | None:
+    """The address a browser noted when the page was saved ('<!-- saved from url=(0042)https://…
+    -->'), or a leading comment that is only an address."""
+    match = _SAVED_FROM.match(text)
+    return match[1] if match else None
+
+
+def _page_url(tree: lxml.html.HtmlElement | None, doc: object, text: str) -> str | None:
     url = None
     if tree is not None:
         url = _first(tree, "//link[@rel='canonical']/@href") or _first(
             tree, "//meta[@property='og:url']/@content"
         )
-    url = url or getattr(doc, "url", None)
+    url = url or getattr(doc, "url", None) or _saved_from(text)
     if url and urlsplit(url).scheme in ("http", "https"):
         return url
     return None

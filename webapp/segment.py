@@ -14,8 +14,8 @@ from .article import Block
 # Elements that start and end a block of text; everything else is inline.
 _BLOCK_TAGS = frozenset(
     "address article blockquote body caption center dd details div dl dt fieldset figcaption "
-    "figure h1 h2 h3 h4 h5 h6 hgroup hr html li main ol p pre section summary table tbody td "
-    "tfoot th thead tr ul".split()
+    "figure footer h1 h2 h3 h4 h5 h6 header hgroup hr html li main ol p pre section summary table "
+    "tbody td tfoot th thead tr ul".split()
 )
 _KIND_OF_TAG = {
     **{f"h{n}": "heading" for n in range(1, 7)},
@@ -24,9 +24,11 @@ _KIND_OF_TAG = {
     "figure": "caption",
     "figcaption": "caption",
     "caption": "caption",
+    "address": "byline",
 }
-_BOLD, _SMALL, _TIME, _LINK = 1, 2, 4, 8
-_FLAG_OF_TAG = {"b": _BOLD, "strong": _BOLD, "small": _SMALL, "time": _TIME}
+_BOLD, _SMALL, _TIME, _LINK, _FURNITURE = 1, 2, 4, 8, 16
+_FLAG_OF_TAG = {"b": _BOLD, "strong": _BOLD, "small": _SMALL, "time": _TIME,
+                **{tag: _FURNITURE for tag in rules.FURNITURE_TAGS}}
 _BR = "\u2028"  # stands for a single <br> until the block's text is normalised
 
 
@@ -40,6 +42,7 @@ class _Raw:
     small: bool = False
     time: bool = False
     href: str | None = None
+    furniture: bool = False
 
 
 @dataclass
@@ -89,6 +92,7 @@ def _raw(kind: str, pieces: list[tuple[str, int, str | None]]) -> _Raw | None:
         bold=all(f & _BOLD for _, f in visible),
         small=all(f & _SMALL for _, f in visible),
         time=all(f & _TIME for _, f in visible),
+        furniture=all(f & _FURNITURE for _, f in visible),
         href=href,
     )
 
@@ -154,27 +158,59 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
         if split:
             raws = [*raws[:last], _Raw("paragraph", split[0]), _Raw("paragraph", split[1]),
                     *raws[last + 1:]]
-    for raw in raws:
+    for index, raw in enumerate(raws):
         if raw.time:
             continue
-        text = rules.normalise(raw.text)
+        kind, text = _line_rules(raw, head=index < 3)
         if not rules.has_words(text) or rules.is_boilerplate(text):
             continue
-        kind = raw.kind
+        if raw.href and rules.is_click_link(text):
+            continue
+        if raw.furniture:
+            if not rules.is_byline(text):
+                continue
+            kind = "byline"
         if kind == "paragraph" and raw.small:
             kind = "caption"
         elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
             kind = "heading"
         if kind == "caption" and any(b.kind == "caption" and b.text == text for b in blocks[-3:]):
             continue
+        if blocks and blocks[-1].kind == "caption" and blocks[-1].text == text:
+            blocks.pop()  # an image's alt text repeating the text that follows it
         blocks.append(Block(kind, text, raw.href))
     blocks = rules.related_links(blocks)
     blocks = [b if b.kind == "list_item" else Block(b.kind, b.text) for b in blocks]
-    if blocks and rules.is_dateline(blocks[0].text):
-        blocks = blocks[1:]
+    edges = set(range(min(3, len(blocks)))) | set(range(max(0, len(blocks) - 2), len(blocks)))
+    blocks = [b for i, b in enumerate(blocks) if i not in edges or not rules.is_dateline(b.text)]
     if title and blocks and rules.normalise(title) == blocks[0].text:
         blocks = blocks[1:]
     return rules.mark_bylines(blocks)
+
+
+def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:
+    """(kind, text) of a raw block after the rules that need its <br> lines: an archive card of
+    'label：value' lines keeps only its author, a leading date/author box loses its date lines
+    and becomes a byline; a long <address> is a paragraph."""
+    kind, lines = raw.kind, raw.text.split(_BR)
+    if len(lines) > 1:
+        author = rules.metadata_box(lines)
+        if author is not None:
+            return "byline", author
+        if head:
+            kept, dated = rules.head_lines(lines)
+            if dated:
+                text = rules.normalise(_BR.join(kept))
+                short = len(text) <= 40 and not text.endswith(tuple("。.！!？?"))
+                return ("byline" if short else kind), text
+    text = rules.normalise(raw.text)
+    if kind == "byline" and len(text) > 120:
+        kind = "paragraph"
+    if kind == "paragraph" and raw.small:
+        kind = "caption"
+    elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
+        kind = "heading"
+    return kind, text
 
 
 def segment_html(

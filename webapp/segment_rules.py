@@ -41,8 +41,12 @@ def normalise(text: str) -> str:
 DROP_TAGS = frozenset(
     "script style noscript iframe frame frameset video audio object embed applet param source "
     "track form input button select option optgroup textarea label svg canvas math-field map "
-    "nav aside footer header template head title meta link base rt rp dialog menu".split()
+    "nav aside template head title meta link base rt rp dialog menu".split()
 )
+# A page's or an article's header/footer: only the bylines in them are article text.
+FURNITURE_TAGS = frozenset({"header", "footer"})
+# ARIA roles of page furniture (a spoiler's toggle, a toolbar): never article text.
+_JUNK_ROLES = frozenset("button navigation toolbar menu menubar search tablist dialog".split())
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _JUNK_WORDS = frozenset(
@@ -86,7 +90,7 @@ def is_share_link(href: str) -> bool:
 
 def _junk_attributes(tag: Tag) -> bool:
     """Attributes that mark an ad, a share bar, hidden or screen-reader-only content."""
-    if tag.has_attr("hidden"):
+    if tag.has_attr("hidden") or str(tag.get("role") or "").lower() in _JUNK_ROLES:
         return True
     style = str(tag.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
@@ -162,10 +166,57 @@ _COPYRIGHT = re.compile(
 )
 
 
+# Labels of page controls that a feed or an extractor leaves behind as text of their own.
+_CHROME = re.compile(
+    r"[【\[]?(分享|分享到|分享至|转发|轉發|轉寄|收藏|打印|列印|字号|字號|纠错|糾錯|返回顶部|返回頂部|"
+    r"加载更多|載入更多|载入更多|查看更多|上一篇|下一篇|请继续下滑阅读|請繼續下滑閱讀|继续阅读|繼續閱讀|"
+    r"图集|圖集|热帖|熱帖|新闻评论|新聞評論|评论|評論|点赞|點讚|share|share this( article| story)?|"
+    r"print|comments?|load more|next article|previous article)[】\]]?\s*[:：]?",
+    re.I,
+)
+_CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|click here|tap here)", re.I)
+
+
 def is_boilerplate(text: str) -> bool:
-    """A short promo ('download our app', 'subscribe') or a copyright notice."""
+    """A short promo ('download our app', 'subscribe'), a copyright notice or the label of a
+    page control ('分享 :', '加载更多')."""
+    if len(text) <= 30 and _CHROME.fullmatch(text):
+        return True
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
 
+
+def is_click_link(text: str) -> bool:
+    """A 'click here to ...' link (to the English version, a topic page): navigation."""
+    return len(text) <= 60 and bool(_CLICK.match(text))
+
+
+_PLACEHOLDER = re.compile(rf"^\s*(?:null|undefined)(?:\s+(?=[{_CJK}])|\s*$)", re.I)
+_LABEL = re.compile(r"^\s*([^\s:：]{1,8})\s*[:：]")
+_META_LABELS = tuple(
+    "作者 来源 來源 日期 标题 標題 版权 版權 时间 時間 分类 分類 "
+    "归类 歸類 标签 標籤 出处 出處 收藏".split()
+)
+_AUTHOR_LABELS = ("作者", "撰文", "文")
+
+
+def head_lines(lines: list[str]) -> tuple[list[str], bool]:
+    """A leading block's lines without date lines and template placeholders ('null');
+    True when a date line was among them (the block is then a dateline/byline box)."""
+    kept = [_PLACEHOLDER.sub("", line) for line in lines if not is_dateline(normalise(line))]
+    return [line for line in kept if has_words(line)], len(kept) < len(lines)
+
+
+def metadata_box(lines: list[str]) -> str | None:
+    """For an archive card of 'label：value' lines (标题：… 作者：… 来源：…) return its author
+    line ('' if none); None when the lines are not such a card."""
+    labels = [m[1] for m in map(_LABEL.match, lines) if m]
+    if len(lines) < 3 or len(labels) < 0.6 * len(lines):
+        return None
+    if sum(any(word in label for word in _META_LABELS) for label in labels) < 2:
+        return None
+    author = next((normalise(line) for line in lines
+                   if (m := _LABEL.match(line)) and m[1] in _AUTHOR_LABELS), "")
+    return author
 
 def looks_like_heading(text: str) -> bool:
     """Short bold text that does not end like a sentence reads as a subhead."""
@@ -205,10 +256,21 @@ def related_links(blocks: list[Block]) -> list[Block]:
     return out
 
 
+_NUMERIC_DATE = re.compile(
+    r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号號]?|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})"
+    r"(?:[\s\-–—|,T]*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:\s*[(（]?\s*[\d/:\s-]*\s*(?:更新|updated)\s*[)）]?)?",
+    re.I,
+)
+
+
 def is_dateline(text: str) -> bool:
-    """A block that is only a date or timestamp ('Sat, 15 Feb 2025 08:17:25 GMT')."""
+    """A block that is only a date or timestamp ('Sat, 15 Feb 2025 08:17:25 GMT',
+    '25/09/2023 - 00:48', '2023/2/21 21:20（2/21 22:08 更新）')."""
     if len(text) > 40:
         return False
+    if _NUMERIC_DATE.fullmatch(text.strip()):
+        return True
     if parsedate_tz(text) is not None:
         return True
     try:
@@ -222,9 +284,11 @@ _BYLINE = re.compile(
     r"^[(（\[【]?\s*完\s*[)）\]】]?$|"
     r"(记者|記者|特约|特約|通讯员|通訊員|特派员|特派員).{0,40}(报道|报导|報道|報導|撰稿|摄|攝)|"
     r"[(（](综合|綜合|编译|編譯|本台|本網|本网).{0,10}(报道|报导|報道|報導)[)）]|"
-    r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)\s*[:：]|"
+    r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)"
+    r"(邮箱|郵箱|信箱|电邮|電郵)?\s*[:：]|"
     r"(责编|責編|网编|網編)\s*\S|"
-    r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯)\s*[:：/／|｜]|"
+    r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯|翻译|翻譯|译者|譯者|摄影|攝影|博客|"
+    r"专栏|專欄)\s*[:：/／|｜]|"
     r"^(reporter|editor|correspondent)s?\s*[:：]|^(reporting|editing|edited|written|compiled)\s+by\b",
     re.I,
 )
@@ -237,7 +301,7 @@ def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
     out = list(blocks)
     for i in range(max(0, len(out) - tail), len(out)):
         block = out[i]
-        if block.kind == "paragraph" and _is_byline(block.text):
+        if block.kind in ("paragraph", "heading") and is_byline(block.text):
             out[i] = Block("byline", block.text)
     return out
 
@@ -248,10 +312,11 @@ def split_last_line(raw_text: str, line_break: str) -> tuple[str, str] | None:
     if not sep or not has_words(body):
         return None
     last = normalise(last)
-    return (body, last) if _is_byline(last) else None
+    return (body, last) if is_byline(last) else None
 
 
-def _is_byline(text: str) -> bool:
+def is_byline(text: str) -> bool:
+    """A short credit line: reporter, editors, translator, '(完)'."""
     return len(text) <= 120 and bool(_BYLINE.search(text) or _BY_NAME.match(text))
 
 

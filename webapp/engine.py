@@ -56,7 +56,7 @@ __all__ = [
     "validate_archive",
 ]
 
-DEFAULT_BATCH_TOKENS = 2048  # fastest per CPU-second in tests/bench/bench_translate.py
+DEFAULT_BATCH_TOKENS = 768  # fastest on 2 cores in tests/bench/bench_translate.py
 LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
 INSTALL_HINT = (
     "Download the .argosmodel file on a machine that is online (for instance from "

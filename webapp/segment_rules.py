@@ -121,9 +121,18 @@ def is_dropped(tag: Tag) -> bool:
         return True
     if name == "a" and isinstance(tag.get("href"), str) and is_share_link(tag["href"]):
         return True
+    if _wraps_embed(tag):
+        return True
     if name in ("html", "body", "main", "article") or not _junk_attributes(tag):
         return False
     return not _holds_article(tag)
+
+
+def _wraps_embed(tag: Tag) -> bool:
+    """A wrapper around an embedded post that starts with a 'skip this post' link."""
+    first = tag.find(True, recursive=False)
+    href = first.get("href") if first is not None and first.name == "a" else None
+    return isinstance(href, str) and href.lower().startswith("#skip")
 
 
 def is_captionish(tag: Tag) -> bool:
@@ -155,6 +164,7 @@ _PROMO = re.compile(
     r"网址|網址|点击|點擊|按此|了解更多)|"
     r"(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|点击|點擊|按此).{0,30}"
     r"(订阅|訂閱|订户|訂戶)|"
+    r"(获取|獲取)更多\s*rss|\bmore rss\b|"
     r"\b(follow us|download (our|the) app|get (our|the) app|subscribe (to|now)|"
     r"sign up for (our|the)|support our journalism)\b",
     re.I,

@@ -159,3 +159,24 @@ def test_page_control_labels_are_boilerplate(label):
 
     assert is_boilerplate(label)
     assert not is_boilerplate(label + "这是一段很长的正文内容，讲述了事情的来龙去脉和各方反应。")
+
+
+def test_table_layout_page_title_breadcrumb_and_controls():
+    article = load("zsnews_2019-03_table-layout-page.html")
+    assert article.title == "顺德区大良街道党工委委员潘卓辉一行到众创金融街开展调研工作"  # channel name gone
+    texts = body(article)
+    assert texts[0].startswith("2019年2月27日下午，佛山顺德区大良街道党工委委员")
+    assert len(kinds(article, "paragraph")) == 3
+    assert article.blocks[-1].kind == "byline" and "责任编辑：龙慧" in article.blocks[-1].text
+    for junk in ("现在位置", "首页", "打印本页", "关闭窗口", "来源于"):
+        assert not any(junk in t for t in texts), junk
+    assert article.published_at.isoformat() == "2019-03-06T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("crumb", ["现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻中心 > 国际",
+                                   "【打印本页】【关闭窗口】"])
+def test_breadcrumbs_and_control_rows_are_boilerplate(crumb):
+    from webapp.segment_rules import is_boilerplate
+
+    assert is_boilerplate(crumb)
+    assert not is_boilerplate("【完】") and not is_boilerplate("首页在哪里并不重要，他说。")

@@ -254,9 +254,24 @@ def _page(text: str, origin: str, source_url: str | None) -> Article:
     for candidate in [*page.candidates, text]:
         blocks = segment_html(candidate, base_url=page.url)
         if any(b.text.strip() for b in blocks if b.kind != "title"):
-            return _article(page.title or _name_title(origin), blocks, raw=text, origin=origin,
+            title, blocks = _heading_title(page.title or _name_title(origin), blocks)
+            return _article(title, blocks, raw=text, origin=origin,
                             url=page.url, published=page.published, meta=page.meta)
     raise ImportFailed(origin, "no article text found")
+
+
+def _heading_title(title: str, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """A page's own headline among its first blocks corrects a <title> that still carries a
+    channel name ("标题 东区办事处"); that headline block (with a short source/date tail such as
+    "来源于：…") is dropped from the body."""
+    for i, block in enumerate(blocks[:3]):
+        text = block.text
+        common = len(os.path.commonprefix([title, text]))
+        if common < max(8, len(title) // 2) or len(text) - common > 30:
+            continue
+        if common == len(title) or len(title) - common <= 16 and not title[common].isalnum():
+            return title[:common].strip(), blocks[:i] + blocks[i + 1:]
+    return title, blocks
 
 
 def _article(

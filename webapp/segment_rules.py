@@ -184,13 +184,19 @@ _CHROME = re.compile(
     r"print|comments?|load more|next article|previous article)[】\]]?\s*[:：]?",
     re.I,
 )
+# "现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻", "【打印本页】【关闭窗口】"
+_BREADCRUMB = re.compile(
+    r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您现在的位置|你的位置)\s*[:：]|"
+    r"^(首页|首頁|主页|主頁|home)\s*(>>?|»|›|＞|/)|^(【[^】]{2,8}】\s*){2,}$",
+    re.I,
+)
 _CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|click here|tap here)", re.I)
 
 
 def is_boilerplate(text: str) -> bool:
     """A short promo ('download our app', 'subscribe'), a copyright notice or the label of a
     page control ('分享 :', '加载更多')."""
-    if len(text) <= 30 and _CHROME.fullmatch(text):
+    if len(text) <= 30 and _CHROME.fullmatch(text) or len(text) <= 80 and _BREADCRUMB.search(text):
         return True
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
 

@@ -25,7 +25,7 @@ def post(client, csrf, url, data=None, files=None):
 
 
 def test_lists_installed_models(client, zh_model):
-    page = client.get("/models/").get_data(as_text=True)
+    page = client.get("/models").get_data(as_text=True)
     assert "<code>zh</code>" in page and "<code>en</code>" in page
     assert zh_model.package_version in page
 

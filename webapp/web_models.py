@@ -29,7 +29,7 @@ def _render(status: int = 200, **extra):
     return render_template(template, **_context(**extra)), status
 
 
-@bp.get("/")
+@bp.get("", strict_slashes=False)
 def index():
     """Installed models and the install forms."""
     return _render()

@@ -175,3 +175,35 @@ def test_corrections_reach_future_imports_without_a_model(client, library, seed_
     assert twin["translation"] == "Corrected by a person." and twin["status"] == "memory"
     assert all(u["status"] == "untranslated" for u in units(library, second) if u is not twin
                and u["source"] != unit["source"])
+
+
+def test_cancel_from_the_reader_stops_the_running_job(client, csrf, library, zh_model):
+    doc_id = add(library, [f"第{i}句话。" for i in range(40)])
+    job_id = translating.queue_translation(library, doc_id)
+    assert library.claim_job(job_id)
+    cancelled = []
+
+    def cancel_after_first_batch(job):
+        response = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": csrf},
+                               headers={"HX-Request": "true"})
+        cancelled.append(response.status_code)
+
+    real = library.job_progress
+
+    def progress(job, done, total):
+        if not cancelled:
+            cancel_after_first_batch(job)
+        return real(job, done, total)
+
+    library.job_progress = progress
+    try:
+        translating.run_job(library, library.get_job(job_id), batch_tokens=16)
+    finally:
+        del library.job_progress
+    assert cancelled == [200]
+    job = library.get_job(job_id)
+    assert job["status"] == "cancelled"
+    left = len(library.pending_units(doc_id))
+    assert 0 < left < 41  # stopped early; what was stored stays stored
+    page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "was cancelled" in page and f"Translate {left} sentences" in page

@@ -89,12 +89,8 @@ def seed_file(samples) -> Path:
 
 @pytest.fixture
 def zh_model():
-    """A tiny real zh→en Argos model (its output copies its input), installed if missing."""
+    """A tiny real zh→en Argos model whose output copies its input (replacing any other zh→en
+    model a test left installed; the build is cached, installing is an unzip)."""
     from argos_testmodel import install_test_model
 
-    from webapp import engine
-
-    model = engine.find_model("zh", "en")
-    if model is None or model.from_code != "zh":
-        model = install_test_model("zh", "en")
-    return model
+    return install_test_model("zh", "en")

@@ -24,7 +24,7 @@ def defaults() -> dict[str, Any]:
         "MAX_EDIT_CHARS": 5000,
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # run the background translation worker in this process
-        "BATCH_TOKENS": 4096,
+        "BATCH_TOKENS": 768,  # tokens per CTranslate2 batch (fastest on 2 cores: bench_translate)
         "API_TOKEN": None,  # required by the JSON API when bound beyond loopback
         "TARGET_LANG": "en",
     }

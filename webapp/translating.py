@@ -56,7 +56,7 @@ def translate_document(
     doc_id: int,
     *,
     progress: Callable[[int, int], bool] | None = None,
-    batch_tokens: int = 4096,
+    batch_tokens: int = 768,
 ) -> int:
     """Translate the untranslated units of a document; return how many were stored.
 
@@ -119,7 +119,7 @@ def run_job(
     library: Library,
     job: dict,
     *,
-    batch_tokens: int = 4096,
+    batch_tokens: int = 768,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Run one claimed translation job to its end, recording progress, failure or cancel."""

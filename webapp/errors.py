@@ -61,11 +61,6 @@ class Offline(ModelError):
     """The Argos package index or a model download could not be reached."""
 
 
-class Cancelled(EnfaceError):
-    """Work (a translation job) was stopped before it finished."""
-
-    status = 409
-
 
 class WrongDocument(EnfaceError):
     """An exchange file (TMX/XLIFF) made for another document or another language pair."""

@@ -97,6 +97,50 @@ def argos_translator(paras: list[list[str]]):
     return lambda paragraph: translate.translate(paragraph, "zh", "en")
 
 
+def server_figures() -> None:
+    """``enface serve``: time to its first answer, and its memory before and after a model loads."""
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = Path(tempfile.mkdtemp(prefix="enface-bench-data-"))
+    for label, seeded in (("first start (imports seeds/)", False), ("later start", True)):
+        env = dict(os.environ, ENFACE_DATA_DIR=str(data))
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port)],
+                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).read()
+                break
+            except OSError:
+                time.sleep(0.005)
+        first = time.perf_counter() - started
+
+        def rss(pid: int = proc.pid) -> str:
+            status = Path(f"/proc/{pid}/status").read_text()
+            now, peak = (int(status.split(k)[1].split()[0]) // 1024 for k in ("VmRSS:", "VmHWM:"))
+            return f"RSS {now} MB (peak {peak} MB)"
+
+        urllib.request.urlopen(base + "/documents/1").read()
+        print(f"server {label}: first answer in {first:.2f} s; before a model loads: {rss()}")
+        if seeded:
+            request = urllib.request.Request(base + "/api/documents/1/translate", data=b"{}",
+                                             headers={"Content-Type": "application/json"})
+            job = json.load(urllib.request.urlopen(request))["job"]
+            while json.load(urllib.request.urlopen(f"{base}/api/jobs/{job}"))["status"] in (
+                    "queued", "running"):
+                time.sleep(0.1)
+            print(f"server after translating the seed article (model loaded): {rss()}")
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def main() -> None:
     """Build the model, run both paths and print sentences/second, the ratio and peak RSS."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -104,6 +148,7 @@ def main() -> None:
     parser.add_argument("--batch-tokens", type=int, nargs="+", default=[engine.DEFAULT_BATCH_TOKENS])
     parser.add_argument("--threads", nargs="+", default=["2x1", "1x2"], help="INTERxINTRA")
     parser.add_argument("--skip-argos", action="store_true")
+    parser.add_argument("--skip-server", action="store_true")
     args = parser.parse_args()
 
     paras = paragraphs(args.per_paragraph)
@@ -116,6 +161,8 @@ def main() -> None:
     print(f"model built and installed in {time.perf_counter() - started:.1f} s "
           f"({model.size_bytes / 1e6:.0f} MB on disk)")
     translate = argos_translator(paras)
+    if not args.skip_server:
+        server_figures()
     print(f"before the model loads: {memory()}")
     engine.translate_sentences(sentences[:1], model)
     print(f"after the engine loaded it: {memory()}")

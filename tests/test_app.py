@@ -163,3 +163,46 @@ def test_json_api_never_answers_500_to_garbage(client):
         response = client.patch("/api/units/1", data=body, content_type="application/json")
         assert response.status_code in (400, 404), body
         json.loads(response.get_data())
+
+
+def test_downloads_from_the_reader_and_the_library(client, seed_file, samples):
+    import zipfile
+
+    upload(client, ("seed.txt", seed_file.read_bytes()))
+    upload(client, ("voa.txt", (samples / "articles" /
+                                "voa_2025-02_img-small-caption_1008880.txt").read_bytes()))
+    docx = client.get("/documents/1/export?format=docx&bilingual=1")
+    assert docx.status_code == 200
+    assert docx.headers["Content-Disposition"].startswith('attachment; filename="1-')
+    assert docx.data[:2] == b"PK"
+    both = client.get("/documents/1/export?format=txt").get_data(as_text=True)
+    english_only = client.get("/documents/1/export?format=txt&bilingual=0&layout=translation")
+    assert english_only.status_code == 200
+    assert len(english_only.get_data(as_text=True)) < len(both)
+    assert client.get("/documents/1/export?format=pdf").status_code == 400
+    assert client.get("/documents/9/export?format=md").status_code == 404
+    library = client.get("/export?format=md")
+    assert library.status_code == 200
+    assert len(zipfile.ZipFile(io.BytesIO(library.data)).namelist()) == 2
+    book = client.get("/export?format=epub")
+    assert book.headers["Content-Disposition"].endswith('.epub"')
+
+
+def test_uploading_an_xliff_applies_it(client, seed_file):
+    upload(client, ("seed.txt", seed_file.read_bytes()))
+    xliff = client.get("/documents/1/export?format=xliff").get_data(as_text=True)
+    doc = client.get("/api/documents/1").get_json()
+    first = doc["segments"][1]["units"][0]
+    marker = f'id="{first["id"]}"'
+    assert marker in xliff
+    head, tail = xliff.split(marker, 1)
+    source_end = tail.index("</source>") + len("</source>")
+    tail = (tail[:source_end] + '<target state="translated">Typed in a CAT tool.</target>'
+            + tail[source_end:])
+    response = upload(client, ("seed.xlf", (head + marker + tail).encode()))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text
+    assert "applied to document 1" in text and "1 changed" in text
+    unit = client.get("/api/documents/1").get_json()["segments"][1]["units"][0]
+    assert unit["translation"] == "Typed in a CAT tool." and unit["status"] == "edited"
+    assert client.get(f"/api/units/{unit['id']}/revisions").get_json()[-1]["origin"] == "import"

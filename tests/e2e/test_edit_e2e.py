@@ -72,6 +72,7 @@ def test_leaving_an_editor_with_a_change_saves_it(page, server):
     sentence = paragraph_sentences(page).nth(1)
     unit = sentence.get_attribute("data-unit")
     sentence.click()
+    expect(page.locator(f"#t-{unit} textarea")).to_be_focused()
     page.locator(f"#t-{unit} textarea").fill("Saved on the way out.")
     page.locator(".doc-head .meta").click()  # somewhere else on the page
     expect(page.locator(f"#t-{unit}")).to_have_text("Saved on the way out.")
@@ -168,6 +169,7 @@ def test_linked_highlighting_both_ways_and_the_unreviewed_filter(page, server):
     title_unit = title_row.locator(".t").first.get_attribute("data-unit")
     assert title_row.locator(".t").count() == 1
     page.locator(f"#t-{title_unit}").click()
+    expect(page.locator(f"#t-{title_unit} textarea")).to_be_focused()
     page.locator(f"#t-{title_unit} textarea").fill("Russia-China security talks")
     page.keyboard.press("Control+Enter")
     expect(page.locator(f"#t-{title_unit}")).to_have_class(re.compile(r"\bst-edited\b"))

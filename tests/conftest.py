@@ -50,6 +50,23 @@ def samples() -> Path:
 
 
 @pytest.fixture
+def no_network(monkeypatch) -> list:
+    """Any attempt to connect or resolve a name fails at once; returns the attempts made."""
+    import socket
+
+    attempts: list = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise ConnectionRefusedError("network disabled in tests")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+@pytest.fixture
 def app(tmp_path):
     """An app on a fresh library, without seeds or the background worker."""
     from webapp import create_app

@@ -93,15 +93,9 @@ def test_models_commands(tmp_path, zh_model, monkeypatch):
     assert refused.exit_code == 1 and "zip" in refused.stderr.lower()
 
 
-def test_models_offline_fails_fast_with_a_file_hint(tmp_path, monkeypatch):
-    import socket
+def test_models_offline_fails_fast_with_a_file_hint(tmp_path, no_network):
     import time
 
-    def refuse(*args, **kwargs):
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
     started = time.monotonic()
     for args in (["models", "available"], ["models", "install", "zh", "en"]):
         result = run(tmp_path, *args)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import stat
 import subprocess
 import sys
@@ -41,18 +40,6 @@ def model(archive) -> engine.ModelInfo:
 def sample_lines(samples) -> list[str]:
     path = samples / "parallel" / "newstest2021_zh-en_first475.zh"
     return path.read_text(encoding="utf-8").splitlines()
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a connection or resolve a name fails at once."""
-
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("network disabled in tests")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
 @pytest.fixture

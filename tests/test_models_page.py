@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import time
 
 from argos_testmodel import build_package
@@ -59,12 +58,7 @@ def test_upload_needs_csrf(client):
     assert response.status_code == 403
 
 
-def test_install_from_index_offline_reports_failure(client, csrf, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+def test_install_from_index_offline_reports_failure(client, csrf, no_network):
     response = post(client, csrf, "/models/install", {"from": "zh", "to": "en"})
     assert response.status_code == 202
     deadline = time.monotonic() + 20

@@ -58,6 +58,13 @@ def library_of(app: Flask) -> Library:
     return app.extensions["library"]
 
 
+def lib() -> Library:
+    """The library of the app handling the current request."""
+    from flask import current_app
+
+    return library_of(current_app)
+
+
 def _secret_key(data_dir: Path) -> bytes:
     """A per-installation secret for sessions and CSRF tokens, made once and kept."""
     import secrets

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from . import library_of, translating
+from . import lib, translating
 from .worker import wake
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def lib():
-    """The current app's library."""
-    return library_of(current_app)
 
 
 def _json_body() -> dict:

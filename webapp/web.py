@@ -13,16 +13,11 @@ from flask import (
 )
 from htmx_flask import request as htmx_request
 
-from . import langs, library_of, services, translating
+from . import langs, lib, services, translating
 from .errors import EnfaceError, NoModel
 from .worker import wake
 
 bp = Blueprint("web", __name__)
-
-
-def lib():
-    """The current app's library."""
-    return library_of(current_app)
 
 
 def page_or_partial(page: str, partial: str, **context):

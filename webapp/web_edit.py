@@ -23,17 +23,12 @@ from flask import (
 )
 from htmx_flask import request as htmx_request
 
-from . import langs, library_of, translating
+from . import langs, lib, translating
 from .diff import word_diff
 from .errors import Conflict
 
 bp = Blueprint("edit", __name__)
 REVIEWED = ("edited", "approved")
-
-
-def lib():
-    """The current app's library."""
-    return library_of(current_app)
 
 
 def _int(name: str) -> int:

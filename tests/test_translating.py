@@ -198,3 +198,16 @@ def test_cancel_from_the_reader_stops_the_running_job(client, csrf, library, zh_
     assert 0 < left < 41  # stopped early; what was stored stays stored
     page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "was cancelled" in page and f"Translate {left} sentences" in page
+
+
+def test_library_shows_running_translations_and_polls(client, library, zh_model):
+    doc_id = add(library)
+    idle = client.get("/").get_data(as_text=True)
+    assert 'hx-get="/documents"' not in idle
+    translating.queue_translation(library, doc_id)
+    busy = client.get("/").get_data(as_text=True)
+    assert 'hx-get="/documents"' in busy and "translating… 0/5" in busy
+    translating.translate_document(library, doc_id)
+    library.finish_job(library.active_job(translating.JOB_KIND, str(doc_id))["id"], "done")
+    table = client.get("/documents").get_data(as_text=True)
+    assert 'hx-get="/documents"' not in table and "5/5" in table

@@ -28,7 +28,18 @@ def page_or_partial(page: str, partial: str, **context):
 @bp.get("/")
 def library():
     """The library: documents with progress, and the import form."""
-    return render_template("library.html", documents=lib().list_documents(), results=[])
+    return render_template("library.html", results=[], **_documents())
+
+
+@bp.get("/documents")
+def documents():
+    """The documents table (polls while translations run)."""
+    return render_template("_documents.html", **_documents())
+
+
+def _documents() -> dict:
+    return {"documents": lib().list_documents(),
+            "jobs": lib().active_targets(translating.JOB_KIND)}
 
 
 @bp.post("/import")
@@ -52,7 +63,7 @@ def import_files():
     if not results:
         results.append(services.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400
-    context = {"documents": lib().list_documents(), "results": results}
+    context = {"results": results, **_documents()}
     if htmx_request.htmx:
         return render_template("_import.html", **context), status
     return render_template("library.html", **context), status

@@ -45,6 +45,13 @@ class Jobs:
         )
         return dict(row) if row else None
 
+    def active_targets(self, kind: str) -> dict[str, dict[str, Any]]:
+        """Queued or running jobs of this kind, by target."""
+        rows = self.db.query(
+            "SELECT * FROM job WHERE kind = ? AND status IN (?, ?) ORDER BY id", (kind, *ACTIVE)
+        )
+        return {row["target"]: dict(row) for row in rows}
+
     def claim_next_job(self, kind: str) -> dict[str, Any] | None:
         """Mark the oldest queued job of this kind running and return it."""
         with self.db.write() as conn:

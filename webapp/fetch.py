@@ -57,6 +57,7 @@ class Page:
     published: datetime | None
     candidates: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    container: str | None = None  # the page element around the extracted text, as HTML
 
 
 def download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
@@ -159,8 +160,9 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
             meta[key] = getattr(doc, key)
     title = page_title(tree, doc.title if doc is not None else None, meta.get("sitename"))
     published = to_utc(_first(tree, _PUBLISHED) if tree is not None else None)
+    container = _container(tree, found) if tree is not None and found is not None else None
     return Page(title, page_url, published or to_utc(doc.date if doc is not None else None),
-                candidates, meta)
+                candidates, meta, container)
 
 
 def page_title(
@@ -233,6 +235,42 @@ def _fallbacks(tree: lxml.html.HtmlElement) -> list[str]:
                 junk.drop_tree()
             found.append(_inner_html(element))
     return found
+
+
+def _container(tree: lxml.html.HtmlElement, found: lxml.html.HtmlElement) -> str | None:
+    """The innermost page element holding both the first and the last paragraph the extractor
+    found: the article as the page lays it out, with what the extractor left out of it."""
+    texts = [_squash(p.text_content()) for p in found.iter("p")]
+    texts = [t for t in texts if len(t) >= 8]
+    if len(texts) < 2:
+        return None
+    ends = []
+    for wanted in (texts[0], texts[-1]):
+        element = _holder(tree, wanted)
+        if element is None:
+            return None
+        ends.append(element)
+    first_line = set(ends[0].iterancestors())
+    common = next((e for e in ends[1].iterancestors() if e in first_line), None)
+    if ends[0] is ends[1] or common is None or common.tag in ("body", "html"):
+        return None
+    return _inner_html(common)
+
+
+def _holder(tree: lxml.html.HtmlElement, wanted: str) -> lxml.html.HtmlElement | None:
+    """The smallest element whose text is ``wanted`` (whitespace aside), found from its start."""
+    head = wanted[:12].split(" ")[0]
+    for node in tree.xpath("//body//text()[contains(., $head)]", head=head)[:20]:
+        element = node.getparent()
+        while element is not None and len(_squash(element.text_content())) < len(wanted):
+            element = element.getparent()
+        if element is not None and _squash(element.text_content()) == wanted:
+            return element
+    return None
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _extracted_body(markup: str | None) -> lxml.html.HtmlElement | None:

@@ -253,11 +253,30 @@ def _page(text: str, origin: str, source_url: str | None) -> Article:
     page = extract_page(text, source_url=source_url)
     for candidate in [*page.candidates, text]:
         blocks = segment_html(candidate, base_url=page.url)
+        if candidate is page.candidates[0] and page.container:
+            blocks = _restored(blocks, segment_html(page.container, base_url=page.url))
         if any(b.text.strip() for b in blocks if b.kind != "title"):
             title, blocks = _heading_title(page.title or _name_title(origin), blocks)
             return _article(title, blocks, raw=text, origin=origin,
                             url=page.url, published=page.published, meta=page.meta)
     raise ImportFailed(origin, "no article text found")
+
+
+def _restored(found: list[Block], laid_out: list[Block]) -> list[Block]:
+    """The page's own article element when it holds what the extractor found, in order, and
+    adds only what the extractor drops although a reader sees it: a paragraph repeated further
+    on (a second "点评：") and credit lines (责编). Otherwise what the extractor found."""
+    texts = [b.text for b in found]
+    if not texts or len(laid_out) > 3 * len(texts):
+        return found
+    seen, at = set(), 0
+    for block in laid_out:
+        if at < len(texts) and block.text == texts[at]:
+            at += 1
+        elif block.kind != "byline" and block.text not in seen:
+            return found
+        seen.add(block.text)
+    return laid_out if at == len(texts) else found
 
 
 def _heading_title(title: str, blocks: list[Block]) -> tuple[str, list[Block]]:

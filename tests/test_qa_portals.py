@@ -1,0 +1,55 @@
+"""Second QA round: whole pages from the big portals and feed items, as a reader sees them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webapp.article import Article
+from webapp.importing import load_path
+from webapp.segment_rules import is_boilerplate
+
+QA2 = Path(__file__).parent / "fixtures" / "qa2"
+
+
+def load(name: str) -> Article:
+    return load_path(QA2 / name)
+
+
+def kinds(article: Article, kind: str) -> list[str]:
+    return [b.text for b in article.blocks if b.kind == kind]
+
+
+def body(article: Article) -> list[str]:
+    return [b.text for b in article.blocks[1:]]
+
+
+def test_every_fixture_imports_and_is_listed_in_sources():
+    sources = (QA2 / "SOURCES.md").read_text(encoding="utf-8")
+    for path in sorted(p for p in QA2.iterdir() if p.name != "SOURCES.md"):
+        article = load_path(path)
+        assert f"`{path.name}`" in sources
+        assert article.blocks[0].kind == "title" and len(article.blocks) > 3, path.name
+        assert article.source_lang in ("zh", "zt"), path.name
+
+
+def test_people_repeated_label_editor_byline_and_pager():
+    article = load("people_2019-06_page-pager-editor.html")
+    assert article.title == "女儿出嫁，郑板桥画了几笔兰花当嫁妆"
+    texts = body(article)
+    assert texts[0].startswith("父亲的教诲像一盏灯")
+    assert texts.count("点评：") == 2  # the extractor keeps one of two identical paragraphs
+    assert texts[-2].startswith("虽然，东方朔为人洒脱不羁")
+    assert article.blocks[-1].kind == "byline" and article.blocks[-1].text == "(责编：汤诗瑶、丁涛)"
+    assert kinds(article, "heading")[:2] == ["《冬夜读书示子聿》", "——（宋）陆游"]
+    assert len(texts) == 20
+    for junk in ("点击进入", "【1】", "分享", "客户端", "推荐阅读", "相关新闻", "版权", "人民网"):
+        assert not any(junk in t for t in texts), junk
+    assert article.published_at.date().isoformat() == "2019-06-15"
+
+
+@pytest.mark.parametrize("row", ["【1】【2】【3】【4】", "上一页 1 2 3 下一页", "【上一页】【下一页】"])
+def test_pager_rows_are_boilerplate(row):
+    assert is_boilerplate(row)
+    assert not is_boilerplate("下一页的内容讲述了他在上海的童年。")

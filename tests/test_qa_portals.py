@@ -53,3 +53,28 @@ def test_people_repeated_label_editor_byline_and_pager():
 def test_pager_rows_are_boilerplate(row):
     assert is_boilerplate(row)
     assert not is_boilerplate("下一页的内容讲述了他在上海的童年。")
+
+
+def test_qq_key_points_list_author_line_caption_and_home_link():
+    article = load("qq-finance_2019-09_page-list-editor-footer.html")
+    assert article.title == "棱镜|数据业大整顿：爬虫与现金贷共生共荣，用户信息几元不等"
+    texts = body(article)
+    assert texts[0] == "划重点："
+    assert len(kinds(article, "list_item")) == 3
+    assert kinds(article, "byline") == ["《棱镜》作者 周纯"]
+    assert kinds(article, "caption") == ["（某头部数据公司的部分报价单）"]
+    assert kinds(article, "heading") == ["“打蛇打七寸”", "兴于现金贷", "灰色地带中的 “爬虫”"]
+    assert texts[-1].endswith("第三方数据行业的整顿仍将持续。")  # no "返回腾讯网首页>>"
+    assert len(texts) == 20
+    for junk in ("分享", "评论", "收藏", "扫一扫", "加载更多", "无障碍", "正文已结束", "二维码"):
+        assert not any(junk in t for t in texts), junk
+
+
+@pytest.mark.parametrize("line", ["《棱镜》作者 周纯", "本报记者 王五", "作者：李四"])
+def test_author_lines_are_bylines_anywhere(line):
+    from webapp.segment import segment_html
+
+    html = "<p>第一段正文，讲了很多事情。</p>" + f"<p>{line}</p>" + "<p>第二段。</p>" * 5
+    assert segment_html(html)[1].kind == "byline"
+    html = f"<p>{line}在北京说，这件事很重要。</p>" + "<p>下一段。</p>" * 4
+    assert segment_html(html)[0].kind == "paragraph"

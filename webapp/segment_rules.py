@@ -59,6 +59,15 @@ _JUNK_WORDS = frozenset(
 _AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "adsense"})
 _HIDDEN = ({"visually", "hidden"}, {"sr", "only"}, {"screen", "reader"})
 _CAPTION_WORDS = frozenset({"caption", "captions", "figcaption", "figure", "captioned"})
+# "image_desc", "pic-note", "photo_txt": an image word with a text word also marks a caption.
+_IMAGE_WORDS = frozenset({"img", "image", "pic", "photo", "picture"})
+_NOTE_WORDS = frozenset({"desc", "description", "note", "txt", "text", "intro", "info"})
+# A link back to the site's front page or to the top, left at the end of the last paragraph.
+_NAV_TAIL = re.compile(
+    r"\s*[【\[]?(返回|回到)\S{0,8}(首页|首頁|顶部|頂部)[】\]]?\s*(>>?|»|›)?$|"
+    r"\s*back to (top|home)$",
+    re.I,
+)
 _SOCIAL_HOSTS = re.compile(
     r"(^|\.)(facebook\.com|twitter\.com|x\.com|weibo\.com|weibo\.cn|line\.me|linkedin\.com|"
     r"t\.me|telegram\.me|whatsapp\.com|wa\.me|pinterest\.com|reddit\.com|plurk\.com|vk\.com|"
@@ -136,8 +145,10 @@ def _wraps_embed(tag: Tag) -> bool:
 
 
 def is_captionish(tag: Tag) -> bool:
-    """An element whose class marks it as a figure or caption (.image-caption, .Figure-x)."""
-    return bool(_words(tag.get("class") or "") & _CAPTION_WORDS)
+    """An element whose class marks it as a figure or caption (.image-caption, .Figure-x,
+    .image_desc)."""
+    words = _words(tag.get("class") or "")
+    return bool(words & _CAPTION_WORDS or words & _IMAGE_WORDS and words & _NOTE_WORDS)
 
 
 def absolute_href(href: object, base_url: str | None) -> str | None:
@@ -200,6 +211,11 @@ def is_boilerplate(text: str) -> bool:
     if len(text) <= 30 and _CHROME.fullmatch(text) or len(text) <= 80 and _BREADCRUMB.search(text):
         return True
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
+
+
+def strip_nav_tail(text: str) -> str:
+    """The text without a trailing 'back to the front page >>' link ('返回腾讯网首页>>')."""
+    return _NAV_TAIL.sub("", text)
 
 
 def is_click_link(text: str) -> bool:
@@ -313,12 +329,18 @@ _NAME = r"[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,3}"
 _BY_NAME = re.compile(rf"^[Bb]y\s+{_NAME}(\s*(,|and|&|in)\s+{_NAME})*$")
 
 
+# "《棱镜》作者 周纯", "本报记者 王五": a short line that only names the author.
+_AUTHOR_LINE = re.compile(r"^\S{0,10}(作者|记者|記者|撰稿|撰文)[\s:：]+[\u4e00-\u9fff·]{2,4}$")
+
+
 def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
-    """Mark short byline paragraphs among the last ``tail`` blocks (and a final byline line)."""
+    """Mark short byline paragraphs among the last ``tail`` blocks (and a final byline line),
+    and author lines anywhere."""
     out = list(blocks)
-    for i in range(max(0, len(out) - tail), len(out)):
-        block = out[i]
-        if block.kind in ("paragraph", "heading") and is_byline(block.text):
+    for i, block in enumerate(out):
+        if block.kind not in ("paragraph", "heading"):
+            continue
+        if i >= len(out) - tail and is_byline(block.text) or _AUTHOR_LINE.match(block.text):
             out[i] = Block("byline", block.text)
     return out
 

@@ -88,3 +88,16 @@ def test_stcn_flash_in_a_bare_text_node_without_disclaimer_or_cards():
     assert texts[0].startswith("证券时报e公司讯，当升科技：")
     assert texts[0].endswith("拟1079.6万元收购控股子公司日本伊戈尔少数股权。")
     assert article.published_at.isoformat() == "2019-09-26T12:11:00+00:00"
+
+
+def test_page_element_restores_repeats_and_credits_but_never_new_text():
+    from webapp.article import Block
+    from webapp.importing import _restored
+
+    found = [Block("paragraph", "甲段。"), Block("paragraph", "点评："), Block("paragraph", "乙段。")]
+    page = [*found[:2], Block("paragraph", "乙段。"), Block("paragraph", "点评："),
+            Block("byline", "(责编：某某)")]
+    page[2], page[3] = page[3], page[2]  # the repeated label comes before the last paragraph
+    assert _restored(found, page) == page
+    assert _restored(found, [*found, Block("paragraph", "扫码下载客户端，看更多新闻。")]) == found
+    assert _restored(found, found[:2]) == found  # something the extractor found is missing

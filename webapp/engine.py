@@ -61,7 +61,7 @@ LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
 INSTALL_HINT = (
     "Download the .argosmodel file on a machine that is online (for instance from "
     "https://www.argosopentech.com/argospm/index/) and install it with "
-    "`enface models install --file PATH.argosmodel` or upload it on the Models page."
+    "“enface models install --file PATH.argosmodel” or upload it on the Models page."
 )
 # Two batches decoded side by side, one core each, beat one batch on two cores (see the bench).
 _INTER = int(os.environ.get("ENFACE_INTER_THREADS", "2" if (os.cpu_count() or 1) > 1 else "1"))

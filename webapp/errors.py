@@ -50,8 +50,8 @@ class NoModel(ModelError):
     def __init__(self, from_code: str, to_code: str) -> None:
         super().__init__(
             f"No translation model for {from_code} → {to_code} is installed. "
-            f"Install one with `enface models install {from_code} {to_code}` (online) or "
-            f"`enface models install --file PATH.argosmodel`, or upload it on the Models page."
+            f"Install one with “enface models install {from_code} {to_code}” (online) or "
+            f"“enface models install --file PATH.argosmodel”, or upload it on the Models page."
         )
         self.from_code = from_code
         self.to_code = to_code

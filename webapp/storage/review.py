@@ -146,7 +146,7 @@ class Review:
                     continue
                 status = "edited" if text else "untranslated"
                 _write(conn, row["id"], row["revision"] + 1, text, status, "human",
-                              None, now)
+                       None, now)
                 if text:
                     _remember(conn, row, text, "human", HUMAN, now)
         return self.get_segment(segment_id)["units"]
@@ -209,7 +209,7 @@ class Review:
             rows = conn.execute(query, params).fetchall()
             for row in rows:
                 _write(conn, row["id"], row["revision"] + 1, unit["translation"],
-                              "memory", "memory", None, now)
+                       "memory", "memory", None, now)
         return [self.get_unit(row["id"]) for row in rows]
 
     def _langs(self, doc_id: int) -> tuple[str, str]:

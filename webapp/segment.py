@@ -167,7 +167,8 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
         if raw.href and rules.is_click_link(text):
             continue
         if raw.furniture:
-            if not rules.is_byline(text):
+            text = text if rules.is_byline(text) else rules.author_bio(text) or ""
+            if not text:
                 continue
             kind = "byline"
         if kind == "paragraph" and raw.small:
@@ -178,6 +179,9 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
             continue
         if blocks and blocks[-1].kind == "caption" and blocks[-1].text == text:
             blocks.pop()  # an image's alt text repeating the text that follows it
+        if kind == "paragraph" and blocks and blocks[-1].kind == "paragraph" \
+                and rules.is_dateline_lead(blocks[-1].text):
+            text = f"{blocks.pop().text} {text}"
         blocks.append(Block(kind, text, raw.href))
     blocks = rules.related_links(blocks)
     blocks = [b if b.kind == "list_item" else Block(b.kind, b.text) for b in blocks]

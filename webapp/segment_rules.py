@@ -354,6 +354,31 @@ def split_last_line(raw_text: str, line_break: str) -> tuple[str, str] | None:
     return (body, last) if is_byline(last) else None
 
 
+# "Ephrat Livni是《纽约时报》DealBook时事通讯的记者，驻华盛顿。": a footer's note on the author.
+_AUTHOR_BIO = re.compile(
+    r"^[^，。,:：]{2,40}(是|為|为|係)[^。]{0,60}(记者|記者|编辑|編輯|撰稿人|作者|作家|专栏|專欄|"
+    r"通讯员|通訊員|主编|主編|研究员|研究員|教授|分社社长)"
+)
+# "…驻华盛顿。点击查看更多关于她的信息。": a trailing 'click to see more' sentence.
+_CLICK_TAIL = re.compile(r"(?<=[。.!！?？])\s*(点击|點擊|点此|點此|按此)[^。]{0,30}。?$")
+
+
+def author_bio(text: str) -> str | None:
+    """The author note of a page footer without its 'click for more' link, else None."""
+    text = _CLICK_TAIL.sub("", text)
+    return text if len(text) <= 120 and _AUTHOR_BIO.match(text) else None
+
+
+# "华盛顿 —", "WASHINGTON —": a dateline that a feed left outside the first paragraph.
+_PLACE = r"[^\s。.!！?？，,]{1,20}"
+_DATELINE_LEAD = re.compile(rf"{_PLACE}(\s+{_PLACE}){{0,2}}\s*[—–―]{{1,2}}")
+
+
+def is_dateline_lead(text: str) -> bool:
+    """A place name followed by a dash and nothing else: the start of the next paragraph."""
+    return bool(_DATELINE_LEAD.fullmatch(text))
+
+
 def is_byline(text: str) -> bool:
     """A short credit line: reporter, editors, translator, '(完)'."""
     return len(text) <= 120 and bool(_BYLINE.search(text) or _BY_NAME.match(text))

@@ -87,3 +87,13 @@ def test_cdt_archive_card_and_separator_lines():
     assert paragraphs[0].startswith("上一篇有很多人留言")
     assert paragraphs[-1].endswith("然后在下面留言，谢谢。")
     assert len(paragraphs) == 6
+
+
+def test_rfi_dashed_subheads_credit_in_caption_and_end_marker():
+    article = load("rfi_2023-04_linked-figures-fin-marker.txt")
+    assert kinds(article, "heading") == ["肯尼亚将军表示对其人身安全感到不安", "内罗毕方面立即任命了一位新的指挥官"]
+    (caption,) = kinds(article, "caption")
+    assert caption.startswith("RFI Image Archive / RD Congo") and caption.endswith("（illustration)")
+    assert kinds(article, "byline") == ["（翻译和编辑：RFI 法广电台 尼古拉）", "Fin"]
+    assert not any("feedx" in b.text or "RSS" in b.text for b in article.blocks)
+    assert len(kinds(article, "paragraph")) == 5

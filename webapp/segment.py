@@ -175,6 +175,10 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
             kind = "caption"
         elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
             kind = "heading"
+        if kind == "heading":
+            text = rules.undecorated(text)
+        elif kind == "caption":
+            text = rules.without_credit(text)
         if kind == "caption" and any(b.kind == "caption" and b.text == text for b in blocks[-3:]):
             continue
         if blocks and blocks[-1].kind == "caption" and blocks[-1].text == text:

@@ -251,6 +251,21 @@ def metadata_box(lines: list[str]) -> str | None:
                    if (m := _LABEL.match(line)) and m[1] in _AUTHOR_LABELS), "")
     return author
 
+_DECORATION = re.compile(r"^[-~=*·•_.\s]+(?=\S)|(?<=\S)[-~=*·•_.\s]+$")
+# "… démissionne. （illustration) © EACRF / RFI Image Archive": a photo's copyright line.
+_CAPTION_CREDIT = re.compile(r"\s*(©|\(c\)|（c）)[^©。]{1,60}$", re.I)
+
+
+def undecorated(text: str) -> str:
+    """A subhead without the dashes or tildes drawn around it ('--新的指挥官-')."""
+    return _DECORATION.sub("", text)
+
+
+def without_credit(caption: str) -> str:
+    """A caption without a trailing '© agency' line (kept when it is all there is)."""
+    return _CAPTION_CREDIT.sub("", caption) or caption
+
+
 def looks_like_heading(text: str) -> bool:
     """Short bold text that does not end like a sentence reads as a subhead."""
     return len(text) <= 40 and not text.endswith(tuple("。.；;：:，,…"))
@@ -314,7 +329,7 @@ def is_dateline(text: str) -> bool:
 
 
 _BYLINE = re.compile(
-    r"^[(（\[【]?\s*完\s*[)）\]】]?$|"
+    r"^[(（\[【~.\s-]*(完|全文完|fin|end)[~.\s-]*[)）\]】]?$|"
     r"(记者|記者|特约|特約|通讯员|通訊員|特派员|特派員).{0,40}(报道|报导|報道|報導|撰稿|摄|攝)|"
     r"[(（](综合|綜合|编译|編譯|本台|本網|本网).{0,10}(报道|报导|報道|報導)[)）]|"
     r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)"

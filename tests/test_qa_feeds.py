@@ -97,3 +97,12 @@ def test_rfi_dashed_subheads_credit_in_caption_and_end_marker():
     assert kinds(article, "byline") == ["（翻译和编辑：RFI 法广电台 尼古拉）", "Fin"]
     assert not any("feedx" in b.text or "RSS" in b.text for b in article.blocks)
     assert len(kinds(article, "paragraph")) == 5
+
+
+def test_dw_agency_credit_is_a_byline_and_copyright_dropped():
+    article = load("dw_2024-09_iso-date-br-copyright.txt")
+    assert shape(article) == [
+        "title", "caption", "paragraph", "paragraph", "heading", "paragraph", "byline",
+    ]
+    assert article.blocks[-1].text == "（法新社、路透社）"
+    assert not any("2024-09-19" in b.text or "版权" in b.text for b in article.blocks)

@@ -328,6 +328,8 @@ def is_dateline(text: str) -> bool:
     return True
 
 
+# A news agency credited for the story: "（法新社、路透社）", "(dpa, AFP)".
+_AGENCY = r"([\u4e00-\u9fff]{1,8}(社|台|报|報|网|網)|[A-Za-z]{2,10})"
 _BYLINE = re.compile(
     r"^[(（\[【~.\s-]*(完|全文完|fin|end)[~.\s-]*[)）\]】]?$|"
     r"(记者|記者|特约|特約|通讯员|通訊員|特派员|特派員).{0,40}(报道|报导|報道|報導|撰稿|摄|攝)|"
@@ -335,6 +337,7 @@ _BYLINE = re.compile(
     r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)"
     r"(邮箱|郵箱|信箱|电邮|電郵)?\s*[:：]|"
     r"(责编|責編|网编|網編)\s*\S|"
+    rf"^[(（]\s*{_AGENCY}(\s*[、,，/]\s*{_AGENCY})*\s*[)）]$|"
     r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯|翻译|翻譯|译者|譯者|摄影|攝影|博客|"
     r"专栏|專欄)\s*[:：/／|｜]|"
     r"^(reporter|editor|correspondent)s?\s*[:：]|^(reporting|editing|edited|written|compiled)\s+by\b",

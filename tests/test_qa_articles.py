@@ -5,23 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from qa_helpers import body, kinds, loader
 
-from webapp.article import Article
 from webapp.importing import load_path
 
 QA = Path(__file__).parent / "fixtures" / "qa"
-
-
-def load(name: str) -> Article:
-    return load_path(QA / name)
-
-
-def kinds(article: Article, kind: str) -> list[str]:
-    return [b.text for b in article.blocks if b.kind == kind]
-
-
-def body(article: Article) -> list[str]:
-    return [b.text for b in article.blocks[1:]]
+load = loader("qa")
 
 
 def test_every_fixture_imports_with_text_and_is_listed_in_sources():

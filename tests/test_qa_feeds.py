@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from webapp.article import Article
+from qa_helpers import kinds, loader, shape
+
 from webapp.importing import load_path
 
 QA = Path(__file__).parent / "fixtures" / "qa3"
-
-
-def load(name: str) -> Article:
-    return load_path(QA / name)
-
-
-def kinds(article: Article, kind: str) -> list[str]:
-    return [b.text for b in article.blocks if b.kind == kind]
-
-
-def shape(article: Article) -> list[str]:
-    return [b.kind for b in article.blocks]
+load = loader("qa3")
 
 
 def test_every_fixture_imports_and_is_listed_in_sources():

@@ -5,24 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from qa_helpers import body, kinds, loader
 
-from webapp.article import Article
 from webapp.importing import load_path
 from webapp.segment_rules import is_boilerplate
 
 QA2 = Path(__file__).parent / "fixtures" / "qa2"
-
-
-def load(name: str) -> Article:
-    return load_path(QA2 / name)
-
-
-def kinds(article: Article, kind: str) -> list[str]:
-    return [b.text for b in article.blocks if b.kind == kind]
-
-
-def body(article: Article) -> list[str]:
-    return [b.text for b in article.blocks[1:]]
+load = loader("qa2")
 
 
 def test_every_fixture_imports_and_is_listed_in_sources():

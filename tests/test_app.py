@@ -206,3 +206,25 @@ def test_uploading_an_xliff_applies_it(client, seed_file):
     unit = client.get("/api/documents/1").get_json()["segments"][1]["units"][0]
     assert unit["translation"] == "Typed in a CAT tool." and unit["status"] == "edited"
     assert client.get(f"/api/units/{unit['id']}/revisions").get_json()[-1]["origin"] == "import"
+
+
+def test_a_server_others_can_reach_imports_no_local_urls(tmp_path):
+    import http.server
+    import threading
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        app = create_app({"DATA_DIR": str(tmp_path), "SEED": False, "WORKER": False,
+                          "HOST": "0.0.0.0", "TESTING": True})
+        client = app.test_client()
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
+        response = upload(client, url=url)
+        assert response.status_code == 400
+        assert "private or local address" in response.get_data(as_text=True)
+        assert app.extensions["library"].document_count() == 0
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

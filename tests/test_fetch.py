@@ -192,3 +192,19 @@ def test_dns_failures_have_a_readable_reason():
 )
 def test_strip_site_name(raw, site, expected):
     assert strip_site_name(raw, site) == expected
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_public_only_refuses_local_addresses(server, host):
+    url = server.replace("127.0.0.1", host) + "/page.html"
+    with pytest.raises(ImportFailed, match="private or local address"):
+        fetch_url(url, public_only=True)
+
+
+def test_public_only_checks_every_redirect_hop(server, monkeypatch):
+    from webapp import fetch
+
+    checked = []
+    monkeypatch.setattr(fetch, "_check_public", lambda origin, host, port: checked.append(port))
+    fetch_url(f"{server}/redirect", public_only=True)
+    assert len(checked) == 2  # the first address and the one it redirected to

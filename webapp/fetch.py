@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import html
+import ipaddress
 import re
+import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -60,33 +62,61 @@ class Page:
     container: str | None = None  # the page element around the extracted text, as HTML
 
 
-def download(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, str | None]:
-    """Fetch ``url``; return ``(body, final URL, Content-Type)`` or raise ImportFailed/TooLarge."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ImportFailed(url, "only http:// and https:// addresses can be imported")
-    retries = urllib3.Retry(total=None, connect=0, read=0, status=0, other=0,
-                            redirect=MAX_REDIRECTS, raise_on_status=False)
+def download(
+    url: str, *, timeout: float, max_bytes: int, public_only: bool = False
+) -> tuple[bytes, str, str | None]:
+    """Fetch ``url``; return ``(body, final URL, Content-Type)`` or raise ImportFailed/TooLarge.
+
+    Redirects are followed here, one hop at a time (at most MAX_REDIRECTS), so that with
+    ``public_only`` every hop is checked to resolve to public addresses only: a server reachable
+    by others must not become a way into the network it sits in.
+    """
     pool = urllib3.PoolManager(headers={"User-Agent": USER_AGENT, "Accept": "text/html, */*;q=0.5"})
     deadline = time.monotonic() + timeout
+    first = url
     try:
-        response = pool.request("GET", url, preload_content=False, retries=retries,
-                                timeout=urllib3.Timeout(connect=timeout, read=timeout))
-        try:
-            return _read(response, url, deadline, max_bytes)
-        finally:
-            response.close()  # a body left unread must not go back to the pool
-            response.release_conn()
+        for _ in range(MAX_REDIRECTS + 1):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ImportFailed(first, "only http:// and https:// addresses can be imported")
+            if public_only:
+                _check_public(first, parts.hostname, parts.port or 0)
+            response = pool.request("GET", url, preload_content=False, redirect=False,
+                                    retries=False,
+                                    timeout=urllib3.Timeout(connect=timeout, read=timeout))
+            try:
+                location = response.headers.get("Location")
+                if response.status in (301, 302, 303, 307, 308) and location:
+                    url = urljoin(url, location)
+                    continue
+                return _read(response, first, deadline, max_bytes, url)
+            finally:
+                response.close()  # a body left unread must not go back to the pool
+                response.release_conn()
+        raise ImportFailed(first, f"too many redirects (more than {MAX_REDIRECTS})")
     except MaxRetryError as exc:
-        raise ImportFailed(url, _reason(exc.reason, timeout)) from exc
+        raise ImportFailed(first, _reason(exc.reason, timeout)) from exc
     except (HTTPError, OSError) as exc:
-        raise ImportFailed(url, _reason(exc, timeout)) from exc
+        raise ImportFailed(first, _reason(exc, timeout)) from exc
     finally:
         pool.clear()
 
 
+def _check_public(origin: str, host: str, port: int) -> None:
+    """ImportFailed unless every address ``host`` resolves to is a public one."""
+    try:
+        infos = socket.getaddrinfo(host, port or None, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        raise ImportFailed(origin, _reason(NameResolutionError(host, None, exc), 0)) from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise ImportFailed(origin, f"{host} is a private or local address ({address}); "
+                                       "this server only imports public pages")
+
+
 def _read(
-    response: urllib3.BaseHTTPResponse, url: str, deadline: float, max_bytes: int
+    response: urllib3.BaseHTTPResponse, url: str, deadline: float, max_bytes: int, final: str
 ) -> tuple[bytes, str, str | None]:
     if response.status >= 400:
         raise ImportFailed(url, f"the server answered {response.status} {response.reason or ''}"
@@ -105,15 +135,7 @@ def _read(
             raise TooLarge(url, f"the page is over the {max_bytes} byte import limit")
         if time.monotonic() > deadline:
             raise ImportFailed(url, "the download took too long (timed out)")
-    return bytes(body), _final_url(response, url), content_type
-
-
-def _final_url(response: urllib3.BaseHTTPResponse, url: str) -> str:
-    """The address the body came from, after following redirects."""
-    for step in response.retries.history if response.retries else ():
-        if step.redirect_location:
-            url = urljoin(url, step.redirect_location)
-    return url
+    return bytes(body), final, content_type
 
 
 def _reason(exc: BaseException | None, timeout: float) -> str:
@@ -126,8 +148,6 @@ def _reason(exc: BaseException | None, timeout: float) -> str:
         return f"the server did not answer within {timeout:g} seconds (timed out)"
     if isinstance(exc, SSLError):
         return "the secure (TLS) connection failed"
-    if exc is not None and "redirect" in str(exc).lower():
-        return f"too many redirects (more than {MAX_REDIRECTS})"
     return f"the download failed ({type(exc).__name__ if exc else 'unknown error'})"
 
 

@@ -121,11 +121,17 @@ def iter_folder(
 
 
 def fetch_url(
-    url: str, *, timeout: float = 15, max_bytes: int = DEFAULT_MAX_BYTES, lang: str | None = None
+    url: str,
+    *,
+    timeout: float = 15,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lang: str | None = None,
+    public_only: bool = False,
 ) -> Article:
     """Download a page (http/https only; timeouts; size limit enforced while streaming; charset
-    from headers/meta/bytes) and import it as a whole page."""
-    data, final_url, content_type = download(url, timeout=timeout, max_bytes=max_bytes)
+    from headers/meta/bytes; with ``public_only`` no private or local address) and import it."""
+    data, final_url, content_type = download(url, timeout=timeout, max_bytes=max_bytes,
+                                             public_only=public_only)
     article = load_bytes(data, final_url, source_url=final_url, content_type=content_type,
                          lang=lang, max_bytes=max_bytes)
     article.origin = url

@@ -67,16 +67,26 @@ def import_bytes(
 
 
 def import_source(
-    library: Library, source: str, *, lang: str | None = None, max_bytes: int | None = None
+    library: Library,
+    source: str,
+    *,
+    lang: str | None = None,
+    max_bytes: int | None = None,
+    public_only: bool = False,
 ) -> list[ImportResult]:
-    """Import a file, every article in a folder, or a URL; one result per document."""
+    """Import a file, every article in a folder, or a URL; one result per document.
+
+    ``public_only`` refuses URLs that lead to private or local addresses (for a server that
+    others can reach).
+    """
     from . import importing
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     try:
         if source.startswith(("http://", "https://")):
-            return [_store(library, importing.fetch_url(source, lang=lang, max_bytes=max_bytes),
-                           source)]
+            article = importing.fetch_url(source, lang=lang, max_bytes=max_bytes,
+                                          public_only=public_only)
+            return [_store(library, article, source)]
         path = Path(source)
         if path.is_dir():
             results = []

@@ -15,6 +15,7 @@ from htmx_flask import request as htmx_request
 
 from . import langs, lib, services, translating
 from .errors import EnfaceError, NoModel
+from .security import is_loopback
 from .worker import wake
 
 bp = Blueprint("web", __name__)
@@ -59,7 +60,9 @@ def import_files():
         if not url.startswith(("http://", "https://")):
             results.append(services.ImportResult(url, error=f"{url}: not an http(s) URL"))
         else:
-            results.extend(services.import_source(lib(), url, lang=lang, max_bytes=limit))
+            public_only = not is_loopback(current_app.config["HOST"])
+            results.extend(services.import_source(lib(), url, lang=lang, max_bytes=limit,
+                                                  public_only=public_only))
     if not results:
         results.append(services.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400

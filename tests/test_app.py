@@ -95,6 +95,7 @@ def test_form_posts_need_the_csrf_token(client, seed_file):
 
 def test_missing_things_are_404_pages_not_500(client):
     assert client.get("/documents/424242").status_code == 404
+    assert client.get("/documents/424242/progress").status_code == 404
     api = client.get("/api/documents/424242")
     assert api.status_code == 404 and "error" in api.get_json()
     assert client.get("/api/jobs/9").status_code == 404

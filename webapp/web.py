@@ -77,7 +77,7 @@ def document(doc_id: int):
     """The reader: source and English side by side."""
     doc = lib().document_json(doc_id)
     return render_template("document.html", doc=doc, lang_names=langs.NAMES,
-                           **_progress(doc_id, doc))
+                           **_progress(doc_id))
 
 
 @bp.post("/documents/<int:doc_id>/translate")
@@ -109,14 +109,8 @@ def set_lang(doc_id: int):
 @bp.get("/documents/<int:doc_id>/progress")
 def progress(doc_id: int):
     """The progress block (polls while a job runs) plus newly translated sentences, out of band."""
-    since = request.args.get("since", "")
     context = _progress(doc_id)
-    fresh = [
-        unit
-        for seg in lib().document_json(doc_id)["segments"]
-        for unit in seg["units"]
-        if unit["updated_at"] and unit["updated_at"] >= since
-    ]
+    fresh = lib().units_changed_since(doc_id, request.args.get("since", ""))
     return render_template("_progress.html", fresh=fresh, **context)
 
 
@@ -137,25 +131,23 @@ def delete(doc_id: int):
     return redirect(url_for("web.library"), code=303)
 
 
-def _progress(doc_id: int, doc: dict | None = None) -> dict:
-    """What the progress block shows: the job, the counts, and the newest change time."""
-    doc = doc or lib().document_json(doc_id)
-    units = [u for seg in doc["segments"] for u in seg["units"]]
-    counts = {s: 0 for s in ("untranslated", "machine", "memory", "edited", "approved")}
-    for unit in units:
-        counts[unit["status"]] += 1
-    stamps = [u["updated_at"] for u in units if u["updated_at"]]
+def _progress(doc_id: int) -> dict:
+    """What the progress block shows: the job, the counts, the newest change, a missing model."""
+    lib().get_document(doc_id)  # NotFound (404) for a document that is not there
+    counts = lib().status_counts(doc_id)
+    job = lib().active_job(translating.JOB_KIND, str(doc_id))
     model_error = None
-    try:
-        translating.model_for(lib(), doc_id)
-    except EnfaceError as exc:
-        model_error = exc
+    if not (job and job["status"] in ("queued", "running")):  # polling needs no model lookup
+        try:
+            translating.model_for(lib(), doc_id)
+        except EnfaceError as exc:
+            model_error = exc
     return {
         "doc_id": doc_id,
-        "job": lib().active_job(translating.JOB_KIND, str(doc_id)),
+        "job": job,
         "counts": counts,
-        "total": len(units),
-        "since": max(stamps) if stamps else "",
+        "total": sum(counts.values()),
+        "since": lib().last_change(doc_id),
         "missing": model_error,
     }
 

@@ -143,6 +143,24 @@ class Documents:
             "segments": list(segments.values()),
         }
 
+    def units_changed_since(self, doc_id: int, since: str) -> list[dict[str, Any]]:
+        """A document's units changed at or after ``since`` (ISO UTC; "" means ever)."""
+        rows = self.db.query(
+            f"SELECT {UNIT_COLUMNS} FROM unit u JOIN segment s ON s.id = u.segment_id"  # noqa: S608
+            " WHERE s.document_id = ? AND u.updated_at >= ? ORDER BY s.position, u.position",
+            (doc_id, since),
+        )
+        return [unit_dict(row) for row in rows]
+
+    def last_change(self, doc_id: int) -> str:
+        """When a unit of the document last changed (ISO UTC), or "" if none ever did."""
+        row = self.db.one(
+            "SELECT MAX(u.updated_at) AS at FROM unit u JOIN segment s ON s.id = u.segment_id"
+            " WHERE s.document_id = ?",
+            (doc_id,),
+        )
+        return row["at"] or ""
+
     def set_document_lang(self, doc_id: int, source_lang: str) -> None:
         """Override a document's detected source language."""
         with self.db.write() as conn:

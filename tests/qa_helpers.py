@@ -25,6 +25,11 @@ def shape(article: Article) -> list[str]:
     return [b.kind for b in article.blocks]
 
 
+def fixture_files(folder: str) -> list[Path]:
+    """The article files in tests/fixtures/<folder> (not its SOURCES.md), sorted."""
+    return sorted(p for p in (FIXTURES / folder).iterdir() if p.name != "SOURCES.md")
+
+
 def loader(folder: str):
     """``load(name)`` for the fixtures in tests/fixtures/<folder>."""
     return lambda name: load_path(FIXTURES / folder / name)

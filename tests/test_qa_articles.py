@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qa_helpers import body, kinds, loader
+from qa_helpers import body, fixture_files, kinds, loader
 
 from webapp.importing import load_path
 
@@ -15,7 +15,7 @@ load = loader("qa")
 
 def test_every_fixture_imports_with_text_and_is_listed_in_sources():
     sources = (QA / "SOURCES.md").read_text(encoding="utf-8")
-    files = sorted(p for p in QA.iterdir() if p.name != "SOURCES.md")
+    files = fixture_files("qa")
     assert len(files) >= 9
     for path in files:
         article = load_path(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa_helpers import kinds, loader, shape
+from qa_helpers import fixture_files, kinds, loader, shape
 
 from webapp.importing import load_path
 
@@ -14,7 +14,7 @@ load = loader("qa3")
 
 def test_every_fixture_imports_and_is_listed_in_sources():
     sources = (QA / "SOURCES.md").read_text(encoding="utf-8")
-    files = sorted(p for p in QA.iterdir() if p.name != "SOURCES.md")
+    files = fixture_files("qa3")
     assert len(files) >= 5
     for path in files:
         assert f"`{path.name}`" in sources

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from qa_helpers import body, kinds, loader
+from qa_helpers import body, fixture_files, kinds, loader
 
 from webapp.importing import load_path
 from webapp.segment_rules import is_boilerplate
@@ -16,7 +16,7 @@ load = loader("qa2")
 
 def test_every_fixture_imports_and_is_listed_in_sources():
     sources = (QA2 / "SOURCES.md").read_text(encoding="utf-8")
-    for path in sorted(p for p in QA2.iterdir() if p.name != "SOURCES.md"):
+    for path in fixture_files("qa2"):
         article = load_path(path)
         assert f"`{path.name}`" in sources
         assert article.blocks[0].kind == "title" and len(article.blocks) > 1, path.name

@@ -128,6 +128,10 @@ def test_api_patch_rules(client, seed_file):
     assert client.patch(url, data="translation=x", content_type="text/plain").status_code == 415
     assert client.patch(url, json={"translation": "x"}).status_code == 400
     assert client.patch(url, json=["not", "an", "object"]).status_code == 400
+    empty = client.patch(url, json={"translation": "  ", "revision": 1})
+    assert empty.status_code == 400 and "null" in empty.get_json()["error"]
+    kept = client.get("/api/documents/1").get_json()["segments"][1]["units"][0]
+    assert kept["translation"] == "Russia and China…" and kept["revision"] == 1
     too_long = client.patch(url, json={"translation": "x" * 6000, "revision": 1})
     assert too_long.status_code == 400 and "characters" in too_long.get_json()["error"]
     cross = client.patch(url, json={"translation": "x", "revision": 1},
@@ -135,6 +139,8 @@ def test_api_patch_rules(client, seed_file):
     assert cross.status_code == 403
     history = client.get(f"{url}/revisions").get_json()
     assert [r["text"] for r in history] == ["Russia and China…"]
+    cleared = client.patch(url, json={"translation": None, "revision": 1})
+    assert cleared.status_code == 200 and cleared.get_json()["status"] == "untranslated"
 
 
 def test_html_in_text_is_escaped(client, library):

@@ -57,8 +57,10 @@ def patch_unit(unit_id: int):
     if text is not None and len(text) > limit:
         abort(400, f"A translation may be at most {limit} characters long.")
     status = body.get("status")
-    if text is None or not text.strip():
-        text, status = None, "untranslated"
+    if text is not None and not text.strip():
+        abort(400, "An empty translation is refused; send \"translation\": null to clear it.")
+    if text is None:  # explicit: clear the translation
+        status = "untranslated"
     elif status not in ("edited", "approved"):
         status = "edited"
     unit = lib().update_unit(unit_id, text, base_revision=base, status=status)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from webapp.article import Article
 from webapp.importing import load_path
+from webapp.segmenting.article import Article
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,14 +6,14 @@ import codecs
 
 import pytest
 
-from webapp.charset import (
+from webapp.errors import ImportFailed
+from webapp.importing.charset import (
     bom_encoding,
     charset_from_content_type,
     declared_charset,
     decode,
     superset,
 )
-from webapp.errors import ImportFailed
 
 SIMPLIFIED = (
     "俄罗斯与中国5月25日在莫斯科举行第十六轮战略安全磋商，面对西方国家尤其是美国的制裁，"

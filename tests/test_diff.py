@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.diff import tokens, word_diff
+from webapp.actions.diff import tokens, word_diff
 
 
 def rebuild(pieces, keep):

@@ -8,7 +8,7 @@ import pytest
 from argos_testmodel import install_test_model
 
 from webapp import engine
-from webapp.article import Article, Block
+from webapp.segmenting.article import Article, Block
 
 HX = {"HX-Request": "true"}
 

@@ -1,4 +1,4 @@
-"""Tests for webapp.engine and webapp.models, on real (tiny) Argos packages built at test time."""
+"""Tests for webapp.engine and webapp.engine.archive, on real (tiny) Argos packages built at test time."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import pytest
 from argos_testmodel import README, build_package, install_test_model, shift_pieces
 
 from webapp import engine
+from webapp.engine import inference
+from webapp.engine.archive import validate_archive
 from webapp.errors import ModelError, NotFound, Offline
-from webapp.models import validate_archive
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -141,7 +142,7 @@ def test_same_decoding_options_as_argostranslate(model, argos_one_sentence, monk
     theirs = entry.cached_translation.underlying
     theirs.translator = Spy(theirs.translator)
     argos_one_sentence.translate(sentence + "再来一次。", "zh", "en")
-    loaded = engine._load(model)
+    loaded = inference._load(model)
     monkeypatch.setattr(loaded, "translator", Spy(loaded.translator))
     engine.translate_sentences([sentence], model)
     ours_options, theirs_options = loaded.translator.calls[0], theirs.translator.calls[0]
@@ -205,7 +206,7 @@ def test_should_stop_ends_early_with_partial_result(model, sample_lines):
         should_stop=lambda: len(batches) >= 1,
     )
     # the batches already handed to CTranslate2's workers (one each, plus one queued) complete
-    assert 1 <= len(batches) <= 1 + engine._load(model).translator.num_translators
+    assert 1 <= len(batches) <= 1 + inference._load(model).translator.num_translators
     done = {i for batch in batches for i in batch}
     assert 0 < len(done) < len(sentences)
     assert all((result[i] != "") == (i in done) for i in range(len(sentences)))
@@ -215,7 +216,7 @@ def test_blank_sentences_never_reach_the_model(monkeypatch):
     def fail(model):
         raise AssertionError("model loaded")
 
-    monkeypatch.setattr(engine, "_load", fail)
+    monkeypatch.setattr(inference, "_load", fail)
     assert engine.translate_sentences(["", "  ", "\n", "\t \n "], None) == ["", "", "", ""]
     assert engine.alternatives("  ", None) == []
 
@@ -230,7 +231,7 @@ def test_alternatives_are_distinct_and_best_first(model):
 
 
 def test_concurrent_use_loads_the_model_once(model, sample_lines):
-    defaults = dict(engine._threads)
+    defaults = dict(inference._threads)
     engine.configure(inter_threads=1, intra_threads=1)  # also drops loaded models
     results: list[list[str]] = []
     threads = [
@@ -244,7 +245,7 @@ def test_concurrent_use_loads_the_model_once(model, sample_lines):
     for t in threads:
         t.join()
     assert len(results) == 3 and results[0] == results[1] == results[2]
-    assert [path for path, _ in engine._loaded] == [model.path]
+    assert [path for path, _ in inference._loaded] == [model.path]
     engine.configure(**defaults)
 
 

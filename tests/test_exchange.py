@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
-from webapp.exchange import Exchange, ExchangeUnit, argos_code, plan_import, read_exchange
 from webapp.exports import ExportOptions, export_document
+from webapp.importing.exchange import Exchange, ExchangeUnit, argos_code, plan_import, read_exchange
 
 
 def make_doc() -> dict:

@@ -12,8 +12,9 @@ import pytest
 from urllib3.exceptions import NameResolutionError
 
 from webapp.errors import ImportFailed, TooLarge
-from webapp.fetch import _reason, download, strip_site_name
 from webapp.importing import fetch_url
+from webapp.importing.download import _reason, download
+from webapp.importing.page import strip_site_name
 
 PARAGRAPH = "本地服务器上的一篇测试文章，用来检查下载、编码和正文提取是否正确。"
 PAGE = (
@@ -202,7 +203,7 @@ def test_public_only_refuses_local_addresses(server, host):
 
 
 def test_public_only_checks_every_redirect_hop(server, monkeypatch):
-    from webapp import fetch
+    from webapp.importing import download as fetch
 
     checked = []
     monkeypatch.setattr(fetch, "_check_public", lambda origin, host, port: checked.append(port))

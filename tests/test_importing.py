@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from webapp.article import Article
 from webapp.errors import ImportFailed, TooLarge
 from webapp.importing import iter_folder, load_bytes, load_path
+from webapp.segmenting.article import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 # Hypothesis caches data in ./.hypothesis, which pytest would then try to collect: keep it out.

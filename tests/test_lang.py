@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.lang import detect_lang
+from webapp.importing.language import detect_lang
 
 SIMPLIFIED = "俄罗斯与中国5月25日在莫斯科举行第十六轮战略安全磋商，面对西方国家尤其是美国的制裁，两个国家要推动关系。"
 TRADITIONAL = "行政長官梁振英今早在立法會發表任內最後一份施政報告，全份報告提起20次「一帶一路」，比去年少一半。"

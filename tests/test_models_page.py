@@ -58,9 +58,19 @@ def test_upload_needs_csrf(client):
     assert response.status_code == 403
 
 
-def test_install_from_index_offline_reports_failure(client, csrf, no_network):
+def test_install_from_index_offline_reports_failure(tmp_path, no_network):
+    """The install runs as a job of the app's worker, like translations, and fails readably."""
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "worker"), "SEED": False, "TESTING": True})
+    client = app.test_client()
+    client.get("/models")
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
     response = post(client, csrf, "/models/install", {"from": "zh", "to": "en"})
     assert response.status_code == 202
+    job = app.extensions["library"].latest_job("install-model")
+    assert job["kind"] == "install-model" and job["target"] == "zh en"
     deadline = time.monotonic() + 20
     while True:
         page = client.get("/models/progress", headers={"HX-Request": "true"})
@@ -70,3 +80,11 @@ def test_install_from_index_offline_reports_failure(client, csrf, no_network):
         assert time.monotonic() < deadline, text
         time.sleep(0.1)
     assert "--file" in text
+    assert app.extensions["library"].get_job(job["id"])["status"] == "failed"
+    app.extensions["worker"].stop()
+
+
+def test_install_refuses_codes_that_are_not_language_codes(client, csrf):
+    response = post(client, csrf, "/models/install", {"from": "../zh", "to": "en"})
+    assert response.status_code == 400
+    assert "is not a language code" in response.get_data(as_text=True)

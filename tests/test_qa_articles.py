@@ -144,7 +144,7 @@ def test_xinhua_page_without_page_furniture():
 
 @pytest.mark.parametrize("label", ["分享 :", "分享到：", "【纠错】", "加载更多", "Share:", "請繼續下滑閱讀"])
 def test_page_control_labels_are_boilerplate(label):
-    from webapp.segment_rules import is_boilerplate
+    from webapp.segmenting.rules import is_boilerplate
 
     assert is_boilerplate(label)
     assert not is_boilerplate(label + "这是一段很长的正文内容，讲述了事情的来龙去脉和各方反应。")
@@ -165,7 +165,7 @@ def test_table_layout_page_title_breadcrumb_and_controls():
 @pytest.mark.parametrize("crumb", ["现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻中心 > 国际",
                                    "【打印本页】【关闭窗口】"])
 def test_breadcrumbs_and_control_rows_are_boilerplate(crumb):
-    from webapp.segment_rules import is_boilerplate
+    from webapp.segmenting.rules import is_boilerplate
 
     assert is_boilerplate(crumb)
     assert not is_boilerplate("【完】") and not is_boilerplate("首页在哪里并不重要，他说。")

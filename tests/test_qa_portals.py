@@ -8,7 +8,7 @@ import pytest
 from qa_helpers import body, fixture_files, kinds, loader
 
 from webapp.importing import load_path
-from webapp.segment_rules import is_boilerplate
+from webapp.segmenting.rules import is_boilerplate
 
 QA2 = Path(__file__).parent / "fixtures" / "qa2"
 load = loader("qa2")
@@ -61,7 +61,7 @@ def test_qq_key_points_list_author_line_caption_and_home_link():
 
 @pytest.mark.parametrize("line", ["《棱镜》作者 周纯", "本报记者 王五", "作者：李四"])
 def test_author_lines_are_bylines_anywhere(line):
-    from webapp.segment import segment_html
+    from webapp.segmenting.blocks import segment_html
 
     html = "<p>第一段正文，讲了很多事情。</p>" + f"<p>{line}</p>" + "<p>第二段。</p>" * 5
     assert segment_html(html)[1].kind == "byline"
@@ -80,8 +80,8 @@ def test_stcn_flash_in_a_bare_text_node_without_disclaimer_or_cards():
 
 
 def test_page_element_restores_repeats_and_credits_but_never_new_text():
-    from webapp.article import Block
-    from webapp.importing import _restored
+    from webapp.importing.articles import _restored
+    from webapp.segmenting.article import Block
 
     found = [Block("paragraph", "甲段。"), Block("paragraph", "点评："), Block("paragraph", "乙段。")]
     page = [*found[:2], Block("paragraph", "乙段。"), Block("paragraph", "点评："),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.segment_rules import (
+from webapp.segmenting.rules import (
     absolute_href,
     is_boilerplate,
     is_dateline,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webapp.sentences import QUOTE_LIMIT, split_sentences
+from webapp.segmenting.sentences import QUOTE_LIMIT, split_sentences
 
 LANGS = ["zh", "zt", "en", "fr", "ja", "und"]
 

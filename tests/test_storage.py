@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from webapp.article import Article, Block
 from webapp.errors import Conflict, NotFound
+from webapp.segmenting.article import Article, Block
 from webapp.storage import Library
 from webapp.storage.schema import MIGRATIONS
 

@@ -6,9 +6,11 @@ import time
 
 import pytest
 
-from webapp import engine, translating
-from webapp.article import Article, Block
+from webapp import engine
+from webapp.actions import jobs
+from webapp.actions import translate as translating
 from webapp.errors import NoModel
+from webapp.segmenting.article import Article, Block
 
 PARAGRAPHS = ["俄罗斯与中国举行磋商。两国要推动合作！", "法国学者认为分歧很深。", "这是第三段。"]
 
@@ -96,7 +98,7 @@ def test_failed_job_reports_a_readable_error(library, zh_model, monkeypatch):
     monkeypatch.setattr(engine, "translate_sentences",
                         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("model file damaged")))
     assert library.claim_job(job_id)
-    translating.run_job(library, library.get_job(job_id))
+    jobs.run_job(library, library.get_job(job_id))
     job = library.get_job(job_id)
     assert job["status"] == "failed" and "model file damaged" in job["error"]
 
@@ -154,7 +156,7 @@ def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_mo
 
 def test_corrections_reach_future_imports_without_a_model(client, library, seed_file,
                                                           monkeypatch):
-    from webapp import services
+    from webapp.actions import imports as services
 
     monkeypatch.setattr(engine, "find_model", lambda *a: None)
     first = services.import_source(library, str(seed_file))[0].doc_id
@@ -188,7 +190,7 @@ def test_cancel_from_the_reader_stops_the_running_job(client, csrf, library, zh_
 
     library.job_progress = progress
     try:
-        translating.run_job(library, library.get_job(job_id), batch_tokens=16)
+        jobs.run_job(library, library.get_job(job_id), batch_tokens=16)
     finally:
         del library.job_progress
     assert cancelled == [200]

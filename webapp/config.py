@@ -8,10 +8,17 @@ from typing import Any
 
 import platformdirs
 
+from webapp.errors import EnfaceError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS"}
+_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
+             "INTRA_THREADS"}
 _BOOL_KEYS = {"SEED", "WORKER"}
+
+
+class SettingError(EnfaceError):
+    """An ``ENFACE_*`` variable that cannot be used."""
 
 
 def defaults() -> dict[str, Any]:
@@ -25,14 +32,20 @@ def defaults() -> dict[str, Any]:
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # run the background translation worker in this process
         "BATCH_TOKENS": 768,  # tokens per CTranslate2 batch (fastest on 2 cores: bench_translate)
+        "INTER_THREADS": None,  # CTranslate2 workers (default: two sharing the cores)
+        "INTRA_THREADS": None,  # threads per worker (default: cores / workers)
         "API_TOKEN": None,  # required by the JSON API when bound beyond loopback
         "TARGET_LANG": "en",
     }
 
 
 def _coerce(key: str, value: str) -> Any:
+    """An environment variable's text as the setting's type."""
     if key in _INT_KEYS:
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingError(f"ENFACE_{key} must be a whole number, not {value!r}.") from None
     if key in _BOOL_KEYS:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return value

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from webapp.article import Article, Block  # noqa: E402
+from webapp.segmenting.article import Article, Block  # noqa: E402
 from webapp.storage import Library  # noqa: E402
 
 TRIVIAL = """

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from webapp.exchange import plan_import, read_exchange  # noqa: E402
 from webapp.exports import FORMATS, export_document, export_library  # noqa: E402
+from webapp.importing.exchange import plan_import, read_exchange  # noqa: E402
 
 PARALLEL = ROOT.parent / "shared" / "samples" / "parallel"
 STATUSES = ("machine", "edited", "approved", "memory")

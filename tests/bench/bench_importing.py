@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from webapp.charset import decode  # noqa: E402
 from webapp.errors import ImportFailed  # noqa: E402
 from webapp.importing import fetch_url, load_bytes, load_path  # noqa: E402
+from webapp.importing.charset import decode  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from webapp.segment import segment_html, segment_markdown  # noqa: E402
-from webapp.sentences import split_sentences  # noqa: E402
+from webapp.segmenting.blocks import segment_html, segment_markdown  # noqa: E402
+from webapp.segmenting.sentences import split_sentences  # noqa: E402
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 

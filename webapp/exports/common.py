@@ -11,15 +11,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from webapp.errors import EnfaceError
+from webapp.vocabulary import REVIEWED, UNTRANSLATED, bcp47
 
 if TYPE_CHECKING:
     import jinja2
 
-#: Argos codes whose BCP 47 tag is not the code itself.
-_BCP47 = {"zh": "zh-Hans", "zt": "zh-Hant"}
 
-#: Statuses a person has reviewed; the others are machine or memory output.
-REVIEWED = frozenset({"edited", "approved"})
 
 #: Characters left as they are when a URL is made a valid URI (the rest is percent-encoded).
 _URI_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
@@ -27,12 +24,6 @@ _URI_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 #: Characters XML 1.0 forbids (C0 controls except tab/newline/return, surrogates, FFFE/FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-
-def bcp47(code: str | None) -> str:
-    """The BCP 47 language tag for an Argos language code ("zh" → "zh-Hans", "zt" → "zh-Hant")."""
-    if not code:
-        return "und"
-    return _BCP47.get(code, code)
 
 
 def xml_text(text: str | None) -> str:
@@ -78,7 +69,7 @@ def display_date(value: str | None) -> str:
 def exported_translation(unit: dict, include_unreviewed: bool) -> str | None:
     """The unit's translation as an export shows it, or None when it appears untranslated."""
     text = unit.get("translation")
-    if not text or unit.get("status") == "untranslated":
+    if not text or unit.get("status") == UNTRANSLATED:
         return None
     if not include_unreviewed and unit.get("status") not in REVIEWED:
         return None
@@ -192,19 +183,6 @@ def render(source: str, **context: object) -> str:
     """Render a Jinja template string with autoescaping on."""
     return _environment().from_string(source).render(**context)
 
-
-_LANGUAGE_NAMES = {
-    "zh-Hans": "Chinese (Simplified)",
-    "zh-Hant": "Chinese (Traditional)",
-    "en": "English",
-    "ja": "Japanese",
-    "ko": "Korean",
-}
-
-
-def language_name(tag: str) -> str:
-    """A column heading for a BCP 47 tag: "Chinese (Simplified)", or the tag itself."""
-    return _LANGUAGE_NAMES.get(tag, tag)
 
 
 def units(doc: dict) -> Iterator[tuple[dict, dict]]:

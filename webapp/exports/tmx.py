@@ -2,7 +2,7 @@
 
 Each ``<tu>`` has the unit id as ``tuid`` and carries Enface's bookkeeping as ``<prop>``s
 (document, segment, status, revision) so that a TMX sent back can be matched to the units
-and checked for conflicting edits (see ``webapp.exchange``).
+and checked for conflicting edits (see ``webapp.importing.exchange``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from webapp.exports.common import bcp47, compact_time, exported_translation, units, xml_text
+from webapp.exports.common import compact_time, exported_translation, units, xml_text
+from webapp.vocabulary import bcp47
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions

@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import Row, language_name, meta, rows
+from webapp.exports.common import Row, meta, rows
+from webapp.vocabulary import tag_name
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -98,8 +99,8 @@ def write_docx(doc: dict, options: ExportOptions) -> bytes:
             document.add_paragraph(f"{label}: {value}")
     table = document.add_table(rows=1, cols=2 if options.bilingual else 1)
     table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
-    heads = [language_name(m.source_tag)] if options.bilingual else []
-    heads.append(language_name(m.target_tag))
+    heads = [tag_name(m.source_tag)] if options.bilingual else []
+    heads.append(tag_name(m.target_tag))
     for cell, text in zip(table.rows[0].cells, heads, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat per page

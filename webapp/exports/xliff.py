@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from webapp.exports.common import bcp47, exported_translation, units, xml_text
+from webapp.exports.common import exported_translation, units, xml_text
+from webapp.vocabulary import bcp47
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions

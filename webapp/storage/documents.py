@@ -7,9 +7,10 @@ import json
 import sqlite3
 from typing import Any
 
-from ..article import Article
-from ..errors import NotFound
-from ..sentences import split_sentences
+from webapp.errors import NotFound
+from webapp.segmenting.article import Article
+from webapp.segmenting.sentences import split_sentences
+
 from .db import Database, iso, utcnow
 
 UNIT_COLUMNS = "u.id, u.position, u.source, u.translation, u.status, u.revision, u.updated_at"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import NotFound
-from .db import Database, utcnow
+from webapp.errors import NotFound
+from webapp.vocabulary import ACTIVE
 
-ACTIVE = ("queued", "running")
+from .db import Database, utcnow
 
 
 class Jobs:
@@ -42,6 +42,14 @@ class Jobs:
             "SELECT * FROM job WHERE kind = ? AND target = ? ORDER BY status NOT IN (?, ?), id DESC"
             " LIMIT 1",
             (kind, target, *ACTIVE),
+        )
+        return dict(row) if row else None
+
+    def latest_job(self, kind: str) -> dict[str, Any] | None:
+        """The queued or running job of this kind, or the latest one."""
+        row = self.db.one(
+            "SELECT * FROM job WHERE kind = ? ORDER BY status NOT IN (?, ?), id DESC LIMIT 1",
+            (kind, *ACTIVE),
         )
         return dict(row) if row else None
 

@@ -22,15 +22,12 @@ import re
 import sqlite3
 from typing import Any
 
-from ..errors import Conflict, EnfaceError, NotFound
+from webapp.errors import Conflict, EnfaceError, NotFound
+from webapp.vocabulary import REVIEWED, STATUSES, UNTOUCHED
+
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
 from .units import HUMAN, _remember, _write, memory_key
-
-REVIEWED = ("edited", "approved")
-UNTOUCHED = ("untranslated", "machine", "memory")
-STATUSES = ("untranslated", "machine", "memory", "edited", "approved")
-
 
 _IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 

@@ -7,7 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import Conflict, NotFound
+from webapp.errors import Conflict, NotFound
+
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
 

@@ -13,12 +13,13 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from webapp.article import Article, Block
-from webapp.charset import charset_from_content_type, declared_charset, decode
 from webapp.errors import ImportFailed, TooLarge
-from webapp.fetch import download, extract_page, to_utc
-from webapp.lang import detect_lang
-from webapp.segment import segment_html, segment_markdown, segment_text
+from webapp.importing.charset import charset_from_content_type, declared_charset, decode
+from webapp.importing.download import download
+from webapp.importing.language import detect_lang
+from webapp.importing.page import extract_page, to_utc
+from webapp.segmenting.article import Article, Block
+from webapp.segmenting.blocks import segment_html, segment_markdown, segment_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ARTICLE_SUFFIXES = frozenset(

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "caption", "quote", "byline")
+from webapp.vocabulary import BLOCK_KINDS
+
+__all__ = ["BLOCK_KINDS", "Article", "Block"]
+
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Use cases shared by the web views and the CLI: import, queue translations. No Flask here."""
+"""Importing into the library: files, folders, URLs, uploads, seeds, and TMX/XLIFF coming back."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config
-from .errors import EnfaceError, ImportFailed
-from .storage import Library
+from webapp import config
+from webapp.actions.translate import apply_corrections
+from webapp.errors import EnfaceError, ImportFailed
+from webapp.storage import Library
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,6 @@ class ImportResult:
 
 
 def _store(library: Library, article, origin: str) -> ImportResult:
-    from .translating import apply_corrections
-
     doc_id, created = library.add_article(article)
     if created:
         apply_corrections(library, doc_id)
@@ -54,7 +53,7 @@ def import_bytes(
     library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int
 ) -> ImportResult:
     """Import one uploaded file (an article, or a TMX/XLIFF file of translations)."""
-    from . import importing
+    from webapp import importing  # trafilatura & co load on the first import only
 
     if is_exchange(name):
         return import_exchange(library, data, name, max_bytes=max_bytes)
@@ -79,7 +78,7 @@ def import_source(
     ``public_only`` refuses URLs that lead to private or local addresses (for a server that
     others can reach).
     """
-    from . import importing
+    from webapp import importing  # trafilatura & co load on the first import only
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     try:
@@ -137,7 +136,7 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
     conflicts and are left as they are; nothing at all is applied when the file is for another
     document or language pair, or when any unit changed between planning and applying.
     """
-    from .exchange import plan_import, read_exchange
+    from webapp.importing.exchange import plan_import, read_exchange
 
     try:
         exchange = read_exchange(data, name, max_bytes=max_bytes)

@@ -1,4 +1,4 @@
-"""The in-process translation worker: a thread that runs queued jobs one at a time."""
+"""The in-process job worker of ``enface serve``: a daemon thread running queued jobs."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import threading
 
 from flask import Flask
 
-from .storage import Library
-from .translating import JOB_KIND, run_job, worker_lock
+from webapp.actions import jobs
+from webapp.storage import Library
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
-    """Runs queued translation jobs in a daemon thread; ``wake()`` after queueing one."""
+    """Runs queued jobs (model installs, translations) in a thread; ``wake()`` after queueing."""
 
     def __init__(self, library: Library, data_dir: str, batch_tokens: int) -> None:
         self.library = library
@@ -43,19 +43,12 @@ class Worker:
             self._wake.wait(timeout=2.0)
             self._wake.clear()
             try:
-                self._drain()
+                while not self._stop.is_set() and jobs.run_next(
+                    self.library, self.data_dir, batch_tokens=self.batch_tokens
+                ):
+                    pass
             except Exception:  # noqa: BLE001 - keep the worker alive
-                log.exception("translation worker error")
-
-    def _drain(self) -> None:
-        while not self._stop.is_set():
-            with worker_lock(self.data_dir, wait=False) as mine:
-                if not mine:
-                    return  # another process (enface translate) is the worker now
-                job = self.library.claim_next_job(JOB_KIND)
-                if job is None:
-                    return
-                run_job(self.library, job, batch_tokens=self.batch_tokens)
+                log.exception("job worker error")
 
 
 def start_worker(app: Flask) -> Worker:

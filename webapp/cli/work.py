@@ -8,21 +8,21 @@ from pathlib import Path
 
 import click
 
-from .errors import EnfaceError
+from webapp import engine
+from webapp.actions import models as model_actions
+from webapp.actions import translate as translation
+from webapp.actions.jobs import run_job, worker_lock
+from webapp.cli import Context, fail, main, pass_ctx
+from webapp.errors import EnfaceError
+from webapp.vocabulary import ACTIVE, DONE
 
 
-def _fail(exc: EnfaceError) -> click.ClickException:
-    return click.ClickException(str(exc))
-
-
-@click.command()
+@main.command()
 @click.argument("doc_ids", nargs=-1, type=int)
 @click.option("--all", "all_docs", is_flag=True, help="Translate every document.")
-@click.pass_obj
-def translate(ctx, doc_ids: tuple[int, ...], all_docs: bool) -> None:
+@pass_ctx
+def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
     """Translate documents (progress on stderr). A running server's worker is used if it has one."""
-    from . import translating
-
     library = ctx.library
     if all_docs:
         doc_ids = tuple(d["id"] for d in reversed(library.list_documents()))
@@ -31,14 +31,16 @@ def translate(ctx, doc_ids: tuple[int, ...], all_docs: bool) -> None:
     jobs, failed = [], 0
     for doc_id in doc_ids:
         try:
-            jobs.append(translating.queue_translation(library, doc_id))
+            jobs.append(translation.queue_translation(library, doc_id))
         except EnfaceError as exc:
             failed += 1
             click.echo(f"Error: document {doc_id}: {exc}", err=True)
+    if not jobs:
+        sys.exit(1)
     total = sum(library.get_job(j)["total"] for j in jobs)
     with click.progressbar(length=total, label="Translating", file=sys.stderr,
                            show_pos=True) as bar:
-        with translating.worker_lock(ctx.settings["DATA_DIR"], wait=False) as mine:
+        with worker_lock(ctx.settings["DATA_DIR"], wait=False) as mine:
             for job_id in jobs:
                 if mine and library.claim_job(job_id):
                     _run_here(library, job_id, bar, ctx.settings["BATCH_TOKENS"])
@@ -46,7 +48,7 @@ def translate(ctx, doc_ids: tuple[int, ...], all_docs: bool) -> None:
                     _follow(library, job_id, bar)
     for job_id in jobs:
         job = library.get_job(job_id)
-        if job["status"] != "done":
+        if job["status"] != DONE:
             failed += 1
             click.echo(f"Error: document {job['target']}: translation {job['status']}"
                        + (f": {job['error']}" if job["error"] else ""), err=True)
@@ -55,8 +57,6 @@ def translate(ctx, doc_ids: tuple[int, ...], all_docs: bool) -> None:
 
 
 def _run_here(library, job_id: int, bar, batch_tokens: int) -> None:
-    from .translating import run_job
-
     seen = 0
 
     def progress(done: int, total: int) -> None:
@@ -74,12 +74,12 @@ def _follow(library, job_id: int, bar) -> None:
         job = library.get_job(job_id)
         bar.update(job["done"] - seen)
         seen = job["done"]
-        if job["status"] not in ("queued", "running"):
+        if job["status"] not in ACTIVE:
             return
         time.sleep(0.5)
 
 
-@click.group()
+@main.group()
 def models() -> None:
     """List, find, install and remove translation models (Argos packages)."""
 
@@ -87,8 +87,6 @@ def models() -> None:
 @models.command("list")
 def models_list() -> None:
     """Installed models."""
-    from . import engine
-
     found = engine.installed_models()
     if not found:
         click.echo("No model is installed.", err=True)
@@ -100,12 +98,10 @@ def models_list() -> None:
 @models.command("available")
 def models_available() -> None:
     """Models in the Argos index (needs the network)."""
-    from . import engine
-
     try:
         listed = engine.available_models()
     except EnfaceError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     for p in listed:
         mark = f"installed {p['installed_version']}" if p["installed_version"] else ""
         click.echo(f"{p['from_code']}\t{p['to_code']}\t{p['package_version']}\t"
@@ -118,25 +114,17 @@ def models_available() -> None:
               help="Install this .argosmodel file instead of downloading.")
 def models_install(pair: tuple[str, ...], file: Path | None) -> None:
     """Install FROM TO from the Argos index, or --file PATH.argosmodel."""
-    from . import engine
-
     try:
         if file is not None:
             if pair:
                 raise click.UsageError("Give either FROM TO or --file, not both.")
-            info = engine.install_file(file)
+            info = model_actions.install_file(file)
         else:
             if len(pair) != 2:
                 raise click.UsageError("Give FROM and TO language codes, e.g. zh en.")
-            with click.progressbar(length=1, label="Downloading", file=sys.stderr) as bar:
-
-                def progress(done: int, total: int) -> None:
-                    bar.length = max(total, done, 1)
-                    bar.update(done - bar.pos)
-
-                info = engine.install_from_index(*pair, progress=progress)
+            info = _download_and_install(*pair)
     except EnfaceError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     click.echo(f"Installed {info.from_code} → {info.to_code} {info.package_version}"
                f" ({info.path})")
 
@@ -146,10 +134,27 @@ def models_install(pair: tuple[str, ...], file: Path | None) -> None:
 @click.argument("to_code")
 def models_remove(from_code: str, to_code: str) -> None:
     """Remove the installed FROM → TO model."""
-    from . import engine
+    try:
+        model_actions.remove(from_code, to_code)
+    except EnfaceError as exc:
+        raise fail(exc) from exc
+    click.echo(f"Removed {from_code} → {to_code}.")
+
+
+def _download_and_install(from_code: str, to_code: str) -> engine.ModelInfo:
+    """Install from the Argos index with a progress bar that appears once bytes arrive."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=max(total, 1), label="Downloading", file=sys.stderr)
+            bar.__enter__()
+        bar.length = max(total, done, 1)
+        bar.update(done - bar.pos)
 
     try:
-        engine.remove_model(from_code, to_code)
-    except EnfaceError as exc:
-        raise _fail(exc) from exc
-    click.echo(f"Removed {from_code} → {to_code}.")
+        return engine.install_from_index(from_code, to_code, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)

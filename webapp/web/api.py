@@ -1,11 +1,14 @@
-"""The JSON API (same origin, application/json)."""
+"""The JSON API (same origin, application/json): thin wrappers around the actions."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from . import lib, translating
-from .worker import wake
+from webapp.actions import edit
+from webapp.actions import translate as translation
+from webapp.vocabulary import APPROVED
+from webapp.web.db import lib
+from webapp.web.worker import wake
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -32,7 +35,7 @@ def document(doc_id: int):
 @bp.post("/documents/<int:doc_id>/translate")
 def translate(doc_id: int):
     """Queue a translation: 202 with the job id."""
-    job_id = translating.queue_translation(lib(), doc_id)
+    job_id = translation.queue_translation(lib(), doc_id)
     wake(current_app._get_current_object())
     return jsonify({"job": job_id}), 202
 
@@ -46,26 +49,19 @@ def job(job_id: int):
 
 @bp.patch("/units/<int:unit_id>")
 def patch_unit(unit_id: int):
-    """Save a translation based on a revision: 200 unit, 409 with the current unit on conflict."""
+    """Save a translation based on a revision: 200 unit, 409 with the current unit on conflict.
+
+    ``"translation": null`` clears it; ``"status": "approved"`` approves the new text.
+    """
     body = _json_body()
-    text, base = body.get("translation"), body.get("revision")
-    if not isinstance(base, int) or isinstance(base, bool):
-        abort(400, "'revision' (an integer: the revision the edit is based on) is required.")
+    text = body.get("translation")
     if text is not None and not isinstance(text, str):
         abort(400, "'translation' must be a string or null.")
-    limit = current_app.config["MAX_EDIT_CHARS"]
-    if text is not None and len(text) > limit:
-        abort(400, f"A translation may be at most {limit} characters long.")
-    status = body.get("status")
-    if text is not None and not text.strip():
-        abort(400, "An empty translation is refused; send \"translation\": null to clear it.")
-    if text is None:  # explicit: clear the translation
-        status = "untranslated"
-    elif status not in ("edited", "approved"):
-        status = "edited"
-    unit = lib().update_unit(unit_id, text, base_revision=base, status=status)
-    lib().propagate(unit_id)  # identical untouched sentences elsewhere get the correction
-    return jsonify(unit)
+    saved = edit.save_translation(
+        lib(), unit_id, text, base_revision=body.get("revision"),
+        approve=body.get("status") == APPROVED, max_chars=current_app.config["MAX_EDIT_CHARS"],
+    )
+    return jsonify(saved.unit)
 
 
 @bp.get("/units/<int:unit_id>/revisions")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown_it import MarkdownIt
 
-from . import segment_rules as rules
-from .article import Block
+from webapp.segmenting import rules
+from webapp.segmenting.article import Block
 
 # Elements that start and end a block of text; everything else is inline.
 _BLOCK_TAGS = frozenset(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
+from webapp.vocabulary import REVIEWED
+from webapp.vocabulary import from_bcp47 as argos_code
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF1 = ("urn:oasis:names:tc:xliff:document:1.2", "urn:oasis:names:tc:xliff:document:1.1")
@@ -24,7 +26,6 @@ _CODES = frozenset({"bpt", "ept", "ph", "it", "ut", "x", "bx", "ex", "sc", "ec",
 _ENTITY_DECLARATIONS = tuple(
     "<!ENTITY".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
-_REVIEWED = frozenset({"edited", "approved"})
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,6 @@ class Exchange:
     target_lang: str | None
     units: list[ExchangeUnit]
 
-
-def argos_code(tag: str | None) -> str | None:
-    """The Argos code for a BCP 47 tag: zh-Hans/zh-CN → "zh", zh-Hant/zh-TW/zh-HK → "zt"."""
-    if not tag or tag.strip().lower() in ("*all*", "und"):
-        return None
-    parts = tag.strip().replace("_", "-").lower().split("-")
-    if parts[0] in ("zh", "zt"):
-        traditional = parts[0] == "zt" or any(p in ("hant", "tw", "hk", "mo") for p in parts)
-        return "zt" if traditional else "zh"
-    return parts[0]
 
 
 def _parse(data: bytes, name: str, max_bytes: int) -> etree._Element:
@@ -358,7 +349,7 @@ def plan_import(doc: dict, exchange: Exchange) -> ImportPlan:
             edited_here = (
                 unit.get("revision", 0) > revision
                 if revision is not None
-                else unit.get("status") in _REVIEWED
+                else unit.get("status") in REVIEWED
             )
             if edited_here and _normal(current) != _normal(text):
                 conflicts.append(ImportConflict(unit["id"], current, text, unit.get("revision", 0)))

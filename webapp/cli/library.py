@@ -1,50 +1,17 @@
-"""The ``enface`` command line: serve, import, list, translate, export, models."""
+"""``enface serve``, ``import``, ``list`` and ``export``."""
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from . import cli_work, config
-from .errors import EnfaceError
-from .storage import Library
-
-
-class Context:
-    """What every command needs: the settings and, lazily, the library."""
-
-    def __init__(self, data_dir: str | None) -> None:
-        overrides = {"DATA_DIR": data_dir} if data_dir else {}
-        self.settings = config.load(overrides)
-        self._library: Library | None = None
-
-    @property
-    def library(self) -> Library:
-        """The library in the data dir (created and migrated on first use)."""
-        if self._library is None:
-            self._library = Library(Path(self.settings["DATA_DIR"]) / "library.sqlite3")
-        return self._library
-
-
-pass_ctx = click.make_pass_decorator(Context)
-
-
-def fail(exc: EnfaceError) -> click.ClickException:
-    """A domain error as a CLI error (message on stderr, exit 1)."""
-    return click.ClickException(str(exc))
-
-
-@click.group()
-@click.option("--data-dir", envvar="ENFACE_DATA_DIR", type=click.Path(file_okay=False),
-              help="Library folder (default: the user data folder).")
-@click.version_option(package_name="enface")
-@click.pass_context
-def main(ctx: click.Context, data_dir: str | None) -> None:
-    """Enface: read foreign-language articles side by side with an offline English translation."""
-    ctx.obj = Context(data_dir)
+from webapp.actions import downloads
+from webapp.cli import Context, fail, main, pass_ctx
+from webapp.errors import EnfaceError
 
 
 @main.command()
@@ -56,13 +23,14 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     """Serve the reader (imports seeds/ into an empty library first)."""
     from waitress import create_server
 
-    from . import create_app
-    from .security import is_loopback
+    from webapp import create_app
+    from webapp.web.security import is_loopback
 
     if not is_loopback(host) and not ctx.settings.get("API_TOKEN"):
         raise click.ClickException(
             f"Refusing to serve on {host} without a token: set ENFACE_API_TOKEN first."
         )
+    _check_port(host, port)
     app = create_app({"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port})
     server = create_server(app, host=host, port=port, threads=threads)
     click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at http://{host}:{server.effective_port}/")
@@ -72,13 +40,35 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
         pass
 
 
+def _check_port(host: str, port: int) -> None:
+    """A one-line error when the port is taken (before the app starts its worker)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot serve on {host}: {exc.strerror or exc}.") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"Port {port} on {host} is already in use: stop what uses it, or choose "
+                    "another port with --port.") from None
+            raise click.ClickException(
+                f"Cannot serve on {host}:{port}: {exc.strerror or exc}.") from None
+
+
 @main.command("import")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--lang", help="Source language code (zh, zt, en, …) instead of detecting it.")
 @pass_ctx
 def import_(ctx: Context, sources: tuple[str, ...], lang: str | None) -> None:
     """Import files, folders or URLs; print "<id>\\t<title>" per document."""
-    from .services import import_source
+    from webapp.actions.imports import import_source
 
     failed = 0
     for source in sources:
@@ -119,25 +109,21 @@ def list_(ctx: Context, as_json: bool) -> None:
               help="File to write (default: standard output).")
 @click.option("--translation-only", is_flag=True, help="English only (reading formats).")
 @click.option("--reviewed-only", is_flag=True, help="Leave out unreviewed machine output.")
-@click.option("--layout", type=click.Choice(["interleaved", "translation"]),
+@click.option("--layout", type=click.Choice(downloads.LAYOUTS),
               default="interleaved", show_default=True, help="Plain text layout.")
 @pass_ctx
 def export(ctx: Context, doc_id: int | None, all_docs: bool, fmt: str, output: str | None,
            translation_only: bool, reviewed_only: bool, layout: str) -> None:
     """Export a document (or --all) as FORMAT."""
-    from .exports import ExportOptions, export_document, export_library
-
     if (doc_id is None) == (not all_docs):
         raise click.UsageError("Give a document id or --all.")
-    options = ExportOptions(bilingual=not translation_only,
-                            include_unreviewed=not reviewed_only, layout=layout)
+    options = downloads.options(english_only=translation_only, reviewed_only=reviewed_only,
+                                layout=layout)
     try:
         if all_docs:
-            docs = [ctx.library.document_json(d["id"])
-                    for d in reversed(ctx.library.list_documents())]
-            data = export_library(docs, fmt, options)
+            data = downloads.export_all(ctx.library, fmt, options).data
         else:
-            data = export_document(ctx.library.document_json(doc_id), fmt, options)
+            data = downloads.export_one(ctx.library, doc_id, fmt, options).data
     except EnfaceError as exc:
         raise fail(exc) from exc
     if output:
@@ -145,10 +131,3 @@ def export(ctx: Context, doc_id: int | None, all_docs: bool, fmt: str, output: s
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-
-
-main.add_command(cli_work.translate)
-main.add_command(cli_work.models)
-
-if __name__ == "__main__":  # python -m webapp.cli
-    main()

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .errors import Conflict, EnfaceError
+from webapp.errors import Conflict, EnfaceError
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,15 @@ from flask import (
 )
 from htmx_flask import request as htmx_request
 
-from . import langs, lib, services, translating
-from .errors import EnfaceError, NoModel
-from .security import is_loopback
-from .worker import wake
+from webapp import vocabulary
+from webapp.actions import imports
+from webapp.actions import translate as translation
+from webapp.errors import EnfaceError, NoModel
+from webapp.web.db import lib
+from webapp.web.security import is_loopback
+from webapp.web.worker import wake
 
-bp = Blueprint("web", __name__)
+bp = Blueprint("pages", __name__)
 
 
 def page_or_partial(page: str, partial: str, **context):
@@ -40,7 +43,7 @@ def documents():
 
 def _documents() -> dict:
     return {"documents": lib().list_documents(),
-            "jobs": lib().active_targets(translating.JOB_KIND)}
+            "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB)}
 
 
 @bp.post("/import")
@@ -48,23 +51,23 @@ def import_files():
     """Import uploaded files and/or a URL; show what happened to each."""
     limit = current_app.config["MAX_IMPORT_BYTES"]
     lang = request.form.get("lang") or None
-    results: list[services.ImportResult] = []
+    results: list[imports.ImportResult] = []
     for upload in request.files.getlist("files"):
         if not upload.filename:
             continue
         data = upload.stream.read(limit + 1)
-        results.append(services.import_bytes(lib(), data, upload.filename, lang=lang,
+        results.append(imports.import_bytes(lib(), data, upload.filename, lang=lang,
                                              max_bytes=limit))
     url = (request.form.get("url") or "").strip()
     if url:
         if not url.startswith(("http://", "https://")):
-            results.append(services.ImportResult(url, error=f"{url}: not an http(s) URL"))
+            results.append(imports.ImportResult(url, error=f"{url}: not an http(s) URL"))
         else:
             public_only = not is_loopback(current_app.config["HOST"])
-            results.extend(services.import_source(lib(), url, lang=lang, max_bytes=limit,
+            results.extend(imports.import_source(lib(), url, lang=lang, max_bytes=limit,
                                                   public_only=public_only))
     if not results:
-        results.append(services.ImportResult("import", error="Choose a file or enter a URL."))
+        results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400
     context = {"results": results, **_documents()}
     if htmx_request.htmx:
@@ -76,7 +79,7 @@ def import_files():
 def document(doc_id: int):
     """The reader: source and English side by side."""
     doc = lib().document_json(doc_id)
-    return render_template("document.html", doc=doc, lang_names=langs.NAMES,
+    return render_template("document.html", doc=doc, lang_names=vocabulary.NAMES,
                            **_progress(doc_id))
 
 
@@ -85,14 +88,14 @@ def translate(doc_id: int):
     """Queue the document's translation; answer with the progress block."""
     lib().get_document(doc_id)
     try:
-        translating.queue_translation(lib(), doc_id)
+        translation.queue_translation(lib(), doc_id)
     except NoModel:
         if not htmx_request.htmx:
             raise
         return render_template("_progress.html", **_progress(doc_id)), 409
     wake(current_app._get_current_object())
     if not htmx_request.htmx:
-        return redirect(url_for("web.document", doc_id=doc_id), code=303)
+        return redirect(url_for("pages.document", doc_id=doc_id), code=303)
     return render_template("_progress.html", **_progress(doc_id))
 
 
@@ -100,10 +103,10 @@ def translate(doc_id: int):
 def set_lang(doc_id: int):
     """Override the detected source language."""
     code = request.form.get("lang", "")
-    if code not in langs.NAMES or code == "und":
+    if code not in vocabulary.NAMES or code == "und":
         abort(400, f"Unknown language code {code!r}.")
     lib().set_document_lang(doc_id, code)
-    return redirect(url_for("web.document", doc_id=doc_id), code=303)
+    return redirect(url_for("pages.document", doc_id=doc_id), code=303)
 
 
 @bp.get("/documents/<int:doc_id>/progress")
@@ -121,25 +124,25 @@ def cancel(job_id: int):
     doc_id = int(job["target"])
     if htmx_request.htmx:
         return render_template("_progress.html", **_progress(doc_id))
-    return redirect(url_for("web.document", doc_id=doc_id))
+    return redirect(url_for("pages.document", doc_id=doc_id))
 
 
 @bp.post("/documents/<int:doc_id>/delete")
 def delete(doc_id: int):
     """Remove a document from the library."""
     lib().delete_document(doc_id)
-    return redirect(url_for("web.library"), code=303)
+    return redirect(url_for("pages.library"), code=303)
 
 
 def _progress(doc_id: int) -> dict:
     """What the progress block shows: the job, the counts, the newest change, a missing model."""
     lib().get_document(doc_id)  # NotFound (404) for a document that is not there
     counts = lib().status_counts(doc_id)
-    job = lib().active_job(translating.JOB_KIND, str(doc_id))
+    job = lib().active_job(vocabulary.TRANSLATE_JOB, str(doc_id))
     model_error = None
-    if not (job and job["status"] in ("queued", "running")):  # polling needs no model lookup
+    if not (job and job["status"] in vocabulary.ACTIVE):  # polling needs no model lookup
         try:
-            translating.model_for(lib(), doc_id)
+            translation.model_for(lib(), doc_id)
         except EnfaceError as exc:
             model_error = exc
     return {
@@ -150,48 +153,3 @@ def _progress(doc_id: int) -> dict:
         "since": lib().last_change(doc_id),
         "missing": model_error,
     }
-
-
-STATUS_LABELS = {
-    "untranslated": "not translated",
-    "machine": "machine translation",
-    "memory": "from memory",
-    "edited": "edited",
-    "approved": "approved",
-}
-
-
-@bp.app_template_filter("statuslabel")
-def statuslabel(status: str) -> str:
-    """A unit status as a reader says it."""
-    return STATUS_LABELS.get(status, status)
-
-
-@bp.app_template_filter("host")
-def host(url: str) -> str:
-    """The host of a URL."""
-    from urllib.parse import urlsplit
-
-    return urlsplit(url).hostname or url
-
-
-@bp.app_template_filter("basename")
-def basename(path: str) -> str:
-    """The last part of a path."""
-    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
-
-
-@bp.app_template_filter("datetime")
-def datetime_filter(stamp: str) -> str:
-    """An ISO UTC time as '2021-05-26 18:49 UTC'."""
-    return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else stamp
-
-
-@bp.app_template_test("safe_url")
-def safe_url(url: str) -> bool:
-    """Only http(s) links from articles are rendered as links."""
-    return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
-
-
-bp.add_app_template_filter(langs.name, "langname")
-bp.add_app_template_filter(langs.bcp47, "bcp47")

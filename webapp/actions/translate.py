@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 
-from .errors import EnfaceError, NoModel
-from .storage import Library, memory_key
-from .storage.units import HUMAN
+from webapp import engine
+from webapp.errors import NoModel
+from webapp.storage import Library, memory_key
+from webapp.storage.units import HUMAN
+from webapp.vocabulary import CANCELLED, TRANSLATE_JOB
 
 log = logging.getLogger(__name__)
-JOB_KIND = "translate"
+JOB_KIND = TRANSLATE_JOB
 
 
 def model_for(library: Library, doc_id: int):
     """The installed model for a document's language pair; NoModel if there is none."""
-    from . import engine
-
     doc = library.get_document(doc_id)
     model = engine.find_model(doc["source_lang"], doc["target_lang"])
     if model is None:
@@ -63,8 +59,6 @@ def translate_document(
     ``progress(done, total)`` is called after each stored batch; returning False stops the work
     (what is stored stays stored, so a later run resumes where this one stopped).
     """
-    from . import engine
-
     model = model_for(library, doc_id)
     doc = library.get_document(doc_id)
     pending = library.pending_units(doc_id)
@@ -121,41 +115,17 @@ def run_job(
     *,
     batch_tokens: int = 768,
     on_progress: Callable[[int, int], None] | None = None,
+    **_: object,
 ) -> None:
-    """Run one claimed translation job to its end, recording progress, failure or cancel."""
+    """Do one claimed translation job, recording progress; a cancel stops it between batches.
+
+    ``jobs.run_job`` records how it ended.
+    """
     job_id = job["id"]
 
     def progress(done: int, total: int) -> bool:
         if on_progress is not None:
             on_progress(done, total)
-        return library.job_progress(job_id, done, total) != "cancelled"
+        return library.job_progress(job_id, done, total) != CANCELLED
 
-    try:
-        translate_document(library, int(job["target"]), progress=progress,
-                           batch_tokens=batch_tokens)
-    except EnfaceError as exc:
-        library.finish_job(job_id, "failed", str(exc))
-    except Exception as exc:  # noqa: BLE001 - a job must end with a readable error, not vanish
-        log.exception("translation job %s failed", job_id)
-        library.finish_job(job_id, "failed", f"Translation failed: {exc}")
-    else:
-        library.finish_job(job_id, "done")
-
-
-@contextmanager
-def worker_lock(data_dir: Path, *, wait: bool = True) -> Iterator[bool]:
-    """One translation worker per machine: an exclusive lock on a file in the data dir."""
-    path = Path(data_dir) / "worker.lock"
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+    translate_document(library, int(job["target"]), progress=progress, batch_tokens=batch_tokens)

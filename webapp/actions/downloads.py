@@ -1,0 +1,56 @@
+"""Exports as people ask for them: one document or the whole library, as a named file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from webapp.exports import (
+    ExportOptions,
+    export_document,
+    export_library,
+    exporter_for,
+    filename_for,
+    library_filename,
+)
+from webapp.storage import Library
+
+LAYOUTS = ("interleaved", "translation")
+
+
+@dataclass(frozen=True)
+class Download:
+    """An export ready to save: its bytes, a file name and a MIME type."""
+
+    data: bytes
+    filename: str
+    mimetype: str
+
+
+def options(*, english_only: bool = False, reviewed_only: bool = False,
+            layout: str = "interleaved") -> ExportOptions:
+    """Export options from what a person chose (the CLI flags and the download menu's fields)."""
+    return ExportOptions(bilingual=not english_only, include_unreviewed=not reviewed_only,
+                         layout=layout)
+
+
+def options_from_query(args: Mapping[str, str]) -> ExportOptions:
+    """Export options from a download link's query (``bilingual=0``, ``unreviewed=0``, layout)."""
+    return options(english_only=args.get("bilingual", "1") == "0",
+                   reviewed_only=args.get("unreviewed", "1") == "0",
+                   layout=args.get("layout", "interleaved"))
+
+
+def export_one(library: Library, doc_id: int, fmt: str, opts: ExportOptions) -> Download:
+    """One document in format ``fmt``."""
+    doc = library.document_json(doc_id)
+    data = export_document(doc, fmt, opts)
+    return Download(data, filename_for(doc, fmt), exporter_for(fmt).mimetype)
+
+
+def export_all(library: Library, fmt: str, opts: ExportOptions) -> Download:
+    """Every document, oldest first: one EPUB book, or a zip of files in ``fmt``."""
+    docs = [library.document_json(d["id"]) for d in reversed(library.list_documents())]
+    data = export_library(docs, fmt, opts)
+    mimetype = "application/epub+zip" if fmt == "epub" else "application/zip"
+    return Download(data, library_filename(fmt), mimetype)

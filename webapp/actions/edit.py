@@ -1,0 +1,212 @@
+"""Correcting translations: one function per thing a person does to a sentence or a paragraph.
+
+The JSON API and the reader's htmx forms both call these, so an edit refused by one is refused
+by the other for the same reason. Every change is checked against the revision it was based on
+(``Conflict`` when stale) and, when a person made it, spreads to identical untouched sentences
+elsewhere (``propagate``), which the caller gets back to show.
+
+A paragraph is edited as one text, one line per sentence. With as many lines as sentences each
+line goes to its sentence (alignment kept); with a different number the person must ask for a
+merge, and the paragraph's sentences become one unit (see ``storage.review``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from webapp import engine
+from webapp.actions.diff import word_diff
+from webapp.actions.translate import model_for
+from webapp.errors import Conflict, EnfaceError
+from webapp.storage import Library
+from webapp.vocabulary import APPROVED, EDITED, MACHINE, REVIEWED, UNTRANSLATED
+
+DEFAULT_MAX_CHARS = 5000
+
+
+class EditRefused(EnfaceError):
+    """An edit that breaks a rule (too long, empty without asking to clear, not text)."""
+
+
+@dataclass
+class Saved:
+    """A saved sentence and the sentences elsewhere that took the same correction."""
+
+    unit: dict[str, Any]
+    changed: list[dict[str, Any]] = field(default_factory=list)
+
+
+def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """A person's translation with line endings normalised; EditRefused if it breaks a rule."""
+    if not isinstance(text, str):
+        raise EditRefused("A translation must be text.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > max_chars:
+        raise EditRefused(f"A translation may be at most {max_chars} characters long "
+                          f"(this one has {len(text)}).")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EditRefused("The translation contains characters that are not valid text "
+                          "(a lone surrogate).") from None
+    return text
+
+
+def save_translation(
+    library: Library,
+    unit_id: int,
+    text: str | None,
+    *,
+    base_revision: int,
+    approve: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Saved:
+    """Save a person's English for a sentence; ``None`` clears it (an empty text is refused)."""
+    if isinstance(base_revision, bool) or not isinstance(base_revision, int):
+        raise EditRefused("The revision the edit is based on (a whole number) is required.")
+    if text is None:
+        unit = library.update_unit(unit_id, None, base_revision=base_revision,
+                                   status=UNTRANSLATED)
+        return Saved(unit)
+    text = check_text(text, max_chars)
+    if not text.strip():
+        raise EditRefused("The translation is empty. To remove it, clear it explicitly "
+                          "(tick “Clear the translation”; in the API send \"translation\": null).")
+    unit = library.update_unit(unit_id, text, base_revision=base_revision,
+                               status=APPROVED if approve else EDITED)
+    return Saved(unit, library.propagate(unit_id))
+
+
+def approve(library: Library, unit_id: int, *, base_revision: int) -> Saved:
+    """Approve a sentence's English as it stands."""
+    unit = library.approve_unit(unit_id, base_revision=base_revision)
+    return Saved(unit, library.propagate(unit_id))
+
+
+def restore(library: Library, unit_id: int, revision: int, *, base_revision: int) -> Saved:
+    """Bring back an old revision's text as a new revision."""
+    unit = library.restore_revision(unit_id, revision, base_revision=base_revision)
+    return Saved(unit, library.propagate(unit_id))
+
+
+def history(library: Library, unit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A sentence and its revisions, newest first, each with a word diff against the one before."""
+    unit = library.get_unit(unit_id)
+    revisions = library.revision_texts(unit_id)
+    for i, rev in enumerate(revisions):
+        older = revisions[i + 1]["text"] if i + 1 < len(revisions) else ""
+        rev["diff"] = word_diff(older, rev["text"])
+    return unit, revisions
+
+
+def alternatives(library: Library, unit_id: int, n: int = 3) -> tuple[dict[str, Any], list[str]]:
+    """A sentence and the model's ``n`` best translations of it, best first."""
+    unit = library.get_unit(unit_id)
+    model = model_for(library, unit["document_id"])
+    return unit, engine.alternatives(unit["source"], model, n=n)
+
+
+@dataclass
+class Retranslated:
+    """The result of a retranslation: the stored unit, or the text waiting for a confirm."""
+
+    unit: dict[str, Any]
+    needs_confirm: bool = False
+    text: str | None = None
+
+
+def retranslate(
+    library: Library,
+    unit_id: int,
+    *,
+    base_revision: int,
+    text: str | None = None,
+    confirm: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Retranslated:
+    """Translate a sentence again (or store a picked alternative ``text``).
+
+    A sentence a person edited or approved is only replaced when ``confirm`` is given;
+    without it the new text comes back for the person to confirm.
+    """
+    unit = library.get_unit(unit_id)
+    model = model_for(library, unit["document_id"])
+    if text is not None:
+        text = check_text(text, max_chars)
+    if not text or not text.strip():
+        text = engine.translate_sentences([unit["source"]], model)[0]
+    if unit["status"] in REVIEWED and not confirm:
+        return Retranslated(unit, needs_confirm=True, text=text)
+    unit = library.update_unit(unit_id, text or None, base_revision=base_revision,
+                               status=MACHINE if text else UNTRANSLATED,
+                               origin="machine", model_id=model.model_id)
+    return Retranslated(unit, text=text)
+
+
+def retranslate_paragraph(library: Library, segment_id: int, *, confirm: bool = False) -> int:
+    """Translate a paragraph again; return how many edited/approved sentences were kept.
+
+    Sentences a person edited or approved are replaced only with ``confirm``; a sentence changed
+    by someone meanwhile keeps their version.
+    """
+    seg = library.get_segment(segment_id)
+    model = model_for(library, seg["document_id"])
+    todo = [u for u in seg["units"] if confirm or u["status"] not in REVIEWED]
+    texts = engine.translate_sentences([u["source"] for u in todo], model)
+    for unit, text in zip(todo, texts, strict=True):
+        try:
+            library.update_unit(unit["id"], text or None, base_revision=unit["revision"],
+                                status=MACHINE if text else UNTRANSLATED, origin="machine",
+                                model_id=model.model_id)
+        except Conflict:
+            continue  # changed by someone meanwhile: theirs stays
+    return len(seg["units"]) - len(todo)
+
+
+def one_line(text: str | None) -> str:
+    """A translation on one line (as the paragraph editor shows it)."""
+    return (text or "").replace("\n", " ").strip()
+
+
+def save_paragraph(
+    library: Library,
+    segment_id: int,
+    text: str,
+    bases: dict[int, int],
+    *,
+    clear: bool = False,
+    merge: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> list[dict[str, Any]]:
+    """Save a paragraph's English, a line per sentence, or merged into one sentence when asked.
+
+    ``bases`` maps each unit id to the revision the edit was based on. Lines left as they were
+    keep their sentence's text; emptied lines clear only with ``clear``.
+    """
+    seg = library.get_segment(segment_id)
+    units = seg["units"]
+    missing = [u["id"] for u in units if u["id"] not in bases]
+    if missing:
+        raise EditRefused(f"The base revision of sentence {missing[0]} is missing.")
+    lines = [line.strip() for line in check_text(text, max_chars).split("\n")]
+    while len(lines) > len(units) and not lines[-1]:
+        lines.pop()
+    if len(lines) == len(units):
+        texts = [u["translation"] if line == one_line(u["translation"]) else (line or None)
+                 for u, line in zip(units, lines, strict=True)]
+        cleared = any(u["translation"] and not t for u, t in zip(units, texts, strict=True))
+        if cleared and not clear:
+            raise EditRefused("Some lines are empty. To remove those translations, tick "
+                              "“Clear empty lines” and save again.")
+        saved = library.save_segment(segment_id, texts, bases)
+    elif merge and any(lines):
+        saved = [library.merge_segment(segment_id, " ".join(x for x in lines if x), bases)]
+    else:
+        raise EditRefused(f"The paragraph has {len(units)} sentences but your text has "
+                          f"{len(lines)} lines. Keep one line per sentence, or tick “Merge into "
+                          "one sentence”.")
+    for unit in saved:
+        if unit["status"] == EDITED:
+            library.propagate(unit["id"])
+    return saved

@@ -1,0 +1,59 @@
+"""The ``enface`` command line: a thin click layer over the actions.
+
+Domain errors become ``click.ClickException`` here, at the edge (message on stderr, exit 1).
+``library`` holds serve, import, list and export; ``work`` the commands that run models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from webapp import config, engine
+from webapp.errors import EnfaceError
+from webapp.storage import Library
+
+
+class Context:
+    """What every command needs: the settings and, lazily, the library."""
+
+    def __init__(self, data_dir: str | None) -> None:
+        overrides = {"DATA_DIR": data_dir} if data_dir else {}
+        try:
+            self.settings = config.load(overrides)
+        except EnfaceError as exc:
+            raise fail(exc) from exc
+        engine.configure(inter_threads=self.settings["INTER_THREADS"],
+                         intra_threads=self.settings["INTRA_THREADS"])
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        """The library in the data dir (created and migrated on first use)."""
+        if self._library is None:
+            self._library = Library(Path(self.settings["DATA_DIR"]) / "library.sqlite3")
+        return self._library
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def fail(exc: EnfaceError) -> click.ClickException:
+    """A domain error as a CLI error (message on stderr, exit 1)."""
+    return click.ClickException(str(exc))
+
+
+@click.group()
+@click.option("--data-dir", envvar="ENFACE_DATA_DIR", type=click.Path(file_okay=False),
+              help="Library folder (default: the user data folder).")
+@click.version_option(package_name="enface")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """Enface: read foreign-language articles side by side with an offline English translation."""
+    ctx.obj = Context(data_dir)
+
+
+from webapp.cli import library, work  # noqa: E402 - the commands attach themselves to main
+
+__all__ = ["Context", "fail", "main", "pass_ctx", "library", "work"]

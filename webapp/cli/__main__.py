@@ -1,0 +1,5 @@
+"""``python -m webapp.cli``."""
+
+from webapp.cli import main
+
+main()

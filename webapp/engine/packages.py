@@ -1,0 +1,239 @@
+"""Argos packages: what is installed, the Argos index, installing and removing models.
+
+Models are Argos packages, found and installed with ``argostranslate.package`` in the folders
+``argospm`` uses, so a model installed either way is seen by both. argostranslate is imported on
+first use only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from webapp.engine.archive import validate_archive
+from webapp.errors import ModelError, NotFound, Offline
+
+INSTALL_HINT = (
+    "Download the .argosmodel file on a machine that is online (for instance from "
+    "https://www.argosopentech.com/argospm/index/) and install it with "
+    "“enface models install --file PATH.argosmodel” or upload it on the Models page."
+)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """An installed Argos translation package."""
+
+    from_code: str
+    to_code: str
+    from_name: str
+    to_name: str
+    package_version: str
+    path: Path
+    size_bytes: int
+
+    @property
+    def model_id(self) -> str:
+        """Stable id recorded with every machine translation, e.g. ``argos:zh-en@1.9``."""
+        return f"argos:{self.from_code}-{self.to_code}@{self.package_version}"
+
+
+def _tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _info(pkg: Any) -> ModelInfo:
+    path = Path(pkg.package_path)
+    return ModelInfo(
+        from_code=pkg.from_code,
+        to_code=pkg.to_code,
+        from_name=pkg.from_name or pkg.from_code,
+        to_name=pkg.to_name or pkg.to_code,
+        package_version=pkg.package_version or "0",
+        path=path,
+        size_bytes=_tree_size(path),
+    )
+
+
+def _packages() -> list[Any]:
+    from argostranslate import package, settings
+
+    try:
+        return package.get_installed_packages()
+    except (FileNotFoundError, ValueError):
+        # A stray folder without (valid) metadata.json makes Argos give up; skip it instead.
+        found = []
+        for directory in settings.package_dirs:
+            for path in sorted(directory.iterdir()):
+                try:
+                    found.append(package.Package(path))
+                except (FileNotFoundError, NotADirectoryError, ValueError):
+                    continue
+        return found
+
+
+def installed_models() -> list[ModelInfo]:
+    """Translation packages installed where argospm installs them, sorted by pair."""
+    models = [
+        _info(pkg)
+        for pkg in _packages()
+        if pkg.type == "translate" and pkg.from_code and pkg.to_code
+    ]
+    return sorted(models, key=lambda m: (m.from_code, m.to_code, _version_key(m)))
+
+
+def _version_key(model: ModelInfo) -> tuple:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return (1, Version(model.package_version))
+    except InvalidVersion:
+        return (0, model.package_version)
+
+
+def find_model(from_code: str, to_code: str) -> ModelInfo | None:
+    """The newest installed model for a pair; Traditional Chinese ('zt') falls back to 'zh'."""
+    models = installed_models()
+    for code in [from_code, "zh"] if from_code == "zt" else [from_code]:
+        matches = [m for m in models if m.from_code == code and m.to_code == to_code]
+        if matches:
+            return max(matches, key=_version_key)
+    return None
+
+
+def _offline(what: str, exc: BaseException) -> Offline:
+    reason = getattr(exc, "reason", None) or exc
+    return Offline(f"{what} could not be reached ({reason}). {INSTALL_HINT}")
+
+
+def available_models(*, timeout: float = 10) -> list[dict]:
+    """Packages in the Argos index, each with whether (and which version) is installed here."""
+    from argostranslate import package, settings
+
+    url = settings.remote_package_index
+    try:  # argos's own update_package_index has no timeout and hides failures
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - https index
+            data = response.read()
+    except (OSError, ValueError) as exc:
+        raise _offline(f"The Argos package index ({url})", exc) from exc
+    with package.package_lock:
+        Path(settings.local_package_index).write_bytes(data)
+    try:
+        index = package.get_available_packages()
+    except ValueError as exc:
+        raise ModelError(f"The Argos package index is not valid JSON: {exc}") from exc
+    installed = {(m.from_code, m.to_code): m for m in installed_models()}
+    return [
+        {
+            "from_code": p.from_code,
+            "to_code": p.to_code,
+            "from_name": p.from_name,
+            "to_name": p.to_name,
+            "package_version": p.package_version,
+            "links": list(p.links),
+            "installed_version": getattr(
+                installed.get((p.from_code, p.to_code)), "package_version", None
+            ),
+        }
+        for p in index
+        if p.type == "translate" and p.from_code and p.to_code
+    ]
+
+
+def _download(links: list[str], dest: Path, progress, timeout: float) -> None:
+    errors = []
+    for link in links:
+        try:
+            request = urllib.request.Request(link, headers={"User-Agent": "ArgosTranslate"})
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                total = int(response.headers.get("Content-Length") or 0)
+                done = 0
+                with dest.open("wb") as out:
+                    while chunk := response.read(1 << 20):
+                        out.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+            return
+        except (OSError, ValueError) as exc:
+            errors.append(exc)
+    raise _offline("The model download", errors[-1] if errors else OSError("no download link"))
+
+
+def install_from_index(
+    from_code: str,
+    to_code: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    timeout: float = 30,
+) -> ModelInfo:
+    """Download a pair's package from the Argos index and install it; Offline when unreachable."""
+    from argostranslate import settings
+
+    matches = [
+        p
+        for p in available_models(timeout=timeout)
+        if p["from_code"] == from_code and p["to_code"] == to_code
+    ]
+    if not matches:
+        raise NotFound(f"The Argos index has no model for {from_code} → {to_code}.")
+    folder = Path(tempfile.mkdtemp(prefix="enface-download-", dir=settings.downloads_dir))
+    try:
+        archive = folder / f"translate-{from_code}_{to_code}.argosmodel"
+        _download(matches[0]["links"], archive, progress, timeout)
+        return install_file(archive, expect=(from_code, to_code))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def install_file(path: Path, *, expect: tuple[str, str] | None = None) -> ModelInfo:
+    """Check an .argosmodel and install it with argostranslate, replacing the pair's old model."""
+    from argostranslate import package, settings
+
+    meta = validate_archive(Path(path))
+    pair = (meta["from_code"], meta["to_code"])
+    if expect is not None and pair != tuple(expect):
+        raise ModelError(
+            f"{Path(path).name} translates {pair[0]} → {pair[1]}, not {expect[0]} → {expect[1]}. "
+            "Nothing was installed."
+        )
+    target = Path(settings.package_data_dir) / meta["folder"]
+    old = [m for m in installed_models() if (m.from_code, m.to_code) == pair]
+    for model in old:
+        if model.path == target:
+            _uninstall(model)
+    try:
+        package.install_from_path(Path(path))
+    except Exception as exc:  # noqa: BLE001 - argos raises bare Exception
+        raise ModelError(f"{Path(path).name} could not be installed: {exc}") from exc
+    for model in old:
+        if model.path != target and model.path.parent == target.parent:
+            _uninstall(model)
+    for model in installed_models():
+        if model.path == target:
+            return model
+    raise ModelError(f"{Path(path).name} was unpacked but Argos does not see it as a model.")
+
+
+def _uninstall(model: ModelInfo) -> None:
+    from argostranslate import package
+
+    from webapp.engine.inference import forget
+
+    forget(model.path)
+    package.uninstall(package.Package(model.path))
+
+
+def remove_model(from_code: str, to_code: str) -> None:
+    """Uninstall every installed model for the pair; NotFound if there is none."""
+    matches = [m for m in installed_models() if (m.from_code, m.to_code) == (from_code, to_code)]
+    if not matches:
+        raise NotFound(f"No model for {from_code} → {to_code} is installed.")
+    for model in matches:
+        _uninstall(model)

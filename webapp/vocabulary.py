@@ -1,0 +1,94 @@
+"""The domain's words, in one place: languages and their tags, block kinds, unit statuses,
+revision origins, job kinds and job states. Templates get them through a context processor."""
+
+from __future__ import annotations
+
+# --- Languages: Argos codes (zh, zt, en, …), their names and BCP 47 tags --------------------
+
+NAMES = {
+    "zh": "Chinese (Simplified)",
+    "zt": "Chinese (Traditional)",
+    "en": "English",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ru": "Russian",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "und": "Unknown",
+}
+BCP47 = {"zh": "zh-Hans", "zt": "zh-Hant", "und": "und"}
+_TRADITIONAL_SUBTAGS = frozenset({"hant", "tw", "hk", "mo"})
+
+
+def name(code: str) -> str:
+    """A language's English name, or its code."""
+    return NAMES.get(code, code)
+
+
+def bcp47(code: str | None) -> str:
+    """The BCP 47 tag for an Argos code (zh → zh-Hans, zt → zh-Hant, nothing → und)."""
+    if not code:
+        return "und"
+    return BCP47.get(code, code)
+
+
+def tag_name(tag: str) -> str:
+    """A language's English name from its BCP 47 tag ("zh-Hant" → "Chinese (Traditional)")."""
+    code = from_bcp47(tag)
+    return NAMES.get(code, tag) if code else tag
+
+
+def from_bcp47(tag: str | None) -> str | None:
+    """The Argos code for a BCP 47 tag: zh-Hans/zh-CN → zh, zh-Hant/zh-TW/zh-HK → zt, en-US → en.
+
+    None for no tag, ``und`` or ``*all*``.
+    """
+    if not tag or tag.strip().lower() in ("*all*", "und"):
+        return None
+    parts = tag.strip().replace("_", "-").lower().split("-")
+    if parts[0] in ("zh", "zt"):
+        traditional = parts[0] == "zt" or any(p in _TRADITIONAL_SUBTAGS for p in parts)
+        return "zt" if traditional else "zh"
+    return parts[0]
+
+
+# --- Blocks --------------------------------------------------------------------------------
+
+BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "caption", "quote", "byline")
+
+# --- Units: statuses and who made a revision -----------------------------------------------
+
+UNTRANSLATED, MACHINE, MEMORY, EDITED, APPROVED = (
+    "untranslated", "machine", "memory", "edited", "approved")
+STATUSES = (UNTRANSLATED, MACHINE, MEMORY, EDITED, APPROVED)
+REVIEWED = frozenset({EDITED, APPROVED})  # a person has looked at it
+UNTOUCHED = (UNTRANSLATED, MACHINE, MEMORY)  # nobody has: corrections may replace it
+STATUS_LABELS = {
+    UNTRANSLATED: "not translated",
+    MACHINE: "machine translation",
+    MEMORY: "from memory",
+    EDITED: "edited",
+    APPROVED: "approved",
+}
+ORIGINS = ("machine", "memory", "human", "import")
+
+
+def status_label(status: str) -> str:
+    """A unit status as a reader says it."""
+    return STATUS_LABELS.get(status, status)
+
+
+# --- Jobs ----------------------------------------------------------------------------------
+
+TRANSLATE_JOB = "translate"  # target: a document id
+INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+ACTIVE = (QUEUED, RUNNING)
+
+
+def template_globals() -> dict:
+    """What templates may use of the vocabulary."""
+    return {"STATUSES": STATUSES, "REVIEWED": REVIEWED, "STATUS_LABELS": STATUS_LABELS,
+            "ACTIVE_JOB_STATES": ACTIVE, "LANGUAGE_NAMES": NAMES}

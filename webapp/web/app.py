@@ -1,0 +1,56 @@
+"""``create_app``: settings, library, blueprints, security headers, error handlers, worker."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from htmx_flask import Htmx
+
+from webapp import config, engine
+from webapp.web import api, db, downloads, edit, errors, filters, models, pages, security, worker
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from defaults, ``ENFACE_*`` variables and ``test_config``."""
+    settings = config.load(test_config)
+    app = Flask(
+        "webapp",
+        template_folder=str(config.resource_dir("templates")),
+        static_folder=str(config.resource_dir("static")),
+    )
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_IMPORT_BYTES"] + 64 * 1024
+    data_dir = Path(settings["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(data_dir)
+    engine.configure(inter_threads=settings["INTER_THREADS"],
+                     intra_threads=settings["INTRA_THREADS"])
+    db.init_app(app)
+    Htmx(app)
+
+    security.init_app(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp):
+        app.register_blueprint(blueprint)
+
+    if settings["SEED"]:
+        from webapp.actions.imports import import_seeds
+
+        import_seeds(db.library_of(app))
+    if settings["WORKER"]:
+        worker.start_worker(app)
+    return app
+
+
+def _secret_key(data_dir: Path) -> bytes:
+    """A per-installation secret for sessions and CSRF tokens, made once and kept."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()

@@ -1,0 +1,191 @@
+"""Correcting translations in place: sentence and paragraph editors, history, retranslation.
+
+Every route answers htmx with the partial it replaces (``_unit.html``, ``_segment.html``,
+``_conflict.html``, ``_history.html``, ``_alternatives.html``) plus the review counts out of band;
+plain form posts are redirected back to the reader. A stale save (its base revision is not the
+current one) is never applied: the reader gets ``_conflict.html`` with both versions and 409.
+The rules themselves live in ``webapp.actions.edit``, shared with the JSON API.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from htmx_flask import request as htmx_request
+
+from webapp import vocabulary
+from webapp.actions import edit
+from webapp.errors import Conflict
+from webapp.web.db import lib
+
+bp = Blueprint("edit", __name__)
+
+
+def _int(name: str) -> int:
+    try:
+        return int(request.form[name])
+    except (KeyError, ValueError):
+        abort(400, f"'{name}' (a whole number) is missing.")
+
+
+def _confirmed(name: str) -> bool:
+    return request.form.get(name) in ("1", "on", "yes", "true")
+
+
+def _max_chars() -> int:
+    return current_app.config["MAX_EDIT_CHARS"]
+
+
+def _counts(doc_id: int) -> dict:
+    counts = lib().status_counts(doc_id)
+    return {"counts": counts, "total": sum(counts.values()), "doc_id": doc_id}
+
+
+def _reply(saved: edit.Saved, *, status: int = 200):
+    """The unit partial, the review counts and units changed elsewhere on the page, for htmx."""
+    unit = saved.unit
+    if not htmx_request.htmx:
+        return redirect(url_for("pages.document", doc_id=unit["document_id"],
+                                _anchor=f"t-{unit['id']}"), code=303)
+    same_doc = [u for u in saved.changed if u["document_id"] == unit["document_id"]]
+    html = render_template("_unit.html", unit=unit)
+    for other in same_doc:
+        html += render_template("_unit.html", unit=other, oob=True)
+    html += render_template("_review.html", oob=True, **_counts(unit["document_id"]))
+    return html, status
+
+
+def _segment_reply(segment_id: int, *, editing: bool = False, kept: int = 0):
+    seg = lib().get_segment(segment_id)
+    if not htmx_request.htmx:
+        return redirect(url_for("pages.document", doc_id=seg["document_id"],
+                                _anchor=f"seg-{segment_id}"), code=303)
+    html = render_template(
+        "_segment.html", seg=seg, editing=editing, kept=kept,
+        src_lang=vocabulary.bcp47(seg["source_lang"]),
+        tgt_lang=vocabulary.bcp47(seg["target_lang"]),
+    )
+    return html + render_template("_review.html", oob=True, **_counts(seg["document_id"]))
+
+
+def _conflict(unit_id: int, exc: Conflict, yours: str | None):
+    theirs = exc.current or lib().get_unit(unit_id)
+    return render_template("_conflict.html", unit=theirs, yours=yours, message=str(exc)), 409
+
+
+@bp.get("/units/<int:unit_id>")
+def show(unit_id: int):
+    """A sentence's English as the reader shows it (also: cancel an edit, keep theirs)."""
+    return _reply(edit.Saved(lib().get_unit(unit_id)))
+
+
+@bp.get("/units/<int:unit_id>/edit")
+def edit_unit(unit_id: int):
+    """The in-place editor for one sentence."""
+    return render_template("_editor.html", unit=lib().get_unit(unit_id), limit=_max_chars())
+
+
+@bp.post("/units/<int:unit_id>")
+def save(unit_id: int):
+    """Save a sentence's English based on a revision; empty text clears only when confirmed."""
+    base, text = _int("revision"), request.form.get("translation", "")
+    if not text.strip() and _confirmed("clear"):
+        text = None
+    try:
+        saved = edit.save_translation(lib(), unit_id, text, base_revision=base,
+                                      approve=_confirmed("approve"), max_chars=_max_chars())
+    except Conflict as exc:
+        return _conflict(unit_id, exc, text)
+    return _reply(saved)
+
+
+@bp.post("/units/<int:unit_id>/approve")
+def approve(unit_id: int):
+    """Approve a sentence's English as it stands."""
+    try:
+        saved = edit.approve(lib(), unit_id, base_revision=_int("revision"))
+    except Conflict as exc:
+        return _conflict(unit_id, exc, None)
+    return _reply(saved)
+
+
+@bp.get("/units/<int:unit_id>/history")
+def history(unit_id: int):
+    """A sentence's revisions, newest first, each with a word diff against the one before."""
+    unit, revisions = edit.history(lib(), unit_id)
+    return render_template("_history.html", unit=unit, revisions=revisions)
+
+
+@bp.post("/units/<int:unit_id>/restore")
+def restore(unit_id: int):
+    """Bring back an old revision's text as a new revision."""
+    base, which = _int("revision"), _int("restore")
+    try:
+        saved = edit.restore(lib(), unit_id, which, base_revision=base)
+    except Conflict as exc:
+        return _conflict(unit_id, exc, None)
+    return _reply(saved)
+
+
+@bp.get("/units/<int:unit_id>/alternatives")
+def alternatives(unit_id: int):
+    """The model's best translations of one sentence to pick from."""
+    unit, options = edit.alternatives(lib(), unit_id, n=3)
+    return render_template("_alternatives.html", unit=unit, alternatives=options)
+
+
+@bp.post("/units/<int:unit_id>/retranslate")
+def retranslate(unit_id: int):
+    """Translate one sentence again (or store a picked alternative); edits need a confirm."""
+    base = _int("revision")
+    text = request.form.get("text")
+    try:
+        result = edit.retranslate(lib(), unit_id, base_revision=base, text=text,
+                                  confirm=_confirmed("confirm"), max_chars=_max_chars())
+    except Conflict as exc:
+        return _conflict(unit_id, exc, text)
+    if result.needs_confirm:
+        page = render_template("_alternatives.html", unit=result.unit,
+                               alternatives=[result.text], confirm=True)
+        return page, 200, {"HX-Retarget": f"#panel-{unit_id}", "HX-Reswap": "innerHTML"}
+    return _reply(edit.Saved(result.unit))
+
+
+@bp.get("/segments/<int:segment_id>")
+def segment(segment_id: int):
+    """One paragraph row (also: cancel a paragraph edit)."""
+    return _segment_reply(segment_id)
+
+
+@bp.get("/segments/<int:segment_id>/edit")
+def edit_segment(segment_id: int):
+    """The paragraph row with its English as one editor, a line per sentence."""
+    return _segment_reply(segment_id, editing=True)
+
+
+@bp.post("/segments/<int:segment_id>")
+def save_segment(segment_id: int):
+    """Save a paragraph: line per sentence, or merged into one sentence when asked."""
+    seg = lib().get_segment(segment_id)
+    bases = {u["id"]: _int(f"rev-{u['id']}") for u in seg["units"]}
+    try:
+        edit.save_paragraph(lib(), segment_id, request.form.get("translation", ""), bases,
+                            clear=_confirmed("clear"), merge=_confirmed("merge"),
+                            max_chars=_max_chars())
+    except Conflict as exc:
+        abort(409, str(exc) + " Cancel to see the current text, then edit again.")
+    return _segment_reply(segment_id)
+
+
+@bp.post("/segments/<int:segment_id>/retranslate")
+def retranslate_segment(segment_id: int):
+    """Translate a paragraph again; edited or approved sentences are kept unless confirmed."""
+    kept = edit.retranslate_paragraph(lib(), segment_id, confirm=_confirmed("confirm"))
+    return _segment_reply(segment_id, kept=kept)

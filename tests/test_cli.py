@@ -157,3 +157,21 @@ def test_exchange_for_another_document_changes_nothing(tmp_path, seed_file, samp
     assert "none of its sentences are in document 2" in result.stderr
     doc = json.loads(run(tmp_path, "export", "2", "--format", "json").stdout)
     assert all(u["translation"] is None for s in doc["segments"] for u in s["units"])
+
+
+def test_argos_folders_stay_inside_the_data_dir(tmp_path):
+    """With ENFACE_DATA_DIR, nothing is created in the home folder, even once Argos is loaded."""
+    import os
+    import sys
+
+    home, data = tmp_path / "home", tmp_path / "data"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("XDG_", "ARGOS_", "ENFACE_"))}
+    env.update(HOME=str(home), ENFACE_DATA_DIR=str(data))
+    out = subprocess.run([sys.executable, "-m", "webapp.cli", "models", "list"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "No model is installed" in out.stderr
+    assert list(home.iterdir()) == []
+    assert (data / "models").is_dir()

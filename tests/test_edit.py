@@ -324,3 +324,43 @@ def test_plain_form_posts_are_redirected_back_to_the_reader(client, library, doc
         "translation": "Plain.", "revision": "0", "csrf_token": csrf})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/documents/{doc}#t-{unit['id']}")
+
+
+# --- one rule for the API and the form ------------------------------------------------------
+
+REFUSED_EDITS = [
+    pytest.param("x" * 5001, "at most 5000 characters", id="too-long"),
+    pytest.param("   ", "The translation is empty", id="empty-without-clear"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), REFUSED_EDITS)
+def test_an_edit_refused_by_the_api_is_refused_by_the_form_for_the_same_reason(
+    client, library, doc, post, text, reason
+):
+    unit = units(library, doc)[1]
+    api = client.patch(f"/api/units/{unit['id']}", json={"translation": text, "revision": 0})
+    form = post(f"/units/{unit['id']}", translation=text, revision="0")
+    assert api.status_code == form.status_code == 400
+    assert reason in api.get_json()["error"]
+    assert reason in form.get_data(as_text=True)
+    assert library.get_unit(unit["id"])["revision"] == 0  # nothing stored by either
+
+
+def test_a_stale_edit_is_a_conflict_through_both(client, library, doc, post):
+    unit = units(library, doc)[1]
+    assert post(f"/units/{unit['id']}", translation="Mine.", revision="0").status_code == 200
+    api = client.patch(f"/api/units/{unit['id']}", json={"translation": "Old.", "revision": 0})
+    form = post(f"/units/{unit['id']}", translation="Old.", revision="0")
+    assert api.status_code == form.status_code == 409
+    assert api.get_json()["current"]["translation"] == "Mine."
+    assert "Mine." in form.get_data(as_text=True)
+
+
+def test_lone_surrogates_are_refused_as_not_text(library, doc):
+    from webapp.actions import edit
+
+    unit = units(library, doc)[1]
+    with pytest.raises(edit.EditRefused, match="not valid text"):
+        edit.save_translation(library, unit["id"], "bad \ud800", base_revision=0)
+    assert library.get_unit(unit["id"])["revision"] == 0

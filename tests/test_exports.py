@@ -136,7 +136,9 @@ def test_html_escapes_text_and_sets_languages_and_links(doc):
     hrefs = tree.xpath("//section//a/@href")
     assert hrefs == ["https://example.com/a?b=1&c=2"]  # the javascript: link is dropped
     assert "@page" in page and "<link" not in page and "src=" not in page
-    assert tree.xpath("//span[@class='untranslated']/text()") == ["第三句没有翻译。"]
+    # An untranslated sentence is marked in the English column; its source never poses as English.
+    assert tree.xpath("//span[@class='untranslated']/text()") == ["[not translated]"]
+    assert "第三句没有翻译" not in "".join(tree.xpath("//div[@class='target']//text()"))
 
 
 def test_html_translation_only_and_reviewed_only(doc):
@@ -146,7 +148,29 @@ def test_html_translation_only_and_reviewed_only(doc):
     assert not tree.xpath("//div[@class='source']")
     text = tree.text_content()
     assert "Second *star*." in text and "First, important." not in text
-    assert "第一句，重要。" in tree.xpath("string(//span[@class='untranslated'])")
+    assert tree.xpath("string(//span[@class='untranslated'])") == "[not translated]"
+    assert "第一句，重要。" not in text
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt", "docx", "epub"])
+def test_reading_formats_mark_untranslated_sentences_instead_of_showing_the_source(doc, fmt):
+    """English-only exports never present source text as English (the reader's rule)."""
+    import zipfile as zf
+
+    options = ExportOptions(bilingual=False)
+    data = export_document(doc, fmt, options)
+    if fmt == "docx":
+        import docx
+
+        text = "\n".join(c.text for t in docx.Document(io.BytesIO(data)).tables
+                         for r in t.rows for c in r.cells)
+    elif fmt == "epub":
+        with zf.ZipFile(io.BytesIO(data)) as book:
+            text = "".join(book.read(n).decode() for n in book.namelist() if n.endswith("html"))
+    else:
+        text = data.decode("utf-8")
+    assert "not translated" in text  # Markdown escapes the brackets
+    assert "第三句" not in text
 
 
 @pytest.mark.e2e
@@ -219,7 +243,7 @@ def test_docx_table_fonts_and_headings(doc):
     assert cells[1] == ["北京<b>新闻</b>", "Beijing <b>news</b>"]
     assert cells[2] == [
         "第一句，重要。第二句*星号*。第三句没有翻译。",
-        "First, important. Second *star*. 第三句没有翻译。",
+        "First, important. Second *star*. [not translated]",
     ]
     assert table.rows[1].cells[0].paragraphs[0].style.name == "Heading 1"
     run = table.rows[2].cells[0].paragraphs[0].runs[0]

@@ -32,6 +32,7 @@ def defaults() -> dict[str, Any]:
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # run the background translation worker in this process
         "BATCH_TOKENS": 768,  # tokens per CTranslate2 batch (fastest on 2 cores: bench_translate)
+        "MODELS_DIR": None,  # Argos packages; None: argospm's folders (see argos_folders)
         "INTER_THREADS": None,  # CTranslate2 workers (default: two sharing the cores)
         "INTRA_THREADS": None,  # threads per worker (default: cores / workers)
         "API_TOKEN": None,  # required by the JSON API when bound beyond loopback
@@ -60,7 +61,26 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
             settings[key] = _coerce(key, value)
     settings.update(test_config or {})
     settings["DATA_DIR"] = str(Path(settings["DATA_DIR"]).expanduser())
+    if settings["MODELS_DIR"] is None and settings["DATA_DIR"] != defaults()["DATA_DIR"]:
+        settings["MODELS_DIR"] = str(Path(settings["DATA_DIR"]) / "models")
     return settings
+
+
+def argos_folders(settings: dict[str, Any]) -> dict[str, str]:
+    """The environment argostranslate needs so that its folders live where Enface is told to.
+
+    With the default data folder Enface shares argospm's folders (a model installed either way
+    is seen by both). With ``ENFACE_DATA_DIR`` (or ``--data-dir``, or ``ENFACE_MODELS_DIR``)
+    Argos's packages, cache and settings go inside that place instead of the home folder.
+    Variables already set (``ARGOS_PACKAGES_DIR``, ``XDG_*``) win.
+    """
+    if not settings.get("MODELS_DIR"):
+        return {}
+    models = Path(settings["MODELS_DIR"])
+    place = models.parent
+    wanted = {"ARGOS_PACKAGES_DIR": models, "XDG_DATA_HOME": place / "argos-data",
+              "XDG_CACHE_HOME": place / "cache", "XDG_CONFIG_HOME": place / "config"}
+    return {key: str(value) for key, value in wanted.items() if key not in os.environ}
 
 
 def resource_dir(name: str) -> Path:

@@ -24,6 +24,7 @@ class Context:
             self.settings = config.load(overrides)
         except EnfaceError as exc:
             raise fail(exc) from exc
+        engine.use_folders(config.argos_folders(self.settings))
         engine.configure(inter_threads=self.settings["INTER_THREADS"],
                          intra_threads=self.settings["INTRA_THREADS"])
         self._library: Library | None = None

@@ -23,7 +23,7 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     """Serve the reader (imports seeds/ into an empty library first)."""
     from waitress import create_server
 
-    from webapp import create_app
+    from webapp.web.app import create_app
     from webapp.web.security import is_loopback
 
     if not is_loopback(host) and not ctx.settings.get("API_TOKEN"):

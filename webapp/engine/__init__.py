@@ -22,6 +22,7 @@ from webapp.engine.packages import (
     install_from_index,
     installed_models,
     remove_model,
+    use_folders,
 )
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "installed_models",
     "remove_model",
     "translate_sentences",
+    "use_folders",
     "validate_archive",
 ]

@@ -26,6 +26,17 @@ INSTALL_HINT = (
 )
 
 
+def use_folders(environment: dict[str, str]) -> None:
+    """Point argostranslate at its folders before it is imported (it reads them at import and
+    creates them then); too late once it is imported, so the first configuration wins."""
+    import os
+    import sys
+
+    if "argostranslate.settings" not in sys.modules:
+        for key, value in environment.items():
+            os.environ.setdefault(key, value)
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """An installed Argos translation package."""

@@ -66,6 +66,10 @@ def display_date(value: str | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
+#: What the English side shows for sentences without an (exported) translation.
+NOT_TRANSLATED = "[not translated]"
+
+
 def exported_translation(unit: dict, include_unreviewed: bool) -> str | None:
     """The unit's translation as an export shows it, or None when it appears untranslated."""
     text = unit.get("translation")
@@ -78,7 +82,8 @@ def exported_translation(unit: dict, include_unreviewed: bool) -> str | None:
 
 @dataclass(frozen=True)
 class Piece:
-    """One sentence of the English side: its translation, or its source when untranslated."""
+    """One sentence of the English side: its translation, or the "not translated" mark (one
+    mark stands for a run of untranslated sentences; source text never poses as English)."""
 
     text: str
     translated: bool
@@ -96,7 +101,7 @@ class Row:
 
     @property
     def translation(self) -> str:
-        """The English side as one string (untranslated sentences in their source form)."""
+        """The English side as one string (untranslated sentences as the mark)."""
         return " ".join(piece.text for piece in self.pieces)
 
     @property
@@ -139,14 +144,13 @@ def rows(doc: dict, include_unreviewed: bool = True) -> list[Row]:
     result = []
     for segment in sorted(doc.get("segments", []), key=lambda s: s.get("position", 0)):
         units = sorted(segment.get("units", []), key=lambda u: u.get("position", 0))
-        pieces = []
+        pieces: list[Piece] = []
         for unit in units:
             text = xml_text(exported_translation(unit, include_unreviewed)).strip()
-            source = xml_text(unit.get("source")).strip()
             if text:
                 pieces.append(Piece(text, True))
-            elif source:
-                pieces.append(Piece(source, False))
+            elif xml_text(unit.get("source")).strip() and (not pieces or pieces[-1].translated):
+                pieces.append(Piece(NOT_TRANSLATED, False))  # one mark for a run of them
         source = xml_text("".join(unit.get("source") or "" for unit in units)).strip()
         if not source and not pieces:
             continue

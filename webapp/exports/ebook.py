@@ -40,7 +40,7 @@ _CHAPTER = """<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
 <{{ tag }} class="target" lang="{{ m.target_tag }}">
 {%- for piece in row.pieces %}{% if not loop.first %} {% endif %}
 {%- if piece.translated %}{{ piece.text }}
-{%- else %}<span class="untranslated" lang="{{ m.source_tag }}">{{ piece.text }}</span>
+{%- else %}<span class="untranslated">{{ piece.text }}</span>
 {%- endif %}{% endfor %}</{{ tag }}>
 </div>
 {% endfor %}

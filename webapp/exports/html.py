@@ -77,7 +77,7 @@ _PAGE = """<!DOCTYPE html>
 <div class="target" lang="{{ m.target_tag }}"><{{ tag }}>
 {%- for piece in row.pieces %}{% if not loop.first %} {% endif %}
 {%- if piece.translated %}{{ piece.text }}
-{%- else %}<span class="untranslated" lang="{{ m.source_tag }}">{{ piece.text }}</span>
+{%- else %}<span class="untranslated">{{ piece.text }}</span>
 {%- endif %}{% endfor %}</{{ tag }}></div>
 </section>
 {% if loop.first and has_title %}{{ meta_lines() }}{% endif %}

@@ -63,21 +63,20 @@ def _prepare_styles(document: Document, source_tag: str) -> None:
         lang_element.set(qn("w:eastAsia"), lang)
 
 
-def _write_cell(
-    paragraph: Paragraph, row: Row, pieces: list[tuple[str, bool]], tag: str, *, english: bool
-) -> None:
-    """Fill one cell: a run per piece; source-language runs get the CJK font (grey in English)."""
+def _write_cell(paragraph: Paragraph, row: Row, pieces: list[tuple[str, str]], tag: str) -> None:
+    """Fill one cell with a run per (text, kind) piece: kind "source" gets the CJK font,
+    "missing" (the not-translated mark) is grey and italic, "english" is plain."""
     from docx.shared import RGBColor
 
     if row.kind in _STYLES:
         paragraph.style = _STYLES[row.kind]
     font, lang = CJK_FONTS.get(tag, (None, None))
-    for index, (text, in_source_language) in enumerate(pieces):
+    for index, (text, kind) in enumerate(pieces):
         run = paragraph.add_run(("" if index == 0 else " ") + text)
-        run.italic = row.kind == "byline" or None
-        if in_source_language and english:
-            run.font.color.rgb = RGBColor(0x80, 0x60, 0x00)  # untranslated sentence
-        if in_source_language and font:
+        run.italic = row.kind == "byline" or kind == "missing" or None
+        if kind == "missing":
+            run.font.color.rgb = RGBColor(0x80, 0x60, 0x00)
+        if kind == "source" and font:
             _set_east_asian(run._element.get_or_add_rPr(), font, lang)
 
 
@@ -107,10 +106,9 @@ def write_docx(doc: dict, options: ExportOptions) -> bytes:
     for row in rows(doc, options.include_unreviewed):
         cells = table.add_row().cells
         if options.bilingual:
-            pieces = [(row.source, True)]
-            _write_cell(cells[0].paragraphs[0], row, pieces, m.source_tag, english=False)
-        pieces = [(piece.text, not piece.translated) for piece in row.pieces]
-        _write_cell(cells[-1].paragraphs[0], row, pieces, m.source_tag, english=True)
+            _write_cell(cells[0].paragraphs[0], row, [(row.source, "source")], m.source_tag)
+        pieces = [(p.text, "english" if p.translated else "missing") for p in row.pieces]
+        _write_cell(cells[-1].paragraphs[0], row, pieces, m.source_tag)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from webapp.segmenting.sentences import split_sentences
 from webapp.vocabulary import BLOCK_KINDS
 
 __all__ = ["BLOCK_KINDS", "Article", "Block"]
-
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,7 @@ class Article:
     source_url: str | None = None
     published_at: datetime | None = None
     meta: dict = field(default_factory=dict)
+
+    def sentences(self, block: Block) -> list[str]:
+        """A block's sentences in the article's language (they concatenate to its text)."""
+        return split_sentences(block.text, self.source_lang) or [block.text]

@@ -9,7 +9,6 @@ from typing import Any
 
 from webapp.errors import NotFound
 from webapp.segmenting.article import Article
-from webapp.segmenting.sentences import split_sentences
 
 from .db import Database, iso, utcnow
 
@@ -83,7 +82,7 @@ class Documents:
                     "INSERT INTO segment (document_id, position, kind, href) VALUES (?,?,?,?)",
                     (doc_id, position, block.kind, block.href),
                 ).lastrowid
-                sentences = split_sentences(block.text, article.source_lang) or [block.text]
+                sentences = article.sentences(block)
                 conn.executemany(
                     "INSERT INTO unit (segment_id, position, source) VALUES (?,?,?)",
                     [(seg, i, s) for i, s in enumerate(sentences)],

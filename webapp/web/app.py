@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     data_dir.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(data_dir)
+    engine.use_folders(config.argos_folders(settings))
     engine.configure(inter_threads=settings["INTER_THREADS"],
                      intra_threads=settings["INTRA_THREADS"])
     db.init_app(app)

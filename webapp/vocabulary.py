@@ -91,4 +91,5 @@ ACTIVE = (QUEUED, RUNNING)
 def template_globals() -> dict:
     """What templates may use of the vocabulary."""
     return {"STATUSES": STATUSES, "REVIEWED": REVIEWED, "STATUS_LABELS": STATUS_LABELS,
-            "ACTIVE_JOB_STATES": ACTIVE, "LANGUAGE_NAMES": NAMES}
+            "ACTIVE_JOB_STATES": ACTIVE, "JOB_FAILED": FAILED, "JOB_CANCELLED": CANCELLED,
+            "LANGUAGE_NAMES": NAMES}

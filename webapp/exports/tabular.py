@@ -15,6 +15,7 @@ import json
 from typing import TYPE_CHECKING
 
 from webapp.exports.common import exported_translation, units
+from webapp.vocabulary import UNTRANSLATED
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
@@ -35,7 +36,7 @@ def _table(doc: dict, options: ExportOptions, delimiter: str) -> bytes:
                 segment.get("id"),
                 unit.get("id"),
                 segment.get("kind"),
-                unit.get("status") if translation is not None else "untranslated",
+                unit.get("status") if translation is not None else UNTRANSLATED,
                 unit.get("source", ""),
                 translation or "",
             )
@@ -64,7 +65,7 @@ def write_json(doc: dict, options: ExportOptions) -> bytes:
                     "units": [
                         unit
                         if exported_translation(unit, False) is not None
-                        else {**unit, "translation": None, "status": "untranslated"}
+                        else {**unit, "translation": None, "status": UNTRANSLATED}
                         for unit in segment.get("units", [])
                     ],
                 }

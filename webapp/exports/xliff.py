@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from webapp.exports.common import exported_translation, units, xml_text
-from webapp.vocabulary import bcp47
+from webapp.vocabulary import APPROVED, EDITED, MACHINE, MEMORY, bcp47
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
@@ -28,10 +28,10 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RESTYPES = {"heading": "heading", "caption": "caption", "list_item": "listitem"}
 #: Unit status → (state, state-qualifier) of the target.
 STATES = {
-    "machine": ("needs-review-translation", "mt-suggestion"),
-    "memory": ("needs-review-translation", "leveraged-tm"),
-    "edited": ("translated", None),
-    "approved": ("signed-off", None),
+    MACHINE: ("needs-review-translation", "mt-suggestion"),
+    MEMORY: ("needs-review-translation", "leveraged-tm"),
+    EDITED: ("translated", None),
+    APPROVED: ("signed-off", None),
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
-from webapp.vocabulary import REVIEWED
+from webapp.vocabulary import APPROVED, EDITED, MACHINE, MEMORY, REVIEWED
 from webapp.vocabulary import from_bcp47 as argos_code
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -148,14 +148,12 @@ def _xliff1_status(unit: etree._Element, target: etree._Element | None) -> str |
         return None
     state, qualifier = target.get("state"), target.get("state-qualifier") or ""
     if state in ("signed-off", "final"):
-        return "approved"
+        return APPROVED
     # translate-toolkit (Weblate, Pootle) writes approved="yes" on any finished translation.
     if state == "translated" or (state is None and unit.get("approved") == "yes"):
-        return "edited"
+        return EDITED
     if state and state.startswith("needs-review"):
-        return (
-            "memory" if qualifier in ("leveraged-tm", "exact-match", "fuzzy-match") else "machine"
-        )
+        return MEMORY if qualifier in ("leveraged-tm", "exact-match", "fuzzy-match") else MACHINE
     return None
 
 
@@ -207,7 +205,7 @@ def _read_xliff2(root: etree._Element, ns: str) -> Exchange:
                     unit_id=_int(unit.get("id")) if len(segments) == 1 else None,
                     source=_text(segment.find(f"{{{ns}}}source")),
                     target=_text(target) or None,
-                    status={"translated": "edited", "reviewed": "edited", "final": "approved"}.get(
+                    status={"translated": EDITED, "reviewed": EDITED, "final": APPROVED}.get(
                         state or ""
                     ),
                 )
@@ -340,9 +338,9 @@ def plan_import(doc: dict, exchange: Exchange) -> ImportPlan:
         for unit in matches:
             seen.add(unit["id"])
             text, current = incoming.target.strip(), unit.get("translation")
-            status = "approved" if incoming.status == "approved" else "edited"
+            status = APPROVED if incoming.status == APPROVED else EDITED
             if _normal(current) == _normal(text) and (
-                status != "approved" or unit.get("status") == "approved"
+                status != APPROVED or unit.get("status") == APPROVED
             ):
                 unchanged.append(unit["id"])
                 continue

@@ -23,7 +23,7 @@ import sqlite3
 from typing import Any
 
 from webapp.errors import Conflict, EnfaceError, NotFound
-from webapp.vocabulary import REVIEWED, STATUSES, UNTOUCHED
+from webapp.vocabulary import APPROVED, EDITED, MEMORY, REVIEWED, STATUSES, UNTOUCHED, UNTRANSLATED
 
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
@@ -56,12 +56,12 @@ class Review:
         if not unit["translation"]:
             raise EnfaceError("There is nothing to approve: this sentence is not translated.")
         return self.update_unit(unit_id, unit["translation"], base_revision=base_revision,
-                                status="approved")
+                                status=APPROVED)
 
     def clear_unit(self, unit_id: int, *, base_revision: int) -> dict[str, Any]:
         """Remove a unit's translation (a new revision with no text)."""
         return self.update_unit(unit_id, None, base_revision=base_revision,
-                                status="untranslated")
+                                status=UNTRANSLATED)
 
     def restore_revision(self, unit_id: int, revision: int, *, base_revision: int) -> dict:
         """Bring back the text of an old revision as a new revision (a person's choice)."""
@@ -73,7 +73,7 @@ class Review:
             raise NotFound(f"Sentence {unit_id} has no revision {revision}.")
         text = row["text"]
         return self.update_unit(unit_id, text, base_revision=base_revision,
-                                status="edited" if text else "untranslated")
+                                status=EDITED if text else UNTRANSLATED)
 
     def revision_texts(self, unit_id: int) -> list[dict[str, Any]]:
         """A unit's history, newest first."""
@@ -141,7 +141,7 @@ class Review:
             for row, text in zip(rows, texts, strict=True):
                 if text == row["translation"]:
                     continue
-                status = "edited" if text else "untranslated"
+                status = EDITED if text else UNTRANSLATED
                 _write(conn, row["id"], row["revision"] + 1, text, status, "human",
                        None, now)
                 if text:
@@ -176,7 +176,7 @@ class Review:
                 "SELECT COALESCE(MAX(revision), 0) FROM revision WHERE unit_id = ?", (first["id"],)
             ).fetchone()[0]
             conn.execute("UPDATE unit SET source = ? WHERE id = ?", (source, first["id"]))
-            _write(conn, first["id"], last + 1, translation, "edited", "human", None, now)
+            _write(conn, first["id"], last + 1, translation, EDITED, "human", None, now)
             merged = {"source": source, "source_lang": first["source_lang"],
                       "target_lang": first["target_lang"]}
             _remember(conn, merged, translation, "human", HUMAN, now)
@@ -206,7 +206,7 @@ class Review:
             rows = conn.execute(query, params).fetchall()
             for row in rows:
                 _write(conn, row["id"], row["revision"] + 1, unit["translation"],
-                       "memory", "memory", None, now)
+                       MEMORY, "memory", None, now)
         return [self.get_unit(row["id"]) for row in rows]
 
     def _langs(self, doc_id: int) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from webapp.errors import Conflict, NotFound
+from webapp.vocabulary import MACHINE, MEMORY, REVIEWED, UNTRANSLATED
 
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
@@ -106,7 +107,7 @@ class Units:
         """Store machine (or memory) output for units still untranslated; return how many."""
         now = utcnow()
         stored = 0
-        status = "memory" if origin == "memory" else "machine"
+        status = MEMORY if origin == "memory" else MACHINE
         with self.db.write() as conn:
             for unit_id, text in results:
                 row = conn.execute(
@@ -115,7 +116,7 @@ class Units:
                     " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
                     (unit_id,),
                 ).fetchone()
-                if row is None or row["status"] != "untranslated":
+                if row is None or row["status"] != UNTRANSLATED:
                     continue  # deleted meanwhile, or a person got there first
                 _write(conn, unit_id, row["revision"] + 1, text, status, origin, model_id, now)
                 if origin == "machine":
@@ -154,7 +155,7 @@ def _change(
         return 0
     now = utcnow()
     _write(conn, unit_id, base_revision + 1, translation, status, origin, model_id, now)
-    if status in ("edited", "approved") and translation:
+    if status in REVIEWED and translation:
         _remember(conn, row, translation, "import" if origin == "import" else "human", HUMAN, now)
     return 1
 

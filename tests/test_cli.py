@@ -70,6 +70,7 @@ def test_translate_without_a_model_fails_with_the_install_hint(tmp_path, seed_fi
     result = run(tmp_path, "translate", "1")
     assert result.exit_code == 1
     assert "enface models install" in result.stderr
+    assert "Translating" not in result.stderr  # no progress bar after the error
 
 
 def test_translate_all_with_progress(tmp_path, seed_file, zh_model):
@@ -101,6 +102,7 @@ def test_models_offline_fails_fast_with_a_file_hint(tmp_path, no_network):
         result = run(tmp_path, *args)
         assert result.exit_code == 1
         assert "--file" in result.stderr
+        assert "Downloading" not in result.stderr  # no progress bar for a download never made
     assert time.monotonic() - started < 20
 
 
@@ -175,3 +177,20 @@ def test_argos_folders_stay_inside_the_data_dir(tmp_path):
     assert "No model is installed" in out.stderr
     assert list(home.iterdir()) == []
     assert (data / "models").is_dir()
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error(tmp_path):
+    import socket
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "webapp.cli", "--data-dir", str(tmp_path / "lib"), "serve",
+             "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert f"Port {port}" in out.stderr and "--port" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

@@ -24,11 +24,6 @@ from webapp.web.worker import wake
 bp = Blueprint("pages", __name__)
 
 
-def page_or_partial(page: str, partial: str, **context):
-    """The partial for htmx requests, the whole page otherwise."""
-    return render_template(partial if htmx_request.htmx else page, **context)
-
-
 @bp.get("/")
 def library():
     """The library: documents with progress, and the import form."""

@@ -109,6 +109,17 @@ def import_source(
         return [ImportResult(source, error=str(exc))]
 
 
+def import_url(
+    library: Library, url: str, *, lang: str | None = None, max_bytes: int | None = None,
+    public_only: bool = False,
+) -> list[ImportResult]:
+    """Import the article at an http(s) URL (anything else is refused, never read as a path)."""
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return [ImportResult(url, error=f"{url}: not an http(s) URL")]
+    return import_source(library, url, lang=lang, max_bytes=max_bytes, public_only=public_only)
+
+
 def import_seeds(library: Library) -> list[ImportResult]:
     """Import seeds/ into an empty library (first start); do nothing otherwise."""
     if library.document_count():

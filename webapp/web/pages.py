@@ -55,12 +55,8 @@ def import_files():
                                              max_bytes=limit))
     url = (request.form.get("url") or "").strip()
     if url:
-        if not url.startswith(("http://", "https://")):
-            results.append(imports.ImportResult(url, error=f"{url}: not an http(s) URL"))
-        else:
-            public_only = not is_loopback(current_app.config["HOST"])
-            results.extend(imports.import_source(lib(), url, lang=lang, max_bytes=limit,
-                                                  public_only=public_only))
+        results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
+                                          public_only=not is_loopback(current_app.config["HOST"])))
     if not results:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from auth_helpers import add_user, sign_in
 
 from webapp import create_app
 
@@ -226,6 +227,8 @@ def test_a_server_others_can_reach_imports_no_local_urls(tmp_path):
         app = create_app({"DATA_DIR": str(tmp_path), "SEED": False, "WORKER": False,
                           "HOST": "0.0.0.0", "TESTING": True})
         client = app.test_client()
+        add_user(app.extensions["library"], "ed", "editor")  # beyond loopback: accounts on
+        assert sign_in(client, "ed").status_code == 303
         url = f"http://127.0.0.1:{httpd.server_address[1]}/"
         response = upload(client, url=url)
         assert response.status_code == 400

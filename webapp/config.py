@@ -13,8 +13,8 @@ from webapp.errors import EnfaceError
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
-             "INTRA_THREADS"}
-_BOOL_KEYS = {"SEED", "WORKER"}
+             "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES"}
+_BOOL_KEYS = {"SEED", "WORKER", "AUTH"}
 
 
 class SettingError(EnfaceError):
@@ -35,7 +35,12 @@ def defaults() -> dict[str, Any]:
         "MODELS_DIR": None,  # Argos packages; None: argospm's folders (see argos_folders)
         "INTER_THREADS": None,  # CTranslate2 workers (default: two sharing the cores)
         "INTRA_THREADS": None,  # threads per worker (default: cores / workers)
-        "API_TOKEN": None,  # required by the JSON API when bound beyond loopback
+        "API_TOKEN": None,  # a shared admin token for the JSON API (per-user tokens are better)
+        "AUTH": False,  # accounts even on loopback (always on beyond loopback or once users exist)
+        "SESSION_HOURS": 12,  # a sign-in lasts this long, however active
+        "PROXIES": 0,  # trusted proxies in front: honour that many X-Forwarded-* hops (ProxyFix)
+        "LOGIN_LIMIT": 10,  # failed sign-ins per address and per account ...
+        "LOGIN_WINDOW_MINUTES": 10,  # ... within this many minutes, then sign-in waits
         "TARGET_LANG": "en",
     }
 

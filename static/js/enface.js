@@ -24,8 +24,13 @@
     const i = all.findIndex((n) => n.dataset.unit === String(id));
     return all[i + step] || null;
   };
+  const readonly = () => document.querySelector("#reader[data-readonly]") !== null;
   const openEditor = (t) => {
     if (!window.htmx) return;
+    if (readonly()) { // a reader sees the sentence's history instead of an editor
+      htmx.ajax("GET", `/units/${t.dataset.unit}/history`, { source: t, target: "#history-panel", swap: "innerHTML" });
+      return;
+    }
     refocus = "editor";
     htmx.ajax("GET", `/units/${t.dataset.unit}/edit`, { source: t, target: t, swap: "outerHTML" });
   };
@@ -95,7 +100,8 @@
     else if (e.key === "j" || e.key === "k") {
       const n = neighbour(t.dataset.unit, e.key === "j" ? 1 : -1);
       if (n) { e.preventDefault(); n.focus(); }
-    } else if (e.key === "a") { e.preventDefault(); approve(t); }
+    } else if (readonly()) return;
+    else if (e.key === "a") { e.preventDefault(); approve(t); }
     else if (e.key === "p") { e.preventDefault(); openParagraph(t); }
   });
 

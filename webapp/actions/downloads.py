@@ -41,16 +41,27 @@ def options_from_query(args: Mapping[str, str]) -> ExportOptions:
                    layout=args.get("layout", "interleaved"))
 
 
+def attributed(library: Library, doc_id: int) -> dict:
+    """The document JSON with who first and last changed each sentence (``created_by``,
+    ``changed_by``: account names, or None), for the formats that carry it (TMX, XLIFF)."""
+    doc = library.document_json(doc_id)
+    authors = library.unit_authors(doc_id)
+    for segment in doc["segments"]:
+        for unit in segment["units"]:
+            unit["created_by"], unit["changed_by"] = authors.get(unit["id"], (None, None))
+    return doc
+
+
 def export_one(library: Library, doc_id: int, fmt: str, opts: ExportOptions) -> Download:
     """One document in format ``fmt``."""
-    doc = library.document_json(doc_id)
+    doc = attributed(library, doc_id)
     data = export_document(doc, fmt, opts)
     return Download(data, filename_for(doc, fmt), exporter_for(fmt).mimetype)
 
 
 def export_all(library: Library, fmt: str, opts: ExportOptions) -> Download:
     """Every document, oldest first: one EPUB book, or a zip of files in ``fmt``."""
-    docs = [library.document_json(d["id"]) for d in reversed(library.list_documents())]
+    docs = [attributed(library, d["id"]) for d in reversed(library.list_documents())]
     data = export_library(docs, fmt, opts)
     mimetype = "application/epub+zip" if fmt == "epub" else "application/zip"
     return Download(data, library_filename(fmt), mimetype)

@@ -26,10 +26,14 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     from webapp.web.app import create_app
     from webapp.web.security import is_loopback
 
-    if not is_loopback(host) and not ctx.settings.get("API_TOKEN"):
-        raise click.ClickException(
-            f"Refusing to serve on {host} without a token: set ENFACE_API_TOKEN first."
-        )
+    if not is_loopback(host) and ctx.library.account_count() == 0:
+        if not ctx.settings.get("API_TOKEN"):
+            raise click.ClickException(
+                f"Refusing to serve on {host}: nobody could sign in. Create the first admin "
+                "with 'enface users add NAME --role admin' first."
+            )
+        click.echo("No users yet: only the JSON API (with ENFACE_API_TOKEN) can be used until "
+                   "you add one with 'enface users add NAME --role admin'.", err=True)
     _check_port(host, port)
     app = create_app({"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port})
     server = create_server(app, host=host, port=port, threads=threads)

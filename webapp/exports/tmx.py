@@ -56,6 +56,10 @@ def write_tmx(doc: dict, options: ExportOptions) -> bytes:
             tu.set("creationdate", created)
         if changed:
             tu.set("changedate", changed)
+        if unit.get("created_by"):
+            tu.set("creationid", unit["created_by"])
+        if unit.get("changed_by"):
+            tu.set("changeid", unit["changed_by"])
         _prop(tu, "x-enface-document", doc.get("id"))
         _prop(tu, "x-enface-segment", segment.get("id"))
         _prop(tu, "x-enface-kind", segment.get("kind") or "paragraph")

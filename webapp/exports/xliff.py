@@ -8,6 +8,8 @@ only 2.0 core, some not at all). 1.2 also has the states a reviewer needs: ``new
 
 Enface's revision of each unit travels in a ``<context-group purpose="information">`` (valid
 1.2, kept by CAT tools), so an XLIFF sent back can be checked for edits made here meanwhile.
+Who last changed a sentence (when accounts are on) is a ``<note from="NAME">`` on its target;
+TMX carries the same as ``creationid`` / ``changeid``.
 """
 
 from __future__ import annotations
@@ -91,5 +93,8 @@ def write_xliff(doc: dict, options: ExportOptions) -> bytes:
             target.text = xml_text(translation).strip()
             if state == "signed-off":
                 trans_unit.set("approved", "yes")
+            if unit.get("changed_by"):
+                note = _x(trans_unit, "note", {"from": unit["changed_by"], "annotates": "target"})
+                note.text = f"Last changed in Enface by {unit['changed_by']}."
         _context(trans_unit, unit)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

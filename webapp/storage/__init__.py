@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .accounts import Accounts, acting_as, actor
 from .db import Database, iso, utcnow
 from .documents import Documents
 from .jobs import Jobs
 from .review import Review
 from .units import Units, memory_key
 
-__all__ = ["Library", "Database", "iso", "utcnow", "memory_key"]
+__all__ = ["Library", "Database", "acting_as", "actor", "iso", "utcnow", "memory_key"]
 
 
-class Library(Documents, Units, Jobs, Review):
+class Library(Documents, Units, Jobs, Review, Accounts):
     """The document library in one SQLite file (schema migrated on open)."""
 
     def __init__(self, path: Path | str) -> None:

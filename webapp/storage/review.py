@@ -78,7 +78,7 @@ class Review:
     def revision_texts(self, unit_id: int) -> list[dict[str, Any]]:
         """A unit's history, newest first."""
         rows = self.db.query(
-            "SELECT revision, text, status, origin, model_id, created_at FROM revision"
+            "SELECT revision, text, status, origin, model_id, created_at, user_name FROM revision"
             " WHERE unit_id = ? ORDER BY revision DESC",
             (unit_id,),
         )

@@ -83,6 +83,37 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX job_status ON job (status, id);
         """,
     ),
+    (
+        "0003_accounts",
+        """
+        CREATE TABLE account (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            role TEXT NOT NULL CHECK (role IN ('reader','editor','admin')),
+            password_hash TEXT NOT NULL,
+            session_key TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE api_token (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE TABLE login_failure (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,
+            name TEXT NOT NULL COLLATE NOCASE,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX login_failure_address ON login_failure (address, at);
+        CREATE INDEX login_failure_name ON login_failure (name, at);
+        CREATE INDEX api_token_account ON api_token (account_id);
+        ALTER TABLE revision ADD COLUMN user_name TEXT;
+        """,
+    ),
 ]
 
 

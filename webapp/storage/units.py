@@ -10,6 +10,7 @@ from typing import Any
 from webapp.errors import Conflict, NotFound
 from webapp.vocabulary import MACHINE, MEMORY, REVIEWED, UNTRANSLATED
 
+from .accounts import actor
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
 
@@ -42,7 +43,7 @@ class Units:
         """A unit's history, oldest first."""
         self.get_unit(unit_id)
         rows = self.db.query(
-            "SELECT revision, text, status, origin, model_id, created_at FROM revision"
+            "SELECT revision, text, status, origin, model_id, created_at, user_name FROM revision"
             " WHERE unit_id = ? ORDER BY revision",
             (unit_id,),
         )
@@ -170,15 +171,15 @@ def _write(
     model_id: str | None,
     now: str,
 ) -> None:
-    """Set a unit's translation and record it as a revision."""
+    """Set a unit's translation and record it as a revision, with who made it."""
     conn.execute(
         "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ? WHERE id = ?",
         (text, status, revision, now, unit_id),
     )
     conn.execute(
-        "INSERT INTO revision (unit_id, revision, text, status, origin, model_id, created_at)"
-        " VALUES (?,?,?,?,?,?,?)",
-        (unit_id, revision, text, status, origin, model_id, now),
+        "INSERT INTO revision (unit_id, revision, text, status, origin, model_id, created_at,"
+        " user_name) VALUES (?,?,?,?,?,?,?,?)",
+        (unit_id, revision, text, status, origin, model_id, now, actor()),
     )
 
 

@@ -10,7 +10,21 @@ from flask import Flask
 from htmx_flask import Htmx
 
 from webapp import config, engine
-from webapp.web import api, db, downloads, edit, errors, filters, models, pages, security, worker
+from webapp.web import (
+    access,
+    api,
+    auth,
+    db,
+    downloads,
+    edit,
+    errors,
+    filters,
+    models,
+    pages,
+    security,
+    users,
+    worker,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -33,10 +47,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     Htmx(app)
 
+    access.init_app(app)  # who may: before the CSRF and same-origin checks
     security.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
-    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp):
+    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

@@ -45,7 +45,8 @@ def _max_chars() -> int:
 
 def _counts(doc_id: int) -> dict:
     counts = lib().status_counts(doc_id)
-    return {"counts": counts, "total": sum(counts.values()), "doc_id": doc_id}
+    return {"counts": counts, "total": sum(counts.values()), "doc_id": doc_id,
+            "editor": lib().last_editor(doc_id)}
 
 
 def _reply(saved: edit.Saved, *, status: int = 200):

@@ -13,13 +13,14 @@ log = logging.getLogger(__name__)
 
 TITLES = {
     400: "Bad request",
-    401: "Token needed",
+    401: "Sign-in needed",
     403: "Refused",
     404: "Not found",
     405: "Not allowed",
     409: "Changed elsewhere",
     413: "Too large",
     415: "Wrong content type",
+    429: "Too many tries",
     500: "Something went wrong",
 }
 

@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -38,7 +39,8 @@ def documents():
 
 def _documents() -> dict:
     return {"documents": lib().list_documents(),
-            "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB)}
+            "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB),
+            "editors": lib().last_editors() if g.accounts else {}}
 
 
 @bp.post("/import")
@@ -71,7 +73,7 @@ def document(doc_id: int):
     """The reader: source and English side by side."""
     doc = lib().document_json(doc_id)
     return render_template("document.html", doc=doc, lang_names=vocabulary.NAMES,
-                           **_progress(doc_id))
+                           editor=lib().last_editor(doc_id), **_progress(doc_id))
 
 
 @bp.post("/documents/<int:doc_id>/translate")

@@ -1,4 +1,7 @@
-"""Security headers, CSRF tokens for forms and htmx, and the JSON API's same-origin rules."""
+"""Security headers, CSRF tokens for forms and htmx, and the JSON API's same-origin rules.
+
+Who may make a request (accounts, roles, tokens) is decided in ``webapp.web.access``.
+"""
 
 from __future__ import annotations
 
@@ -49,17 +52,6 @@ def _check_api() -> None:
             origin and origin != request.host_url.rstrip("/")
         ):
             abort(403, "Cross-origin requests to the API are refused.")
-    token = _api_token()
-    if token and not hmac.compare_digest(
-        request.headers.get("Authorization", ""), f"Bearer {token}"
-    ):
-        abort(401, "This server needs an API token: send 'Authorization: Bearer <token>'.")
-
-
-def _api_token() -> str | None:
-    from flask import current_app
-
-    return current_app.config.get("API_TOKEN")
 
 
 def init_app(app: Flask) -> None:

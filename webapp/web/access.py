@@ -1,0 +1,203 @@
+"""Who may do what: the one table of endpoint → permission, and the check before every request.
+
+Accounts are on when the server is bound beyond loopback, when any account exists, or with
+``ENFACE_AUTH=1``; otherwise the one local user may do anything without signing in (the
+zero-configuration case). With accounts on, everything but ``/login`` and ``/static/`` needs a
+signed-in user (a session cookie, or ``Authorization: Bearer <token>``); anonymous page requests
+go to the sign-in page (302), API and htmx requests get 401. A user whose role lacks an
+endpoint's permission gets 403. An endpoint missing from ``ENDPOINTS`` is admins' only (and a
+test fails), so a new route cannot slip by.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.actions import accounts
+from webapp.storage.accounts import acting_as
+from webapp.web.db import lib
+from webapp.web.security import is_loopback
+
+PUBLIC = None
+#: The permission each endpoint needs (roles grant permissions: see ``actions.accounts``).
+ENDPOINTS: dict[str, str | None] = {
+    "static": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.login_post": PUBLIC,
+    "auth.logout": "read",
+    "pages.library": "read",
+    "pages.documents": "read",
+    "pages.document": "read",
+    "pages.progress": "read",
+    "pages.import_files": "import",
+    "pages.translate": "translate",
+    "pages.cancel": "translate",
+    "pages.set_lang": "edit",
+    "pages.delete": "delete",
+    "api.documents": "read",
+    "api.document": "read",
+    "api.job": "read",
+    "api.revisions": "read",
+    "api.translate": "translate",
+    "api.patch_unit": "edit",
+    "edit.show": "read",
+    "edit.history": "read",
+    "edit.segment": "read",
+    "edit.edit_unit": "edit",
+    "edit.save": "edit",
+    "edit.edit_segment": "edit",
+    "edit.save_segment": "edit",
+    "edit.alternatives": "edit",
+    "edit.retranslate": "translate",
+    "edit.retranslate_segment": "translate",
+    "edit.approve": "review",
+    "edit.restore": "review",
+    "downloads.document": "download",
+    "downloads.library": "download",
+    "models.index": "models",
+    "models.progress": "models",
+    "models.upload": "models",
+    "models.install": "models",
+    "models.remove": "models",
+    "users.index": "users",
+    "users.add": "users",
+    "users.role": "users",
+    "users.password": "users",
+    "users.remove": "users",
+    "users.token": "users",
+    "users.revoke": "users",
+}
+UNLISTED = "users"  # fail closed: an endpoint nobody listed is for admins only
+#: How a refusal names what was refused.
+DOING = {
+    "read": "read documents", "download": "download documents", "import": "import documents",
+    "translate": "translate documents", "edit": "edit translations",
+    "review": "approve or restore translations", "glossary": "change the glossary",
+    "models": "manage translation models", "users": "manage users",
+    "delete": "delete documents",
+}
+
+
+def accounts_on() -> bool:
+    """True when people must sign in (beyond loopback, accounts exist, or ENFACE_AUTH=1)."""
+    config = current_app.config
+    return bool(config["AUTH"]) or not is_loopback(config["HOST"]) or lib().account_count() > 0
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else None
+
+
+def _session_user() -> accounts.User | None:
+    """The signed-in user of the session cookie, ending sessions older than SESSION_HOURS."""
+    if "uid" not in session:
+        return None
+    started = session.get("at")
+    if not isinstance(started, int | float) or (
+        time.time() - started > current_app.config["SESSION_HOURS"] * 3600
+    ):
+        session.clear()
+        g.expired = True
+        return None
+    user = accounts.session_user(lib(), session.get("uid"), session.get("key"))
+    if user is None:
+        session.clear()
+        g.expired = True
+    return user
+
+
+def identify() -> accounts.User | None:
+    """The user making this request, or None for an anonymous one."""
+    shared = current_app.config.get("API_TOKEN")
+    token = _bearer()
+    if token is not None:
+        return accounts.token_user(lib(), token, shared)
+    if not g.accounts:
+        api_locked = shared and request.path.startswith("/api/")
+        return None if api_locked else accounts.LOCAL
+    return _session_user()
+
+
+def start_session(user: accounts.User, session_key: str) -> None:
+    """Sign ``user`` in: a fresh session (new CSRF token) that lasts SESSION_HOURS."""
+    session.clear()
+    session.permanent = True
+    session.update(uid=user.id, key=session_key, at=int(time.time()))
+
+
+def _refuse_anonymous():
+    if request.path.startswith("/api/") or request.headers.get("HX-Request"):
+        if _bearer() is not None:
+            abort(401, "This API token is not valid: it was revoked or mistyped.")
+        message = ("Your session expired: sign in again." if g.get("expired")
+                   else "Sign in first." if g.accounts
+                   else "This server needs an API token: send 'Authorization: Bearer <token>'.")
+        abort(401, message)
+    target = request.full_path if request.method == "GET" else None
+    args = {"next": target.rstrip("?")} if target and target != "/?" else {}
+    if g.get("expired"):
+        args["expired"] = "1"
+    return redirect(url_for("auth.login", **args))
+
+
+def check() -> object:
+    """Before each request: identify the user, refuse what their role may not do."""
+    g.accounts = accounts_on()
+    g.user = identify()
+    if request.endpoint is None:  # no such URL or method: the 404/405 comes next
+        return None
+    permission = ENDPOINTS.get(request.endpoint, UNLISTED)
+    if permission is PUBLIC:
+        return None
+    if g.user is None:
+        return _refuse_anonymous()
+    if not g.user.can(permission):
+        role = accounts.least_role(permission)
+        abort(403, f"Your role ({g.user.role}) may not {DOING.get(permission, permission)}: "
+                   f"ask an admin for the {role} role.")
+    if g.accounts and g.user is not accounts.LOCAL:
+        g.acting = acting_as(g.user.name)
+        g.acting.__enter__()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Install the check, the session cookie settings, the proxy fix and template helpers."""
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=app.config["SESSION_HOURS"] * 3600,
+    )
+    app.session_interface = _SessionInterface()
+    proxies = app.config["PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies, x_prefix=proxies)
+    app.before_request(check)
+
+    @app.teardown_request
+    def _stop_acting(_exc: BaseException | None) -> None:
+        acting = g.pop("acting", None)
+        if acting is not None:
+            acting.__exit__(None, None, None)
+
+    @app.context_processor
+    def _user() -> dict:
+        user = g.get("user")
+        return {
+            "current_user": user,
+            "accounts_on": g.get("accounts", False),
+            "can": lambda permission: bool(user and user.can(permission)),
+        }

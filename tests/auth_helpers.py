@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+import secrets
+from functools import cache
 
-from webapp.actions import accounts
+from werkzeug.security import generate_password_hash
 
 PASSWORD = "correct horse battery"
 
 
+@cache
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
 def add_user(library, name: str, role: str) -> None:
-    """An account with the shared test password."""
-    accounts.add_user(library, name, role, PASSWORD)
+    """An account with the shared test password (hashed once per test session: scrypt is slow
+    on purpose; ``actions.accounts.add_user`` is tested on its own)."""
+    library.add_account(name, role, _password_hash(), secrets.token_urlsafe(16))
 
 
 def csrf_of(client) -> str:

@@ -1,0 +1,360 @@
+"""Accounts on: every route needs a signed-in user, roles limit what each may do, who changed what."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from auth_helpers import PASSWORD, add_user, csrf_of, sign_in
+from werkzeug.routing import IntegerConverter
+
+from webapp import create_app
+from webapp.actions import accounts
+from webapp.segmenting.article import Article, Block
+from webapp.web.access import ENDPOINTS
+
+HX = {"HX-Request": "true"}
+PUBLIC = {e for e, permission in ENDPOINTS.items() if permission is None}
+
+
+def make_app(tmp_path, **settings):
+    config = {"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False,
+              "TESTING": True, "AUTH": True, **settings}
+    return create_app(config)
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app with accounts on (ENFACE_AUTH=1) and one user of each role."""
+    app = make_app(tmp_path)
+    library = app.extensions["library"]
+    for name in accounts.ROLES:
+        add_user(library, name[:2] + "-" + name, name)  # re-reader, ed-editor, ad-admin
+    yield app
+    library.close()
+
+
+@pytest.fixture
+def doc(library) -> int:
+    blocks = [Block("title", "标题"), Block("paragraph", "第一句话。第二句话。")]
+    doc_id, _ = library.add_article(Article("标题", blocks, "zh", "t.txt", "标题\n第一句话。第二句话。"))
+    return doc_id
+
+
+def unit_ids(library, doc_id: int) -> list[int]:
+    return [u["id"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+
+
+def as_user(app, name: str):
+    client = app.test_client()
+    assert sign_in(client, name).status_code == 303
+    return client, csrf_of(client)
+
+
+def hx_post(client, csrf: str, path: str, **form):
+    return client.post(path, data=form, headers={**HX, "X-CSRF-Token": csrf})
+
+
+def _urls(app):
+    """Every rule of the URL map with each of its methods, dummy values for its arguments."""
+    adapter = app.url_map.bind("localhost")
+    for rule in app.url_map.iter_rules():
+        values = {arg: 1 if isinstance(rule._converters[arg], IntegerConverter) else "x"
+                  for arg in rule.arguments}
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, adapter.build(rule.endpoint, values, method=method)
+
+
+def test_every_endpoint_has_a_permission(app):
+    missing = set(app.view_functions) - set(ENDPOINTS)
+    assert not missing, f"add these endpoints to webapp.web.access.ENDPOINTS: {sorted(missing)}"
+    assert not set(ENDPOINTS) - set(app.view_functions), "ENDPOINTS lists routes that are gone"
+    assert {p for p in ENDPOINTS.values() if p} <= set(accounts.PERMISSIONS)
+
+
+def test_every_route_refuses_anonymous_requests(app):
+    """Walks the URL map, so a route added later is checked too."""
+    client = app.test_client()
+    csrf = csrf_of(client)  # a valid CSRF token: the refusal must come from the sign-in check
+    tried = 0
+    for endpoint, method, url in _urls(app):
+        if endpoint in PUBLIC:
+            continue
+        headers = {"X-CSRF-Token": csrf}
+        page = client.open(url, method=method, headers=headers)
+        partial = client.open(url, method=method, headers={**headers, **HX})
+        if url.startswith("/api/"):
+            assert page.status_code == 401, (method, url)
+            assert page.get_json()["error"], url
+        else:
+            assert page.status_code == 302, (method, url, page.status_code)
+            assert page.headers["Location"].startswith("/login"), url
+            assert partial.status_code == 401, (method, url)
+        tried += 1
+    assert tried >= 30
+    assert client.get("/login").status_code == 200
+    with client.get("/static/css/enface.css") as static:
+        assert static.status_code == 200
+
+
+def test_an_anonymous_page_request_comes_back_after_signing_in(app, doc):
+    client = app.test_client()
+    response = client.get(f"/documents/{doc}?filter=unreviewed")
+    assert response.headers["Location"] == f"/login?next=/documents/{doc}?filter%3Dunreviewed"
+    back = client.post("/login", data={"name": "re-reader", "password": PASSWORD,
+                                       "next": f"/documents/{doc}", "csrf_token": csrf_of(client)})
+    assert back.status_code == 303 and back.headers["Location"] == f"/documents/{doc}"
+    assert client.get(f"/documents/{doc}").status_code == 200
+
+
+def test_sign_in_goes_nowhere_but_this_site(app):
+    client = app.test_client()
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = client.post("/login", data={"name": "re-reader", "password": PASSWORD,
+                                                "next": target, "csrf_token": csrf_of(client)})
+        assert response.headers["Location"] == "/"
+
+
+def test_the_sign_in_form_needs_its_csrf_token(app):
+    client = app.test_client()
+    client.get("/login")
+    response = client.post("/login", data={"name": "re-reader", "password": PASSWORD})
+    assert response.status_code == 403
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_refused_and_never_logged(app, caplog):
+    client = app.test_client()
+    caplog.set_level(logging.DEBUG)
+    response = sign_in(client, "ed-editor", "not the password")
+    assert response.status_code == 401
+    assert "Wrong user name or password." in response.get_data(as_text=True)
+    assert sign_in(client, "nobody", PASSWORD).status_code == 401  # same answer, unknown name
+    assert client.get("/").status_code == 302
+    assert "not the password" not in caplog.text and PASSWORD not in caplog.text
+    stored = app.extensions["library"].find_account("ed-editor")["password_hash"]
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+
+
+@pytest.mark.slow
+def test_sign_in_is_throttled_per_address_and_per_name_across_restarts(app, tmp_path):
+    client = app.test_client()
+    for _ in range(10):
+        assert sign_in(client, "ed-editor", "wrong password").status_code == 401
+    blocked = sign_in(client, "ed-editor")  # even the right password waits now
+    assert blocked.status_code == 429
+    assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
+    assert "wait 10 minutes" in blocked.get_data(as_text=True)
+    # per address: another account from the same address waits too
+    assert sign_in(client, "re-reader").status_code == 429
+    # per name: the same account from another address waits as well
+    other = app.test_client()
+    elsewhere = {"environ_base": {"REMOTE_ADDR": "192.0.2.7"}}
+    response = sign_in(other, "ed-editor", **elsewhere)
+    assert response.status_code == 429 and "for ed-editor" in response.get_data(as_text=True)
+    assert sign_in(other, "re-reader", **elsewhere).status_code == 303
+    # the count is in the database: a restarted server still waits
+    again = make_app(tmp_path)
+    assert sign_in(again.test_client(), "ed-editor").status_code == 429
+
+
+def test_an_expired_session_signs_out(app, doc):
+    client, _ = as_user(app, "re-reader")
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["at"] -= 13 * 3600  # SESSION_HOURS is 12
+    response = client.get(f"/documents/{doc}")
+    assert response.status_code == 302 and "expired=1" in response.headers["Location"]
+    assert "Your session expired" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get("/").status_code == 302  # the session is gone
+    client, _ = as_user(app, "re-reader")
+    with client.session_transaction() as session:
+        session["at"] -= 13 * 3600
+    answer = client.get(f"/documents/{doc}/progress", headers=HX)
+    assert answer.status_code == 401 and "expired" in answer.get_data(as_text=True)
+
+
+def test_a_new_password_ends_the_sessions(app):
+    client, _ = as_user(app, "ed-editor")
+    accounts.set_password(app.extensions["library"], "ed-editor", "another password")
+    assert client.get("/").status_code == 302
+    assert sign_in(client, "ed-editor", "another password").status_code == 303
+
+
+def test_signing_out_ends_the_session(app):
+    client, csrf = as_user(app, "ed-editor")
+    response = client.post("/logout", data={"csrf_token": csrf})
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    assert client.get("/").status_code == 302
+
+
+def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc):
+    client, csrf = as_user(app, "re-reader")
+    unit = unit_ids(library, doc)[1]
+    assert client.get(f"/documents/{doc}").status_code == 200
+    assert client.get(f"/documents/{doc}/export?format=tmx").status_code == 200
+    assert client.get(f"/units/{unit}/history", headers=HX).status_code == 200
+    assert client.get("/api/documents").status_code == 200
+    refused = [
+        hx_post(client, csrf, f"/units/{unit}", translation="Mine.", revision="0"),
+        client.get(f"/units/{unit}/edit", headers=HX),
+        hx_post(client, csrf, f"/units/{unit}/approve", revision="0"),
+        hx_post(client, csrf, "/import", url="https://example.org/"),
+        hx_post(client, csrf, f"/documents/{doc}/delete"),
+        hx_post(client, csrf, f"/documents/{doc}/translate"),
+        client.get("/models"),
+        hx_post(client, csrf, "/models/remove", **{"from": "zh", "to": "en"}),
+        client.get("/users"),
+        client.patch(f"/api/units/{unit}", json={"translation": "Mine.", "revision": 0}),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert "Your role (reader) may not edit translations: ask an admin for the editor role." in (
+        refused[0].get_data(as_text=True))
+    assert refused[-1].get_json()["error"].startswith("Your role (reader) may not")
+    assert library.get_unit(unit)["revision"] == 0 and library.document_count() == 1
+
+
+def test_the_ui_hides_what_a_role_cannot_do(app, doc):
+    reader, _ = as_user(app, "re-reader")
+    library_page = reader.get("/").get_data(as_text=True)
+    assert 'action="/import"' not in library_page and 'href="/models"' not in library_page
+    assert "re-reader" in library_page and "Sign out" in library_page
+    page = reader.get(f"/documents/{doc}").get_data(as_text=True)
+    assert "data-readonly" in page and "lang-override" not in page and "Translate" not in page
+    editor, _ = as_user(app, "ed-editor")
+    page = editor.get(f"/documents/{doc}").get_data(as_text=True)
+    assert "data-readonly" not in page and "lang-override" in page
+    assert 'href="/users"' not in editor.get("/").get_data(as_text=True)
+    admin, _ = as_user(app, "ad-admin")
+    assert 'href="/users"' in admin.get("/").get_data(as_text=True)
+
+
+def test_an_editor_edits_but_manages_neither_users_nor_models(app, library, doc):
+    client, csrf = as_user(app, "ed-editor")
+    unit = unit_ids(library, doc)[1]
+    assert hx_post(client, csrf, f"/units/{unit}", translation="Mine.", revision="0").status_code == 200
+    refused = [client.get("/users"), hx_post(client, csrf, "/users", name="x", role="admin",
+                                              password=PASSWORD),
+               client.get("/models"), hx_post(client, csrf, "/models/install", **{"from": "zh"}),
+               hx_post(client, csrf, f"/documents/{doc}/delete")]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert library.find_account("x") is None
+
+
+def test_revisions_record_who_made_them(app, library, doc):
+    client, csrf = as_user(app, "ed-editor")
+    unit = unit_ids(library, doc)[1]
+    hx_post(client, csrf, f"/units/{unit}", translation="First sentence.", revision="0")
+    history = client.get(f"/units/{unit}/history", headers=HX).get_data(as_text=True)
+    assert 'by <span class="who">ed-editor</span>' in history
+    assert client.get(f"/api/units/{unit}/revisions").get_json()[-1]["user_name"] == "ed-editor"
+    page = client.get(f"/documents/{doc}").get_data(as_text=True)
+    assert "last edited by <strong>ed-editor</strong>" in page
+    assert 'class="editor">ed-editor</span>' in client.get("/").get_data(as_text=True)
+    tmx = client.get(f"/documents/{doc}/export?format=tmx").get_data(as_text=True)
+    assert 'creationid="ed-editor"' in tmx and 'changeid="ed-editor"' in tmx
+    xliff = client.get(f"/documents/{doc}/export?format=xliff").get_data(as_text=True)
+    assert '<note from="ed-editor" annotates="target">' in xliff
+    # the revision keeps the name after the account is gone
+    accounts.remove_user(library, "ed-editor")
+    assert library.revisions(unit)[-1]["user_name"] == "ed-editor"
+
+
+def test_api_tokens_are_per_user_and_revocable(app, library, doc):
+    _, token = accounts.issue_token(library, "ed-editor")
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/documents", headers=bearer).status_code == 200
+    unit = unit_ids(library, doc)[1]
+    saved = client.patch(f"/api/units/{unit}", json={"translation": "Via API.", "revision": 0},
+                         headers=bearer)
+    assert saved.status_code == 200
+    assert library.revisions(unit)[-1]["user_name"] == "ed-editor"
+    assert "token_hash" not in str(accounts.list_tokens(library, "ed-editor"))
+    assert token not in str(library.db.query("SELECT * FROM api_token")[0]["token_hash"])
+    accounts.revoke_tokens(library, "ed-editor")
+    refused = client.get("/api/documents", headers=bearer)
+    assert refused.status_code == 401 and "revoked" in refused.get_json()["error"]
+    wrong = client.get("/api/documents", headers={"Authorization": "Bearer enf_guess"})
+    assert wrong.status_code == 401
+
+
+def test_the_shared_api_token_is_an_admin_token(tmp_path):
+    app = make_app(tmp_path, API_TOKEN="s3cret-shared-token")
+    client = app.test_client()
+    bearer = {"Authorization": "Bearer s3cret-shared-token"}
+    assert client.get("/api/documents").status_code == 401
+    assert client.get("/api/documents", headers=bearer).status_code == 200
+    assert client.get("/models", headers=bearer).status_code == 200
+    app.extensions["library"].close()
+    loopback = make_app(tmp_path, AUTH=False, API_TOKEN="s3cret-shared-token")  # as before
+    client = loopback.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/api/documents").status_code == 401
+    assert client.get("/api/documents", headers=bearer).status_code == 200
+    loopback.extensions["library"].close()
+
+
+def test_admins_manage_users_on_the_users_page(app, library):
+    client, csrf = as_user(app, "ad-admin")
+    added = hx_post(client, csrf, "/users", name="newbie", role="reader", password=PASSWORD)
+    assert added.status_code == 201 and "Added newbie (reader)." in added.get_data(as_text=True)
+    newbie = library.find_account("newbie")["id"]
+    assert hx_post(client, csrf, f"/users/{newbie}/role", role="editor").status_code == 200
+    assert library.find_account("newbie")["role"] == "editor"
+    issued = hx_post(client, csrf, f"/users/{newbie}/token").get_data(as_text=True)
+    assert 'class="secret">enf_' in issued
+    short = hx_post(client, csrf, "/users", name="x", role="reader", password="short")
+    assert short.status_code == 400 and "at least 8 characters" in short.get_data(as_text=True)
+    assert hx_post(client, csrf, f"/users/{newbie}/remove").status_code == 200
+    assert library.find_account("newbie") is None
+    admin = library.find_account("ad-admin")["id"]
+    last = hx_post(client, csrf, f"/users/{admin}/role", role="reader")
+    assert last.status_code == 400 and "last admin" in last.get_data(as_text=True)
+
+
+def test_the_session_cookie_is_httponly_lax_and_secure_behind_an_https_proxy(tmp_path):
+    plain = make_app(tmp_path)
+    add_user(plain.extensions["library"], "ann", "reader")
+    client = plain.test_client()
+    https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.9"}
+    cookie = sign_in(client, "ann", headers=https).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # X-Forwarded-* ignored unless ENFACE_PROXIES says so
+    plain.extensions["library"].close()
+    proxied = make_app(tmp_path, PROXIES=1)
+    client = proxied.test_client()
+    cookie = sign_in(client, "ann", headers=https).headers["Set-Cookie"]
+    assert "Secure" in cookie
+    for _ in range(3):
+        sign_in(client, "ann", "wrong password", headers=https)
+    failures = proxied.extensions["library"].db.query("SELECT address FROM login_failure")
+    assert {r["address"] for r in failures} == {"198.51.100.9"}
+    proxied.extensions["library"].close()
+
+
+def test_zero_config_loopback_without_users_needs_no_sign_in(tmp_path, doc_text="第一句话。"):
+    app = make_app(tmp_path, AUTH=False)
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert 'action="/import"' in page and "Sign out" not in page and 'href="/users"' not in page
+    assert client.get("/login").headers["Location"] == "/"
+    assert client.get("/models").status_code == 200
+    add_user(app.extensions["library"], "ann", "reader")  # users exist: accounts on
+    assert client.get("/").status_code == 302
+    app.extensions["library"].close()
+
+
+def test_beyond_loopback_accounts_are_on(tmp_path):
+    app = make_app(tmp_path, AUTH=False, HOST="0.0.0.0")
+    client = app.test_client()
+    assert client.get("/").status_code == 302
+    assert "enface users add NAME --role admin" in client.get("/login").get_data(as_text=True)
+    app.extensions["library"].close()
+
+
+def test_sign_in_time_is_recorded(app):
+    client, _ = as_user(app, "re-reader")
+    with client.session_transaction() as session:
+        assert abs(session["at"] - time.time()) < 60 and session.permanent

@@ -298,6 +298,8 @@ def test_the_shared_api_token_is_an_admin_token(tmp_path):
 
 def test_admins_manage_users_on_the_users_page(app, library):
     client, csrf = as_user(app, "ad-admin")
+    page = client.get("/users").get_data(as_text=True)
+    assert "Add a user" in page and "ed-editor" in page and 'name="csrf_token"' in page
     added = hx_post(client, csrf, "/users", name="newbie", role="reader", password=PASSWORD)
     assert added.status_code == 201 and "Added newbie (reader)." in added.get_data(as_text=True)
     newbie = library.find_account("newbie")["id"]

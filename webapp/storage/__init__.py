@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .db import Database, iso, utcnow
 from .documents import Documents
+from .feeds import Feeds
 from .jobs import Jobs
 from .review import Review
 from .units import Units, memory_key
@@ -13,7 +14,7 @@ from .units import Units, memory_key
 __all__ = ["Library", "Database", "iso", "utcnow", "memory_key"]
 
 
-class Library(Documents, Units, Jobs, Review):
+class Library(Documents, Units, Jobs, Review, Feeds):
     """The document library in one SQLite file (schema migrated on open)."""
 
     def __init__(self, path: Path | str) -> None:

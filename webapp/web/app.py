@@ -10,7 +10,19 @@ from flask import Flask
 from htmx_flask import Htmx
 
 from webapp import config, engine
-from webapp.web import api, db, downloads, edit, errors, filters, models, pages, security, worker
+from webapp.web import (
+    api,
+    db,
+    downloads,
+    edit,
+    errors,
+    feeds,
+    filters,
+    models,
+    pages,
+    security,
+    worker,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,7 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
-    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp):
+    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, feeds.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

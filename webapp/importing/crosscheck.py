@@ -51,8 +51,9 @@ def cross_check(
         return Checked(blocks)
     found = "".join(_key(b.text) for b in blocks)
     missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
-    merged = _in_page_order(blocks, missing, page_text)
-    merged = [_credit(b) for b in merged]
+    added_texts = {_key(b.text) for b in missing}
+    merged = [_credit(b) if _key(b.text) in added_texts else b
+              for b in _in_page_order(blocks, missing, page_text)]
     added = len(merged) - len(blocks)
     kept = "".join(_key(b.text) for b in merged)
     total = sum(len(_key(b.text)) for b in structure)

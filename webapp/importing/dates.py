@@ -56,7 +56,7 @@ _STAMP = re.compile(
     r"(?:\.\d+)?\s*(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
 )
 # "Dec 28 Sat 2013 00:28" (pixnet) and similar English stamps are left to the extractor.
-_NEAR_BODY = 400  # characters after the first body block still searched for a visible time
+_NEAR_BODY = 1000  # characters after the first body block still searched for a visible time
 _NO_BODY = 5000  # characters searched when the first body block is not found in the page text
 
 
@@ -122,23 +122,23 @@ def zone_for(url: str | None, lang: str | None) -> tzinfo | None:
 def page_stamp(
     tree: lxml.html.HtmlElement | None, raw: str, extracted: str | None, first_block: str | None
 ) -> Stamp | None:
-    """The page's publication time: a zoned field, else a named field with a time, else the
-    first time printed above (or just after the start of) the article on the extracted day,
-    else the extractor's date."""
+    """The page's publication time: a field that names its zone, else the first time printed
+    above (or just after the start of) the article on the page's day, else a field with a
+    time, else the extractor's time, else the day alone (midnight in the page's zone)."""
     fields = _fields(tree, raw)
     zoned = next((s for s in fields if s.zone is not None and s.clock), None)
     if zoned:
         return zoned
-    timed = next((s for s in fields if s.clock), None)
-    if timed:
-        return timed
     found = parse_stamp(extracted)
-    if found and found.clock and found.clock != (0, 0, 0):
-        return found
     day = next((s for s in fields), None) or found
     for stamp in _visible(tree, first_block):
         if day is None or stamp.day == day.day:
             return stamp
+    timed = next((s for s in fields if s.clock), None)
+    if timed:
+        return timed
+    if found and found.clock and found.clock != (0, 0, 0):
+        return found
     return day
 
 
@@ -176,7 +176,7 @@ def _visible(tree: lxml.html.HtmlElement | None, first_block: str | None) -> lis
     text = re.sub(r"\s+", " ", text)
     end = len(text)
     if first_block:
-        at = text.find(first_block[:20])
+        at = text.rfind(first_block[:20])  # the article's own copy, after any summary
         end = at + len(first_block) + _NEAR_BODY if at >= 0 else min(end, _NO_BODY)
     stamps = [s for s in map(parse_stamp, (m[0] for m in _STAMP.finditer(text, 0, end)))
               if s is not None and s.clock]

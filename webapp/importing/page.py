@@ -92,6 +92,8 @@ def page_title(
         heading = " ".join(h1.text_content().split())
         if len(heading) >= 4 and raw.startswith(heading):
             return heading
+        if len(raw) >= 4 and heading.startswith(raw) and len(heading) <= 80:
+            return heading  # og:title cut short ("奖金711万元！") and the full headline
     return strip_site_name(raw, site)
 
 

@@ -179,7 +179,7 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
             if not text:
                 continue
             kind = "byline"
-        if kind == "paragraph" and (raw.small or lines.is_caption_text(text)):
+        if kind in ("paragraph", "heading") and (raw.small or lines.is_caption_text(text)):
             kind = "caption"
         elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
             kind = "heading"

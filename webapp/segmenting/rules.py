@@ -213,11 +213,13 @@ _CHROME = re.compile(
 )
 # "现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻", "【打印本页】【关闭窗口】"
 _BREADCRUMB = re.compile(
-    r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您现在的位置|你的位置)\s*[:：]|"
+    r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您所在的位置|您现在的位置|你的位置)\s*[:：]|"
     r"^(首页|首頁|主页|主頁|home)\s*(>>?|»|›|＞|/)|^(【[^】]{1,8}】\s*){2,}$|"
     r"^[\s\d【】\[\]]*(上一页|下一页|上一頁|下一頁)[\s\d【】\[\]上下一页頁首尾末]*$",
     re.I,
 )
+_STRAY_NUMBER = re.compile(r"\W*\d{3,}\W*")  # "15878）": a counter or a code left alone
+_APP_LINE = re.compile(r"\S{0,12}(APP|App|app|客户端|客戶端)\s*(微信)?(公众号|公眾號)?")
 _CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|click here|tap here)", re.I)
 
 
@@ -225,6 +227,8 @@ def is_boilerplate(text: str) -> bool:
     """A short promo ('download our app', 'subscribe'), a copyright notice or the label of a
     page control ('分享 :', '加载更多')."""
     if len(text) <= 30 and _CHROME.fullmatch(text) or len(text) <= 80 and _BREADCRUMB.search(text):
+        return True
+    if _STRAY_NUMBER.fullmatch(text) or _APP_LINE.fullmatch(text):
         return True
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
 
@@ -355,7 +359,8 @@ _BYLINE = re.compile(
     r"(责编|責編|网编|網編)\s*\S|"
     rf"^[(（]\s*{_AGENCY}(\s*[、,，/]\s*{_AGENCY})*\s*[)）]$|"
     r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯|翻译|翻譯|译者|譯者|摄影|攝影|博客|"
-    r"专栏|專欄)\s*[:：/／|｜]|"
+    r"专栏|專欄|出品|执笔|執筆|校对|校對|来源|來源)\s*[:：/／|｜︱]|"
+    r"^[(（]?(原标题|原標題|原题为|原題為)|(实习生|實習生).{0,20}(贡献|貢獻)|"
     r"^(reporter|editor|correspondent)s?\s*[:：]|^(reporting|editing|edited|written|compiled)\s+by\b",
     re.I,
 )
@@ -364,17 +369,32 @@ _BY_NAME = re.compile(rf"^[Bb]y\s+{_NAME}(\s*(,|and|&|in)\s+{_NAME})*$")
 
 
 # "《棱镜》作者 周纯", "本报记者 王五": a short line that only names the author.
-_AUTHOR_LINE = re.compile(r"^\S{0,10}(作者|记者|記者|撰稿|撰文)[\s:：]+[\u4e00-\u9fff·]{2,4}$")
+_AUTHOR_LINE = re.compile(
+    r"^\S{0,10}(作者|记者|記者|撰稿|撰文)[\s:：]+[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$"
+)
 
 
-def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
+# "执笔/叨叨姐", "作者︱春春", "校对|黄慧敏": a short line that opens with a credit label.
+_CREDIT_LABEL = re.compile(
+    r"^(撰文|撰稿|作者|文|记者|記者|编辑|編輯|翻译|翻譯|译者|譯者|摄影|攝影|出品|执笔|執筆|校对|校對|"
+    r"责编|責編|责任编辑|責任編輯)\s*[:：/／|｜︱]"
+)
+
+
+_SENTENCE_MARK = re.compile(r"[。！？!?，,；;]")
+
+
+def mark_bylines(blocks: list[Block], tail: int = 4) -> list[Block]:
     """Mark short byline paragraphs among the last ``tail`` blocks (and a final byline line),
     and author lines anywhere."""
     out = list(blocks)
     for i, block in enumerate(out):
-        if block.kind not in ("paragraph", "heading"):
+        if block.kind not in ("paragraph", "heading", "list_item"):
             continue
-        if i >= len(out) - tail and is_byline(block.text) or _AUTHOR_LINE.match(block.text):
+        credit = len(block.text) <= 40 and _CREDIT_LABEL.match(block.text) \
+            and not _SENTENCE_MARK.search(block.text)
+        if i >= len(out) - tail and is_byline(block.text) or _AUTHOR_LINE.match(block.text) \
+                or credit:
             out[i] = Block("byline", block.text)
     return out
 

@@ -55,6 +55,8 @@ _HTML_TAG = re.compile(
 )
 _WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _SNIFF_CHARS = 65536
+# A title line: short, and not ending like a sentence (。！？.!?…;；:：, ，).
+_TITLE_LINE = re.compile(r".{1,80}(?<![。！？.!?…；;：:，,])")
 
 
 def load_bytes(
@@ -240,8 +242,13 @@ def _markdown(
 
 
 def _plain(text: str, origin: str, url: str | None) -> Article:
-    """Plain text: the first non-empty line is the title, the rest the body."""
-    title, body = _first_line_title(text)
+    """Plain text: the first line is the title when it looks like one (short, no sentence
+    punctuation, a blank line after it); otherwise the file name is, and no text is lost."""
+    first, _, rest = text.lstrip().replace("\r\n", "\n").partition("\n")
+    if _TITLE_LINE.fullmatch(first.strip()) and rest.lstrip(" \t\u3000").startswith("\n"):
+        title, body = first.strip(), rest
+    else:
+        title, body = _name_title(origin), text
     blocks = segment_text(body) if body.strip() else segment_text(text)
     return build_article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "text"})
 

@@ -23,6 +23,7 @@ from webapp.segmenting.blocks import segment_html
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)\b", re.I)
+_FEED_END = re.compile(rb"</(rss|feed|rdf:RDF)>\s*\Z", re.I)
 _SNIFF = 4096
 _MAX_ITEMS = 1000
 _FULL_TEXT = 40  # characters of text from which an item's content counts as a story
@@ -68,12 +69,17 @@ def parse_feed(data: bytes, origin: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         raise ImportFailed(origin, "not an RSS or Atom feed")
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True,
                               response_headers={"content-location": origin})
-    if not parsed.get("version") and not parsed.entries:
-        reason = parsed.get("bozo_exception")
+    reason = parsed.get("bozo_exception")
+    if not parsed.get("version") and not parsed.entries or reason and not _closed(data):
         raise ImportFailed(origin, f"not a readable RSS or Atom feed ({reason or 'no items'})")
     title = " ".join(str(parsed.feed.get("title") or origin).split())
     items = [_item(entry) for entry in parsed.entries[:_MAX_ITEMS]]
     return Feed(origin, title, [i for i in items if i is not None])
+
+
+def _closed(data: bytes) -> bool:
+    """True when the document ends with its root element's end tag (it is not cut short)."""
+    return bool(_FEED_END.search(data[-1024:]))
 
 
 def _item(entry: dict) -> FeedItem | None:

@@ -163,6 +163,10 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     for index, raw in enumerate(raws):
         if raw.time:
             continue
+        items = _title_lines(raw)
+        if items:
+            blocks.extend(Block("list_item", item) for item in items)
+            continue
         kind, text = _line_rules(raw, head=index < 3)
         text = lines.without_credit_prefix(text)
         if not rules.has_words(text) or rules.is_boilerplate(text):
@@ -206,6 +210,18 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     if title and blocks and rules.normalise(title) == blocks[0].text:
         blocks = blocks[1:]
     return rules.mark_bylines(blocks)
+
+
+def _title_lines(raw: _Raw) -> list[str]:
+    """The lines of a paragraph made of three or more short title-like lines separated by
+    single <br> (a table of contents, a list of related posts); else []."""
+    if raw.kind != "paragraph" or raw.text.count(_BR) < 2:
+        return []
+    parts = [rules.normalise(line) for line in raw.text.split(_BR)]
+    parts = [line for line in parts if rules.has_words(line)]
+    if len(parts) < 3 or rules.metadata_box(parts) is not None:
+        return []
+    return parts if all(lines.is_title_line(line) for line in parts) else []
 
 
 def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:

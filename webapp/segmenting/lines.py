@@ -64,3 +64,12 @@ def author_of_date_line(text: str) -> str | None:
     """The 'author: name' part of a date/source line, if it names one."""
     match = _DATE_AUTHOR.search(text)
     return match[0] if match else None
+
+
+# A line that reads as a title: short, no sentence punctuation inside or at its end, no label.
+_TITLE_LIKE = re.compile(r"[^。！？!?；;：:，,]{2,40}")
+
+
+def is_title_line(line: str) -> bool:
+    """A short line without sentence punctuation (an entry of a list of titles)."""
+    return bool(_TITLE_LIKE.fullmatch(line))

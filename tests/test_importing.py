@@ -222,10 +222,23 @@ def test_encoded_fixture_files(name, title, charset, sentence):
     assert title not in body_text(article)
 
 
-def test_one_line_text_is_its_own_title_and_body():
-    article = load_bytes("只有一句话。".encode(), "a.txt")
-    assert article.title == "只有一句话。"
+def test_one_line_text_keeps_its_sentence_and_takes_the_file_name():
+    article = load_bytes("只有一句话。".encode(), "a-note.txt")
+    assert article.title == "a note"
     assert body_text(article) == "只有一句话。"
+
+
+@pytest.mark.parametrize("text, title, body", [
+    ("标题在这里\n\n第一段正文。\n\n第二段正文。", "标题在这里", ["第一段正文。", "第二段正文。"]),
+    ("这是一个完整的句子，不是标题。\n\n第二段正文。", "my note",
+     ["这是一个完整的句子，不是标题。", "第二段正文。"]),
+    ("A heading line\nfollowed at once by text.\n\nMore.", "my note",
+     ["A heading line followed at once by text.", "More."]),
+])
+def test_plain_text_title_only_when_the_first_line_looks_like_one(text, title, body):
+    article = load_bytes(text.encode(), "my-note.txt")
+    assert article.title == title
+    assert [b.text for b in article.blocks[1:]] == body
 
 
 def test_html_fragment_goes_straight_to_segmenting():
@@ -311,7 +324,8 @@ def test_whole_page_samples(samples, name):
     assert article.title == title
     assert sentence in body_text(article)
     assert article.published_at is not None
-    assert article.published_at.date() == datetime(*day).date()
+    local_day = article.meta["published_local"][:10]  # the day the page printed, in its zone
+    assert local_day == datetime(*day).date().isoformat()
     assert article.source_url == url
     assert article.source_lang in CHINESE
     assert article.meta["format"] == "page"

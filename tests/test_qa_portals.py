@@ -76,7 +76,7 @@ def test_stcn_flash_in_a_bare_text_node_without_disclaimer_or_cards():
     assert len(texts) == 1
     assert texts[0].startswith("证券时报e公司讯，当升科技：")
     assert texts[0].endswith("拟1079.6万元收购控股子公司日本伊戈尔少数股权。")
-    assert article.published_at.isoformat() == "2019-09-26T12:11:00+00:00"
+    assert article.published_at.isoformat() == "2019-09-26T04:11:00+00:00"
 
 
 def test_page_element_restores_repeats_and_credits_but_never_new_text():

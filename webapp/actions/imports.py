@@ -24,6 +24,7 @@ class ImportResult:
     created: bool = False
     error: str | None = None
     report: str | None = None  # what a TMX/XLIFF import changed
+    warning: str | None = None  # text the import may have left out
 
     @property
     def ok(self) -> bool:
@@ -41,12 +42,13 @@ class ImportResult:
         return f"{self.origin}: imported as document {self.doc_id} ({self.title})"
 
 
-def _store(library: Library, article, origin: str) -> ImportResult:
+def store_article(library: Library, article, origin: str) -> ImportResult:
+    """Store one imported article (a re-import finds the document already there)."""
     doc_id, created = library.add_article(article)
     if created:
         apply_corrections(library, doc_id)
     title = library.get_document(doc_id)["title"]
-    return ImportResult(origin, doc_id, title, created)
+    return ImportResult(origin, doc_id, title, created, warning=article.meta.get("warning"))
 
 
 def import_bytes(
@@ -62,7 +64,7 @@ def import_bytes(
         article = importing.load_bytes(data, name, lang=lang, max_bytes=max_bytes)
     except EnfaceError as exc:
         return ImportResult(name, error=str(exc))
-    return _store(library, article, name)
+    return store_article(library, article, name)
 
 
 def import_source(
@@ -85,7 +87,7 @@ def import_source(
         if source.startswith(("http://", "https://")):
             article = importing.fetch_url(source, lang=lang, max_bytes=max_bytes,
                                           public_only=public_only)
-            return [_store(library, article, source)]
+            return [store_article(library, article, source)]
         path = Path(source)
         if path.is_dir():
             results = []
@@ -93,17 +95,21 @@ def import_source(
                 if isinstance(outcome, ImportFailed):
                     results.append(ImportResult(str(file), error=str(outcome)))
                 else:
-                    results.append(_store(library, outcome, str(file)))
+                    results.append(store_article(library, outcome, str(file)))
             if not results:
                 results.append(ImportResult(source, error=f"{source}: no importable files found"))
             return results
         if not path.exists():
             raise ImportFailed(source, "no such file or folder")
+        if is_feed_file(path):
+            from webapp.actions.feeds import feed_results, import_feed
+
+            return feed_results(import_feed(library, source, max_bytes=max_bytes))
         if is_exchange(path.name):
             if path.stat().st_size > max_bytes:
                 raise ImportFailed(source, f"larger than the limit of {max_bytes} bytes")
             return [import_exchange(library, path.read_bytes(), source, max_bytes=max_bytes)]
-        return [_store(library, importing.load_path(path, lang=lang, max_bytes=max_bytes),
+        return [store_article(library, importing.load_path(path, lang=lang, max_bytes=max_bytes),
                        source)]
     except EnfaceError as exc:
         return [ImportResult(source, error=str(exc))]
@@ -133,6 +139,18 @@ def import_seeds(library: Library) -> list[ImportResult]:
 
 
 EXCHANGE_SUFFIXES = (".tmx", ".xlf", ".xliff")
+
+
+def is_feed_file(path: Path) -> bool:
+    """True for an RSS/Atom file (by its name, or by how a .xml file starts)."""
+    from webapp.importing.feeds import looks_like_feed
+
+    if path.suffix.lower() in (".rss", ".atom"):
+        return True
+    if path.suffix.lower() != ".xml" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return looks_like_feed(handle.read(4096))
 
 
 def is_exchange(name: str) -> bool:

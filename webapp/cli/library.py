@@ -80,6 +80,8 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None) -> None:
                                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"]):
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")
+                if result.warning:
+                    click.echo(f"Warning: {result.origin}: {result.warning}", err=True)
                 if result.report:
                     click.echo(result.describe(), err=True)
                 elif not result.created:

@@ -15,6 +15,8 @@ import yaml
 
 from webapp.errors import ImportFailed, TooLarge
 from webapp.importing.charset import charset_from_content_type, declared_charset, decode
+from webapp.importing.crosscheck import cross_check
+from webapp.importing.dates import zone_for
 from webapp.importing.download import download
 from webapp.importing.language import detect_lang
 from webapp.importing.page import extract_page, to_utc
@@ -53,6 +55,8 @@ _HTML_TAG = re.compile(
 )
 _WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _SNIFF_CHARS = 65536
+# A title line: short, and not ending like a sentence (。！？.!?…;；:：, ，).
+_TITLE_LINE = re.compile(r".{1,80}(?<![。！？.!?…；;：:，,])")
 
 
 def load_bytes(
@@ -184,7 +188,7 @@ def _envelope(text: str, origin: str) -> Article:
         raise ImportFailed(origin, "broken seed envelope: no article body after the title")
     blocks = segment_html(body, base_url=url)
     published = _from_epoch(int(stamp[1]))
-    return _article(title, blocks, raw=text, origin=origin, url=url, published=published,
+    return build_article(title, blocks, raw=text, origin=origin, url=url, published=published,
                     meta={"format": "envelope"})
 
 
@@ -234,14 +238,19 @@ def _markdown(
     if title is None:
         title, body = _first_line_title(text)
     meta.setdefault("format", "markdown")
-    return _article(title, segment_markdown(body), raw=text, origin=origin, url=url, meta=meta)
+    return build_article(title, segment_markdown(body), raw=text, origin=origin, url=url, meta=meta)
 
 
 def _plain(text: str, origin: str, url: str | None) -> Article:
-    """Plain text: the first non-empty line is the title, the rest the body."""
-    title, body = _first_line_title(text)
+    """Plain text: the first line is the title when it looks like one (short, no sentence
+    punctuation, a blank line after it); otherwise the file name is, and no text is lost."""
+    first, _, rest = text.lstrip().replace("\r\n", "\n").partition("\n")
+    if _TITLE_LINE.fullmatch(first.strip()) and rest.lstrip(" \t\u3000").startswith("\n"):
+        title, body = first.strip(), rest
+    else:
+        title, body = _name_title(origin), text
     blocks = segment_text(body) if body.strip() else segment_text(text)
-    return _article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "text"})
+    return build_article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "text"})
 
 
 def _fragment(text: str, origin: str, url: str | None) -> Article:
@@ -251,21 +260,31 @@ def _fragment(text: str, origin: str, url: str | None) -> Article:
         title = blocks[0].text
     else:
         title = _name_title(origin)
-    return _article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "html"})
+    return build_article(title, blocks, raw=text, origin=origin, url=url, meta={"format": "html"})
 
 
 def _page(text: str, origin: str, source_url: str | None) -> Article:
-    """A whole saved page: the main content found by the extractor, else <article>/<main>/<body>,
-    else everything (a page nested deeper than lxml reads)."""
+    """A whole saved page: the main content found by the extractor (cross-checked against the
+    page's own article structure), else <article>/<main>/<body>, else everything."""
     page = extract_page(text, source_url=source_url)
     for candidate in [*page.candidates, text]:
         blocks = segment_html(candidate, base_url=page.url)
-        if candidate is page.candidates[0] and page.container:
-            blocks = _restored(blocks, segment_html(page.container, base_url=page.url))
+        meta = dict(page.meta)
+        if candidate is page.candidates[0]:
+            if page.container:
+                blocks = _restored(blocks, segment_html(page.container, base_url=page.url))
+            checked = cross_check(blocks, page.tree, page.url)
+            blocks = checked.blocks
+            if checked.warning:
+                meta["warning"] = checked.warning
         if any(b.text.strip() for b in blocks if b.kind != "title"):
             title, blocks = _heading_title(page.title or _name_title(origin), blocks)
-            return _article(title, blocks, raw=text, origin=origin,
-                            url=page.url, published=page.published, meta=page.meta)
+            article = build_article(title, blocks, raw=text, origin=origin, url=page.url, meta=meta)
+            if page.stamp:
+                local = page.stamp.aware(zone_for(page.url, article.source_lang))
+                article.published_at = local.astimezone(UTC)
+                article.meta["published_local"] = local.isoformat()
+            return article
     raise ImportFailed(origin, "no article text found")
 
 
@@ -300,7 +319,7 @@ def _heading_title(title: str, blocks: list[Block]) -> tuple[str, list[Block]]:
     return title, blocks
 
 
-def _article(
+def build_article(
     title: str,
     blocks: list[Block],
     *,

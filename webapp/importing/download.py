@@ -23,7 +23,8 @@ from webapp.errors import ImportFailed, TooLarge
 USER_AGENT = "Enface/0.1 (bilingual reader)"
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
-_TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+_TEXT_TYPES = ("text/", "application/xhtml+xml", "application/xml", "application/rss+xml",
+               "application/atom+xml")
 
 
 def download(

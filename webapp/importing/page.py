@@ -13,17 +13,14 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from webapp.importing.dates import Stamp, page_stamp
+
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _NOT_CONTENT = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe")
 # "Title - Site", "Title | Section | Site", "Title :: Site ::", "Title @ Blog"
 _SPACED_SEP = re.compile(r"(\s+(?:[-–—|·»@]|::)\s+)")
 # "Title_Channel_Site", "Title-Site" (a hyphen inside "COVID-19" or "2020-2021" is not one)
 _TIGHT_SEP = re.compile(r"(\s*(?:_|\||(?<![0-9A-Za-z])-|-(?![0-9A-Za-z]))\s*)")
-# Publication times with their time zone, which the extractor's date drops.
-_PUBLISHED = (
-    "//meta[@property='article:published_time' or @itemprop='datePublished']/@content"
-    " | //time[@itemprop='datePublished']/@datetime"
-)
 _SAVED_FROM = re.compile(
     r"\A\ufeff?\s*<!--\s*(?:saved from url=\(\d+\))?\s*(https?://[^\s>]+?)\s*-->", re.I
 )
@@ -41,6 +38,8 @@ class Page:
     candidates: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     container: str | None = None  # the page element around the extracted text, as HTML
+    tree: lxml.html.HtmlElement | None = field(default=None, repr=False)
+    stamp: Stamp | None = None  # the publication time as the page prints it
 
 
 def extract_page(text: str, *, source_url: str | None = None) -> Page:
@@ -71,10 +70,12 @@ def extract_page(text: str, *, source_url: str | None = None) -> Page:
         if doc is not None and getattr(doc, key, None):
             meta[key] = getattr(doc, key)
     title = page_title(tree, doc.title if doc is not None else None, meta.get("sitename"))
-    published = to_utc(_first(tree, _PUBLISHED) if tree is not None else None)
     container = _container(tree, found) if tree is not None and found is not None else None
-    return Page(title, page_url, published or to_utc(doc.date if doc is not None else None),
-                candidates, meta, container)
+    first = next((t for t in (_squash(p.text_content()) for p in found.iter("p")) if t), None) \
+        if found is not None else None
+    stamp = page_stamp(tree, text, doc.date if doc is not None else None, first)
+    published = stamp.aware(None).astimezone(UTC) if stamp else None
+    return Page(title, page_url, published, candidates, meta, container, tree, stamp)
 
 
 def page_title(
@@ -91,6 +92,8 @@ def page_title(
         heading = " ".join(h1.text_content().split())
         if len(heading) >= 4 and raw.startswith(heading):
             return heading
+        if len(raw) >= 4 and heading.startswith(raw) and len(heading) <= 80:
+            return heading  # og:title cut short ("奖金711万元！") and the full headline
     return strip_site_name(raw, site)
 
 
@@ -174,6 +177,8 @@ def _holder(tree: lxml.html.HtmlElement, wanted: str) -> lxml.html.HtmlElement |
     head = wanted[:12].split(" ")[0]
     for node in tree.xpath("//body//text()[contains(., $head)]", head=head)[:20]:
         element = node.getparent()
+        if element is None or not isinstance(element.tag, str):
+            continue  # text inside a comment
         while element is not None and len(_squash(element.text_content())) < len(wanted):
             element = element.getparent()
         if element is not None and _squash(element.text_content()) == wanted:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown_it import MarkdownIt
 
-from webapp.segmenting import rules
+from webapp.segmenting import lines, rules
 from webapp.segmenting.article import Block
 
 # Elements that start and end a block of text; everything else is inline.
@@ -140,6 +140,8 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
         if is_block:
             flush()
         new_kind = _KIND_OF_TAG.get(name) or ("caption" if captionish else kind)
+        if name == "li" and len(node.find_all("p", limit=3)) >= 3:
+            new_kind = "paragraph"  # a page laid out in a list item: its paragraphs are prose
         new_flags = flags | _FLAG_OF_TAG.get(name, 0)
         new_href = href
         if name == "a":
@@ -161,9 +163,19 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     for index, raw in enumerate(raws):
         if raw.time:
             continue
+        items = _title_lines(raw)
+        if items:
+            blocks.extend(Block("list_item", item) for item in items)
+            continue
         kind, text = _line_rules(raw, head=index < 3)
+        text = lines.without_credit_prefix(text)
         if not rules.has_words(text) or rules.is_boilerplate(text):
             continue
+        if index < 4 and lines.is_date_source_line(text):
+            author = lines.author_of_date_line(text)
+            if not author:
+                continue
+            kind, text = "byline", author
         if raw.href and rules.is_click_link(text):
             continue
         if raw.furniture:
@@ -171,7 +183,7 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
             if not text:
                 continue
             kind = "byline"
-        if kind == "paragraph" and raw.small:
+        if kind in ("paragraph", "heading") and (raw.small or lines.is_caption_text(text)):
             kind = "caption"
         elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
             kind = "heading"
@@ -186,6 +198,10 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
         if kind == "paragraph" and blocks and blocks[-1].kind == "paragraph" \
                 and rules.is_dateline_lead(blocks[-1].text):
             text = f"{blocks.pop().text} {text}"
+        credit = lines.split_trailing_credit(text) if kind == "paragraph" else None
+        if credit:
+            blocks.extend([Block(kind, credit[0], raw.href), Block("byline", credit[1])])
+            continue
         blocks.append(Block(kind, text, raw.href))
     blocks = rules.related_links(blocks)
     blocks = [b if b.kind == "list_item" else Block(b.kind, b.text) for b in blocks]
@@ -194,6 +210,18 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     if title and blocks and rules.normalise(title) == blocks[0].text:
         blocks = blocks[1:]
     return rules.mark_bylines(blocks)
+
+
+def _title_lines(raw: _Raw) -> list[str]:
+    """The lines of a paragraph made of three or more short title-like lines separated by
+    single <br> (a table of contents, a list of related posts); else []."""
+    if raw.kind != "paragraph" or raw.text.count(_BR) < 2:
+        return []
+    parts = [rules.normalise(line) for line in raw.text.split(_BR)]
+    parts = [line for line in parts if rules.has_words(line)]
+    if len(parts) < 3 or rules.metadata_box(parts) is not None:
+        return []
+    return parts if all(lines.is_title_line(line) for line in parts) else []
 
 
 def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:

@@ -147,8 +147,15 @@ def _wraps_embed(tag: Tag) -> bool:
 def is_captionish(tag: Tag) -> bool:
     """An element whose class marks it as a figure or caption (.image-caption, .Figure-x,
     .image_desc)."""
-    words = _words(tag.get("class") or "")
-    return bool(words & _CAPTION_WORDS or words & _IMAGE_WORDS and words & _NOTE_WORDS)
+    return is_captionish_class(tag.get("class") or "")
+
+
+def is_captionish_class(value: object) -> bool:
+    """A class value that marks a caption ('image-caption', 'picinfo', 'pic-note')."""
+    words = _words(value)
+    if words & _CAPTION_WORDS or words & _IMAGE_WORDS and words & _NOTE_WORDS:
+        return True
+    return any(w.startswith(i) and w[len(i):] in _NOTE_WORDS for w in words for i in _IMAGE_WORDS)
 
 
 def absolute_href(href: object, base_url: str | None) -> str | None:
@@ -170,17 +177,23 @@ def absolute_href(href: object, base_url: str | None) -> str | None:
 _PROMO = re.compile(
     r"(下[载載]|download|安装|安裝).{0,40}(app\b|应用|應用|客户端|客戶端)|"
     r"(app|应用|應用|客户端|客戶端).{0,10}下[载載]|"
-    r"(关注|關注|追踪|追蹤|订阅|訂閱)(我们|我們|本台|本网|本網|本报|本報|我哋)|"
+    r"^.{0,12}(关注|關注|追踪|追蹤|订阅|訂閱)(我们|我們|本台|本网|本網|本报|本報|我哋)|"
     r"(订阅|訂閱|订户|訂戶|會員|会员).{0,60}(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|"
     r"网址|網址|点击|點擊|按此|了解更多)|"
     r"(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|点击|點擊|按此).{0,30}"
     r"(订阅|訂閱|订户|訂戶)|"
     r"(获取|獲取)更多\s*rss|\bmore rss\b|"
+    r"(扫描|扫码|掃描|掃碼|长按|長按|识别|識別).{0,16}(二维码|二維碼|关注|關注)|"
+    r"(关注|關注|搜索|搜尋|订阅|訂閱).{0,16}(官方)?(微信|微博|公众号|公眾號|官方帐号|官方帳號|"
+    r"facebook|instagram|youtube|line)|"
+    r"回复【[^】]{1,12}】|點擊菜單欄|点击菜单栏|点【在看】|點【在看】|"
     r"\b(follow us|download (our|the) app|get (our|the) app|subscribe (to|now)|"
     r"sign up for (our|the)|support our journalism)\b",
     re.I,
 )
 _COPYRIGHT = re.compile(
+    r"^[【\[]?(免责声明|免責聲明|声明|聲明)[】\]]?\s*[:：]?.{0,40}(仅|僅|不代表|不构成|不構成|观点|觀點)|"
+    r"违法和不良信息举报|違法和不良信息舉報|互联网新闻信息服务许可证|"
     r"©|\(c\)\s*\d{4}|版权所有|版權所有|all rights reserved|copyright\s*(©|\d{4})|"
     r"(未经|未經|不得|禁止).{0,10}(转载|轉載)",
     re.I,
@@ -192,16 +205,21 @@ _CHROME = re.compile(
     r"[【\[]?(分享|分享到|分享至|转发|轉發|轉寄|收藏|打印|列印|字号|字號|纠错|糾錯|返回顶部|返回頂部|"
     r"加载更多|載入更多|载入更多|查看更多|上一篇|下一篇|请继续下滑阅读|請繼續下滑閱讀|继续阅读|繼續閱讀|"
     r"图集|圖集|热帖|熱帖|新闻评论|新聞評論|评论|評論|点赞|點讚|share|share this( article| story)?|"
-    r"print|comments?|load more|next article|previous article)[】\]]?\s*[:：]?",
+    r"print|comments?|load more|next article|previous article|"
+    r"小编最近文章|調整字體|调整字体|查看话题|扫描二维码分享话题|推荐新闻|推薦新聞|热门推荐|熱門推薦|"
+    r"新媒体实验室|聚焦新闻|聚焦新聞|新聞專題|新闻专题|点击进入专题|點擊進入專題|收起|"
+    r"好文|钦佩|欣赏|喜欢|泪奔|可爱|思考|\+1|\d{3,7})[】\]]?\s*[:：]?",
     re.I,
 )
 # "现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻", "【打印本页】【关闭窗口】"
 _BREADCRUMB = re.compile(
-    r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您现在的位置|你的位置)\s*[:：]|"
+    r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您所在的位置|您现在的位置|你的位置)\s*[:：]|"
     r"^(首页|首頁|主页|主頁|home)\s*(>>?|»|›|＞|/)|^(【[^】]{1,8}】\s*){2,}$|"
     r"^[\s\d【】\[\]]*(上一页|下一页|上一頁|下一頁)[\s\d【】\[\]上下一页頁首尾末]*$",
     re.I,
 )
+_STRAY_NUMBER = re.compile(r"\W*\d{3,}\W*")  # "15878）": a counter or a code left alone
+_APP_LINE = re.compile(r"\S{0,12}(APP|App|app|客户端|客戶端)\s*(微信)?(公众号|公眾號)?")
 _CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|click here|tap here)", re.I)
 
 
@@ -209,6 +227,8 @@ def is_boilerplate(text: str) -> bool:
     """A short promo ('download our app', 'subscribe'), a copyright notice or the label of a
     page control ('分享 :', '加载更多')."""
     if len(text) <= 30 and _CHROME.fullmatch(text) or len(text) <= 80 and _BREADCRUMB.search(text):
+        return True
+    if _STRAY_NUMBER.fullmatch(text) or _APP_LINE.fullmatch(text):
         return True
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
 
@@ -339,7 +359,8 @@ _BYLINE = re.compile(
     r"(责编|責編|网编|網編)\s*\S|"
     rf"^[(（]\s*{_AGENCY}(\s*[、,，/]\s*{_AGENCY})*\s*[)）]$|"
     r"^(撰文|撰稿|作者|文|记者|記者|采访|採訪|编辑|編輯|翻译|翻譯|译者|譯者|摄影|攝影|博客|"
-    r"专栏|專欄)\s*[:：/／|｜]|"
+    r"专栏|專欄|出品|执笔|執筆|校对|校對|来源|來源)\s*[:：/／|｜︱]|"
+    r"^[(（]?(原标题|原標題|原题为|原題為)|(实习生|實習生).{0,20}(贡献|貢獻)|"
     r"^(reporter|editor|correspondent)s?\s*[:：]|^(reporting|editing|edited|written|compiled)\s+by\b",
     re.I,
 )
@@ -348,17 +369,32 @@ _BY_NAME = re.compile(rf"^[Bb]y\s+{_NAME}(\s*(,|and|&|in)\s+{_NAME})*$")
 
 
 # "《棱镜》作者 周纯", "本报记者 王五": a short line that only names the author.
-_AUTHOR_LINE = re.compile(r"^\S{0,10}(作者|记者|記者|撰稿|撰文)[\s:：]+[\u4e00-\u9fff·]{2,4}$")
+_AUTHOR_LINE = re.compile(
+    r"^\S{0,10}(作者|记者|記者|撰稿|撰文)[\s:：]+[\u4e00-\u9fff·]{2,4}(\s+[\u4e00-\u9fff·]{2,4}){0,3}$"
+)
 
 
-def mark_bylines(blocks: list[Block], tail: int = 3) -> list[Block]:
+# "执笔/叨叨姐", "作者︱春春", "校对|黄慧敏": a short line that opens with a credit label.
+_CREDIT_LABEL = re.compile(
+    r"^(撰文|撰稿|作者|文|记者|記者|编辑|編輯|翻译|翻譯|译者|譯者|摄影|攝影|出品|执笔|執筆|校对|校對|"
+    r"责编|責編|责任编辑|責任編輯)\s*[:：/／|｜︱]"
+)
+
+
+_SENTENCE_MARK = re.compile(r"[。！？!?，,；;]")
+
+
+def mark_bylines(blocks: list[Block], tail: int = 4) -> list[Block]:
     """Mark short byline paragraphs among the last ``tail`` blocks (and a final byline line),
     and author lines anywhere."""
     out = list(blocks)
     for i, block in enumerate(out):
-        if block.kind not in ("paragraph", "heading"):
+        if block.kind not in ("paragraph", "heading", "list_item"):
             continue
-        if i >= len(out) - tail and is_byline(block.text) or _AUTHOR_LINE.match(block.text):
+        credit = len(block.text) <= 40 and _CREDIT_LABEL.match(block.text) \
+            and not _SENTENCE_MARK.search(block.text)
+        if i >= len(out) - tail and is_byline(block.text) or _AUTHOR_LINE.match(block.text) \
+                or credit:
             out[i] = Block("byline", block.text)
     return out
 
@@ -413,3 +449,4 @@ def lines_are_paragraphs(lines: list[str]) -> bool:
         return True
     ends = sum(line.rstrip().endswith(tuple("。！？!?.…」”』\"")) for line in lines)
     return ends >= 0.6 * len(lines)
+

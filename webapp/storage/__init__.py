@@ -7,6 +7,7 @@ from pathlib import Path
 from .accounts import Accounts, acting_as, actor
 from .db import Database, iso, utcnow
 from .documents import Documents
+from .feeds import Feeds
 from .jobs import Jobs
 from .review import Review
 from .units import Units, memory_key
@@ -14,7 +15,7 @@ from .units import Units, memory_key
 __all__ = ["Library", "Database", "acting_as", "actor", "iso", "utcnow", "memory_key"]
 
 
-class Library(Documents, Units, Jobs, Review, Accounts):
+class Library(Documents, Units, Jobs, Review, Accounts, Feeds):
     """The document library in one SQLite file (schema migrated on open)."""
 
     def __init__(self, path: Path | str) -> None:

@@ -114,6 +114,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE revision ADD COLUMN user_name TEXT;
         """,
     ),
+    (
+        "0004_feeds",
+        """
+        CREATE TABLE feed (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            created_at TEXT NOT NULL,
+            checked_at TEXT,
+            error TEXT
+        );
+        CREATE TABLE feed_item (
+            feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,
+            item_key TEXT NOT NULL,
+            document_id INTEGER REFERENCES document(id) ON DELETE SET NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, item_key)
+        );
+        """,
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from webapp.web import (
     downloads,
     edit,
     errors,
+    feeds,
     filters,
     models,
     pages,
@@ -51,7 +52,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
-    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp):
+    for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
+                      feeds.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

@@ -29,6 +29,14 @@ def datetime_filter(stamp: str) -> str:
     return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else stamp
 
 
+def original_time(local: str | None) -> str:
+    """A page's own time as it printed it: '2019-09-26 12:11 (UTC+08:00)'."""
+    if not local or len(local) < 16:
+        return ""
+    zone = local[19:].replace(".000", "") if len(local) > 19 else ""
+    return f"{local[:10]} {local[11:16]} (UTC{zone or '+00:00'})"
+
+
 def safe_url(url: str) -> bool:
     """Only http(s) links from articles are rendered as links."""
     return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
@@ -42,6 +50,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(host, "host")
     app.add_template_filter(basename, "basename")
     app.add_template_filter(datetime_filter, "datetime")
+    app.add_template_filter(original_time, "original_time")
     app.add_template_filter(one_line, "oneline")
     app.add_template_test(safe_url, "safe_url")
 

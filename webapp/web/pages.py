@@ -72,8 +72,10 @@ def import_files():
 def document(doc_id: int):
     """The reader: source and English side by side."""
     doc = lib().document_json(doc_id)
+    local = lib().get_document(doc_id)["meta"].get("published_local")
     return render_template("document.html", doc=doc, lang_names=vocabulary.NAMES,
-                           editor=lib().last_editor(doc_id), **_progress(doc_id))
+                           editor=lib().last_editor(doc_id), published_local=local,
+                           **_progress(doc_id))
 
 
 @bp.post("/documents/<int:doc_id>/translate")

@@ -1,0 +1,70 @@
+"""The regression corpus (tests/fixtures/pages): whole Chinese news pages from many sites, each
+with a golden block list written by reading the page. Every golden text is found, in order and
+once, with nothing added (no navigation, promos or page controls); credits are bylines; the
+publication time is the right instant."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from webapp.importing import load_path
+from webapp.storage import iso
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+# Pages whose golden list the importer does not reach yet, with what still differs.
+KNOWN = {
+    "gne_readhub_1": "a topic page: the related-report list after the summary is kept",
+    "gne_sina_2": "the 'hot picks' cards after the story are kept",
+    "gne_sina_5": "the related links and topic label after the story are kept",
+    "gne_toutiao_2": "a photo gallery: the slide counter and the headline are kept as text",
+    "goose3_test_schema_list_cna.com.tw": "tags, related links and the update line are kept",
+    "readability_qq_expected": "a fragment: the share and video-widget labels are kept",
+    "readability_qq_source": "the video widget's labels are kept, the editor line is not",
+    "readability_youth_source": "the editor line at the very end is not found",
+    "readability_pixnet_source": "the post's tag line is kept",
+    "gne_163_9": "a 'click here' link line is kept",
+    "gne_ednchina_1": "a bold subhead that repeats the title is kept",
+    "gne_mingridapan_1": "the title is the site's, and the headline stays in the body",
+    "gne_baijiahao_2": "the title is a related video's",
+    "gne_baijiahao_4": "the title is a related video's",
+    "gne_shanxi_1": "the title is the site's name",
+}
+
+
+def _golden(name: str) -> dict:
+    return json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _pages() -> list:
+    names = sorted(p.stem for p in PAGES.glob("*.html"))
+    return [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
+            if n in KNOWN else n for n in names]
+
+
+def test_corpus_size_and_sources():
+    pages = list(PAGES.glob("*.html"))
+    sources = (PAGES / "SOURCES.md").read_text(encoding="utf-8")
+    assert len(pages) >= 40
+    assert all(f"`{p.name}`" in sources for p in pages)
+    assert all(p.with_suffix(".json").exists() for p in pages)
+    sites = {line.split("|")[2].strip() for line in sources.splitlines()
+             if line.startswith("| `")}
+    assert len(sites) >= 15
+
+
+@pytest.mark.parametrize("name", _pages())
+def test_page_matches_its_golden_list(name):
+    gold = _golden(name)
+    article = load_path(PAGES / f"{name}.html")
+    got = article.blocks[1:]
+    assert article.title == gold["title"]
+    assert [b.text for b in got] == [text for _, text in gold["blocks"]]
+    assert [b.text for b in got if b.kind == "byline"] == \
+        [text for kind, text in gold["blocks"] if kind == "byline"]
+    captions = [b.text for b in got if b.kind == "caption"]
+    golden_captions = [text for kind, text in gold["blocks"] if kind == "caption"]
+    assert all(captions.count(c) <= max(1, golden_captions.count(c)) for c in captions)
+    assert iso(article.published_at) == gold["published_at"]

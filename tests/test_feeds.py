@@ -1,0 +1,229 @@
+"""Feeds: RSS and Atom items become documents once; hostile feeds store nothing."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from webapp.actions.feeds import add_feed, import_feed, update_feeds
+from webapp.cli import main
+from webapp.errors import ImportFailed, TooLarge
+from webapp.importing.feeds import parse_feed
+from webapp.storage import Library
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+SERVED: dict[str, Path] = {}
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n'
+    + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+               for i in range(1, 10))
+    + b']>\n<rss version="2.0"><channel><title>&lol9;</title><item><title>&lol9;</title>'
+    b"<link>http://example.org/1</link><description>&lol9;</description></item></channel></rss>"
+)
+MALFORMED = b"<rss version='2.0'><channel><title>broken</title><item><title>x</tit"
+
+
+@pytest.fixture
+def lib(tmp_path):
+    library = Library(tmp_path / "library.sqlite3")
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def feed_files(tmp_path) -> Path:
+    """The RSS and Atom fixtures, copied where the test may change them."""
+    folder = tmp_path / "feeds"
+    shutil.copytree(FEEDS, folder)
+    return folder
+
+
+def test_rss_and_atom_imported_twice_second_run_imports_nothing_new(lib, feed_files, no_network):
+    reports = [add_feed(lib, str(feed_files / name), fetch_pages=False)
+               for name in ("news.rss", "news.atom")]
+    assert [len(r.new) for r in reports] == [2, 2]
+    assert reports[0].failed and "only a summary" in reports[0].failed[0]  # offline: no page
+    assert lib.document_count() == 4
+    again = update_feeds(lib, fetch_pages=False)
+    assert [len(r.new) for r in again] == [0, 0]
+    assert [r.skipped for r in again] == [2, 2]
+    assert lib.document_count() == 4
+    docs = {d["title"]: d for d in lib.list_documents()}
+    park = lib.get_document(docs["城市公园今年新增绿地三百公顷"]["id"])
+    assert park["published_at"] == "2024-05-14T01:30:00Z"  # +0800 in the feed, kept as an instant
+    assert park["source_url"] == "https://news.example.org/2024/05/parks.html"
+    assert park["meta"]["feed"] == str(feed_files / "news.rss")
+    blocks = lib.document_json(park["id"])["segments"]
+    assert [s["kind"] for s in blocks][-2:] == ["paragraph", "byline"]
+    assert "caption" in [s["kind"] for s in blocks]
+    assert lib.get_document(docs["颱風過境 北部山區累積雨量破千毫米"]["id"])["source_lang"] == "zt"
+
+
+def test_only_new_items_are_imported_by_guid(lib, feed_files):
+    add_feed(lib, str(feed_files / "news.atom"), fetch_pages=False)
+    atom = feed_files / "news.atom"
+    text = atom.read_text(encoding="utf-8")
+    entry = text[text.index("<entry>"):text.index("</entry>") + len("</entry>")]
+    fresh = (entry.replace("aaaa-80da344efa6a", "bbbb-000000000001")
+             .replace("颱風過境", "豪雨特報").replace("一千毫米", "八百毫米"))
+    atom.write_text(text.replace("<entry>", fresh + "\n<entry>", 1), encoding="utf-8")
+    [report] = update_feeds(lib, fetch_pages=False)
+    assert [r.title for r in report.new] == ["豪雨特報 北部山區累積雨量破千毫米"]
+    assert report.skipped == 2 and not report.failed
+
+
+def test_summary_only_item_is_fetched_when_online(lib, feed_files, monkeypatch):
+    from webapp.importing import articles
+
+    def fake_fetch(url, **kwargs):
+        return articles.load_bytes("<html><body><article><p>从网页取来的全文，第一段。</p>"
+                                   "<p>第二段也在这里。</p></article></body></html>".encode(),
+                                   "page.html", source_url=url)
+
+    monkeypatch.setattr(articles, "fetch_url", fake_fetch)
+    monkeypatch.setattr("webapp.importing.fetch_url", fake_fetch)
+    report = add_feed(lib, str(feed_files / "news.rss"), fetch_pages=True)
+    assert len(report.new) == 3 and not report.failed
+    fetched = [r for r in report.new if r.origin.endswith("never-fetched.html")]
+    doc = lib.get_document(fetched[0].doc_id)
+    assert doc["meta"]["guid"] == "rss-0003"
+    assert doc["published_at"] == "2024-05-16T00:00:00Z"  # the page has no time: the item's
+
+
+@pytest.mark.parametrize("data, error, message", [
+    (BILLION_LAUGHS, ImportFailed, "entities"),
+    (MALFORMED, ImportFailed, "not a readable"),
+    (b"<html><body>not a feed</body></html>", ImportFailed, "not an RSS or Atom"),
+    (b"<rss version='2.0'><channel><title>x</title></channel>" + b" " * 2000, ImportFailed,
+     "not a readable"),
+])
+def test_hostile_feeds_are_clear_errors(data, error, message):
+    with pytest.raises(error, match=message):
+        parse_feed(data, "feed.xml")
+
+
+def test_external_dtd_is_never_fetched(no_network):
+    feed = parse_feed(b"<?xml version='1.0'?><!DOCTYPE rss SYSTEM 'http://example.org/x.dtd'>"
+                      b"<rss version='2.0'><channel><title>t</title><item><title>a</title>"
+                      b"<link>http://example.org/a</link></item></channel></rss>", "dtd.xml")
+    assert [i.title for i in feed.items] == ["a"] and no_network == []
+
+
+def test_huge_feed_is_refused_before_parsing():
+    with pytest.raises(TooLarge, match="limit"):
+        parse_feed(b"<rss>" + b" " * 2048 + b"</rss>", "huge.xml", max_bytes=1024)
+
+
+@pytest.mark.parametrize("data", [BILLION_LAUGHS, MALFORMED, b"<rss>" + b"x" * 5000])
+def test_hostile_feed_stores_nothing(lib, tmp_path, data):
+    path = tmp_path / "hostile.rss"
+    path.write_bytes(data)
+    report = add_feed(lib, str(path), max_bytes=4096)
+    assert not report.ok and report.error
+    assert lib.list_feeds() == [] and lib.document_count() == 0
+    assert not import_feed(lib, str(path), max_bytes=4096).ok
+    assert lib.document_count() == 0
+
+
+def test_cli_feeds_add_list_update_remove(tmp_path, feed_files):
+    runner = CliRunner()
+    env = {"ENFACE_DATA_DIR": str(tmp_path / "data"), "ENFACE_SEED": "0"}
+    added = runner.invoke(main, ["feeds", "add", "--offline", str(feed_files / "news.atom")],
+                          env=env)
+    assert added.exit_code == 0, added.output
+    assert "颱風過境 北部山區累積雨量破千毫米" in added.stdout
+    assert "2 new, 0 skipped, 0 failed" in added.stderr
+    listed = runner.invoke(main, ["feeds", "list"], env=env)
+    assert listed.stdout.startswith("1\t2\t") and "測試新聞 Atom" in listed.stdout
+    updated = runner.invoke(main, ["feeds", "update", "--offline"], env=env)
+    assert updated.exit_code == 0 and updated.stdout == ""
+    assert "0 new, 2 skipped, 0 failed" in updated.stderr
+    assert runner.invoke(main, ["feeds", "remove", "1"], env=env).exit_code == 0
+    assert runner.invoke(main, ["feeds", "list"], env=env).stdout == ""
+    missing = runner.invoke(main, ["feeds", "remove", "1"], env=env)
+    assert missing.exit_code == 1 and "no feed 1" in missing.stderr
+    hostile = tmp_path / "lol.rss"
+    hostile.write_bytes(BILLION_LAUGHS)
+    refused = runner.invoke(main, ["feeds", "add", str(hostile)], env=env)
+    assert refused.exit_code == 1 and "entities" in refused.stderr
+
+
+def test_cli_import_of_a_feed_file_imports_its_items(tmp_path, feed_files):
+    runner = CliRunner()
+    env = {"ENFACE_DATA_DIR": str(tmp_path / "data"), "ENFACE_SEED": "0"}
+    result = runner.invoke(main, ["import", str(feed_files / "news.atom")], env=env)
+    assert result.exit_code == 0
+    assert result.stdout.count("\t") == 2
+    again = runner.invoke(main, ["import", str(feed_files / "news.atom")], env=env)
+    assert again.exit_code == 0 and "already imported" in again.stderr
+
+
+@pytest.fixture
+def feed_server(feed_files):
+    """The feed folder served over HTTP on a free loopback port."""
+    handler = functools.partial(QuietHandler, directory=str(feed_files))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    SERVED[url] = feed_files
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that does not log to stderr."""
+
+    extensions_map = {".atom": "application/atom+xml", ".rss": "application/rss+xml"}
+
+    def log_message(self, *args) -> None:  # noqa: D102
+        pass
+
+
+def _post(client, path, **form):
+    client.get("/feeds")
+    with client.session_transaction() as session:
+        form["csrf_token"] = session["csrf"]
+    return client.post(path, data=form)
+
+
+def test_feeds_page_subscribe_update_unsubscribe(client, library, feed_server):
+    page = client.get("/feeds")
+    assert page.status_code == 200 and "No subscriptions yet" in page.get_data(as_text=True)
+    added = _post(client, "/feeds", url=f"{feed_server}/news.atom")
+    assert added.status_code == 200
+    assert "2 new, 0 skipped, 0 failed" in added.get_data(as_text=True)
+    updated = _post(client, "/feeds/update")
+    assert "0 new, 2 skipped, 0 failed" in updated.get_data(as_text=True)
+    feed_id = library.list_feeds()[0]["id"]
+    removed = _post(client, f"/feeds/{feed_id}/delete")
+    assert removed.status_code == 200 and library.list_feeds() == []
+    assert library.document_count() == 2  # documents stay
+
+
+def feed_server_dir(url: str) -> Path:
+    """The folder a feed server started by this module serves."""
+    return SERVED[url]
+
+
+def test_feeds_page_refuses_bad_input_and_missing_csrf(client, library, feed_server):
+    assert client.post("/feeds", data={"url": f"{feed_server}/news.atom"}).status_code == 403
+    assert client.post("/feeds/update").status_code == 403
+    assert client.post("/feeds/1/delete").status_code == 403
+    local = _post(client, "/feeds", url=str(FEEDS / "news.rss"))  # no local files from a form
+    assert local.status_code == 400
+    (feed_server_dir(feed_server) / "lol.rss").write_bytes(BILLION_LAUGHS)
+    hostile = _post(client, "/feeds", url=f"{feed_server}/lol.rss")
+    assert hostile.status_code == 400 and "entities" in hostile.get_data(as_text=True)
+    missing = _post(client, "/feeds", url=f"{feed_server}/missing.rss")
+    assert missing.status_code == 400 and "404" in missing.get_data(as_text=True)
+    assert _post(client, "/feeds/99/delete").status_code == 404
+    assert library.list_feeds() == [] and library.document_count() == 0

@@ -1,0 +1,172 @@
+"""Feeds: subscribe, update (only new items, by guid or link), list and unsubscribe.
+
+A feed is read and parsed before anything is stored, so a hostile or broken feed leaves the
+library as it was. Each item becomes its own document: the feed's full text when it has it,
+else the linked page (when pages may be fetched).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from webapp import config
+from webapp.actions.imports import ImportResult, store_article
+from webapp.errors import EnfaceError, ImportFailed, TooLarge
+from webapp.storage import Library
+
+
+@dataclass
+class FeedReport:
+    """What one feed update did: new documents, items skipped as known, items that failed."""
+
+    url: str
+    feed_id: int | None = None
+    title: str | None = None
+    new: list[ImportResult] = field(default_factory=list)
+    known: list[ImportResult] = field(default_factory=list)  # items already in the library
+    skipped: int = 0
+    failed: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the feed itself could be read."""
+        return self.error is None
+
+    def describe(self) -> str:
+        """One line for a person (failed items follow on their own lines)."""
+        if self.error:
+            return f"{self.url}: {self.error}"
+        name = f"{self.title} ({self.url})" if self.title else self.url
+        head = (f"{name}: {len(self.new)} new, {self.skipped} skipped, "
+                f"{len(self.failed)} failed")
+        return "\n".join([head, *(f"  failed: {reason}" for reason in self.failed)])
+
+
+def read_feed_bytes(source: str, *, max_bytes: int, public_only: bool = False) -> bytes:
+    """The bytes of a feed file or URL (size-limited)."""
+    if source.startswith(("http://", "https://")):
+        from webapp.importing.download import download
+
+        data, _, _ = download(source, timeout=15, max_bytes=max_bytes, public_only=public_only)
+        return data
+    path = Path(source)
+    try:
+        if path.stat().st_size > max_bytes:
+            raise TooLarge(source, f"the feed is over the {max_bytes} byte limit")
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ImportFailed(source, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise ImportFailed(source, "a folder, not a feed") from exc
+    except OSError as exc:
+        raise ImportFailed(source, f"could not read the file ({exc.strerror})") from exc
+
+
+def import_feed(
+    library: Library,
+    source: str,
+    *,
+    feed_id: int | None = None,
+    fetch_pages: bool = True,
+    max_bytes: int | None = None,
+    public_only: bool = False,
+    data: bytes | None = None,
+) -> FeedReport:
+    """Import a feed's items not seen before (for a subscription) or all of them (a file)."""
+    from webapp.importing.feeds import parse_feed
+
+    max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
+    report = FeedReport(source, feed_id)
+    try:
+        if data is None:
+            data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
+        feed = parse_feed(data, source, max_bytes=max_bytes)
+    except EnfaceError as exc:
+        report.error = getattr(exc, "reason", None) or str(exc)
+        if feed_id is not None:
+            library.feed_checked(feed_id, None, report.error)
+        return report
+    report.title = feed.title
+    seen = library.seen_items(feed_id) if feed_id is not None else set()
+    for item in feed.items:
+        if item.key in seen:
+            report.skipped += 1
+            continue
+        try:
+            result = store_article(library, _article(item, feed, fetch_pages, max_bytes,
+                                                      public_only), item.link or item.key)
+        except EnfaceError as exc:
+            report.failed.append(str(exc))
+            continue
+        if feed_id is not None:
+            library.mark_item(feed_id, item.key, result.doc_id)
+        if result.created:
+            report.new.append(result)
+        else:
+            report.known.append(result)
+            report.skipped += 1
+    if feed_id is not None:
+        library.feed_checked(feed_id, feed.title, None)
+    return report
+
+
+def _article(item, feed, fetch_pages: bool, max_bytes: int, public_only: bool):
+    """The item's own full text, else its linked page."""
+    from webapp.importing import fetch_url
+    from webapp.importing.feeds import item_article
+
+    if item.content or not item.link:
+        return item_article(item, feed)
+    if not fetch_pages:
+        raise ImportFailed(item.link, "the feed carries only a summary and pages are not "
+                                      "fetched (offline)")
+    article = fetch_url(item.link, max_bytes=max_bytes, public_only=public_only)
+    article.meta.update({"feed": feed.url, "feed_title": feed.title, "guid": item.key})
+    article.published_at = article.published_at or item.published
+    if item.title:
+        article.title = article.title or item.title
+    return article
+
+
+def add_feed(
+    library: Library, source: str, *, fetch_pages: bool = True, max_bytes: int | None = None,
+    public_only: bool = False,
+) -> FeedReport:
+    """Subscribe to a feed and import its items; a feed that cannot be read is not stored."""
+    from webapp.importing.feeds import parse_feed
+
+    max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
+    source = source.strip()
+    if not source.startswith(("http://", "https://")):
+        source = str(Path(source).resolve())
+    try:
+        data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
+        feed = parse_feed(data, source, max_bytes=max_bytes)
+    except EnfaceError as exc:
+        return FeedReport(source, error=getattr(exc, "reason", None) or str(exc))
+    feed_id, _ = library.add_feed(source, feed.title)
+    return import_feed(library, source, feed_id=feed_id, fetch_pages=fetch_pages,
+                       max_bytes=max_bytes, public_only=public_only, data=data)
+
+
+def update_feeds(
+    library: Library, feed_ids: list[int] | None = None, *, fetch_pages: bool = True,
+    max_bytes: int | None = None, public_only: bool = False,
+) -> list[FeedReport]:
+    """Read every subscription (or the given ones) and import its new items."""
+    feeds = [library.get_feed(i) for i in feed_ids] if feed_ids else library.list_feeds()
+    return [import_feed(library, f["url"], feed_id=f["id"], fetch_pages=fetch_pages,
+                        max_bytes=max_bytes, public_only=public_only) for f in feeds]
+
+
+def feed_results(report: FeedReport) -> list[ImportResult]:
+    """A feed file's import as one result per item (for ``enface import feed.xml``)."""
+    if report.error:
+        return [ImportResult(report.url, error=f"{report.url}: {report.error}")]
+    results = [*report.new, *report.known]
+    results += [ImportResult(report.url, error=reason) for reason in report.failed]
+    if not results:
+        results.append(ImportResult(report.url, error=f"{report.url}: the feed has no items"))
+    return results

@@ -1,0 +1,186 @@
+"""Nothing lost: check the extractor's blocks against the page's own structure.
+
+The main-content extractor sometimes drops a lead paragraph, a caption or a credit line. The
+page itself says where its article is: an ``<article>`` element, a schema.org ``articleBody``,
+or simply the element whose paragraphs hold the most text. Blocks found there but not by the
+extractor are added, and all blocks are put in the order the page shows them. When even that
+leaves much of the page's article text out, the import carries a warning saying how much.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+from webapp.segmenting import rules
+from webapp.segmenting.article import Block
+from webapp.segmenting.blocks import segment_html
+
+_PARAGRAPHS = ("p", "div", "section", "figure", "blockquote", "h2", "h3", "h4", "ul", "ol")
+_MIN_OVERLAP = 0.5  # share of the extractor's text a structure must hold to be the same article
+_SUSPICIOUS = 0.7  # below this share of the page's article text kept, warn
+_NOT_TEXT = re.compile(r"\s+")
+
+
+@dataclass
+class Checked:
+    """The blocks after the cross-check, and a warning when text still looks lost."""
+
+    blocks: list[Block]
+    added: int = 0
+    warning: str | None = None
+
+
+def _key(text: str) -> str:
+    return _NOT_TEXT.sub("", text)
+
+
+def cross_check(
+    blocks: list[Block], tree: lxml.html.HtmlElement | None, base_url: str | None
+) -> Checked:
+    """The extractor's blocks united with the page structure's, in page order; captions once."""
+    if tree is None:
+        return Checked(blocks)
+    page_text = _key(_body_text(tree))
+    structure = _structure(tree, blocks, base_url)
+    if not structure:
+        return Checked(blocks)
+    found = "".join(_key(b.text) for b in blocks)
+    missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
+    added_texts = {_key(b.text) for b in missing}
+    merged = [_credit(b) if _key(b.text) in added_texts else b
+              for b in _in_page_order(blocks, missing, page_text)]
+    added = len(merged) - len(blocks)
+    kept = "".join(_key(b.text) for b in merged)
+    total = sum(len(_key(b.text)) for b in structure)
+    lost = sum(len(_key(b.text)) for b in structure if _key(b.text) not in kept)
+    warning = None
+    if total and (total - lost) / total < _SUSPICIOUS:
+        warning = (f"the page's article holds {total} characters of text and {lost} of them "
+                   "were left out; check the import against the page")
+    return Checked(merged, added, warning)
+
+
+def _body_text(tree: lxml.html.HtmlElement) -> str:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    return " ".join(root.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
+
+
+def _structure(
+    tree: lxml.html.HtmlElement, blocks: list[Block], base_url: str | None
+) -> list[Block]:
+    """Blocks of the page's own article: articleBody, <article>, or the densest element — the
+    first that holds most of what the extractor found (or everything, when it found little)."""
+    found = "".join(_key(b.text) for b in blocks)
+    for candidate in (_article_body(tree), *_elements(tree)):
+        if not candidate:
+            continue
+        laid_out = segment_html(candidate, base_url=base_url)
+        text = "".join(_key(b.text) for b in laid_out)
+        if not found:
+            return laid_out
+        held = sum(len(_key(b.text)) for b in blocks if _key(b.text) in text)
+        if len(text) > 2 * len(found) or held >= _MIN_OVERLAP * len(found):
+            return laid_out
+    return []
+
+
+def _article_body(tree: lxml.html.HtmlElement) -> str | None:
+    """schema.org articleBody as paragraphs (one per line)."""
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            body = item.get("articleBody") if isinstance(item, dict) else None
+            if isinstance(body, str) and body.strip():
+                lines = [line.strip() for line in body.splitlines() if line.strip()]
+                return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return None
+
+
+def _elements(tree: lxml.html.HtmlElement) -> list[str]:
+    """The page's densest element (with the image captions laid out beside it), then its
+    <article> when there is one, as HTML."""
+    found = []
+    dense = _densest(tree)
+    if dense is not None:
+        captions = "".join(f"<figcaption>{html.escape(text)}</figcaption>"
+                           for text in _captions_near(dense))
+        found.append(lxml.html.tostring(dense, encoding="unicode") + captions)
+    articles = tree.xpath("//article")
+    if len(articles) == 1:
+        found.append(lxml.html.tostring(articles[0], encoding="unicode"))
+    return found
+
+
+def _captions_near(element: lxml.html.HtmlElement, levels: int = 3) -> list[str]:
+    """Texts of caption elements shortly before ``element`` in its few nearest ancestors: the
+    lead photo a page lays out above the article text."""
+    texts: list[str] = []
+    for level, ancestor in enumerate(element.iterancestors()):
+        if level >= levels or ancestor.tag in ("body", "html"):
+            break
+        for node in ancestor.iter():
+            if node is element:
+                break
+            if not isinstance(node.tag, str):
+                continue
+            if node.tag == "figcaption" or _captionish(node):
+                text = " ".join(node.text_content().split())
+                if text and len(text) <= 150 and text not in texts:
+                    texts.append(text)
+    return texts
+
+
+def _captionish(node: lxml.html.HtmlElement) -> bool:
+    classes = node.get("class") or ""
+    return bool(classes) and rules.is_captionish_class(classes)
+
+
+def _densest(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element whose child paragraphs hold the most text."""
+    best, score = None, 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "body"):
+            continue
+        held = sum(len(_key(child.text_content())) for child in element
+                   if isinstance(child.tag, str) and child.tag == "p")
+        if held > score:
+            best, score = element, held
+    return best
+
+
+def _in_page_order(blocks: list[Block], missing: list[Block], page_text: str) -> list[Block]:
+    """Both lists merged by where each block's text starts in the page (the extractor's blocks
+    that cannot be found there stay after the block before them)."""
+    placed: list[tuple[float, int, Block]] = []
+    last = -1.0
+    for i, block in enumerate(blocks):
+        at = page_text.find(_key(block.text)[:24])
+        last = float(at) if at >= 0 and at >= last else last + 1e-3
+        placed.append((last, i, block))
+    seen = {_key(b.text) for b in blocks}
+    for j, block in enumerate(missing):
+        key = _key(block.text)
+        at = page_text.find(key[:24])
+        if at < 0 or key in seen:
+            continue
+        seen.add(key)
+        placed.append((at - 1e-6 if block.kind == "caption" else at, len(blocks) + j, block))
+    placed.sort(key=lambda item: (item[0], item[1]))
+    return [block for _, _, block in placed]
+
+
+def _credit(block: Block) -> Block:
+    """An author/editor/source line added from the page is a byline."""
+    if block.kind in ("paragraph", "heading") and rules.is_byline(block.text) \
+            and len(block.text) <= 60:
+        return Block("byline", block.text)
+    return block

@@ -1,0 +1,75 @@
+"""Line-level judgements on whole pages: image captions and credits, editor lines, the
+and the story's date/source line."""
+
+from __future__ import annotations
+
+import re
+
+# "图片来源：…", "资料图：…", "图为…", "…（刘通摄）", "… 小花母亲供图": an image's caption
+# or credit.
+_CAPTION_TEXT = re.compile(
+    r"^(图片来源|圖片來源|图片|圖片|图|圖|资料图|資料圖|图注|圖註|图说|圖說)\s*[:：︱|]|^(图为|圖為|图：|圖：)|"
+    r"(摄|攝|供图|供圖|图片|圖片|截图|截圖)[)）]?[。.]?$"
+)
+
+
+def is_caption_text(text: str) -> bool:
+    """A short paragraph that describes or credits an image."""
+    return len(text) <= 120 and bool(_CAPTION_TEXT.search(text))
+
+
+# "（編輯：蘇龍麒）1120221" closing the last paragraph: the editor's credit and the story code.
+_TRAILING_CREDIT = re.compile(
+    r"(?<=[。！？!?」”])\s*([(（](编辑|編輯|责编|責編|责任编辑|責任編輯)[:：][^)）]{1,30}[)）]\s*\d{0,8})$"
+)
+
+
+def split_trailing_credit(text: str) -> tuple[str, str] | None:
+    """(paragraph, credit) when a paragraph ends with an editor's credit, else None."""
+    match = _TRAILING_CREDIT.search(text)
+    return (text[: match.start()].rstrip(), match[1]) if match else None
+
+
+# "【纠错】责任编辑：焦鹏", "发布日期：2019-03-06 责任编辑：龙慧": a credit behind a label
+# or a date.
+_CREDIT_PREFIX = re.compile(
+    r"^([【\[](纠错|糾錯)[】\]]\s*|"
+    r"(发布日期|發布日期|发布时间|發佈時間)\s*[:：]\s*[\d\-/年月日: ]+\s+)"
+    r"(?=(责任编辑|責任編輯|责编|責編|编辑|編輯))"
+)
+
+
+def without_credit_prefix(text: str) -> str:
+    """A credit line without the control label or date printed before it."""
+    return _CREDIT_PREFIX.sub("", text)
+
+
+# "最后更新: 2019-09-07 15:14:21", "2020-10-04 20:30 来源: 长江网": the story's date/source line.
+_DATE_SOURCE = re.compile(
+    r"^((最后更新|最後更新|更新时间|更新時間|发布时间|發佈時間|发稿时间|發稿時間)\s*[:：]\s*)?"
+    r"(19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*(\d{1,2}[:：]\d{2}([:：]\d{2})?)?\s*"
+    r"((来源|來源|作者|编辑|編輯)\s*[:：]?\s*\S{0,20}\s*){0,3}$"
+)
+
+
+def is_date_source_line(text: str) -> bool:
+    """A line that only gives the story's date (and its source or author)."""
+    return len(text) <= 80 and bool(_DATE_SOURCE.match(text))
+
+
+_DATE_AUTHOR = re.compile(r"(作者|记者|記者)\s*[:：]\s*\S{1,20}$")
+
+
+def author_of_date_line(text: str) -> str | None:
+    """The 'author: name' part of a date/source line, if it names one."""
+    match = _DATE_AUTHOR.search(text)
+    return match[0] if match else None
+
+
+# A line that reads as a title: short, no sentence punctuation inside or at its end, no label.
+_TITLE_LIKE = re.compile(r"[^。！？!?；;：:，,]{2,40}")
+
+
+def is_title_line(line: str) -> bool:
+    """A short line without sentence punctuation (an entry of a list of titles)."""
+    return bool(_TITLE_LIKE.fullmatch(line))

@@ -46,7 +46,7 @@ def assert_clean(blocks: list[Block]) -> None:
         assert a.text != b.text
 
 
-ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "articles"
+ARTICLES = Path(__file__).parent / "fixtures" / "samples" / "articles"
 SAMPLE_NAMES = sorted(path.name for path in ARTICLES.glob("*.txt"))
 
 

@@ -215,6 +215,13 @@ def zh_model():
     return install_test_model("zh", "en")
 
 
+def pytest_addoption(parser) -> None:
+    """``--update-golden``: rewrite the golden files of tests/test_qa_golden.py."""
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the QA golden files (tests/fixtures/qa*/*.json) from the "
+                          "current importer, keeping their hand-written keys")
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """Everything under tests/e2e/ is marked ``e2e`` (a real browser or server)."""
     for item in items:

@@ -176,6 +176,7 @@ def test_json_api_never_answers_500_to_garbage(client):
         json.loads(response.get_data())
 
 
+@pytest.mark.slow
 def test_downloads_from_the_reader_and_the_library(client, seed_file, samples, upload):
     import zipfile
 

@@ -102,6 +102,7 @@ def wait_for(predicate, timeout=30.0):
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_file):
     from webapp import create_app
 
@@ -120,6 +121,7 @@ def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_fi
     app.extensions["worker"].stop()
 
 
+@pytest.mark.slow
 def test_interrupted_job_resumes_after_restart(tmp_path, zh_model):
     from webapp import create_app
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 _FALLBACK_TEXT = [
     "今天天气很好，我们去公园散步。",
     "新华社北京电 国务院总理主持召开会议。",
@@ -48,7 +48,7 @@ _BUILDS = Path(tempfile.mkdtemp(prefix="enface-argos-testmodel-"))
 
 
 def _corpus() -> list[str]:
-    """Training text for the tokenizer: the shared Chinese/English samples when present."""
+    """Training text for the tokenizer: the Chinese/English samples in tests/fixtures/samples."""
     lines: list[str] = []
     for name in ("newstest2021_zh-en_first475.zh", "newstest2021_zh-en_first475.en"):
         path = SAMPLES / "parallel" / name

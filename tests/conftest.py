@@ -1,13 +1,19 @@
-"""Shared fixtures.
+"""Shared fixtures: the app, its client and library, one article factory, one form-post helper,
+the sample inputs, and an Argos package folder of its own for each test module.
 
-argostranslate reads its settings (package dir, XDG dirs) once, at import, so they are pointed at
-a throw-away directory here, before any test module can import it.
+argostranslate reads its XDG folders once, at import, so they are pointed at a throw-away
+directory here, before any test module can import it; the package folder it installs into and
+reads from (``settings.package_data_dir``/``package_dirs``, read on every call) is then switched
+per test module by the autouse ``argos_packages`` fixture.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 _ARGOS_HOME = Path(tempfile.mkdtemp(prefix="enface-tests-argos-"))
@@ -20,7 +26,9 @@ os.environ.pop("ENFACE_DATA_DIR", None)
 
 import pytest  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+from webapp.segmenting.article import Article, Block  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 CHROMIUM = os.environ.get("ENFACE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [  # no background traffic: this machine has no network but the registries
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -43,9 +51,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def samples() -> Path:
-    """The shared sample inputs (../shared/samples beside the checkout)."""
-    if not SAMPLES.is_dir():  # pragma: no cover - a checkout without shared/
-        pytest.fail(f"shared samples not found at {SAMPLES}")
+    """The real sample inputs in tests/fixtures/samples (origin and licence in its SOURCES.md)."""
     return SAMPLES
 
 
@@ -99,15 +105,125 @@ def csrf(client) -> str:
 
 
 @pytest.fixture
+def post(client) -> Callable:
+    """POST a form as the app's pages do: ``post(url, field=value, ..., files=..., htmx=...)``.
+
+    Every form carries the session's ``csrf_token`` (a page is loaded first if the session has
+    none); an htmx request also sends ``HX-Request`` and the ``X-CSRF-Token`` header that
+    base.html gives every htmx call. ``files`` maps a field to ``(filename, bytes)`` or a list
+    of them, encoded in memory (the test client spools big bodies to a file it never closes).
+    ``client=`` posts with another app's client.
+    """
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import stream_encode_multipart
+
+    def send(url: str, /, *, files: dict | None = None, htmx: bool = True, client=client,
+             **form):
+        with client.session_transaction() as session:
+            token = session.get("csrf")
+        if token is None:
+            client.get("/")
+            with client.session_transaction() as session:
+                token = session["csrf"]
+        fields: dict = {"csrf_token": token, **form}
+        headers = {"HX-Request": "true", "X-CSRF-Token": token} if htmx else {}
+        if files is None:
+            return client.post(url, data=fields, headers=headers)
+        for name, value in files.items():
+            fields[name] = [FileStorage(io.BytesIO(content), filename=filename)
+                            for filename, content in (value if isinstance(value, list) else [value])]
+        body, _, boundary = stream_encode_multipart(fields, use_tempfile=False)
+        return client.post(url, data=body.read(), headers=headers,
+                           content_type=f"multipart/form-data; boundary={boundary}")
+
+    return send
+
+
+def make_article(
+    *paragraphs: str,
+    title: str = "标题",
+    lang: str = "zh",
+    blocks: list[Block] | None = None,
+    raw: str | None = None,
+    origin: str = "test.txt",
+    **fields,
+) -> Article:
+    """An Article: a title block and one paragraph block per string, or exactly ``blocks``.
+
+    ``raw`` (what makes two imports the same document) defaults to the language and the text.
+    """
+    if blocks is None:
+        blocks = [Block("title", title), *(Block("paragraph", p) for p in paragraphs)]
+    if raw is None:
+        raw = "\n".join([lang, *(block.text for block in blocks)])
+    return Article(title, blocks, lang, origin, raw, **fields)
+
+
+@pytest.fixture
+def article() -> Callable[..., Article]:
+    """The article factory (``make_article``)."""
+    return make_article
+
+
+@pytest.fixture
+def add_article(library) -> Callable[..., int]:
+    """Store ``make_article(*paragraphs, **options)`` in the app's library; returns its id."""
+
+    def add(*paragraphs: str, **options) -> int:
+        return library.add_article(make_article(*paragraphs, **options))[0]
+
+    return add
+
+
+@pytest.fixture
 def seed_file(samples) -> Path:
     """The seed article."""
     return samples / "articles" / "000_0c91fdeb926f7009.txt"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def argos_packages(request) -> Path:
+    """This test module's own Argos package folder: models it installs or removes are its own.
+
+    argostranslate reads ``settings.package_data_dir`` (where it installs) and
+    ``settings.package_dirs`` (where it looks) on every call, and a subprocess (the console
+    script, ``enface serve``) reads ``ARGOS_PACKAGES_DIR``; all three point here for the module.
+    """
+    from argostranslate import settings
+
+    name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+    folder = _ARGOS_HOME / "modules" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings, "package_data_dir", folder)
+        patch.setattr(settings, "package_dirs", [folder])
+        patch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+        yield folder
+        from webapp.engine.inference import forget
+
+        for path in folder.iterdir():  # drop loaded models; the folder stays for post-mortems
+            forget(path)
+
+
 @pytest.fixture
 def zh_model():
-    """A tiny real zh→en Argos model whose output copies its input (replacing any other zh→en
-    model a test left installed; the build is cached, installing is an unzip)."""
+    """A tiny real zh→en Argos model whose output copies its input, installed in this module's
+    package folder (replacing the zh→en model an earlier test of the module installed; the
+    build is cached for the session, installing is an unzip)."""
     from argos_testmodel import install_test_model
 
     return install_test_model("zh", "en")
+
+
+def pytest_addoption(parser) -> None:
+    """``--update-golden``: rewrite the golden files of tests/test_qa_golden.py."""
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the QA golden files (tests/fixtures/qa*/*.json) from the "
+                          "current importer, keeping their hand-written keys")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Everything under tests/e2e/ is marked ``e2e`` (a real browser or server)."""
+    for item in items:
+        if item.path.parent.name == "e2e":
+            item.add_marker(pytest.mark.e2e)

@@ -11,7 +11,6 @@ from werkzeug.routing import IntegerConverter
 
 from webapp import create_app
 from webapp.actions import accounts
-from webapp.segmenting.article import Article, Block
 from webapp.web.access import ENDPOINTS
 
 HX = {"HX-Request": "true"}
@@ -36,10 +35,8 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def doc(library) -> int:
-    blocks = [Block("title", "标题"), Block("paragraph", "第一句话。第二句话。")]
-    doc_id, _ = library.add_article(Article("标题", blocks, "zh", "t.txt", "标题\n第一句话。第二句话。"))
-    return doc_id
+def doc(add_article) -> int:
+    return add_article("第一句话。第二句话。")
 
 
 def unit_ids(library, doc_id: int) -> list[int]:
@@ -50,10 +47,6 @@ def as_user(app, name: str):
     client = app.test_client()
     assert sign_in(client, name).status_code == 303
     return client, csrf_of(client)
-
-
-def hx_post(client, csrf: str, path: str, **form):
-    return client.post(path, data=form, headers={**HX, "X-CSRF-Token": csrf})
 
 
 def _urls(app):
@@ -189,7 +182,7 @@ def test_signing_out_ends_the_session(app):
     assert client.get("/").status_code == 302
 
 
-def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc):
+def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc, post):
     client, csrf = as_user(app, "re-reader")
     unit = unit_ids(library, doc)[1]
     assert client.get(f"/documents/{doc}").status_code == 200
@@ -197,14 +190,14 @@ def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc):
     assert client.get(f"/units/{unit}/history", headers=HX).status_code == 200
     assert client.get("/api/documents").status_code == 200
     refused = [
-        hx_post(client, csrf, f"/units/{unit}", translation="Mine.", revision="0"),
+        post(f"/units/{unit}", client=client, translation="Mine.", revision="0"),
         client.get(f"/units/{unit}/edit", headers=HX),
-        hx_post(client, csrf, f"/units/{unit}/approve", revision="0"),
-        hx_post(client, csrf, "/import", url="https://example.org/"),
-        hx_post(client, csrf, f"/documents/{doc}/delete"),
-        hx_post(client, csrf, f"/documents/{doc}/translate"),
+        post(f"/units/{unit}/approve", client=client, revision="0"),
+        post("/import", client=client, url="https://example.org/"),
+        post(f"/documents/{doc}/delete", client=client),
+        post(f"/documents/{doc}/translate", client=client),
         client.get("/models"),
-        hx_post(client, csrf, "/models/remove", **{"from": "zh", "to": "en"}),
+        post("/models/remove", client=client, **{"from": "zh", "to": "en"}),
         client.get("/users"),
         client.patch(f"/api/units/{unit}", json={"translation": "Mine.", "revision": 0}),
     ]
@@ -230,22 +223,22 @@ def test_the_ui_hides_what_a_role_cannot_do(app, doc):
     assert 'href="/users"' in admin.get("/").get_data(as_text=True)
 
 
-def test_an_editor_edits_but_manages_neither_users_nor_models(app, library, doc):
+def test_an_editor_edits_but_manages_neither_users_nor_models(app, library, doc, post):
     client, csrf = as_user(app, "ed-editor")
     unit = unit_ids(library, doc)[1]
-    assert hx_post(client, csrf, f"/units/{unit}", translation="Mine.", revision="0").status_code == 200
-    refused = [client.get("/users"), hx_post(client, csrf, "/users", name="x", role="admin",
+    assert post(f"/units/{unit}", client=client, translation="Mine.", revision="0").status_code == 200
+    refused = [client.get("/users"), post("/users", client=client, name="x", role="admin",
                                               password=PASSWORD),
-               client.get("/models"), hx_post(client, csrf, "/models/install", **{"from": "zh"}),
-               hx_post(client, csrf, f"/documents/{doc}/delete")]
+               client.get("/models"), post("/models/install", client=client, **{"from": "zh"}),
+               post(f"/documents/{doc}/delete", client=client)]
     assert [r.status_code for r in refused] == [403] * len(refused)
     assert library.find_account("x") is None
 
 
-def test_revisions_record_who_made_them(app, library, doc):
+def test_revisions_record_who_made_them(app, library, doc, post):
     client, csrf = as_user(app, "ed-editor")
     unit = unit_ids(library, doc)[1]
-    hx_post(client, csrf, f"/units/{unit}", translation="First sentence.", revision="0")
+    post(f"/units/{unit}", client=client, translation="First sentence.", revision="0")
     history = client.get(f"/units/{unit}/history", headers=HX).get_data(as_text=True)
     assert 'by <span class="who">ed-editor</span>' in history
     assert client.get(f"/api/units/{unit}/revisions").get_json()[-1]["user_name"] == "ed-editor"
@@ -296,23 +289,23 @@ def test_the_shared_api_token_is_an_admin_token(tmp_path):
     loopback.extensions["library"].close()
 
 
-def test_admins_manage_users_on_the_users_page(app, library):
+def test_admins_manage_users_on_the_users_page(app, library, post):
     client, csrf = as_user(app, "ad-admin")
     page = client.get("/users").get_data(as_text=True)
     assert "Add a user" in page and "ed-editor" in page and 'name="csrf_token"' in page
-    added = hx_post(client, csrf, "/users", name="newbie", role="reader", password=PASSWORD)
+    added = post("/users", client=client, name="newbie", role="reader", password=PASSWORD)
     assert added.status_code == 201 and "Added newbie (reader)." in added.get_data(as_text=True)
     newbie = library.find_account("newbie")["id"]
-    assert hx_post(client, csrf, f"/users/{newbie}/role", role="editor").status_code == 200
+    assert post(f"/users/{newbie}/role", client=client, role="editor").status_code == 200
     assert library.find_account("newbie")["role"] == "editor"
-    issued = hx_post(client, csrf, f"/users/{newbie}/token").get_data(as_text=True)
+    issued = post(f"/users/{newbie}/token", client=client).get_data(as_text=True)
     assert 'class="secret">enf_' in issued
-    short = hx_post(client, csrf, "/users", name="x", role="reader", password="short")
+    short = post("/users", client=client, name="x", role="reader", password="short")
     assert short.status_code == 400 and "at least 8 characters" in short.get_data(as_text=True)
-    assert hx_post(client, csrf, f"/users/{newbie}/remove").status_code == 200
+    assert post(f"/users/{newbie}/remove", client=client).status_code == 200
     assert library.find_account("newbie") is None
     admin = library.find_account("ad-admin")["id"]
-    last = hx_post(client, csrf, f"/users/{admin}/role", role="reader")
+    last = post(f"/users/{admin}/role", client=client, role="reader")
     assert last.status_code == 400 and "last admin" in last.get_data(as_text=True)
 
 

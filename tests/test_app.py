@@ -11,12 +11,15 @@ from auth_helpers import add_user, sign_in
 from webapp import create_app
 
 
-def upload(client, *files, **form):
-    client.get("/")
-    with client.session_transaction() as session:
-        data = {"csrf_token": session["csrf"], **form}
-    data["files"] = [(io.BytesIO(content), name) for name, content in files]
-    return client.post("/import", data=data, content_type="multipart/form-data")
+@pytest.fixture
+def upload(post):
+    """Import ``(name, bytes)`` files (or a ``url=``) with the library page's form (``client=``
+    for another app's client)."""
+
+    def send(*files, **form):
+        return post("/import", htmx=False, files={"files": list(files)}, **form)
+
+    return send
 
 
 def test_empty_library_page(client):
@@ -37,8 +40,8 @@ def test_seeds_imported_on_first_start_only(tmp_path):
     assert again.extensions["library"].document_count() == 1
 
 
-def test_upload_seed_and_read_it(client, seed_file):
-    response = upload(client, ("seed.txt", seed_file.read_bytes()))
+def test_upload_seed_and_read_it(client, seed_file, upload):
+    response = upload(("seed.txt", seed_file.read_bytes()))
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "imported as document 1" in body
@@ -48,12 +51,12 @@ def test_upload_seed_and_read_it(client, seed_file):
     assert "not translated yet" in page
     assert 'rel="noopener noreferrer"' in page
     assert "2021-05-26" in page
-    again = upload(client, ("copy.txt", seed_file.read_bytes()))
+    again = upload(("copy.txt", seed_file.read_bytes()))
     assert "already imported as document 1" in again.get_data(as_text=True)
 
 
-def test_reader_rows_pair_every_source_sentence(client, library, seed_file):
-    upload(client, ("seed.txt", seed_file.read_bytes()))
+def test_reader_rows_pair_every_source_sentence(client, library, seed_file, upload):
+    upload(("seed.txt", seed_file.read_bytes()))
     doc = client.get("/api/documents/1").get_json()
     page = client.get("/documents/1").get_data(as_text=True)
     for seg in doc["segments"]:
@@ -70,19 +73,19 @@ def test_reader_rows_pair_every_source_sentence(client, library, seed_file):
         ("textless.html", b"<html><body><script>x()</script></body></html>", ""),
     ],
 )
-def test_bad_uploads_are_refused_clearly(client, library, name, content, reason):
-    response = upload(client, (name, content))
+def test_bad_uploads_are_refused_clearly(library, name, content, reason, upload):
+    response = upload((name, content))
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert name in text and reason in text.lower()
     assert library.document_count() == 0
 
 
-def test_upload_over_the_limit_is_413(tmp_path):
+def test_upload_over_the_limit_is_413(tmp_path, upload):
     app = create_app({"DATA_DIR": str(tmp_path), "SEED": False, "WORKER": False,
                       "MAX_IMPORT_BYTES": 1000, "TESTING": True})
     client = app.test_client()
-    response = upload(client, ("big.txt", b"x" * 200_000))
+    response = upload(("big.txt", b"x" * 200_000), client=client)
     assert response.status_code == 413
     assert "limit" in response.get_data(as_text=True)
     assert app.extensions["library"].document_count() == 0
@@ -102,8 +105,8 @@ def test_missing_things_are_404_pages_not_500(client):
     assert client.get("/api/jobs/9").status_code == 404
 
 
-def test_api_document_json_contract(client, seed_file):
-    upload(client, ("seed.txt", seed_file.read_bytes()))
+def test_api_document_json_contract(client, seed_file, upload):
+    upload(("seed.txt", seed_file.read_bytes()))
     listing = client.get("/api/documents").get_json()
     assert listing[0]["id"] == 1
     doc = client.get("/api/documents/1").get_json()
@@ -117,8 +120,8 @@ def test_api_document_json_contract(client, seed_file):
                                     "revision"}
 
 
-def test_api_patch_rules(client, seed_file):
-    upload(client, ("seed.txt", seed_file.read_bytes()))
+def test_api_patch_rules(client, seed_file, upload):
+    upload(("seed.txt", seed_file.read_bytes()))
     unit = client.get("/api/documents/1").get_json()["segments"][1]["units"][0]
     url = f"/api/units/{unit['id']}"
     ok = client.patch(url, json={"translation": "Russia and China…", "revision": 0})
@@ -144,21 +147,21 @@ def test_api_patch_rules(client, seed_file):
     assert cleared.status_code == 200 and cleared.get_json()["status"] == "untranslated"
 
 
-def test_html_in_text_is_escaped(client, library):
+def test_html_in_text_is_escaped(client, library, upload):
     hostile = (b"<!--1622054989000-->\n[t<script>alert(1)</script>](https://e.org/x)\n------\n"
                b"<p>\xe6\xad\xa3\xe6\x96\x87<img src=x onerror=alert(1)>\xe3\x80\x82</p>"
                b"<p>\xe7\xac\xac\xe4\xba\x8c\xe6\xae\xb5<script>alert(2)</script>\xe3\x80\x82</p>")
-    upload(client, ("hostile.txt", hostile))
+    upload(("hostile.txt", hostile))
     page = client.get("/documents/1").get_data(as_text=True)
     assert "<script>alert" not in page and "onerror=alert" not in page
     assert "&lt;script&gt;" in page  # the title's markup shows as text
 
 
-def test_translate_without_a_model_says_what_is_missing(client, seed_file, monkeypatch):
+def test_translate_without_a_model_says_what_is_missing(client, seed_file, monkeypatch, upload):
     from webapp import engine
 
     monkeypatch.setattr(engine, "find_model", lambda *a: None)
-    upload(client, ("seed.txt", seed_file.read_bytes()))
+    upload(("seed.txt", seed_file.read_bytes()))
     api = client.post("/api/documents/1/translate", json={})
     assert api.status_code == 400
     assert "enface models install" in api.get_json()["error"]
@@ -173,11 +176,12 @@ def test_json_api_never_answers_500_to_garbage(client):
         json.loads(response.get_data())
 
 
-def test_downloads_from_the_reader_and_the_library(client, seed_file, samples):
+@pytest.mark.slow
+def test_downloads_from_the_reader_and_the_library(client, seed_file, samples, upload):
     import zipfile
 
-    upload(client, ("seed.txt", seed_file.read_bytes()))
-    upload(client, ("voa.txt", (samples / "articles" /
+    upload(("seed.txt", seed_file.read_bytes()))
+    upload(("voa.txt", (samples / "articles" /
                                 "voa_2025-02_img-small-caption_1008880.txt").read_bytes()))
     docx = client.get("/documents/1/export?format=docx&bilingual=1")
     assert docx.status_code == 200
@@ -196,8 +200,8 @@ def test_downloads_from_the_reader_and_the_library(client, seed_file, samples):
     assert book.headers["Content-Disposition"].endswith('.epub"')
 
 
-def test_uploading_an_xliff_applies_it(client, seed_file):
-    upload(client, ("seed.txt", seed_file.read_bytes()))
+def test_uploading_an_xliff_applies_it(client, seed_file, upload):
+    upload(("seed.txt", seed_file.read_bytes()))
     xliff = client.get("/documents/1/export?format=xliff").get_data(as_text=True)
     doc = client.get("/api/documents/1").get_json()
     first = doc["segments"][1]["units"][0]
@@ -207,7 +211,7 @@ def test_uploading_an_xliff_applies_it(client, seed_file):
     source_end = tail.index("</source>") + len("</source>")
     tail = (tail[:source_end] + '<target state="translated">Typed in a CAT tool.</target>'
             + tail[source_end:])
-    response = upload(client, ("seed.xlf", (head + marker + tail).encode()))
+    response = upload(("seed.xlf", (head + marker + tail).encode()))
     text = response.get_data(as_text=True)
     assert response.status_code == 200, text
     assert "applied to document 1" in text and "1 changed" in text
@@ -216,7 +220,7 @@ def test_uploading_an_xliff_applies_it(client, seed_file):
     assert client.get(f"/api/units/{unit['id']}/revisions").get_json()[-1]["origin"] == "import"
 
 
-def test_a_server_others_can_reach_imports_no_local_urls(tmp_path):
+def test_a_server_others_can_reach_imports_no_local_urls(tmp_path, upload):
     import http.server
     import threading
 
@@ -230,7 +234,7 @@ def test_a_server_others_can_reach_imports_no_local_urls(tmp_path):
         add_user(app.extensions["library"], "ed", "editor")  # beyond loopback: accounts on
         assert sign_in(client, "ed").status_code == 303
         url = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        response = upload(client, url=url)
+        response = upload(client=client, url=url)
         assert response.status_code == 400
         assert "private or local address" in response.get_data(as_text=True)
         assert app.extensions["library"].document_count() == 0

@@ -8,17 +8,8 @@ import pytest
 from argos_testmodel import install_test_model
 
 from webapp import engine
-from webapp.segmenting.article import Article, Block
 
 HX = {"HX-Request": "true"}
-
-
-def add(library, *paragraphs: str, title: str = "标题", lang: str = "zh") -> int:
-    """Store an article made of these paragraphs (after a title); return its id."""
-    blocks = [Block("title", title), *(Block("paragraph", p) for p in paragraphs)]
-    raw = title + "\n" + "\n".join(paragraphs)
-    doc_id, _ = library.add_article(Article(title, blocks, lang, "test.txt", raw))
-    return doc_id
 
 
 def units(library, doc_id: int) -> list[dict]:
@@ -26,18 +17,8 @@ def units(library, doc_id: int) -> list[dict]:
 
 
 @pytest.fixture
-def doc(library) -> int:
-    return add(library, "第一句话。第二句话。", "第三句话。")
-
-
-@pytest.fixture
-def post(client, csrf):
-    """POST as htmx does: the CSRF header, the HX-Request header, a form body."""
-
-    def send(url: str, **form):
-        return client.post(url, data=form, headers={**HX, "X-CSRF-Token": csrf})
-
-    return send
+def doc(add_article) -> int:
+    return add_article("第一句话。第二句话。", "第三句话。")
 
 
 @pytest.fixture
@@ -106,7 +87,8 @@ def test_state_changing_routes_need_the_csrf_token(client, library, doc, csrf):
     assert library.get_unit(unit["id"])["revision"] == 1
 
 
-def test_history_diffs_each_revision_and_restore_makes_a_new_one(client, library, doc, post):
+def test_history_diffs_each_revision_and_restore_makes_a_new_one(client, library, doc, post,
+                                                                 csrf):
     unit = units(library, doc)[1]
     url = f"/units/{unit['id']}"
     post(url, translation="Russia and China held talks.", revision="0")
@@ -124,17 +106,12 @@ def test_history_diffs_each_revision_and_restore_makes_a_new_one(client, library
     assert history[-1]["origin"] == "human"
     assert post(f"{url}/restore", revision="2", restore="1").status_code == 409  # stale base
     assert client.post(f"{url}/restore", data={"revision": "3", "restore": "9"},
-                       headers={"X-CSRF-Token": _token(client)}).status_code == 404
+                       headers={"X-CSRF-Token": csrf}).status_code == 404  # header alone
 
 
-def _token(client) -> str:
-    with client.session_transaction() as session:
-        return session["csrf"]
-
-
-def test_corrections_spread_to_identical_untouched_sentences(client, library, post):
-    one = add(library, "第一句话。共同的句子。", title="一")
-    two = add(library, "共同的句子。", "共同的句子。 ", "共同的句子。别的。", title="二")
+def test_corrections_spread_to_identical_untouched_sentences(client, library, post, add_article):
+    one = add_article("第一句话。共同的句子。", title="一")
+    two = add_article("共同的句子。", "共同的句子。 ", "共同的句子。别的。", title="二")
     shared = units(library, one)[2]
     others = [u for u in units(library, two) if u["source"].strip() == "共同的句子。"]
     assert len(others) == 3
@@ -154,8 +131,8 @@ def test_corrections_spread_to_identical_untouched_sentences(client, library, po
     assert hits["共同的句子。"] == ("The shared sentence.", "human")
 
 
-def test_propagation_updates_same_page_sentences_out_of_band(library, doc, post):
-    twin = add(library, "第一句话。", "第一句话。", title="双")
+def test_propagation_updates_same_page_sentences_out_of_band(library, doc, post, add_article):
+    twin = add_article("第一句话。", "第一句话。", title="双")
     first, second = units(library, twin)[1:3]
     html = post(f"/units/{first['id']}", translation="One.", revision="0").get_data(as_text=True)
     assert f'id="t-{second["id"]}"' in html
@@ -165,8 +142,8 @@ def test_propagation_updates_same_page_sentences_out_of_band(library, doc, post)
     assert f'id="t-{elsewhere["id"]}"' not in html
 
 
-def test_api_patch_also_spreads_corrections(client, library, doc):
-    twin = add(library, "第一句话。", title="双")
+def test_api_patch_also_spreads_corrections(client, library, doc, add_article):
+    twin = add_article("第一句话。", title="双")
     unit = units(library, doc)[1]
     response = client.patch(f"/api/units/{unit['id']}",
                             json={"translation": "First.", "revision": 0})
@@ -318,10 +295,9 @@ def test_retranslate_paragraph_keeps_edits_until_confirmed(library, doc, post, m
     assert library.get_unit(a["id"])["status"] == "machine"
 
 
-def test_plain_form_posts_are_redirected_back_to_the_reader(client, library, doc, csrf):
+def test_plain_form_posts_are_redirected_back_to_the_reader(library, doc, post):
     unit = units(library, doc)[1]
-    response = client.post(f"/units/{unit['id']}", data={
-        "translation": "Plain.", "revision": "0", "csrf_token": csrf})
+    response = post(f"/units/{unit['id']}", htmx=False, translation="Plain.", revision="0")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/documents/{doc}#t-{unit['id']}")
 

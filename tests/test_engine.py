@@ -107,11 +107,13 @@ def test_find_model_traditional_chinese_falls_back_to_zh(model):
     assert engine.find_model("zt", "en") == model
 
 
+@pytest.mark.slow
 def test_copy_model_returns_its_input(model, sample_lines):
     lines = [s for s in sample_lines[:60] if "_" not in s and not s.startswith(" ")]
     assert engine.translate_sentences(lines, model) == lines
 
 
+@pytest.mark.slow
 def test_fidelity_with_argostranslate(model, sample_lines, argos_one_sentence, no_network):
     tricky = ["a_b  c", "  leading spaces", "两行\n第二行", "\n开头换行", "Mixed 中文 and English."]
     sentences = sample_lines[:120] + tricky

@@ -262,6 +262,7 @@ def test_docx_traditional_source_gets_a_traditional_font():
     assert document.tables[0].rows[0].cells[0].text == "Chinese (Traditional)"
 
 
+@pytest.mark.slow
 def test_docx_converts_to_pdf_with_libreoffice(doc, tmp_path):
     soffice = shutil.which("libreoffice") or shutil.which("soffice")
     assert soffice, "LibreOffice is needed (Debian libreoffice-writer-nogui)"
@@ -305,6 +306,7 @@ def _epubcheck(path) -> str:
     return result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_epub_passes_epubcheck_and_has_metadata(doc, tmp_path):
     from ebooklib import ITEM_DOCUMENT, epub
 
@@ -320,6 +322,7 @@ def test_epub_passes_epubcheck_and_has_metadata(doc, tmp_path):
     assert "第二句*星号*。" in body and "Second *star*." in body and "<script>" not in body
 
 
+@pytest.mark.slow
 def test_library_epub_is_one_book_with_a_chapter_per_article(tmp_path):
     from ebooklib import epub
 

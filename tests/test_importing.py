@@ -309,6 +309,7 @@ PAGES = {
 }
 
 
+@pytest.mark.slow
 def test_sample_languages(samples):
     for folder in ("articles", "pages"):
         for path, article in iter_folder(samples / folder):
@@ -459,6 +460,7 @@ def test_oversized_input_is_too_large(tmp_path):
         load_path(big, max_bytes=1024)
 
 
+@pytest.mark.slow
 def test_deeply_nested_html_is_an_import_error_not_a_crash():
     depth = 100_000
     data = ("<html><body>" + "<div>" * depth + "<p>深处的文字。</p>" + "</div>" * depth
@@ -501,6 +503,7 @@ def test_any_bytes_give_an_article_or_an_import_error(data, name):
         check_shape(article)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None, database=None)
 @given(st.text(max_size=300), st.sampled_from(["a.txt", "a.md", "a.html"]))
 def test_any_text_gives_an_article_or_an_import_error(text, name):

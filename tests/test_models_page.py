@@ -6,21 +6,8 @@ import io
 import time
 
 from argos_testmodel import build_package
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import stream_encode_multipart
 
 from webapp import engine
-
-
-def post(client, csrf, url, data=None, files=None):
-    """A multipart htmx POST, encoded in memory (the test client spools big bodies to a
-    temporary file that it never closes)."""
-    form = {"csrf_token": csrf, **(data or {})}
-    for name, (stream, filename) in (files or {}).items():
-        form[name] = FileStorage(stream, filename=filename)
-    body, length, boundary = stream_encode_multipart(form, use_tempfile=False)
-    return client.post(url, data=body.read(), headers={"HX-Request": "true"},
-                       content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def test_lists_installed_models(client, zh_model):
@@ -29,24 +16,22 @@ def test_lists_installed_models(client, zh_model):
     assert zh_model.package_version in page
 
 
-def test_upload_installs_a_valid_package(client, csrf, tmp_path, zh_model):
+def test_upload_installs_a_valid_package(post, tmp_path, zh_model):
     archive = build_package(tmp_path, "ko", "en")
-    response = post(client, csrf, "/models/upload",
-                    files={"model": (io.BytesIO(archive.read_bytes()), "ko_en.argosmodel")})
+    response = post("/models/upload", files={"model": ("ko_en.argosmodel", archive.read_bytes())})
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "Installed" in response.get_data(as_text=True)
     assert engine.find_model("ko", "en") is not None
-    removed = post(client, csrf, "/models/remove", {"from": "ko", "to": "en"})
+    removed = post("/models/remove", **{"from": "ko", "to": "en"})
     assert removed.status_code == 200
     assert engine.find_model("ko", "en") is None
-    again = post(client, csrf, "/models/remove", {"from": "ko", "to": "en"})
+    again = post("/models/remove", **{"from": "ko", "to": "en"})
     assert again.status_code == 404
 
 
-def test_bad_upload_installs_nothing(client, csrf):
+def test_bad_upload_installs_nothing(post):
     before = engine.installed_models()
-    response = post(client, csrf, "/models/upload",
-                    files={"model": (io.BytesIO(b"PK\x03\x04 broken"), "evil.argosmodel")})
+    response = post("/models/upload", files={"model": ("evil.argosmodel", b"PK\x03\x04 broken")})
     assert response.status_code == 400
     assert "evil.argosmodel" in response.get_data(as_text=True)
     assert engine.installed_models() == before
@@ -58,16 +43,13 @@ def test_upload_needs_csrf(client):
     assert response.status_code == 403
 
 
-def test_install_from_index_offline_reports_failure(tmp_path, no_network):
+def test_install_from_index_offline_reports_failure(tmp_path, no_network, post):
     """The install runs as a job of the app's worker, like translations, and fails readably."""
     from webapp import create_app
 
     app = create_app({"DATA_DIR": str(tmp_path / "worker"), "SEED": False, "TESTING": True})
     client = app.test_client()
-    client.get("/models")
-    with client.session_transaction() as session:
-        csrf = session["csrf"]
-    response = post(client, csrf, "/models/install", {"from": "zh", "to": "en"})
+    response = post("/models/install", client=client, **{"from": "zh", "to": "en"})
     assert response.status_code == 202
     job = app.extensions["library"].latest_job("install-model")
     assert job["kind"] == "install-model" and job["target"] == "zh en"
@@ -84,7 +66,7 @@ def test_install_from_index_offline_reports_failure(tmp_path, no_network):
     app.extensions["worker"].stop()
 
 
-def test_install_refuses_codes_that_are_not_language_codes(client, csrf):
-    response = post(client, csrf, "/models/install", {"from": "../zh", "to": "en"})
+def test_install_refuses_codes_that_are_not_language_codes(post):
+    response = post("/models/install", **{"from": "../zh", "to": "en"})
     assert response.status_code == 400
     assert "is not a language code" in response.get_data(as_text=True)

@@ -46,7 +46,7 @@ def assert_clean(blocks: list[Block]) -> None:
         assert a.text != b.text
 
 
-ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "articles"
+ARTICLES = Path(__file__).parent / "fixtures" / "samples" / "articles"
 SAMPLE_NAMES = sorted(path.name for path in ARTICLES.glob("*.txt"))
 
 
@@ -367,6 +367,7 @@ def test_time_only_block_and_leading_dateline_dropped():
     assert seg(html) == [("paragraph", "Body on Monday.", None)]
 
 
+@pytest.mark.slow
 def test_hostile_markup():
     deep = "<div>" * 10_000 + "deep text" + "</div>" * 10_000 + "<p>after</p>"
     assert seg(deep) == [("paragraph", "deep text", None), ("paragraph", "after", None)]
@@ -456,6 +457,7 @@ _html_piece = st.one_of(
 )
 
 
+@pytest.mark.slow
 def test_hostile_markdown_keeps_its_text():
     from webapp.segmenting.blocks import segment_text
 
@@ -468,6 +470,7 @@ def test_hostile_markdown_keeps_its_text():
     assert len(segment_text("line of text\n" * 50_000)) == 1
 
 
+@pytest.mark.slow
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(_html_piece, max_size=40).map("".join))
 def test_any_html_ish_input_gives_valid_blocks(html):

@@ -126,6 +126,7 @@ _alphabet = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_alphabet, max_size=60).map("".join), st.sampled_from(LANGS))
 def test_concatenation_is_exact_and_parts_non_empty(text, lang):

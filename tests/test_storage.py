@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -9,20 +10,22 @@ from datetime import UTC, datetime
 import pytest
 
 from webapp.errors import Conflict, NotFound
-from webapp.segmenting.article import Article, Block
+from webapp.segmenting.article import Block
 from webapp.storage import Library
 from webapp.storage.schema import MIGRATIONS
 
+BLOCKS = [
+    Block("title", "标题"),
+    Block("paragraph", "第一句。第二句！"),
+    Block("list_item", "相关文章", href="https://example.org/a"),
+]
 
-def article(raw: str = "raw body", **kw) -> Article:
-    blocks = kw.pop("blocks", None) or [
-        Block("title", "标题"),
-        Block("paragraph", "第一句。第二句！"),
-        Block("list_item", "相关文章", href="https://example.org/a"),
-    ]
-    return Article(title="标题", blocks=blocks, source_lang="zh", origin="a.txt", raw=raw,
-                   source_url="https://example.org/", published_at=datetime(2021, 5, 26, 18, 49,
-                                                                            49, tzinfo=UTC), **kw)
+
+@pytest.fixture
+def article(article):
+    """The conftest factory with this module's article: a paragraph of two sentences and a link."""
+    return functools.partial(article, blocks=BLOCKS, source_url="https://example.org/",
+                             published_at=datetime(2021, 5, 26, 18, 49, 49, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -40,7 +43,7 @@ def test_pragmas_and_migrations_recorded(lib, tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
 
 
-def test_add_article_json_shape_and_sentences(lib):
+def test_add_article_json_shape_and_sentences(lib, article):
     doc_id, created = lib.add_article(article())
     assert created
     doc = lib.document_json(doc_id)
@@ -56,14 +59,14 @@ def test_add_article_json_shape_and_sentences(lib):
     assert unit["revision"] == 0
 
 
-def test_reimport_is_idempotent(lib):
-    first, _ = lib.add_article(article("same"))
-    again, created = lib.add_article(article("  same \n"))
+def test_reimport_is_idempotent(lib, article):
+    first, _ = lib.add_article(article(raw="same"))
+    again, created = lib.add_article(article(raw="  same \n"))
     assert (again, created) == (first, False)
     assert lib.document_count() == 1
 
 
-def test_import_is_atomic(lib):
+def test_import_is_atomic(lib, article):
     bad = article(blocks=[Block("title", "t"), Block("nonsense-kind", "x")])
     with pytest.raises(sqlite3.IntegrityError):
         lib.add_article(bad)
@@ -71,11 +74,11 @@ def test_import_is_atomic(lib):
     assert lib.db.one("SELECT COUNT(*) AS n FROM unit")["n"] == 0
 
 
-def test_concurrent_same_import_gives_one_document(lib):
+def test_concurrent_same_import_gives_one_document(lib, article):
     results = []
 
     def go():
-        results.append(lib.add_article(article("race")))
+        results.append(lib.add_article(article(raw="race")))
 
     threads = [threading.Thread(target=go) for _ in range(6)]
     for t in threads:
@@ -90,7 +93,7 @@ def _first_unit(lib, doc_id):
     return lib.document_json(doc_id)["segments"][1]["units"][0]
 
 
-def test_edit_conflict_and_history(lib):
+def test_edit_conflict_and_history(lib, article):
     doc_id, _ = lib.add_article(article())
     unit = _first_unit(lib, doc_id)
     saved = lib.update_unit(unit["id"], "First.", base_revision=0, status="edited")
@@ -105,7 +108,7 @@ def test_edit_conflict_and_history(lib):
         lib.update_unit(999999, "x", base_revision=0, status="edited")
 
 
-def test_machine_output_never_overwrites_a_person(lib):
+def test_machine_output_never_overwrites_a_person(lib, article):
     doc_id, _ = lib.add_article(article())
     unit = _first_unit(lib, doc_id)
     lib.update_unit(unit["id"], "Mine.", base_revision=0, status="edited")
@@ -119,7 +122,7 @@ def test_machine_output_never_overwrites_a_person(lib):
     assert lib.revisions(pending[0][0])[0]["model_id"] == "argos:zh-en@1"
 
 
-def test_memory_prefers_human_translations(lib):
+def test_memory_prefers_human_translations(lib, article):
     doc_id, _ = lib.add_article(article())
     unit = _first_unit(lib, doc_id)
     lib.store_translations([(unit["id"], "machine one")], model_id="m1")
@@ -146,7 +149,7 @@ def test_jobs_queue_progress_cancel_requeue(lib):
         lib.get_job(12345)
 
 
-def test_delete_cascades(lib):
+def test_delete_cascades(lib, article):
     doc_id, _ = lib.add_article(article())
     lib.delete_document(doc_id)
     assert lib.db.one("SELECT COUNT(*) AS n FROM unit")["n"] == 0

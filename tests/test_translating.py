@@ -10,24 +10,16 @@ from webapp import engine
 from webapp.actions import jobs
 from webapp.actions import translate as translating
 from webapp.errors import NoModel
-from webapp.segmenting.article import Article, Block
 
 PARAGRAPHS = ["俄罗斯与中国举行磋商。两国要推动合作！", "法国学者认为分歧很深。", "这是第三段。"]
-
-
-def add(library, paragraphs=PARAGRAPHS, lang="zh", raw=None):
-    blocks = [Block("title", "标题")] + [Block("paragraph", p) for p in paragraphs]
-    art = Article(title="标题", blocks=blocks, source_lang=lang, origin="t.txt",
-                  raw=raw or "|".join(paragraphs) + lang)
-    return library.add_article(art)[0]
 
 
 def units(library, doc_id):
     return [u for s in library.document_json(doc_id)["segments"] for u in s["units"]]
 
 
-def test_translate_document_stores_model_output(library, zh_model, no_network):
-    doc_id = add(library)
+def test_translate_document_stores_model_output(library, zh_model, no_network, add_article):
+    doc_id = add_article(*PARAGRAPHS)
     seen = []
     stored = translating.translate_document(library, doc_id,
                                             progress=lambda d, t: seen.append((d, t)))
@@ -42,25 +34,25 @@ def test_translate_document_stores_model_output(library, zh_model, no_network):
     assert no_network == []  # not even an attempt
 
 
-def test_memory_translates_repeats_once(library, zh_model, monkeypatch):
-    first = add(library)
+def test_memory_translates_repeats_once(library, zh_model, monkeypatch, add_article):
+    first = add_article(*PARAGRAPHS)
     translating.translate_document(library, first)
     calls = []
     real = engine.translate_sentences
     monkeypatch.setattr(engine, "translate_sentences",
                         lambda s, *a, **k: calls.append(list(s)) or real(s, *a, **k))
-    second = add(library, PARAGRAPHS + ["全新的句子。"], raw="second")
+    second = add_article(*PARAGRAPHS, "全新的句子。", raw="second")
     translating.translate_document(library, second)
     assert calls == [["全新的句子。"]]
     assert all(u["status"] == "machine" for u in units(library, second))
 
 
-def test_human_memory_wins_and_is_marked(library, zh_model):
-    first = add(library)
+def test_human_memory_wins_and_is_marked(library, zh_model, add_article):
+    first = add_article(*PARAGRAPHS)
     unit = units(library, first)[1]
     library.update_unit(unit["id"], "Russia and China hold talks.", base_revision=0,
                         status="approved")
-    second = add(library, raw="again")
+    second = add_article(*PARAGRAPHS, raw="again")
     translating.translate_document(library, second)
     twin = units(library, second)[1]
     assert twin["translation"] == "Russia and China hold talks."
@@ -68,8 +60,8 @@ def test_human_memory_wins_and_is_marked(library, zh_model):
     assert library.revisions(twin["id"])[0]["origin"] == "memory"
 
 
-def test_stop_then_resume_does_not_redo(library, zh_model, monkeypatch):
-    doc_id = add(library, [f"第{i}句话。" for i in range(40)])
+def test_stop_then_resume_does_not_redo(library, zh_model, monkeypatch, add_article):
+    doc_id = add_article(*[f"第{i}句话。" for i in range(40)])
     translating.translate_document(library, doc_id, batch_tokens=16,
                                    progress=lambda done, total: done < 10)
     done_first = [u for u in units(library, doc_id) if u["status"] == "machine"]
@@ -84,16 +76,16 @@ def test_stop_then_resume_does_not_redo(library, zh_model, monkeypatch):
     assert all(u["revision"] == 1 for u in units(library, doc_id))
 
 
-def test_no_model_for_the_pair(library, zh_model):
-    doc_id = add(library, ["これは日本語です。"], lang="ja")
+def test_no_model_for_the_pair(library, zh_model, add_article):
+    doc_id = add_article("これは日本語です。", lang="ja")
     with pytest.raises(NoModel) as info:
         translating.queue_translation(library, doc_id)
     assert "enface models install" in str(info.value)
     assert library.pending_units(doc_id)
 
 
-def test_failed_job_reports_a_readable_error(library, zh_model, monkeypatch):
-    doc_id = add(library)
+def test_failed_job_reports_a_readable_error(library, zh_model, monkeypatch, add_article):
+    doc_id = add_article(*PARAGRAPHS)
     job_id = translating.queue_translation(library, doc_id)
     monkeypatch.setattr(engine, "translate_sentences",
                         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("model file damaged")))
@@ -110,6 +102,7 @@ def wait_for(predicate, timeout=30.0):
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_file):
     from webapp import create_app
 
@@ -128,6 +121,7 @@ def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_fi
     app.extensions["worker"].stop()
 
 
+@pytest.mark.slow
 def test_interrupted_job_resumes_after_restart(tmp_path, zh_model):
     from webapp import create_app
 
@@ -144,8 +138,8 @@ def test_interrupted_job_resumes_after_restart(tmp_path, zh_model):
     again.extensions["worker"].stop()
 
 
-def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_model):
-    doc_id = add(library)
+def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_model, add_article):
+    doc_id = add_article(*PARAGRAPHS)
     before = client.get(f"/documents/{doc_id}/progress?since=").get_data(as_text=True)
     assert "hx-swap-oob" not in before  # nothing translated yet
     translating.translate_document(library, doc_id)
@@ -170,15 +164,15 @@ def test_corrections_reach_future_imports_without_a_model(client, library, seed_
                and u["source"] != unit["source"])
 
 
-def test_cancel_from_the_reader_stops_the_running_job(client, csrf, library, zh_model):
-    doc_id = add(library, [f"第{i}句话。" for i in range(40)])
+def test_cancel_from_the_reader_stops_the_running_job(client, post, add_article, zh_model,
+                                                      library):
+    doc_id = add_article(*[f"第{i}句话。" for i in range(40)])
     job_id = translating.queue_translation(library, doc_id)
     assert library.claim_job(job_id)
     cancelled = []
 
     def cancel_after_first_batch(job):
-        response = client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": csrf},
-                               headers={"HX-Request": "true"})
+        response = post(f"/jobs/{job_id}/cancel")
         cancelled.append(response.status_code)
 
     real = library.job_progress
@@ -202,8 +196,8 @@ def test_cancel_from_the_reader_stops_the_running_job(client, csrf, library, zh_
     assert "was cancelled" in page and f"Translate {left} sentences" in page
 
 
-def test_library_shows_running_translations_and_polls(client, library, zh_model):
-    doc_id = add(library)
+def test_library_shows_running_translations_and_polls(client, library, zh_model, add_article):
+    doc_id = add_article(*PARAGRAPHS)
     idle = client.get("/").get_data(as_text=True)
     assert 'hx-get="/documents"' not in idle
     translating.queue_translation(library, doc_id)

@@ -68,7 +68,7 @@ def start(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
 
 
 def big_article(blocks: int) -> Article:
-    lines = (ROOT.parent / "shared/samples/parallel/newstest2021_zh-en_first475.zh").read_text(
+    lines = (ROOT / "tests/fixtures/samples/parallel/newstest2021_zh-en_first475.zh").read_text(
         encoding="utf-8").splitlines()
     paras = [lines[i % len(lines)] + lines[(i + 1) % len(lines)] for i in range(blocks - 1)]
     body = [Block("title", "两千段的文章"), *(Block("paragraph", p) for p in paras)]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from webapp.exports import FORMATS, export_document, export_library  # noqa: E402
 from webapp.importing.exchange import plan_import, read_exchange  # noqa: E402
 
-PARALLEL = ROOT.parent / "shared" / "samples" / "parallel"
+PARALLEL = ROOT / "tests" / "fixtures" / "samples" / "parallel"
 STATUSES = ("machine", "edited", "approved", "memory")
 
 

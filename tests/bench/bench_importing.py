@@ -1,4 +1,4 @@
-"""Benchmark: importing every shared sample, a big envelope, a deep page and a local URL.
+"""Benchmark: importing every sample, a big envelope, a deep page and a local URL.
 
 Run ``python tests/bench/bench_importing.py`` from the checkout. For each sample article and page
 prints the best of five import times, then the time for a 2 MB seed-envelope article built from
@@ -22,7 +22,7 @@ from webapp.errors import ImportFailed  # noqa: E402
 from webapp.importing import fetch_url, load_bytes, load_path  # noqa: E402
 from webapp.importing.charset import decode  # noqa: E402
 
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 
 
 def best_of(runs: int, work: Callable[[], object]) -> tuple[float, object]:

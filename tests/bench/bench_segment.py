@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from webapp.segmenting.blocks import segment_html, segment_markdown  # noqa: E402
 from webapp.segmenting.sentences import split_sentences  # noqa: E402
 
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 
 
 def stories(lang: str) -> list[list[str]]:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 def test_library_then_seed_article_side_by_side(page, server, artifacts):
     from webapp import engine
 
-    for model in engine.installed_models():  # the server shares this test session's models
+    for model in engine.installed_models():  # the server shares this test module's models
         engine.remove_model(model.from_code, model.to_code)
     page.goto(server + "/")
     link = page.get_by_role("link", name=re.compile("俄中战略安全磋商"))

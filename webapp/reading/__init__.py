@@ -1,0 +1,59 @@
+"""Reading aids for the source side: word lookup, word splits with contextual pinyin, HSK.
+
+Flask-free and lazy: importing this package loads nothing heavy. The dictionary index is built
+in the data folder on first lookup; rjieba and pypinyin load on the first split. One
+``ReadingAids`` per data folder (``aids_for``) keeps the splitter's cache across requests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from .cedict import CREDIT, LICENSE_URL
+from .dictionary import BadQuery, Dictionary, Lookup
+from .words import Splitter, Word
+
+__all__ = [
+    "CREDIT", "LICENSE_URL", "BadQuery", "Lookup", "ReadingAids", "Word", "aids_for",
+    "is_chinese",
+]
+
+_AIDS: dict[Path, ReadingAids] = {}
+_AIDS_LOCK = threading.Lock()
+
+
+def is_chinese(lang: str) -> bool:
+    """Whether a document language gets the Chinese reading aids ('zh', 'zt')."""
+    return lang in ("zh", "zt")
+
+
+class ReadingAids:
+    """The dictionary and the word splitter of one library."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.dictionary = Dictionary(data_dir)
+        self.splitter = Splitter(self.dictionary.to_simplified)
+
+    def lookup(self, query: str) -> Lookup:
+        """Dictionary entries for a word (raises BadQuery for an empty or overlong one)."""
+        return self.dictionary.lookup(query)
+
+    def words(self, text: str, lang: str = "zh") -> tuple[Word, ...]:
+        """The words of a sentence with their readings (zhuyin too for Traditional text)."""
+        return self.splitter.split(text, traditional=(lang == "zt"))
+
+    def use_words(self, words: Iterable[str]) -> None:
+        """Keep these words whole when splitting (the user dictionary, glossary terms)."""
+        self.splitter.use_words(words)
+
+
+def aids_for(data_dir: Path | str) -> ReadingAids:
+    """The shared ReadingAids of a data folder, made on first use."""
+    key = Path(data_dir).resolve()
+    with _AIDS_LOCK:
+        aids = _AIDS.get(key)
+        if aids is None:
+            aids = _AIDS[key] = ReadingAids(key)
+        return aids

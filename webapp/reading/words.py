@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from .pinyin import has_han, readings
 
 CACHE_UNITS = 100_000
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT_TAKEN = False
 USER_FREQ = 100_000  # high enough that a user's word wins against the split jieba would pick
 
 
@@ -57,7 +59,13 @@ class Splitter:
         if self._jieba is None:
             import rjieba
 
-            jieba = rjieba.Jieba()
+            # rjieba builds a default splitter at import (~30 MB): the first one we need takes
+            # it over instead of building a second; only a word removal builds a fresh one.
+            global _DEFAULT_TAKEN
+            default = getattr(rjieba.tokenize, "__self__", None)
+            with _DEFAULT_LOCK:
+                jieba = rjieba.Jieba() if default is None or _DEFAULT_TAKEN else default
+                _DEFAULT_TAKEN = True
             for word in sorted(self._words):
                 jieba.add_word(word, USER_FREQ, None)
             self._jieba = jieba

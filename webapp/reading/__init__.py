@@ -11,9 +11,12 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .cedict import CREDIT, LICENSE_URL
 from .dictionary import BadQuery, Dictionary, Lookup
-from .words import Splitter, Word
+from .markup import source_html
+from .words import CACHE_UNITS, Splitter, Word
 
 __all__ = [
     "CREDIT", "LICENSE_URL", "BadQuery", "Lookup", "ReadingAids", "Word", "aids_for",
@@ -35,6 +38,8 @@ class ReadingAids:
     def __init__(self, data_dir: Path) -> None:
         self.dictionary = Dictionary(data_dir)
         self.splitter = Splitter(self.dictionary.to_simplified)
+        self._html_lock = threading.Lock()
+        self._html: dict[tuple[str, str], tuple[tuple[Word, ...], Markup]] = {}
 
     def lookup(self, query: str) -> Lookup:
         """Dictionary entries for a word (raises BadQuery for an empty or overlong one)."""
@@ -43,6 +48,19 @@ class ReadingAids:
     def words(self, text: str, lang: str = "zh") -> tuple[Word, ...]:
         """The words of a sentence with their readings (zhuyin too for Traditional text)."""
         return self.splitter.split(text, traditional=(lang == "zt"))
+
+    def source_html(self, text: str, lang: str = "zh") -> Markup:
+        """A sentence as HTML with word spans and readings, built once per sentence."""
+        key = (text, lang)
+        words = self.words(text, lang)
+        cached = self._html.get(key)
+        if cached is None or cached[0] is not words:
+            cached = (words, source_html(words))
+            with self._html_lock:
+                self._html[key] = cached
+                if len(self._html) > CACHE_UNITS:
+                    self._html.pop(next(iter(self._html)))
+        return cached[1]
 
     def use_words(self, words: Iterable[str]) -> None:
         """Keep these words whole when splitting (the user dictionary, glossary terms)."""

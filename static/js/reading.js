@@ -1,0 +1,241 @@
+// Enface reading aids: the word popup, pinyin ruby, reading views, text size, peeks, and adding
+// a selection to the glossary. Settings live in the address (so a link keeps them) and in this
+// browser's localStorage. Event delegation only: one listener per event type.
+(() => {
+  "use strict";
+  const reader = document.getElementById("reader");
+  if (!reader) return;
+  const popup = document.getElementById("word-popup");
+  const KEY = "enface.reading";
+  const DEFAULTS = { view: "side", size: "m", pinyin: "0", tones: "0", script: reader.dataset.script || "py" };
+  const CHOICES = { view: ["side", "interleaved", "english", "source"], size: ["s", "m", "l", "xl"],
+    pinyin: ["0", "1"], tones: ["0", "1"], script: ["py", "zy"] };
+  const docId = reader.dataset.document;
+  const closest = (t, sel) => (t instanceof Element ? t.closest(sel) : null);
+
+  // ---- settings: address first, then this browser, then defaults
+  const stored = () => { try { return JSON.parse(localStorage.getItem(KEY) || "{}"); } catch { return {}; } };
+  const settings = () => {
+    const url = new URL(window.location.href);
+    const saved = stored();
+    const out = {};
+    for (const k of Object.keys(DEFAULTS)) {
+      const v = url.searchParams.get(k) ?? saved[k] ?? DEFAULTS[k];
+      out[k] = CHOICES[k].includes(v) ? v : DEFAULTS[k];
+    }
+    return out;
+  };
+  const save = (s) => {
+    try { localStorage.setItem(KEY, JSON.stringify(s)); } catch { /* private mode: address only */ }
+    const url = new URL(window.location.href);
+    for (const [k, v] of Object.entries(s)) {
+      if (v === DEFAULTS[k]) url.searchParams.delete(k); else url.searchParams.set(k, v);
+    }
+    history.replaceState(null, "", url);
+  };
+
+  // ---- pinyin ruby: built per word on first need; hidden by CSS when the toggle is off
+  const toneOf = (syl) => {
+    const d = syl.normalize("NFD");
+    if (d.includes("\u0304")) return 1; if (d.includes("\u0301") || d.includes("ˊ")) return 2;
+    if (d.includes("\u030c") || d.includes("ˇ")) return 3; if (d.includes("\u0300") || d.includes("ˋ")) return 4;
+    if (d.includes("˙")) return 5; return /[\u3105-\u312f]/.test(d) ? 1 : 5;
+  };
+  const rubify = (w, script) => {
+    if (w.dataset.ruby === script) return;
+    const chars = Array.from(w.dataset.text || w.textContent);
+    w.dataset.text = chars.join("");
+    const readings = ((script === "zy" && w.dataset.zy) || w.dataset.py || "").split(" ");
+    const ruby = document.createElement("ruby");
+    chars.forEach((ch, i) => {
+      const span = document.createElement("span");
+      span.textContent = ch;
+      const r = readings[i] || "";
+      if (r) span.className = `tone${toneOf(r)}`;
+      const rt = document.createElement("rt");
+      rt.textContent = r;
+      ruby.append(span, rt);
+    });
+    w.replaceChildren(ruby);
+    w.dataset.ruby = script;
+  };
+  const rubifyAll = (root, script) => root.querySelectorAll(".w[data-py]").forEach((w) => rubify(w, script));
+  const wordText = (w) => w.dataset.text || w.textContent;
+  const plainText = (el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll("rt").forEach((rt) => rt.remove());
+    return copy.textContent;
+  };
+
+  const apply = (s) => {
+    for (const v of CHOICES.view) reader.classList.toggle(`view-${v}`, s.view === v);
+    reader.classList.toggle("show-pinyin", s.pinyin === "1");
+    reader.classList.toggle("show-tones", s.tones === "1");
+    document.documentElement.dataset.size = s.size;
+    if (s.pinyin === "1" || s.tones === "1") rubifyAll(reader, s.script);
+    document.querySelectorAll("[data-reading]").forEach((input) => {
+      const v = s[input.dataset.reading];
+      if (input.type === "checkbox") input.checked = v === "1"; else input.value = v;
+    });
+    reader.querySelectorAll(".s").forEach((el) => {
+      if (s.view === "source") el.setAttribute("tabindex", "0"); else el.removeAttribute("tabindex");
+    });
+  };
+  let current = settings();
+  apply(current);
+  save(current);
+
+  document.addEventListener("change", (e) => {
+    const input = closest(e.target, "[data-reading]");
+    if (!input) return;
+    current = { ...current, [input.dataset.reading]: input.type === "checkbox" ? (input.checked ? "1" : "0") : input.value };
+    apply(current);
+    save(current);
+  });
+  document.addEventListener("submit", (e) => { if (closest(e.target, "form.reading-tools")) e.preventDefault(); });
+  // New content swapped in by htmx (edits, progress) gets the same treatment.
+  document.addEventListener("htmx:afterSettle", (e) => {
+    if (current.pinyin === "1" || current.tones === "1") rubifyAll(e.detail.elt.parentNode || reader, current.script);
+  });
+
+  // ---- the word popup
+  let opened = null; // the word whose popup is open
+  let hoverTimer = null;
+  const placePopup = () => {
+    if (!opened || !popup || !popup.firstElementChild) return;
+    const r = opened.getBoundingClientRect();
+    const col = (closest(opened, ".col") || reader).getBoundingClientRect();
+    const width = Math.min(popup.offsetWidth || 400, window.innerWidth - 16);
+    let left = Math.max(col.left, Math.min(r.left, col.right - width));
+    left = Math.max(8, Math.min(left, window.innerWidth - width - 8));
+    // Below the word, in the source column; where the English sits below the block (interleaved
+    // view, narrow screens) the popup goes above the word instead.
+    const stacked = current.view === "interleaved" || window.matchMedia("(max-width: 720px)").matches;
+    const above = stacked && r.top > popup.offsetHeight + 16;
+    const top = above ? r.top - popup.offsetHeight - 6 : r.bottom + 6;
+    popup.style.left = `${left + window.scrollX}px`;
+    popup.style.top = `${top + window.scrollY}px`;
+  };
+  const open = (w, query) => {
+    if (!window.htmx || !popup) return;
+    if (opened) opened.classList.remove("open");
+    opened = w;
+    if (w) w.classList.add("open");
+    const q = query || wordText(w);
+    htmx.ajax("GET", `/words?q=${encodeURIComponent(q)}${docId ? `&document=${docId}` : ""}`,
+      { source: popup, target: popup, swap: "innerHTML" });
+  };
+  const close = (refocus) => {
+    if (!popup) return;
+    popup.replaceChildren();
+    if (opened) {
+      opened.classList.remove("open");
+      if (refocus) opened.focus();
+    }
+    opened = null;
+  };
+  document.addEventListener("htmx:afterSwap", (e) => {
+    if (e.detail.target !== popup) return;
+    placePopup();
+    const first = popup.querySelector("[data-autofocus]") || popup.querySelector("button, input, a");
+    if (first && opened && document.activeElement === opened) first.focus({ preventScroll: true });
+  });
+  window.addEventListener("resize", placePopup);
+
+  document.addEventListener("click", (e) => {
+    if (closest(e.target, "#word-popup [data-close]")) { close(true); return; }
+    const adder = closest(e.target, ".selection-add");
+    if (adder) { open(null, adder.dataset.q); adder.remove(); return; }
+    const w = closest(e.target, "#reader .w");
+    if (w && !closest(e.target, "a")) {
+      e.stopPropagation();
+      w.setAttribute("tabindex", "-1");
+      w.focus({ preventScroll: true });
+      open(w);
+      return;
+    }
+    if (popup && !closest(e.target, "#word-popup")) close(false);
+  }, true);
+  document.addEventListener("mouseover", (e) => {
+    const w = closest(e.target, "#reader .w");
+    clearTimeout(hoverTimer);
+    if (w && w !== opened) hoverTimer = setTimeout(() => open(w), 700);
+  });
+  document.addEventListener("mouseout", () => clearTimeout(hoverTimer));
+
+  // ---- keyboard: w (from a sentence) enters its words; arrows move; Enter opens; Esc closes
+  const wordsOf = (s) => Array.from(s.querySelectorAll(".w"));
+  const focusWord = (w) => { if (w) { w.setAttribute("tabindex", "-1"); w.focus(); } };
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && popup && popup.firstElementChild) { e.preventDefault(); close(true); return; }
+    if (e.ctrlKey || e.metaKey || e.altKey || closest(e.target, "textarea, input, select")) return;
+    const w = closest(e.target, "#reader .w");
+    if (w) {
+      const all = Array.from(reader.querySelectorAll(".w"));
+      const i = all.indexOf(w);
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+        e.preventDefault(); focusWord(all[i + (e.key === "ArrowRight" ? 1 : -1)]);
+      } else if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(w); }
+      return;
+    }
+    const t = closest(e.target, "#reader .t[data-unit], #reader .s[data-unit]");
+    if (t && (e.key === "w" || (e.key === "Enter" && t.matches(".s")))) {
+      const s = document.getElementById(`s-${CSS.escape(t.dataset.unit)}`);
+      if (s && wordsOf(s).length) { e.preventDefault(); e.stopPropagation(); focusWord(wordsOf(s)[0]); }
+    }
+  }, true);
+
+  // ---- peeks: English-only shows a sentence's source, source-only its English
+  const peek = document.createElement("div");
+  peek.className = "peek";
+  peek.hidden = true;
+  peek.setAttribute("role", "tooltip");
+  document.body.append(peek);
+  const showPeek = (el) => {
+    const id = el.dataset.unit;
+    const other = current.view === "english" ? document.getElementById(`s-${CSS.escape(id)}`)
+      : current.view === "source" ? document.getElementById(`t-${CSS.escape(id)}`) : null;
+    if (!other) { peek.hidden = true; return; }
+    peek.textContent = plainText(other).trim();
+    peek.classList.toggle("src-peek", current.view === "english");
+    const r = el.getBoundingClientRect();
+    peek.hidden = !peek.textContent;
+    peek.style.left = `${Math.max(8, r.left) + window.scrollX}px`;
+    peek.style.top = `${r.bottom + 4 + window.scrollY}px`;
+  };
+  for (const ev of ["mouseover", "focusin"]) {
+    document.addEventListener(ev, (e) => {
+      const el = closest(e.target, "#reader .s[data-unit], #reader .t[data-unit]");
+      if (el && (current.view === "english" || current.view === "source")) showPeek(el);
+      else if (!el) peek.hidden = true;
+    });
+  }
+
+  // ---- "Add to glossary" from a selection in the source column
+  document.addEventListener("mouseup", () => {
+    document.querySelectorAll(".selection-add").forEach((b) => b.remove());
+    const sel = window.getSelection();
+    const text = sel ? sel.toString().trim() : "";
+    if (!text || text.length > 64 || !sel.rangeCount) return;
+    const node = sel.getRangeAt(0).commonAncestorContainer;
+    if (!closest(node.nodeType === 1 ? node : node.parentElement, "#reader .src")) return;
+    const r = sel.getRangeAt(0).getBoundingClientRect();
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "selection-add secondary";
+    b.dataset.q = text.replace(/\s+/g, " ");
+    b.textContent = "Look up / add to glossary";
+    b.style.left = `${r.left + window.scrollX}px`;
+    b.style.top = `${r.bottom + 4 + window.scrollY}px`;
+    document.body.append(b);
+  });
+
+  // ---- glossary checks: show only sentences missing a term
+  document.addEventListener("change", (e) => {
+    if (!closest(e.target, "[data-terms-filter]")) return;
+    reader.classList.toggle("only-terms", e.target.checked);
+    const url = new URL(window.location.href);
+    if (e.target.checked) url.searchParams.set("terms", "missing"); else url.searchParams.delete("terms");
+    history.replaceState(null, "", url);
+  });
+})();

@@ -28,7 +28,9 @@ def test_check_marks_each_term():
 
 
 def test_prepare_substitutes_the_english_term():
-    assert prepare(SENTENCE, [PATRUSHEV, GENEVA]) == "Patrushev在Geneva与美方举行磋商。"
+    assert prepare(SENTENCE, [PATRUSHEV, GENEVA]) == "Patrushev 在 Geneva 与美方举行磋商。"
+    assert prepare("“帕特鲁舍夫”说", [PATRUSHEV]) == "“Patrushev”说"
+    assert prepare("美方表示", [PATRUSHEV]) == "美方表示"
 
 
 @pytest.mark.parametrize(("translation", "expected"), [

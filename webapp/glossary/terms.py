@@ -90,12 +90,26 @@ def check(source: str, translation: str | None, terms: Sequence[Term]) -> list[d
 def prepare(source: str, terms: Sequence[Term]) -> str:
     """The sentence the engine gets: each term's source replaced by its English term.
 
-    See ``webapp.engine`` for why substitution before decoding was chosen.
+    A term that lands next to a letter or a Chinese character gets a space on that side, so
+    the engine sees it as a word of its own. See ``webapp.engine`` for why substitution before
+    decoding was chosen.
     """
-    out = source
-    for term in find(source, terms):
-        out = out.replace(term.source, term.target)
-    return out
+    found = {t.source: t.target for t in find(source, terms)}
+    if not found:
+        return source
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(found, key=len, reverse=True)))
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(source):
+        out.append(source[last:match.start()])
+        before = source[match.start() - 1] if match.start() else ""
+        after = source[match.end()] if match.end() < len(source) else ""
+        target = found[match.group()]
+        out.append(("" if not before or not before.isalnum() else " ") + target
+                   + ("" if not after or not after.isalnum() else " "))
+        last = match.end()
+    out.append(source[last:])
+    return "".join(out)
 
 
 def _romanised(term: str) -> list[str]:

@@ -14,7 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
              "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES"}
-_BOOL_KEYS = {"SEED", "WORKER", "AUTH"}
+_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS"}
 
 
 class SettingError(EnfaceError):
@@ -42,6 +42,7 @@ def defaults() -> dict[str, Any]:
         "LOGIN_LIMIT": 10,  # failed sign-ins per address and per account ...
         "LOGIN_WINDOW_MINUTES": 10,  # ... within this many minutes, then sign-in waits
         "TARGET_LANG": "en",
+        "WORD_MARKS": True,  # Chinese source words as lookup targets with readings (the reader)
     }
 
 

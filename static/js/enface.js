@@ -68,7 +68,7 @@
       return;
     }
     const t = viewOf(e.target);
-    if (t && !e.target.closest("a")) openEditor(t);
+    if (t && !e.target.closest("a, button")) openEditor(t);
   });
 
   document.addEventListener("keydown", (e) => {

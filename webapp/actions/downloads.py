@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from webapp.actions import glossary
 from webapp.exports import (
     ExportOptions,
     export_document,
@@ -43,8 +44,10 @@ def options_from_query(args: Mapping[str, str]) -> ExportOptions:
 
 def attributed(library: Library, doc_id: int) -> dict:
     """The document JSON with who first and last changed each sentence (``created_by``,
-    ``changed_by``: account names, or None), for the formats that carry it (TMX, XLIFF)."""
+    ``changed_by``: account names, or None), for the formats that carry it (TMX, XLIFF), and
+    each sentence's glossary checks (``terms``, as in the JSON API)."""
     doc = library.document_json(doc_id)
+    glossary.annotate(doc, glossary.terms_for(library, doc_id))
     authors = library.unit_authors(doc_id)
     for segment in doc["segments"]:
         for unit in segment["units"]:

@@ -26,10 +26,17 @@ def model_for(library: Library, doc_id: int):
 
 
 def queue_translation(library: Library, doc_id: int) -> int:
-    """Queue a translation job for a document (after checking a model covers it)."""
+    """Queue a translation job for a document (after checking a model covers it).
+
+    The job translates the untranslated sentences and redoes machine ones whose English lacks
+    a glossary term (edited and approved sentences are never touched).
+    """
+    from webapp.actions.glossary import stale_units, terms_for
+
     model_for(library, doc_id)
     pending = len(library.pending_units(doc_id))
-    return library.create_job(JOB_KIND, str(doc_id), total=pending)
+    stale = len(stale_units(library, doc_id, terms_for(library, doc_id)))
+    return library.create_job(JOB_KIND, str(doc_id), total=pending + stale)
 
 
 def apply_corrections(library: Library, doc_id: int) -> int:
@@ -56,13 +63,21 @@ def translate_document(
 ) -> int:
     """Translate the untranslated units of a document; return how many were stored.
 
+    Sentences with glossary terms go to the engine with the terms substituted (see
+    ``webapp.engine``); their output stays out of the memory, and a memory entry is used for
+    them only if it has every term. Machine sentences lacking a term are redone too.
     ``progress(done, total)`` is called after each stored batch; returning False stops the work
     (what is stored stays stored, so a later run resumes where this one stopped).
     """
+    from webapp.actions.glossary import stale_units, terms_for
+    from webapp.glossary import check, prepare
+
     model = model_for(library, doc_id)
     doc = library.get_document(doc_id)
+    terms = terms_for(library, doc_id)
     pending = library.pending_units(doc_id)
-    total = len(pending)
+    stale = stale_units(library, doc_id, terms)
+    total = len(pending) + len(stale)
     by_key: dict[str, list[int]] = defaultdict(list)
     for unit_id, source in pending:
         by_key[memory_key(source)].append(unit_id)
@@ -76,7 +91,10 @@ def translate_document(
         if progress is not None and progress(done, total) is False:
             keep_going = False
 
+    source_of = dict(pending)
     hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
+    hits = {key: hit for key, hit in hits.items()
+            if all(c["ok"] for c in check(source_of[by_key[key][0]], hit[0], terms))}
     for origin in ("memory", "machine"):
         results = [
             (unit_id, text)
@@ -87,26 +105,41 @@ def translate_document(
         if results:
             report(library.store_translations(results, model_id=model.model_id, origin=origin))
     keys = [key for key in by_key if key not in hits]
-    source_of = dict(pending)
     sources = [source_of[by_key[key][0]] for key in keys]
+    bound = {i for i, source in enumerate(sources) if terms and find_any(source, terms)}
 
     def on_batch(indices: list[int], translations: list[str]) -> None:
-        results = [
-            (unit_id, text)
-            for i, text in zip(indices, translations, strict=True)
-            for unit_id in by_key[keys[i]]
-        ]
-        report(library.store_translations(results, model_id=model.model_id))
+        for remember in (True, False):
+            results = [
+                (unit_id, text)
+                for i, text in zip(indices, translations, strict=True)
+                if (i not in bound) == remember and i < len(keys)
+                for unit_id in by_key[keys[i]]
+            ]
+            if results:
+                report(library.store_translations(results, model_id=model.model_id,
+                                                  remember=remember))
+        redone = [(stale[i - len(keys)][0], text, stale[i - len(keys)][2])
+                  for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
+        if redone:
+            report(library.replace_machine_translations(redone, model_id=model.model_id))
 
-    if sources and keep_going:
+    everything = [prepare(s, terms) if i in bound else s for i, s in enumerate(sources)]
+    everything += [prepare(source, terms) for _, source, _ in stale]
+    if everything and keep_going:
         engine.translate_sentences(
-            sources,
+            everything,
             model,
             on_batch=on_batch,
             batch_tokens=batch_tokens,
             should_stop=lambda: not keep_going,
         )
     return done
+
+
+def find_any(source: str, terms: list) -> bool:
+    """Whether a sentence contains a glossary term."""
+    return any(term.source in source for term in terms)
 
 
 def run_job(

@@ -8,6 +8,7 @@ from .accounts import Accounts, acting_as, actor
 from .db import Database, iso, utcnow
 from .documents import Documents
 from .feeds import Feeds
+from .glossary import Glossary
 from .jobs import Jobs
 from .review import Review
 from .units import Units, memory_key
@@ -15,7 +16,7 @@ from .units import Units, memory_key
 __all__ = ["Library", "Database", "acting_as", "actor", "iso", "utcnow", "memory_key"]
 
 
-class Library(Documents, Units, Jobs, Review, Accounts, Feeds):
+class Library(Documents, Units, Jobs, Review, Accounts, Feeds, Glossary):
     """The document library in one SQLite file (schema migrated on open)."""
 
     def __init__(self, path: Path | str) -> None:

@@ -1,4 +1,4 @@
-"""The glossary and the user dictionary (words kept whole when splitting): migration 0002."""
+"""The glossary and the user dictionary (words kept whole when splitting): see 0002_glossary."""
 
 from __future__ import annotations
 
@@ -9,25 +9,6 @@ from typing import Any
 from ..errors import Conflict, NotFound
 from .db import Database, utcnow
 
-MIGRATION = (
-    "0002_glossary",
-    """
-    CREATE TABLE glossary (
-        id INTEGER PRIMARY KEY,
-        source TEXT NOT NULL CHECK (length(source) BETWEEN 1 AND 100),
-        target TEXT NOT NULL CHECK (length(target) BETWEEN 1 AND 200),
-        note TEXT NOT NULL DEFAULT '',
-        document_id INTEGER REFERENCES document(id) ON DELETE CASCADE,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    );
-    CREATE UNIQUE INDEX glossary_term ON glossary (source, ifnull(document_id, 0));
-    CREATE TABLE user_word (
-        word TEXT PRIMARY KEY CHECK (length(word) BETWEEN 1 AND 100),
-        created_at TEXT NOT NULL
-    );
-    """,
-)
 _COLUMNS = "id, source, target, note, document_id"
 _FIELDS = ("source", "target", "note", "document_id")
 

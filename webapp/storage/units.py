@@ -102,10 +102,41 @@ class Units:
                 hits[r["source_key"]] = (r["translation"], r["origin"])
         return hits
 
-    def store_translations(
-        self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = "machine"
+    def machine_units(self, doc_id: int) -> list[tuple[int, str, str | None, int]]:
+        """(id, source, translation, revision) of a document's machine and memory units."""
+        rows = self.db.query(
+            "SELECT u.id, u.source, u.translation, u.revision FROM unit u"
+            " JOIN segment s ON s.id = u.segment_id WHERE s.document_id = ?"
+            " AND u.status IN ('machine', 'memory') ORDER BY s.position, u.position",
+            (doc_id,),
+        )
+        return [(r["id"], r["source"], r["translation"], r["revision"]) for r in rows]
+
+    def replace_machine_translations(
+        self, results: Iterable[tuple[int, str, int]], *, model_id: str
     ) -> int:
-        """Store machine (or memory) output for units still untranslated; return how many."""
+        """New machine output (unit id, text, base revision) for units nobody touched since."""
+        now = utcnow()
+        stored = 0
+        with self.db.write() as conn:
+            for unit_id, text, base in results:
+                row = conn.execute("SELECT revision, status FROM unit WHERE id = ?",
+                                   (unit_id,)).fetchone()
+                if row is None or row["revision"] != base or row["status"] not in (
+                        "machine", "memory"):
+                    continue  # a person edited or approved it meanwhile: theirs stays
+                _write(conn, unit_id, base + 1, text, "machine", "machine", model_id, now)
+                stored += 1
+        return stored
+
+    def store_translations(
+        self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = "machine",
+        remember: bool = True,
+    ) -> int:
+        """Store machine (or memory) output for units still untranslated; return how many.
+
+        ``remember=False`` keeps the output out of the memory (glossary-bound translations).
+        """
         now = utcnow()
         stored = 0
         status = MEMORY if origin == "memory" else MACHINE
@@ -120,7 +151,7 @@ class Units:
                 if row is None or row["status"] != UNTRANSLATED:
                     continue  # deleted meanwhile, or a person got there first
                 _write(conn, unit_id, row["revision"] + 1, text, status, origin, model_id, now)
-                if origin == "machine":
+                if origin == "machine" and remember:
                     _remember(conn, row, text, "machine", model_id, now)
                 stored += 1
         return stored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from webapp.actions import edit
+from webapp.actions import edit, glossary
 from webapp.actions import translate as translation
 from webapp.vocabulary import APPROVED
 from webapp.web.db import lib
@@ -28,8 +28,8 @@ def documents():
 
 @bp.get("/documents/<int:doc_id>")
 def document(doc_id: int):
-    """The document JSON."""
-    return jsonify(lib().document_json(doc_id))
+    """The document JSON, each unit with its glossary checks (``terms``)."""
+    return jsonify(glossary.document_json(lib(), doc_id))
 
 
 @bp.post("/documents/<int:doc_id>/translate")

@@ -14,14 +14,17 @@ from webapp.web import (
     access,
     api,
     auth,
+    checks,
     db,
     downloads,
     edit,
     errors,
     feeds,
     filters,
+    glossary,
     models,
     pages,
+    reading,
     security,
     users,
     worker,
@@ -52,8 +55,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
+    checks.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp):
+                      feeds.bp, reading.bp, glossary.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

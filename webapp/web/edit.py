@@ -21,7 +21,7 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
-from webapp.actions import edit
+from webapp.actions import edit, reading
 from webapp.errors import Conflict
 from webapp.web.db import lib
 
@@ -49,7 +49,7 @@ def _counts(doc_id: int) -> dict:
             "editor": lib().last_editor(doc_id)}
 
 
-def _reply(saved: edit.Saved, *, status: int = 200):
+def unit_reply(saved: edit.Saved, *, status: int = 200):
     """The unit partial, the review counts and units changed elsewhere on the page, for htmx."""
     unit = saved.unit
     if not htmx_request.htmx:
@@ -68,6 +68,7 @@ def _segment_reply(segment_id: int, *, editing: bool = False, kept: int = 0):
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=seg["document_id"],
                                 _anchor=f"seg-{segment_id}"), code=303)
+    reading.decorate_segment(lib(), current_app.config["DATA_DIR"], seg)
     html = render_template(
         "_segment.html", seg=seg, editing=editing, kept=kept,
         src_lang=vocabulary.bcp47(seg["source_lang"]),
@@ -84,7 +85,7 @@ def _conflict(unit_id: int, exc: Conflict, yours: str | None):
 @bp.get("/units/<int:unit_id>")
 def show(unit_id: int):
     """A sentence's English as the reader shows it (also: cancel an edit, keep theirs)."""
-    return _reply(edit.Saved(lib().get_unit(unit_id)))
+    return unit_reply(edit.Saved(lib().get_unit(unit_id)))
 
 
 @bp.get("/units/<int:unit_id>/edit")
@@ -104,7 +105,7 @@ def save(unit_id: int):
                                       approve=_confirmed("approve"), max_chars=_max_chars())
     except Conflict as exc:
         return _conflict(unit_id, exc, text)
-    return _reply(saved)
+    return unit_reply(saved)
 
 
 @bp.post("/units/<int:unit_id>/approve")
@@ -114,7 +115,7 @@ def approve(unit_id: int):
         saved = edit.approve(lib(), unit_id, base_revision=_int("revision"))
     except Conflict as exc:
         return _conflict(unit_id, exc, None)
-    return _reply(saved)
+    return unit_reply(saved)
 
 
 @bp.get("/units/<int:unit_id>/history")
@@ -132,7 +133,7 @@ def restore(unit_id: int):
         saved = edit.restore(lib(), unit_id, which, base_revision=base)
     except Conflict as exc:
         return _conflict(unit_id, exc, None)
-    return _reply(saved)
+    return unit_reply(saved)
 
 
 @bp.get("/units/<int:unit_id>/alternatives")
@@ -156,7 +157,7 @@ def retranslate(unit_id: int):
         page = render_template("_alternatives.html", unit=result.unit,
                                alternatives=[result.text], confirm=True)
         return page, 200, {"HX-Retarget": f"#panel-{unit_id}", "HX-Reswap": "innerHTML"}
-    return _reply(edit.Saved(result.unit))
+    return unit_reply(edit.Saved(result.unit))
 
 
 @bp.get("/segments/<int:segment_id>")

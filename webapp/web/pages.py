@@ -15,10 +15,13 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
-from webapp.actions import imports
+from webapp.actions import glossary, imports
+from webapp.actions import reading as reader
 from webapp.actions import translate as translation
 from webapp.errors import EnfaceError, NoModel
+from webapp.reading import is_chinese
 from webapp.web.db import lib
+from webapp.web.reading import reading_settings
 from webapp.web.security import is_loopback
 from webapp.web.worker import wake
 
@@ -70,11 +73,15 @@ def import_files():
 
 @bp.get("/documents/<int:doc_id>")
 def document(doc_id: int):
-    """The reader: source and English side by side."""
-    doc = lib().document_json(doc_id)
+    """The reader: source and English side by side (or as the reading settings say)."""
+    doc, checks = reader.reader_document(lib(), current_app.config["DATA_DIR"], doc_id,
+                                         marks=current_app.config["WORD_MARKS"])
+    traditional = doc["source_lang"] == "zt"
     local = lib().get_document(doc_id)["meta"].get("published_local")
     return render_template("document.html", doc=doc, lang_names=vocabulary.NAMES,
-                           editor=lib().last_editor(doc_id), published_local=local,
+                           editor=lib().last_editor(doc_id), checks=checks, published_local=local,
+                           reading=reading_settings(request.args, traditional),
+                           chinese=is_chinese(doc["source_lang"]), traditional=traditional,
                            **_progress(doc_id))
 
 
@@ -109,7 +116,10 @@ def progress(doc_id: int):
     """The progress block (polls while a job runs) plus newly translated sentences, out of band."""
     context = _progress(doc_id)
     fresh = lib().units_changed_since(doc_id, request.args.get("since", ""))
-    return render_template("_progress.html", fresh=fresh, **context)
+    checks = None
+    if not (context["job"] and context["job"]["status"] in vocabulary.ACTIVE):
+        checks = glossary.annotate(lib().document_json(doc_id), glossary.terms_for(lib(), doc_id))
+    return render_template("_progress.html", fresh=fresh, poll=True, checks=checks, **context)
 
 
 @bp.post("/jobs/<int:job_id>/cancel")

@@ -1,0 +1,185 @@
+"""The glossary: one function per thing a person does with it, and its checks on documents.
+
+Entries apply to the whole library or to one document (the document's own entry wins for the
+same source term). Changing the glossary never rewrites a sentence: edited and approved ones
+are only checked (a warning, never a block); machine ones can be retranslated in one action
+(``retranslate_affected``), which queues a translation job that redoes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.actions.edit import Saved, save_translation
+from webapp.errors import EnfaceError, NotFound
+from webapp.glossary import Term, check, find, fixed, validate
+from webapp.glossary import exchange as files
+from webapp.storage import Library
+from webapp.vocabulary import UNTOUCHED
+
+
+def _term(row: dict[str, Any]) -> Term:
+    return Term(row["id"], row["source"], row["target"], row["note"], row["document_id"])
+
+
+def terms_for(library: Library, doc_id: int) -> list[Term]:
+    """The glossary entries that apply to a document."""
+    return [_term(r) for r in library.glossary_for(doc_id)]
+
+
+def entries(library: Library, query: str = "") -> list[Term]:
+    """Every entry, optionally filtered by a search text."""
+    return [_term(r) for r in library.glossary(query=query[:200])]
+
+
+def _document_id(value: object) -> int | None:
+    if value in (None, "", 0):
+        return None
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise EnfaceError("'document_id' must be a document's id.")
+    return int(str(value))
+
+
+def add(library: Library, source: object, target: object, note: object = "",
+        document_id: object = None) -> Term:
+    """Add an entry; BadTerm (400) if it cannot be stored, Conflict (409) for a duplicate."""
+    cleaned = validate(source, target, note)
+    doc = _document_id(document_id)
+    if doc is not None:
+        library.get_document(doc)
+    (entry_id,) = library.add_terms([(*cleaned, doc)])
+    return _term(library.glossary_entry(entry_id))
+
+
+def update(library: Library, entry_id: int, changes: dict[str, Any]) -> Term:
+    """Change some fields of an entry (source, target, note, document_id)."""
+    current = library.glossary_entry(entry_id)
+    known = {k: changes[k] for k in ("source", "target", "note", "document_id") if k in changes}
+    source, target, note = validate(known.get("source", current["source"]),
+                                    known.get("target", current["target"]),
+                                    known.get("note", current["note"]))
+    doc = _document_id(known.get("document_id", current["document_id"]))
+    if doc is not None:
+        library.get_document(doc)
+    merged = {"source": source, "target": target, "note": note, "document_id": doc}
+    return _term(library.update_term(entry_id, merged))
+
+
+def remove(library: Library, entry_id: int) -> None:
+    """Delete an entry."""
+    library.remove_term(entry_id)
+
+
+def import_file(library: Library, data: bytes, name: str, document_id: object = None) -> int:
+    """Add every entry of a CSV/TSV/TBX file, all or none; returns how many."""
+    rows = files.read(data, files.format_of(name))
+    doc = _document_id(document_id)
+    cleaned = []
+    for number, (source, target, note) in enumerate(rows, start=1):
+        try:
+            cleaned.append((*validate(source, target, note), doc))
+        except EnfaceError as exc:
+            raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
+    return len(library.add_terms(cleaned))
+
+
+def export(library: Library, fmt: str) -> tuple[bytes, str, str]:
+    """The whole glossary as a file: (bytes, file name, media type)."""
+    if fmt not in files.FORMATS:
+        raise files.BadGlossaryFile(f"Unknown glossary format {fmt!r}: csv, tsv or tbx.")
+    media = {"csv": "text/csv", "tsv": "text/tab-separated-values",
+             "tbx": "application/x-tbx+xml"}[fmt]
+    return files.write(entries(library), fmt), f"glossary.{fmt}", media
+
+
+def annotate(doc: dict[str, Any], terms: list[Term]) -> dict[str, int]:
+    """Give each unit its ``terms`` checks; return the document's counts.
+
+    ``with_terms``: units whose source has a term; ``missing``: those whose English lacks one;
+    ``stale``: machine or memory units among those (what retranslating would redo).
+    """
+    counts = {"with_terms": 0, "missing": 0, "stale": 0}
+    for segment in doc["segments"]:
+        for unit in segment["units"]:
+            unit["terms"] = check(unit["source"], unit["translation"], terms) if terms else []
+            if not unit["terms"]:
+                continue
+            counts["with_terms"] += 1
+            if unit["translation"] and not all(t["ok"] for t in unit["terms"]):
+                counts["missing"] += 1
+                counts["stale"] += unit["status"] in UNTOUCHED
+    return counts
+
+
+def document_json(library: Library, doc_id: int) -> dict[str, Any]:
+    """The document JSON with each unit's glossary checks (``terms``)."""
+    doc = library.document_json(doc_id)
+    annotate(doc, terms_for(library, doc_id))
+    return doc
+
+
+def _mark(unit: dict[str, Any], terms: list[Term], segment_id: int | None = None) -> None:
+    missing = [t for t in unit.get("terms", ()) if not t["ok"]]
+    if unit["translation"] and missing:
+        unit["missing_terms"] = missing
+        unit["fix"] = fixed(unit["source"], unit["translation"], terms)
+        unit.setdefault("segment_id", segment_id)
+
+
+def with_fixes(doc: dict[str, Any], terms: list[Term]) -> None:
+    """For the reader: each unit lacking a term gets ``missing_terms`` and a ``fix`` if one."""
+    for segment in doc["segments"]:
+        for unit in segment["units"]:
+            _mark(unit, terms, segment["id"])
+
+
+def check_units_with(unit: dict[str, Any], terms: list[Term],
+                     segment_id: int | None = None) -> None:
+    """Give a unit its ``terms`` checks and, where one lacks, ``missing_terms`` and ``fix``."""
+    unit["terms"] = check(unit["source"], unit["translation"], terms) if terms else []
+    _mark(unit, terms, segment_id)
+
+
+def check_units(library: Library, doc_id: int, units: list[dict[str, Any]],
+                segment_id: int | None = None) -> None:
+    """Give units (of one document) their ``terms`` checks and, where lacking, the fix."""
+    terms = terms_for(library, doc_id)
+    for unit in units:
+        check_units_with(unit, terms, segment_id)
+
+
+def fix_unit(library: Library, unit_id: int, base_revision: object) -> Saved:
+    """Put a sentence's missing glossary terms into its English (as a person's edit)."""
+    unit = library.get_unit(unit_id)
+    terms = terms_for(library, unit["document_id"])
+    text = fixed(unit["source"], unit["translation"], terms)
+    if text is None:
+        raise EnfaceError("The glossary terms have no clear place in this sentence; edit it.")
+    if isinstance(base_revision, str) and base_revision.isdigit():
+        base_revision = int(base_revision)
+    return save_translation(library, unit_id, text, base_revision=base_revision)
+
+
+def stale_units(library: Library, doc_id: int, terms: list[Term]) -> list[tuple[int, str, int]]:
+    """(id, source, revision) of machine/memory units whose English lacks a glossary term."""
+    if not terms:
+        return []
+    return [(unit_id, source, revision)
+            for unit_id, source, translation, revision in library.machine_units(doc_id)
+            if not all(c["ok"] for c in check(source, translation, terms))]
+
+
+def retranslate_affected(library: Library, doc_id: int) -> int:
+    """Queue a translation job that also redoes machine sentences lacking a term; its id."""
+    from webapp.actions.translate import queue_translation
+
+    if not stale_units(library, doc_id, terms_for(library, doc_id)):
+        raise NotFound("No machine sentence of this document lacks a glossary term.")
+    return queue_translation(library, doc_id)
+
+
+__all__ = [
+    "Term", "add", "annotate", "check_units", "check_units_with", "document_json", "entries",
+    "export", "find", "fix_unit", "import_file", "remove", "retranslate_affected", "stale_units",
+    "terms_for", "update", "with_fixes",
+]

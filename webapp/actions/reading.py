@@ -1,0 +1,61 @@
+"""Reading aids for the reader and the API: lookups, a unit's words, the marked-up document.
+
+The aids (``webapp.reading``) are shared per data folder and kept up to date with the words the
+library wants kept whole (its user dictionary and the glossary's source terms).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from webapp.actions import glossary
+from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
+from webapp.storage import Library
+
+
+def aids(library: Library, data_dir: Path | str) -> ReadingAids:
+    """The data folder's reading aids, splitting with the library's own words."""
+    shared = aids_for(data_dir)
+    shared.use_words(library.split_words())
+    return shared
+
+
+def lookup(data_dir: Path | str, query: str) -> Lookup:
+    """Dictionary entries and HSK level of a word (BadQuery for an empty or overlong query)."""
+    return aids_for(data_dir).lookup(query)
+
+
+def unit_words(library: Library, data_dir: Path | str, unit_id: int) -> list[dict[str, Any]]:
+    """A unit's words in order with offsets and contextual pinyin (empty when not Chinese)."""
+    unit = library.get_unit(unit_id)
+    lang = library.get_document(unit["document_id"])["source_lang"]
+    if not is_chinese(lang):
+        return []
+    return [w.to_json() for w in aids(library, data_dir).words(unit["source"], lang)]
+
+
+def reader_document(
+    library: Library, data_dir: Path | str, doc_id: int, *, marks: bool = True
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The document for the reader: glossary checks and fixes, and word marks when Chinese."""
+    doc = library.document_json(doc_id)
+    terms = glossary.terms_for(library, doc_id)
+    checks = glossary.annotate(doc, terms)
+    glossary.with_fixes(doc, terms)
+    lang = doc["source_lang"]
+    if marks and is_chinese(lang):
+        shared = aids(library, data_dir)
+        for segment in doc["segments"]:
+            for unit in segment["units"]:
+                unit["source_html"] = shared.source_html(unit["source"], lang)
+    return doc, checks
+
+
+def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]) -> None:
+    """A segment (from ``get_segment``) for the reader: glossary checks and word marks."""
+    glossary.check_units(library, seg["document_id"], seg["units"], seg["id"])
+    if is_chinese(seg["source_lang"]):
+        shared = aids(library, data_dir)
+        for unit in seg["units"]:
+            unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"])

@@ -1,0 +1,57 @@
+"""Word lookup: the popup partial and the JSON of the dictionary and of a unit's words."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+
+from webapp.actions import reading
+from webapp.web.db import lib
+
+bp = Blueprint("reading", __name__)
+CHOICES = {"view": ("side", "interleaved", "english", "source"), "size": ("m", "s", "l", "xl"),
+           "pinyin": ("0", "1"), "tones": ("0", "1"), "script": ("py", "zy")}
+
+
+def reading_settings(args, traditional: bool = False) -> dict[str, str]:
+    """The reader's view settings from the address (the browser adds its saved ones)."""
+    out = {}
+    for key, allowed in CHOICES.items():
+        value = args.get(key)
+        default = "zy" if key == "script" and traditional else allowed[0]
+        out[key] = value if value in allowed else default
+    return out
+
+
+def data_dir() -> str:
+    """The app's data folder (where the dictionary index lives)."""
+    return current_app.config["DATA_DIR"]
+
+
+def suggestion(found) -> str:
+    """The English offered in the popup's glossary form: the first sense, shortened."""
+    for entry in found.entries:
+        for sense in entry.definitions:
+            if "[" not in sense and len(sense) <= 60:
+                return sense.removeprefix("to ")
+    return ""
+
+
+@bp.get("/words")
+def popup():
+    """The word popup (htmx partial): entries, HSK level, "Add to glossary"."""
+    found = reading.lookup(data_dir(), request.args.get("q", ""))
+    document_id = request.args.get("document", type=int)
+    return render_template("_word_popup.html", found=found, suggestion=suggestion(found),
+                           document_id=document_id)
+
+
+@bp.get("/api/dictionary")
+def dictionary():
+    """``{"query", "entries", "hsk"}`` (plus ``characters`` and ``credit``)."""
+    return jsonify(reading.lookup(data_dir(), request.args.get("q", "")).to_json())
+
+
+@bp.get("/api/units/<int:unit_id>/words")
+def unit_words(unit_id: int):
+    """The unit's words: ``[{"text", "start", "end", "pinyin"}]``."""
+    return jsonify(reading.unit_words(lib(), data_dir(), unit_id))

@@ -227,3 +227,23 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.path.parent.name == "e2e":
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def cedict_index(tmp_path_factory) -> Path:
+    """The CC-CEDICT index, built once per test session (about 1.5 s)."""
+    from webapp.reading.dictionary import build, index_path
+
+    path = index_path(tmp_path_factory.mktemp("cedict"))
+    build(path)
+    return path
+
+
+@pytest.fixture
+def dictionary(app, cedict_index) -> Path:
+    """The app's data folder with the session's dictionary index in place (read-only, shared)."""
+    data = Path(app.config["DATA_DIR"])
+    target = data / cedict_index.name
+    if not target.exists():
+        target.symlink_to(cedict_index)
+    return data

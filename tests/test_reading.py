@@ -15,9 +15,9 @@ from webapp.storage.dictionary import DictionaryIndex
 
 
 @pytest.fixture(scope="module")
-def aids(tmp_path_factory) -> ReadingAids:
-    """One library's aids, the index built once for the module (about 1.5 s)."""
-    return ReadingAids(tmp_path_factory.mktemp("reading"))
+def aids(cedict_index) -> ReadingAids:
+    """Aids on the session's dictionary index."""
+    return ReadingAids(cedict_index.parent)
 
 
 def test_parse_line_keeps_every_sense_and_skips_comments():
@@ -67,6 +67,7 @@ def test_hostile_queries_are_refused_or_harmless(aids):
     assert found.entries == () and found.query.startswith("<script>")
 
 
+@pytest.mark.slow
 def test_index_is_built_once_into_the_data_folder(tmp_path, no_network):
     first = ReadingAids(tmp_path)
     first.lookup("磋商")
@@ -81,6 +82,7 @@ def test_index_is_built_once_into_the_data_folder(tmp_path, no_network):
     assert no_network == []
 
 
+@pytest.mark.slow
 def test_outdated_index_is_rebuilt(tmp_path):
     from webapp.reading.dictionary import index_path
 
@@ -113,8 +115,8 @@ def test_traditional_text_reads_through_simplified_and_gets_zhuyin(aids):
     assert words["銀行行長"].zhuyin == ("ㄧㄣˊ", "ㄏㄤˊ", "ㄏㄤˊ", "ㄓㄤˇ")
 
 
-def test_user_words_join_and_leave_the_splitter(tmp_path):
-    aids = ReadingAids(tmp_path)
+def test_user_words_join_and_leave_the_splitter(cedict_index):
+    aids = ReadingAids(cedict_index.parent)
     sentence = "我们中出了一个叛徒"
     assert "中出" in [w.text for w in aids.words(sentence)]
     aids.use_words(["出了一个"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from webapp.actions.edit import Saved, save_translation
-from webapp.errors import EnfaceError, NotFound
+from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
 from webapp.glossary import exchange as files
 from webapp.storage import Library
@@ -148,16 +148,16 @@ def check_units(library: Library, doc_id: int, units: list[dict[str, Any]],
         check_units_with(unit, terms, segment_id)
 
 
-def fix_unit(library: Library, unit_id: int, base_revision: object) -> Saved:
+def fix_unit(library: Library, unit_id: int, base_revision: int | None) -> Saved:
     """Put a sentence's missing glossary terms into its English (as a person's edit)."""
     unit = library.get_unit(unit_id)
-    terms = terms_for(library, unit["document_id"])
-    text = fixed(unit["source"], unit["translation"], terms)
+    if base_revision != unit["revision"]:
+        raise Conflict("This sentence was changed elsewhere since the page was loaded.",
+                       current=unit)
+    text = fixed(unit["source"], unit["translation"], terms_for(library, unit["document_id"]))
     if text is None:
         raise EnfaceError("The glossary terms have no clear place in this sentence; edit it.")
-    if isinstance(base_revision, str) and base_revision.isdigit():
-        base_revision = int(base_revision)
-    return save_translation(library, unit_id, text, base_revision=base_revision)
+    return save_translation(library, unit_id, text, base_revision=unit["revision"])
 
 
 def stale_units(library: Library, doc_id: int, terms: list[Term]) -> list[tuple[int, str, int]]:

@@ -203,9 +203,9 @@ def test_document_shows_counts_filter_and_status_titles(client, library, doc):
     page = client.get(f"/documents/{doc}").get_data(as_text=True)
     assert 'id="review-counts"' in page and "1/4 reviewed" in page
     assert 'title="edited"' in page and 'title="not translated"' in page
-    assert 'class="enface" id="reader"' in page
+    assert 'class="enface view-side" id="reader"' in page
     filtered = client.get(f"/documents/{doc}?filter=unreviewed").get_data(as_text=True)
-    assert 'class="enface only-unreviewed"' in filtered
+    assert 'class="enface view-side only-unreviewed"' in filtered
     assert re.search(r'data-filter checked', filtered)
 
 

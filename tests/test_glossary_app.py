@@ -202,3 +202,33 @@ def test_cli_glossary(tmp_path):
     assert runner.invoke(main, [*base, "glossary", "import", str(out)]).output == "Imported 1 entry.\n"
     listed = runner.invoke(main, [*base, "glossary", "list"]).output
     assert listed.split("\t")[1:3] == ["日内瓦", "Geneva"]
+
+
+def test_review_counts_update_when_the_job_ends(app, client, library, zh_model):
+    from webapp.actions import jobs
+
+    doc_id = add_doc(library)
+    translating.queue_translation(library, doc_id)
+    assert jobs.run_next(library, app.config["DATA_DIR"])
+    text = client.get(f"/documents/{doc_id}/progress?since=").get_data(as_text=True)
+    assert 'id="review-counts" aria-label="Sentences by status" hx-swap-oob="true"' in text
+    assert "3 machine translation" in text and "0 not translated" in text
+
+
+def test_reader_marks_words_and_keeps_settings_in_the_address(client, library, dictionary):
+    doc_id = add_doc(library)
+    page = client.get(f"/documents/{doc_id}?view=interleaved&pinyin=1&size=xl").get_data(as_text=True)
+    assert 'class="enface view-interleaved show-pinyin"' in page
+    assert '<span class="w" data-py="cuō shāng">磋商</span>' in page
+    assert 'value="interleaved" selected' in page and 'value="xl" selected' in page
+    assert "CC BY-SA 4.0" in page
+    odd = client.get(f"/documents/{doc_id}?view=<script>&size=9").get_data(as_text=True)
+    assert 'class="enface view-side"' in odd and "<script>" not in odd.split("<body", 1)[1]
+
+
+def test_traditional_documents_get_zhuyin(client, library, dictionary):
+    blocks = [Block("title", "銀行行長說")]
+    doc_id = library.add_article(Article(title="銀行行長說", blocks=blocks, source_lang="zt",
+                                         origin="t.txt", raw="zt"))[0]
+    page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert 'data-zy="ㄧㄣˊ ㄏㄤˊ ㄏㄤˊ ㄓㄤˇ"' in page and 'data-script="zy"' in page

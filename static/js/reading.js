@@ -116,10 +116,12 @@
     popup.style.left = `${left + window.scrollX}px`;
     popup.style.top = `${top + window.scrollY}px`;
   };
-  const open = (w, query) => {
+  let byKeyboard = false; // whether the popup was opened from a focused word
+  const open = (w, query, keyboard = true) => {
     if (!window.htmx || !popup) return;
     if (opened) opened.classList.remove("open");
     opened = w;
+    byKeyboard = keyboard && !!w;
     if (w) w.classList.add("open");
     const q = query || wordText(w);
     htmx.ajax("GET", `/words?q=${encodeURIComponent(q)}${docId ? `&document=${docId}` : ""}`,
@@ -130,7 +132,7 @@
     popup.replaceChildren();
     if (opened) {
       opened.classList.remove("open");
-      if (refocus) opened.focus();
+      if (refocus && byKeyboard) opened.focus();
     }
     opened = null;
   };
@@ -138,7 +140,8 @@
     if (e.detail.target !== popup) return;
     placePopup();
     const first = popup.querySelector("[data-autofocus]") || popup.querySelector("button, input, a");
-    if (first && opened && document.activeElement === opened) first.focus({ preventScroll: true });
+    const keyboardUser = byKeyboard && opened && document.activeElement === opened;
+    if (first && (keyboardUser || !opened)) first.focus({ preventScroll: true });
   });
   window.addEventListener("resize", placePopup);
 
@@ -148,10 +151,9 @@
     if (adder) { open(null, adder.dataset.q); adder.remove(); return; }
     const w = closest(e.target, "#reader .w");
     if (w && !closest(e.target, "a")) {
-      e.stopPropagation();
-      w.setAttribute("tabindex", "-1");
-      w.focus({ preventScroll: true });
-      open(w);
+      // The popup opens beside the word; the click still focuses (and so highlights) the
+      // sentence's translation, as a click on the source always has.
+      open(w, null, false);
       return;
     }
     if (popup && !closest(e.target, "#word-popup")) close(false);
@@ -159,7 +161,8 @@
   document.addEventListener("mouseover", (e) => {
     const w = closest(e.target, "#reader .w");
     clearTimeout(hoverTimer);
-    if (w && w !== opened) hoverTimer = setTimeout(() => open(w), 700);
+    const busy = popup && popup.contains(document.activeElement); // typing in the popup
+    if (w && w !== opened && !busy) hoverTimer = setTimeout(() => open(w, null, false), 700);
   });
   document.addEventListener("mouseout", () => clearTimeout(hoverTimer));
 
@@ -180,7 +183,7 @@
     }
     const t = closest(e.target, "#reader .t[data-unit], #reader .s[data-unit]");
     if (t && (e.key === "w" || (e.key === "Enter" && t.matches(".s")))) {
-      const s = document.getElementById(`s-${CSS.escape(t.dataset.unit)}`);
+      const s = document.getElementById(`s-${t.dataset.unit}`);
       if (s && wordsOf(s).length) { e.preventDefault(); e.stopPropagation(); focusWord(wordsOf(s)[0]); }
     }
   }, true);
@@ -193,8 +196,8 @@
   document.body.append(peek);
   const showPeek = (el) => {
     const id = el.dataset.unit;
-    const other = current.view === "english" ? document.getElementById(`s-${CSS.escape(id)}`)
-      : current.view === "source" ? document.getElementById(`t-${CSS.escape(id)}`) : null;
+    const other = current.view === "english" ? document.getElementById(`s-${id}`)
+      : current.view === "source" ? document.getElementById(`t-${id}`) : null;
     if (!other) { peek.hidden = true; return; }
     peek.textContent = plainText(other).trim();
     peek.classList.toggle("src-peek", current.view === "english");

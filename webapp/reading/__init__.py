@@ -23,7 +23,7 @@ __all__ = [
     "is_chinese",
 ]
 
-_AIDS: dict[Path, ReadingAids] = {}
+_AIDS: dict[str, ReadingAids] = {}
 _AIDS_LOCK = threading.Lock()
 
 
@@ -69,9 +69,13 @@ class ReadingAids:
 
 def aids_for(data_dir: Path | str) -> ReadingAids:
     """The shared ReadingAids of a data folder, made on first use."""
+    aids = _AIDS.get(str(data_dir))  # a dict read: no file system call on the hot path
+    if aids is not None:
+        return aids
     key = Path(data_dir).resolve()
     with _AIDS_LOCK:
-        aids = _AIDS.get(key)
+        aids = _AIDS.get(str(key))
         if aids is None:
-            aids = _AIDS[key] = ReadingAids(key)
+            aids = _AIDS[str(key)] = ReadingAids(key)
+        _AIDS[str(data_dir)] = aids
         return aids

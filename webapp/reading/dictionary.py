@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,13 +124,17 @@ class Dictionary:
 
     def lookup(self, query: str) -> Lookup:
         """Every entry for ``query`` (Simplified or Traditional) and its HSK level."""
-        from . import hsk
-
         word = query.strip()
         if not word:
             raise BadQuery("Give a word to look up.")
         if len(word) > MAX_QUERY:
             raise BadQuery(f"A dictionary query has at most {MAX_QUERY} characters.")
+        return self._lookup(word)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Dictionary per data folder, kept
+    def _lookup(self, word: str) -> Lookup:
+        from . import hsk
+
         entries = self._found(word)
         characters: tuple[Found, ...] = ()
         if not entries and len(word) > 1:

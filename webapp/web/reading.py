@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from webapp.actions import reading
@@ -39,8 +41,14 @@ def suggestion(found) -> str:
 @bp.get("/words")
 def popup():
     """The word popup (htmx partial): entries, HSK level, "Add to glossary"."""
-    found = reading.lookup(data_dir(), request.args.get("q", ""))
-    document_id = request.args.get("document", type=int)
+    return _popup_html(data_dir(), request.args.get("q", ""),
+                       request.args.get("document", type=int))
+
+
+@functools.lru_cache(maxsize=2048)
+def _popup_html(folder: str, query: str, document_id: int | None) -> str:
+    """The popup for a query: the same for every reader of a library, so rendered once."""
+    found = reading.lookup(folder, query)
     return render_template("_word_popup.html", found=found, suggestion=suggestion(found),
                            document_id=document_id)
 

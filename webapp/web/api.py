@@ -13,7 +13,8 @@ from webapp.web.worker import wake
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _json_body() -> dict:
+def json_body() -> dict:
+    """The request's JSON object; 400 for anything else."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, "Send a JSON object.")
@@ -53,7 +54,7 @@ def patch_unit(unit_id: int):
 
     ``"translation": null`` clears it; ``"status": "approved"`` approves the new text.
     """
-    body = _json_body()
+    body = json_body()
     text = body.get("translation")
     if text is not None and not isinstance(text, str):
         abort(400, "'translation' must be a string or null.")

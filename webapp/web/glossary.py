@@ -18,6 +18,7 @@ from htmx_flask import request as htmx_request
 
 from webapp.actions import glossary, reading
 from webapp.errors import EnfaceError
+from webapp.web.api import json_body
 from webapp.web.db import lib
 from webapp.web.reading import data_dir, suggestion
 from webapp.web.worker import wake
@@ -140,13 +141,6 @@ def retranslate(doc_id: int):
 
 # --- JSON API ------------------------------------------------------------------------------
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, "Send a JSON object.")
-    return body
-
-
 @bp.get("/api/glossary")
 def api_list():
     """Every entry: ``[{"id", "source", "target", "note", "document_id"}]``."""
@@ -156,7 +150,7 @@ def api_list():
 @bp.post("/api/glossary")
 def api_create():
     """201 with the new entry; 400 if it cannot be stored; 409 for a duplicate."""
-    body = _body()
+    body = json_body()
     term = glossary.add(lib(), body.get("source"), body.get("target"), body.get("note", ""),
                         body.get("document_id"))
     return jsonify(term.to_json()), 201
@@ -165,7 +159,7 @@ def api_create():
 @bp.patch("/api/glossary/<int:entry_id>")
 def api_update(entry_id: int):
     """200 with the changed entry."""
-    return jsonify(glossary.update(lib(), entry_id, _body()).to_json())
+    return jsonify(glossary.update(lib(), entry_id, json_body()).to_json())
 
 
 @bp.delete("/api/glossary/<int:entry_id>")

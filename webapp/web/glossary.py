@@ -111,7 +111,7 @@ def add_from_popup():
     document_id = form.get("document_id") if form.get("only_document") else None
     found = reading.lookup(data_dir(), form.get("source", ""))
     context = {"found": found, "suggestion": form.get("target", "") or suggestion(found),
-               "document_id": form.get("document_id", type=int)}
+               "document_id": form.get("document_id", type=int), "may_add": True}
     try:
         added = glossary.add(lib(), form.get("source"), form.get("target"), "", document_id)
     except EnfaceError as exc:

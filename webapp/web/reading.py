@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
 
 from webapp.actions import reading
 from webapp.web.db import lib
@@ -41,16 +41,18 @@ def suggestion(found) -> str:
 @bp.get("/words")
 def popup():
     """The word popup (htmx partial): entries, HSK level, "Add to glossary"."""
+    user = g.get("user")
     return _popup_html(data_dir(), request.args.get("q", ""),
-                       request.args.get("document", type=int))
+                       request.args.get("document", type=int),
+                       bool(user and user.can("glossary")))
 
 
 @functools.lru_cache(maxsize=2048)
-def _popup_html(folder: str, query: str, document_id: int | None) -> str:
-    """The popup for a query: the same for every reader of a library, so rendered once."""
+def _popup_html(folder: str, query: str, document_id: int | None, may_add: bool) -> str:
+    """The popup for a query: the same for every reader with the same rights, so rendered once."""
     found = reading.lookup(folder, query)
     return render_template("_word_popup.html", found=found, suggestion=suggestion(found),
-                           document_id=document_id)
+                           document_id=document_id, may_add=may_add)
 
 
 @bp.get("/api/dictionary")

@@ -232,3 +232,31 @@ def test_traditional_documents_get_zhuyin(client, library, dictionary):
                                          origin="t.txt", raw="zt"))[0]
     page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'data-zy="ㄧㄣˊ ㄏㄤˊ ㄏㄤˊ ㄓㄤˇ"' in page and 'data-script="zy"' in page
+
+
+def test_roles_a_reader_looks_up_but_leaves_the_glossary_alone(tmp_path, cedict_index):
+    from auth_helpers import add_user, csrf_of, sign_in
+
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False,
+                      "TESTING": True, "AUTH": True})
+    (tmp_path / "data" / cedict_index.name).symlink_to(cedict_index)
+    library = app.extensions["library"]
+    add_user(library, "re-reader", "reader")
+    add_user(library, "ed-editor", "editor")
+    reader, editor = app.test_client(), app.test_client()
+    assert sign_in(reader, "re-reader").status_code == 303
+    assert sign_in(editor, "ed-editor").status_code == 303
+    assert app.test_client().get("/api/dictionary?q=行").status_code == 401
+    assert reader.get("/api/dictionary?q=行").status_code == 200
+    popup = reader.get("/words?q=磋商").get_data(as_text=True)
+    assert "cuō shāng" in popup and "Add to glossary" not in popup
+    assert "Add to glossary" in editor.get("/words?q=磋商").get_data(as_text=True)
+    headers = {"X-CSRF-Token": csrf_of(reader), "HX-Request": "true"}
+    assert reader.post("/api/glossary", json={"source": "a", "target": "b"}).status_code == 403
+    assert reader.post("/words/glossary", data={"source": "磋商", "target": "talks"},
+                       headers=headers).status_code == 403
+    assert editor.post("/api/glossary", json={"source": "磋商", "target": "talks"}).status_code == 201
+    assert 'name="target" readonly' in reader.get("/glossary").get_data(as_text=True)
+    assert len(library.glossary()) == 1

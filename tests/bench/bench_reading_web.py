@@ -4,8 +4,8 @@ Run ``python tests/bench/bench_reading_web.py [--requests 300]`` from the checko
 
 1. Popup round trip: p50/p99 of ``GET /words?q=WORD`` (the popup partial) and of
    ``GET /api/dictionary?q=WORD`` on a real ``enface serve`` (waitress), one keep-alive client
-   holding a session cookie as a browser does,
-   against a trivial Flask endpoint served by waitress the same way; ratio of the p50s (bar: 2×).
+   holding a session cookie as a browser does, against a trivial Flask endpoint served by
+   waitress the same way, requests interleaved; ratio of the p50s (bar: 2×).
 2. The 2,000-block reader: server render time of ``/documents/<id>`` with word marks and with
    ``ENFACE_WORD_MARKS=0``, in-process (Flask test client), first (cold: splitting every unit)
    and then warm (median of five); ratio warm/warm (bar: 1.5×).
@@ -75,18 +75,29 @@ def rss_mb(pid: int) -> float:
 
 def timed_gets(port: int, paths: list[str], cookie: str = "") -> list[float]:
     """Keep-alive GETs that send back the session cookie, as a browser does."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    out = []
-    for path in paths:
-        t0 = time.perf_counter()
-        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = conn.getresponse()
-        response.read()
-        out.append(time.perf_counter() - t0)
-        cookie = (response.getheader("Set-Cookie") or cookie).split(";", 1)[0]
-        if response.status != 200:
-            raise SystemExit(f"GET {path}: {response.status}")
-    conn.close()
+    return interleaved([(port, paths, cookie)])[0]
+
+
+def interleaved(series: list[tuple[int, list[str], str]]) -> list[list[float]]:
+    """Several request series, one request of each in turn, so that load on the machine falls
+    on all of them alike; each keeps its own keep-alive connection and session cookie."""
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=60) for port, _, _ in series]
+    cookies = [cookie for _, _, cookie in series]
+    out: list[list[float]] = [[] for _ in series]
+    for i in range(max(len(paths) for _, paths, _ in series)):
+        for k, (_, paths, _) in enumerate(series):
+            if i >= len(paths):
+                continue
+            t0 = time.perf_counter()
+            conns[k].request("GET", paths[i], headers={"Cookie": cookies[k]} if cookies[k] else {})
+            response = conns[k].getresponse()
+            response.read()
+            out[k].append(time.perf_counter() - t0)
+            cookies[k] = (response.getheader("Set-Cookie") or cookies[k]).split(";", 1)[0]
+            if response.status != 200:
+                raise SystemExit(f"GET {paths[i]}: {response.status}")
+    for conn in conns:
+        conn.close()
     return out
 
 
@@ -127,10 +138,12 @@ def popup_and_memory(requests: int) -> None:
         paths = [f"/words?q={quote(WORDS[i % len(WORDS)])}&document=1" for i in range(requests)]
         api = [f"/api/dictionary?q={quote(WORDS[i % len(WORDS)])}" for i in range(requests)]
         timed_gets(tport, ["/words"] * 20)
-        base = summary("trivial endpoint", timed_gets(tport, ["/words"] * requests))
         cookie = session_cookie(port)
-        popup = summary("popup /words", timed_gets(port, paths, cookie))
-        summary("JSON /api/dictionary", timed_gets(port, api, cookie))
+        trivial_lat, popup_lat, api_lat = interleaved(
+            [(tport, ["/words"] * requests, ""), (port, paths, cookie), (port, api, cookie)])
+        base = summary("trivial endpoint", trivial_lat)
+        popup = summary("popup /words", popup_lat)
+        summary("JSON /api/dictionary", api_lat)
         print(f"popup p50 / trivial p50: {popup / base:.2f}× (bar: 2×)")
         timed_gets(port, ["/documents/1"])
         after = rss_mb(server.pid)

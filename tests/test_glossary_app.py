@@ -260,3 +260,22 @@ def test_roles_a_reader_looks_up_but_leaves_the_glossary_alone(tmp_path, cedict_
     assert editor.post("/api/glossary", json={"source": "磋商", "target": "talks"}).status_code == 201
     assert 'name="target" readonly' in reader.get("/glossary").get_data(as_text=True)
     assert len(library.glossary()) == 1
+
+
+def test_a_bad_split_is_fixed_from_the_popup(client, csrf, library, dictionary):
+    doc_id = add_doc(library, ["他在日内瓦湖边散步。"], raw="split")
+    unit = by_source(library, doc_id, "他")
+    words = [w["text"] for w in client.get(f"/api/units/{unit['id']}/words").get_json()]
+    assert "日内瓦湖边" not in words
+    headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
+    popup = client.get("/words", query_string={"q": "日内瓦湖边"}).get_data(as_text=True)
+    assert "Keep “日内瓦湖边” as one word" in popup
+    kept = client.post("/words/keep", data={"word": "日内瓦湖边"}, headers=headers)
+    assert kept.status_code == 200 and "is kept as one word" in kept.get_data(as_text=True)
+    words = [w["text"] for w in client.get(f"/api/units/{unit['id']}/words").get_json()]
+    assert "日内瓦湖边" in words
+    assert client.post("/words/keep", data={"word": "a b"}, headers=headers).status_code == 400
+    assert "日内瓦湖边" in client.get("/glossary").get_data(as_text=True)
+    client.post("/words/forget", data={"word": "日内瓦湖边"}, headers=headers)
+    words = [w["text"] for w in client.get(f"/api/units/{unit['id']}/words").get_json()]
+    assert "日内瓦湖边" not in words

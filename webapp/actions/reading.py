@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from webapp.actions import glossary
+from webapp.errors import EnfaceError
 from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
+from webapp.reading.pinyin import has_han
 from webapp.storage import Library
 
 
@@ -59,3 +61,18 @@ def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]
         shared = aids(library, data_dir)
         for unit in seg["units"]:
             unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"])
+
+
+def keep_word(library: Library, word: object) -> str:
+    """Keep a word whole when splitting (the user dictionary); EnfaceError if it cannot be."""
+    text = word.strip() if isinstance(word, str) else ""
+    if not 2 <= len(text) <= 20 or not has_han(text) or any(ch.isspace() for ch in text):
+        raise EnfaceError("A word to keep whole has 2 to 20 characters, Chinese among them, "
+                          "and no spaces.")
+    library.add_user_word(text)
+    return text
+
+
+def forget_word(library: Library, word: str) -> None:
+    """Split a word as the dictionary would again."""
+    library.remove_user_word(word)

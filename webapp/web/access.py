@@ -70,6 +70,8 @@ ENDPOINTS: dict[str, str | None] = {
     "reading.popup": "read",
     "reading.dictionary": "read",
     "reading.unit_words": "read",
+    "reading.keep_word": "glossary",
+    "reading.forget_word": "glossary",
     "glossary.index": "read",
     "glossary.export": "download",
     "glossary.api_list": "read",

@@ -31,7 +31,8 @@ def _list(status: int = 200, **context):
     page = "_glossary_list.html" if htmx_request.htmx else "glossary.html"
     documents = [] if htmx_request.htmx else lib().list_documents()
     return render_template(page, entries=glossary.entries(lib(), query), query=query,
-                           documents=documents, **context), status
+                           documents=documents, user_words=lib().user_words(),
+                           **context), status
 
 
 def _after(message: str):
@@ -92,7 +93,7 @@ def import_file():
     count = glossary.import_file(lib(), upload.stream.read(current_app.config["MAX_IMPORT_BYTES"]),
                                  upload.filename)
     return render_template("glossary.html", entries=glossary.entries(lib()), query="",
-                           documents=lib().list_documents(),
+                           documents=lib().list_documents(), user_words=lib().user_words(),
                            message=f"Imported {count} entr{'y' if count == 1 else 'ies'}.")
 
 

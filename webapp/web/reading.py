@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from webapp.actions import reading
 from webapp.web.db import lib
@@ -65,3 +74,20 @@ def dictionary():
 def unit_words(unit_id: int):
     """The unit's words: ``[{"text", "start", "end", "pinyin"}]``."""
     return jsonify(reading.unit_words(lib(), data_dir(), unit_id))
+
+
+@bp.post("/words/keep")
+def keep_word():
+    """Keep the popup's word whole from now on; the popup again, saying so."""
+    word = reading.keep_word(lib(), request.form.get("word"))
+    found = reading.lookup(data_dir(), word)
+    return render_template("_word_popup.html", found=found, suggestion=suggestion(found),
+                           document_id=request.form.get("document_id", type=int), may_add=True,
+                           kept=word)
+
+
+@bp.post("/words/forget")
+def forget_word():
+    """Split a kept word as the dictionary would again; back to the glossary page."""
+    reading.forget_word(lib(), request.form.get("word", ""))
+    return redirect(url_for("glossary.index"), code=303)

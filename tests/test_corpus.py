@@ -18,19 +18,7 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 KNOWN = {
     "gne_readhub_1": "a topic page: the related-report list after the summary is kept",
     "gne_sina_2": "the 'hot picks' cards after the story are kept",
-    "gne_sina_5": "the related links and topic label after the story are kept",
-    "gne_toutiao_2": "a photo gallery: the slide counter and the headline are kept as text",
-    "goose3_test_schema_list_cna.com.tw": "tags, related links and the update line are kept",
-    "readability_qq_expected": "a fragment: the share and video-widget labels are kept",
-    "readability_qq_source": "the video widget's labels are kept, the editor line is not",
-    "readability_youth_source": "the editor line at the very end is not found",
     "readability_pixnet_source": "the post's tag line is kept",
-    "gne_163_9": "a 'click here' link line is kept",
-    "gne_ednchina_1": "a bold subhead that repeats the title is kept",
-    "gne_mingridapan_1": "the title is the site's, and the headline stays in the body",
-    "gne_baijiahao_2": "the title is a related video's",
-    "gne_baijiahao_4": "the title is a related video's",
-    "gne_shanxi_1": "the title is the site's name",
 }
 
 

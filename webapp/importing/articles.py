@@ -307,15 +307,22 @@ def _restored(found: list[Block], laid_out: list[Block]) -> list[Block]:
 
 def _heading_title(title: str, blocks: list[Block]) -> tuple[str, list[Block]]:
     """A page's own headline among its first blocks corrects a <title> that still carries a
-    channel name ("标题 东区办事处"); that headline block (with a short source/date tail such as
-    "来源于：…") is dropped from the body."""
+    channel name before or after it ("标题 东区办事处", "频道--标题"); that headline block (with
+    a short source/date tail such as "来源于：…", or a label before it) is dropped from the
+    body."""
     for i, block in enumerate(blocks[:3]):
         text = block.text
+        rest = blocks[:i] + blocks[i + 1:]
+        channel = title[:-len(text)].rstrip()
+        if len(text) >= 8 and title.endswith(text) and channel and channel[-1] in "-_|—":
+            return text, rest  # "明日股市预测--标题": a channel name before the headline
+        if text.endswith(title) and text[:-len(title)].isalnum() and len(text) - len(title) <= 4:
+            return title, rest  # "原创标题": a label before the headline
         common = len(os.path.commonprefix([title, text]))
         if common < max(8, len(title) // 2) or len(text) - common > 30:
             continue
         if common == len(title) or len(title) - common <= 16 and not title[common].isalnum():
-            return title[:common].strip(), blocks[:i] + blocks[i + 1:]
+            return title[:common].strip(), rest
     return title, blocks
 
 

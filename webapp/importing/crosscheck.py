@@ -22,6 +22,7 @@ from webapp.segmenting.blocks import segment_html
 
 _PARAGRAPHS = ("p", "div", "section", "figure", "blockquote", "h2", "h3", "h4", "ul", "ol")
 _MIN_OVERLAP = 0.5  # share of the extractor's text a structure must hold to be the same article
+_LINKED = 0.6  # share of a block's text in links that makes it navigation
 _SUSPICIOUS = 0.7  # below this share of the page's article text kept, warn
 _NOT_TEXT = re.compile(r"\s+")
 
@@ -49,11 +50,14 @@ def cross_check(
     structure = _structure(tree, blocks, base_url)
     if not structure:
         return Checked(blocks)
+    links = _link_texts(tree)
+    structure = [b for b in structure if not _navigation(b, links)]
     found = "".join(_key(b.text) for b in blocks)
     missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
     added_texts = {_key(b.text) for b in missing}
     merged = [_credit(b) if _key(b.text) in added_texts else b
               for b in _in_page_order(blocks, missing, page_text)]
+    merged += _trailing_credit(tree, merged)
     added = len(merged) - len(blocks)
     kept = "".join(_key(b.text) for b in merged)
     total = sum(len(_key(b.text)) for b in structure)
@@ -63,6 +67,54 @@ def cross_check(
         warning = (f"the page's article holds {total} characters of text and {lost} of them "
                    "were left out; check the import against the page")
     return Checked(merged, added, warning)
+
+
+def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
+    """The texts of the page's links, whitespace removed."""
+    return {key for a in tree.xpath("//body//a") if len(key := _key(a.text_content())) >= 2}
+
+
+def _navigation(block: Block, links: set[str]) -> bool:
+    """A block the extractor rightly left out: mostly link text (a related story, a tag, a
+    topic), or a 'related stories' label. Lost story text is prose, not links."""
+    key = _key(block.text)
+    if rules.RELATED.fullmatch(block.text.strip()):
+        return True
+    linked = sum(len(link) for link in links if link in key)
+    return block.kind != "byline" and linked >= _LINKED * len(key)
+
+
+# "责任编辑：崔宁宁", "[责任编辑：alonliu]", "作者：记者王敬照": a credit printed on its own line.
+_CREDIT_LINE = re.compile(
+    r"[\[【(（]?(责任编辑|責任編輯|责编|責編|编辑|編輯|作者|记者|記者)\s*[:：]\s*"
+    r"[^\s\]】)）:：]{1,24}[\]】)）]?"
+)
+_AFTER_COLON = re.compile(r"(?<=[:：])\s+")
+_CREDIT_WINDOW = 300  # characters of page text after the story searched for its editor line
+
+
+def _trailing_credit(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[Block]:
+    """The credit lines (editor, author) that a page prints just after the story, outside the
+    element holding its text, as bylines (when the story does not end with them already)."""
+    if not blocks or any(_CREDIT_LINE.fullmatch(b.text) for b in blocks[-3:]):
+        return []
+    last = _key(blocks[-1].text)[-24:]
+    nodes = tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
+    seen, after = "", None
+    for i, node in enumerate(nodes):
+        seen = (seen + _key(node))[-64:]
+        if last and seen.endswith(last):
+            after = i + 1
+    credits: list[Block] = []
+    window = 0
+    for node in nodes[after:] if after is not None else []:
+        text = _AFTER_COLON.sub("", " ".join(str(node).split()))
+        if _CREDIT_LINE.fullmatch(text):
+            credits.append(Block("byline", text))
+        window += len(_key(text))
+        if window > _CREDIT_WINDOW:
+            break
+    return credits
 
 
 def _body_text(tree: lxml.html.HtmlElement) -> str:
@@ -163,7 +215,7 @@ def _in_page_order(blocks: list[Block], missing: list[Block], page_text: str) ->
     placed: list[tuple[float, int, Block]] = []
     last = -1.0
     for i, block in enumerate(blocks):
-        at = page_text.find(_key(block.text)[:24])
+        at = page_text.find(_key(block.text)[:24], max(0, int(last)))  # a lead repeats text
         last = float(at) if at >= 0 and at >= last else last + 1e-3
         placed.append((last, i, block))
     seen = {_key(b.text) for b in blocks}

@@ -84,17 +84,31 @@ def page_title(
     """The article's title: og:title, the extractor's or ``<title>``, minus the site's name."""
     if tree is None:
         return found
-    raw = _first(tree, "//meta[@property='og:title']/@content") or found or _first(tree, "//title")
+    tag = _first(tree, "//title")
+    if found and tag and not _agree(found, strip_site_name(tag, site)):
+        found = None  # the extractor took a related item's or the site's headline
+    raw = _first(tree, "//meta[@property='og:title']/@content") or found or tag
     if not raw:
         return _first(tree, "//h1")
     raw = " ".join(raw.split())
-    for h1 in tree.xpath("//h1"):
+    for h1 in tree.xpath("//h1|//h2|//h3|//h4"):
         heading = " ".join(h1.text_content().split())
-        if len(heading) >= 4 and raw.startswith(heading):
+        least = 4 if h1.tag == "h1" else max(8, len(raw) // 2)  # "标题-EDN 电子技术设计"
+        if len(heading) >= least and raw.startswith(heading):
             return heading
+        if h1.tag != "h1":
+            continue
         if len(raw) >= 4 and heading.startswith(raw) and len(heading) <= 80:
             return heading  # og:title cut short ("奖金711万元！") and the full headline
     return strip_site_name(raw, site)
+
+
+def _agree(found: str, tag: str) -> bool:
+    """The extractor's title and the page's ``<title>`` name the same story: one holds the
+    other, or they open alike."""
+    found, tag = _squash(found), _squash(tag)
+    head = min(8, len(found), len(tag))
+    return tag in found and found.startswith(tag) or found in tag or found[:head] == tag[:head]
 
 
 def strip_site_name(title: str, site: str | None = None) -> str:

@@ -239,7 +239,7 @@ def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:
                 text = rules.normalise(_BR.join(kept))
                 short = len(text) <= 40 and not text.endswith(tuple("。.！!？?"))
                 return ("byline" if short else kind), text
-    text = rules.strip_nav_tail(rules.normalise(raw.text))
+    text = rules.without_slide_counter(rules.strip_nav_tail(rules.normalise(raw.text)))
     if kind == "byline" and len(text) > 120:
         kind = "paragraph"
     if kind == "paragraph" and raw.small:

@@ -54,7 +54,7 @@ _JUNK_WORDS = frozenset(
     "adsbygoogle googletag dfp gpt mpu "
     "sponsor sponsored sponsors promo promos promotion promoted outbrain taboola "
     "share shares sharing sharebar sharethis addthis social socials copyright newsletter "
-    "subscribe subscription".split()
+    "subscribe subscription vote poll".split()
 )
 _AD_WORDS = frozenset({"ad", "ads", "advert", "advertisement", "adsense"})
 _HIDDEN = ({"visually", "hidden"}, {"sr", "only"}, {"screen", "reader"})
@@ -183,8 +183,8 @@ _PROMO = re.compile(
     r"(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|点击|點擊|按此).{0,30}"
     r"(订阅|訂閱|订户|訂戶)|"
     r"(获取|獲取)更多\s*rss|\bmore rss\b|"
-    r"(扫描|扫码|掃描|掃碼|长按|長按|识别|識別).{0,16}(二维码|二維碼|关注|關注)|"
-    r"(关注|關注|搜索|搜尋|订阅|訂閱).{0,16}(官方)?(微信|微博|公众号|公眾號|官方帐号|官方帳號|"
+    r"(扫描|扫码|掃描|掃碼|长按|長按|识别|識別)[^。！？!?]{0,16}(二维码|二維碼|关注|關注)|"
+    r"(关注|關注|搜索|搜尋|订阅|訂閱)[^。！？!?]{0,16}(官方)?(微信|微博|公众号|公眾號|官方帐号|官方帳號|"
     r"facebook|instagram|youtube|line)|"
     r"回复【[^】]{1,12}】|點擊菜單欄|点击菜单栏|点【在看】|點【在看】|"
     r"\b(follow us|download (our|the) app|get (our|the) app|subscribe (to|now)|"
@@ -208,9 +208,13 @@ _CHROME = re.compile(
     r"print|comments?|load more|next article|previous article|"
     r"小编最近文章|調整字體|调整字体|查看话题|扫描二维码分享话题|推荐新闻|推薦新聞|热门推荐|熱門推薦|"
     r"新媒体实验室|聚焦新闻|聚焦新聞|新聞專題|新闻专题|点击进入专题|點擊進入專題|收起|"
-    r"好文|钦佩|欣赏|喜欢|泪奔|可爱|思考|\+1|\d{3,7})[】\]]?\s*[:：]?",
+    r"好文|钦佩|欣赏|喜欢|泪奔|可爱|思考|\+1|\d{3,7}|"
+    r"(转播|轉播|分享|转发|轉發)(到|至)\S{1,8}|精彩推荐|精彩推薦|(精彩)?(视频|視頻)推(荐|薦)|"
+    r"相关视频|相關視頻|自动播放(开关)?|自動播放(開關)?|正在加载\.*|加载中\.*|正在載入\.*|載入中\.*"
+    r")[】\]]?\s*[:：]?",
     re.I,
 )
+_CHROMES = re.compile(rf"(?:{_CHROME.pattern}\s*)+", re.I)  # "自动播放开关自动播放": labels side by side
 # "现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻", "【打印本页】【关闭窗口】"
 _BREADCRUMB = re.compile(
     r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您所在的位置|您现在的位置|你的位置)\s*[:：]|"
@@ -226,11 +230,23 @@ _CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|c
 def is_boilerplate(text: str) -> bool:
     """A short promo ('download our app', 'subscribe'), a copyright notice or the label of a
     page control ('分享 :', '加载更多')."""
-    if len(text) <= 30 and _CHROME.fullmatch(text) or len(text) <= 80 and _BREADCRUMB.search(text):
+    if len(text) <= 30 and _CHROMES.fullmatch(text) or len(text) <= 80 and _BREADCRUMB.search(text):
         return True
     if _STRAY_NUMBER.fullmatch(text) or _APP_LINE.fullmatch(text):
         return True
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
+
+
+# "1/10 当全世界…": a gallery's slide counter before the slide's text.
+_SLIDE_COUNTER = re.compile(rf"^(\d{{1,3}})\s*/\s*(\d{{1,3}})\s+(?=[{_CJK}])")
+
+
+def without_slide_counter(text: str) -> str:
+    """The text without a leading gallery slide counter ('1/10 ')."""
+    match = _SLIDE_COUNTER.match(text)
+    if match and 0 < int(match[1]) <= int(match[2]) and int(match[2]) > 1:
+        return text[match.end():]
+    return text
 
 
 def strip_nav_tail(text: str) -> str:
@@ -354,6 +370,7 @@ _BYLINE = re.compile(
     r"^[(（\[【~.\s-]*(完|全文完|fin|end)[~.\s-]*[)）\]】]?$|"
     r"(记者|記者|特约|特約|通讯员|通訊員|特派员|特派員).{0,40}(报道|报导|報道|報導|撰稿|摄|攝)|"
     r"[(（](综合|綜合|编译|編譯|本台|本網|本网).{0,10}(报道|报导|報道|報導)[)）]|"
+    r"^[(（](综合|綜合)(整理)?(自|自于|於)\S{1,40}[)）]$|"
     r"(责编|責編|责任编辑|責任編輯|网编|網編|编辑|編輯|编审|編審|审校|審校|校对|校對)"
     r"(邮箱|郵箱|信箱|电邮|電郵)?\s*[:：]|"
     r"(责编|責編|网编|網編)\s*\S|"

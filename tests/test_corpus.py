@@ -14,22 +14,14 @@ from webapp.importing import load_path
 from webapp.storage import iso
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
-# Pages whose golden list the importer does not reach yet, with what still differs.
-KNOWN = {
-    "gne_readhub_1": "a topic page: the related-report list after the summary is kept",
-    "gne_sina_2": "the 'hot picks' cards after the story are kept",
-    "readability_pixnet_source": "the post's tag line is kept",
-}
 
 
 def _golden(name: str) -> dict:
     return json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def _pages() -> list:
-    names = sorted(p.stem for p in PAGES.glob("*.html"))
-    return [pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN[n], strict=True))
-            if n in KNOWN else n for n in names]
+def _pages() -> list[str]:
+    return sorted(p.stem for p in PAGES.glob("*.html"))
 
 
 def test_corpus_size_and_sources():

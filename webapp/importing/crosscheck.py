@@ -46,11 +46,12 @@ def cross_check(
     """The extractor's blocks united with the page structure's, in page order; captions once."""
     if tree is None:
         return Checked(blocks)
+    links = _link_texts(tree)
+    blocks = _without_trailing_links(blocks, links)
     page_text = _key(_body_text(tree))
     structure = _structure(tree, blocks, base_url)
     if not structure:
         return Checked(blocks)
-    links = _link_texts(tree)
     structure = [b for b in structure if not _navigation(b, links)]
     found = "".join(_key(b.text) for b in blocks)
     missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
@@ -115,6 +116,27 @@ def _trailing_credit(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[B
         if window > _CREDIT_WINDOW:
             break
     return credits
+
+
+_SENTENCE = re.compile(r"[。！？!?；;]")
+_LABEL = 16  # characters: a short line without sentence marks is a label or a card's detail
+
+
+def _without_trailing_links(blocks: list[Block], links: set[str]) -> list[Block]:
+    """The blocks without the run of link cards after the story ('热门推荐', then headlines
+    with their dates, sources and counters): two or more links, with only short labels between
+    them, and nothing of the story (no byline, caption or sentence) after them."""
+    cut, linked = len(blocks), 0
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.kind in ("title", "byline", "caption"):
+            break
+        if _navigation(block, links):
+            linked += 1
+        elif len(block.text) > _LABEL or _SENTENCE.search(block.text):
+            break
+        cut = i
+    return blocks[:cut] if linked >= 2 and cut > 0 else blocks
 
 
 def _body_text(tree: lxml.html.HtmlElement) -> str:

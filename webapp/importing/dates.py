@@ -55,7 +55,14 @@ _STAMP = re.compile(
     r"(?:[\sT]*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?"
     r"(?:\.\d+)?\s*(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
 )
-# "Dec 28 Sat 2013 00:28" (pixnet) and similar English stamps are left to the extractor.
+# "Dec 28 Sat 2013 00:28" (pixnet), "March 5, 2020 14:30": an English month name before the day.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_STAMP = re.compile(
+    r"\b(?P<mon>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s+"
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+    r"(?P<y>(?:19|20)\d\d),?\s+(?:at\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?",
+    re.I,
+)
 _NEAR_BODY = 1000  # characters after the first body block still searched for a visible time
 _NO_BODY = 5000  # characters searched when the first body block is not found in the page text
 
@@ -79,18 +86,20 @@ def parse_stamp(text: str | None) -> Stamp | None:
     """A stamp from an ISO, numeric or Chinese date/time string, else None."""
     if not text:
         return None
-    match = _STAMP.search(str(text))
+    match = _STAMP.search(str(text)) or _EN_STAMP.search(str(text))
     if not match:
         return None
+    groups = match.groupdict()
+    month = groups.get("m") or _MONTHS.index(groups["mon"][:3].lower()) + 1
     try:
-        day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+        day = date(int(match["y"]), int(month), int(match["d"]))
         clock = None
         if match["H"] is not None:
             clock = (int(match["H"]), int(match["M"]), int(match["S"] or 0))
             datetime(2000, 1, 1, *clock)  # validates the clock
     except ValueError:
         return None
-    return Stamp(day, clock, _offset(match["z"]))
+    return Stamp(day, clock, _offset(groups.get("z")))
 
 
 def _offset(text: str | None) -> tzinfo | None:
@@ -178,8 +187,9 @@ def _visible(tree: lxml.html.HtmlElement | None, first_block: str | None) -> lis
     if first_block:
         at = text.rfind(first_block[:20])  # the article's own copy, after any summary
         end = at + len(first_block) + _NEAR_BODY if at >= 0 else min(end, _NO_BODY)
-    stamps = [s for s in map(parse_stamp, (m[0] for m in _STAMP.finditer(text, 0, end)))
-              if s is not None and s.clock]
+    found = sorted((m.start(), m[0]) for pattern in (_STAMP, _EN_STAMP)
+                   for m in pattern.finditer(text, 0, end))
+    stamps = [s for s in (parse_stamp(t) for _, t in found) if s is not None and s.clock]
     return _most_precise(stamps)
 
 

@@ -153,6 +153,8 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
 
 def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     """Apply the article-level rules to raw blocks and return the final blocks."""
+    cut = rules.recommended_cut([rules.normalise(raw.text) for raw in raws])
+    raws = raws[:cut] if cut is not None else raws
     blocks: list[Block] = []
     last = next((i for i in range(len(raws) - 1, -1, -1) if not raws[i].time), None)
     if last is not None and raws[last].kind == "paragraph":

@@ -214,7 +214,8 @@ _CHROME = re.compile(
     r")[】\]]?\s*[:：]?",
     re.I,
 )
-_CHROMES = re.compile(rf"(?:{_CHROME.pattern}\s*)+", re.I)  # "自动播放开关自动播放": labels side by side
+# "自动播放开关自动播放": labels side by side
+_CHROMES = re.compile(rf"(?:{_CHROME.pattern}\s*)+", re.I)
 # "现在位置： 首页 >> 东区新闻 >> 正文", "首页 > 新闻", "【打印本页】【关闭窗口】"
 _BREADCRUMB = re.compile(
     r"^(当前位置|當前位置|现在位置|現在位置|您的位置|您所在的位置|您现在的位置|你的位置)\s*[:：]|"
@@ -314,6 +315,26 @@ RELATED = re.compile(
     r"read more|see also|more on this story)\s*[:：]?\s*",
     re.I,
 )
+
+
+# The label of a site's recommendation widget: what follows is other stories, not this one.
+_RECOMMENDED = re.compile(
+    r"[【\[]?(热门推荐|熱門推薦|推荐阅读|推薦閱讀|猜你喜欢|猜你喜歡|为你推荐|為你推薦|相关推荐|相關推薦|"
+    r"热门新闻|熱門新聞|热点新闻|熱點新聞|精彩推荐|精彩推薦|热门文章|熱門文章|热门阅读|熱門閱讀|"
+    r"you may also like|recommended( for you)?|most read|most popular)[】\]]?\s*[:：]?",
+    re.I,
+)
+_CARD = 40  # characters: the longest line of a recommendation card (headline, date, source)
+
+
+def recommended_cut(texts: list[str]) -> int | None:
+    """The index of a recommendation widget's label when everything after it is short card
+    text (headlines, dates, counters) or boilerplate; else None."""
+    for i, text in enumerate(texts):
+        if _RECOMMENDED.fullmatch(text) and all(
+                len(t) <= _CARD or is_boilerplate(t) for t in texts[i + 1:]):
+            return i
+    return None
 
 
 def related_links(blocks: list[Block]) -> list[Block]:

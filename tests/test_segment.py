@@ -206,10 +206,10 @@ def seg(html: str, **kw) -> list[tuple[str, str, str | None]]:
     return [(b.kind, b.text, b.href) for b in segment_html(html, **kw)]
 
 
-def test_br_br_splits_a_paragraph_single_br_does_not():
+def test_br_br_splits_a_paragraph_single_br_keeps_a_line_break():
     assert seg("<p>第一段。<br/><br/>第二段。<br>还是第二段。</p>") == [
         ("paragraph", "第一段。", None),
-        ("paragraph", "第二段。 还是第二段。", None),
+        ("paragraph", "第二段。\n还是第二段。", None),
     ]
     assert seg("<p>One.<br> \n <br>Two.<br/><br/><br/>Three.</p>") == [
         ("paragraph", "One.", None), ("paragraph", "Two.", None), ("paragraph", "Three.", None),
@@ -244,8 +244,8 @@ def test_bold_first_line_is_a_subhead_of_its_paragraph():
             '<p><strong><a href="https://x.org/r">A bold link is not a subhead</a></strong></p>')
     assert seg(html) == [
         ("heading", "小标题", None),
-        ("paragraph", "正文第一句。 第二行。", None),
-        ("paragraph", "粗体开头的句子。 正文。", None),
+        ("paragraph", "正文第一句。\n第二行。", None),
+        ("paragraph", "粗体开头的句子。\n正文。", None),
         ("paragraph", "A bold link is not a subhead", None),
     ]
 

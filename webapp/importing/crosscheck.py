@@ -43,23 +43,15 @@ def _key(text: str) -> str:
 def cross_check(
     blocks: list[Block], tree: lxml.html.HtmlElement | None, base_url: str | None
 ) -> Checked:
-    """The extractor's blocks united with the page structure's, in page order; captions once."""
+    """The extractor's blocks united with the page structure's, in page order; captions once;
+    link cards after the story left out, credit lines printed just after it added."""
     if tree is None:
         return Checked(blocks)
     links = _link_texts(tree)
-    blocks = _without_trailing_links(blocks, links)
-    page_text = _key(_body_text(tree))
-    structure = _structure(tree, blocks, base_url)
-    if not structure:
-        return Checked(blocks)
-    structure = [b for b in structure if not _navigation(b, links)]
-    found = "".join(_key(b.text) for b in blocks)
-    missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
-    added_texts = {_key(b.text) for b in missing}
-    merged = [_credit(b) if _key(b.text) in added_texts else b
-              for b in _in_page_order(blocks, missing, page_text)]
+    found = _without_trailing_links(blocks, links)
+    structure = [b for b in _structure(tree, found, base_url) if not _navigation(b, links)]
+    merged = _united(found, structure, _key(_body_text(tree))) if structure else found
     merged += _trailing_credit(tree, merged)
-    added = len(merged) - len(blocks)
     kept = "".join(_key(b.text) for b in merged)
     total = sum(len(_key(b.text)) for b in structure)
     lost = sum(len(_key(b.text)) for b in structure if _key(b.text) not in kept)
@@ -67,7 +59,19 @@ def cross_check(
     if total and (total - lost) / total < _SUSPICIOUS:
         warning = (f"the page's article holds {total} characters of text and {lost} of them "
                    "were left out; check the import against the page")
-    return Checked(merged, added, warning)
+    return Checked(merged, max(0, len(merged) - len(blocks)), warning)
+
+
+def _united(blocks: list[Block], structure: list[Block], page_text: str) -> list[Block]:
+    """The extractor's blocks with the structure's blocks it lacks, in page order. The
+    extractor's lines of a block it cut apart (at its <br>s) give way to the whole block."""
+    found = "".join(_key(b.text) for b in blocks)
+    missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
+    added_texts = {_key(b.text) for b in missing}
+    lined = [_key(m.text) for m in missing if "\n" in m.text]
+    blocks = [b for b in blocks if not any(_key(b.text) in whole for whole in lined)]
+    return [_credit(b) if _key(b.text) in added_texts else b
+            for b in _in_page_order(blocks, missing, page_text)]
 
 
 def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
@@ -219,13 +223,15 @@ def _captionish(node: lxml.html.HtmlElement) -> bool:
 
 
 def _densest(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The element whose child paragraphs hold the most text."""
+    """The element whose child paragraphs and own lines of text hold the most text."""
     best, score = None, 0
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "body"):
             continue
         held = sum(len(_key(child.text_content())) for child in element
                    if isinstance(child.tag, str) and child.tag == "p")
+        held += sum(len(_key(child.tail or "")) for child in element
+                    if child.tag == "br")  # lines of text between <br>s
         if held > score:
             best, score = element, held
     return best

@@ -30,6 +30,7 @@ _BOLD, _SMALL, _TIME, _LINK, _FURNITURE = 1, 2, 4, 8, 16
 _FLAG_OF_TAG = {"b": _BOLD, "strong": _BOLD, "small": _SMALL, "time": _TIME,
                 **{tag: _FURNITURE for tag in rules.FURNITURE_TAGS}}
 _BR = "\u2028"  # stands for a single <br> until the block's text is normalised
+_LINED = frozenset({"paragraph", "quote"})  # kinds whose <br> lines stay lines ("\n")
 
 
 @dataclass
@@ -204,6 +205,11 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
         if credit:
             blocks.extend([Block(kind, credit[0], raw.href), Block("byline", credit[1])])
             continue
+        body, credits = lines.credit_lines(text) if kind == "paragraph" else (text, [])
+        if credits:
+            blocks.extend([Block(kind, body)] if body else [])
+            blocks.extend(Block("byline", line) for line in credits)
+            continue
         blocks.append(Block(kind, text, raw.href))
     blocks = rules.related_links(blocks)
     blocks = [b if b.kind == "list_item" else Block(b.kind, b.text) for b in blocks]
@@ -241,7 +247,8 @@ def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:
                 text = rules.normalise(_BR.join(kept))
                 short = len(text) <= 40 and not text.endswith(tuple("。.！!？?"))
                 return ("byline" if short else kind), text
-    text = rules.without_slide_counter(rules.strip_nav_tail(rules.normalise(raw.text)))
+    text = _lines(raw.text) if kind in _LINED else rules.normalise(raw.text)
+    text = rules.without_slide_counter(rules.strip_nav_tail(text))
     if kind == "byline" and len(text) > 120:
         kind = "paragraph"
     if kind == "paragraph" and raw.small:
@@ -249,6 +256,17 @@ def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:
     elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
         kind = "heading"
     return kind, text
+
+
+def _lines(text: str) -> str:
+    """A block's text with its single <br> line breaks kept as newlines (lines normalised;
+    lines without words, and promo or control lines among others, dropped)."""
+    found = [line for line in map(rules.normalise, text.split(_BR)) if rules.has_words(line)]
+    if len(found) > 1 and found[0].endswith((":", "：")) and rules.is_boilerplate(found[0]):
+        return ""  # "获取更多RSS：<br>https://…": a promo's label and the lines it introduces
+    if len(found) > 1:
+        found = [line for line in found if not rules.is_boilerplate(line)]
+    return "\n".join(found)
 
 
 def segment_html(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from webapp.segmenting import rules
+
 # "图片来源：…", "资料图：…", "图为…", "…（刘通摄）", "… 小花母亲供图": an image's caption
 # or credit.
 _CAPTION_TEXT = re.compile(
@@ -75,3 +77,18 @@ _TITLE_LIKE = re.compile(r"[^。！？!?；;：:，,]{2,40}")
 def is_title_line(line: str) -> bool:
     """A short line without sentence punctuation (an entry of a list of titles)."""
     return bool(_TITLE_LIKE.fullmatch(line))
+
+
+_CREDIT_LINE = 60  # characters: the longest credit line split off a block of lines
+
+
+def credit_lines(text: str) -> tuple[str, list[str]]:
+    """(the lines before, the credit lines) of a block of lines that ends with credit lines
+    ('编辑|禤志杰' / '责编|陈梦莹' / '来源|…'); (text, []) when its last line is no credit."""
+    found = text.split("\n")
+    cut = len(found)
+    while cut > 0 and len(found[cut - 1]) <= _CREDIT_LINE and rules.is_byline(found[cut - 1]):
+        cut -= 1
+    if cut == len(found) or len(found) == 1:
+        return text, []
+    return "\n".join(found[:cut]), found[cut:]

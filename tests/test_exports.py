@@ -229,6 +229,34 @@ def test_text_interleaved_and_translation_layouts(doc):
     assert "小标题" not in english and "\n\nSubhead\n\n" in english
 
 
+def _lined_doc() -> dict:
+    """A document whose paragraph is made of lines (single <br> in the page)."""
+    doc = make_doc()
+    doc["segments"] = [{"id": 1, "position": 0, "kind": "paragraph", "href": None, "units": [
+        {"id": 1, "position": 0, "source": "第一行。\n", "translation": "Line one.",
+         "status": "machine", "revision": 1},
+        {"id": 2, "position": 1, "source": "第二行<b>", "translation": "Line\ntwo <b>",
+         "status": "machine", "revision": 1}]}]
+    return doc
+
+
+def test_a_block_of_lines_keeps_its_line_breaks_in_every_reading_format():
+    from markdown_it import MarkdownIt
+
+    doc = _lined_doc()
+    page = html.fromstring(export_document(doc, "html"))
+    source = page.xpath("//div[@class='source']/p")[0]
+    assert etree.tostring(source, encoding="unicode").startswith("<p>第一行。<br/>第二行&lt;b&gt;</p>")
+    assert len(page.xpath("//div[@class='target']/p/br")) == 1
+    markdown = MarkdownIt().render(export_document(doc, "md").decode())
+    assert "<p>第一行。<br />\n第二行&lt;b&gt;</p>" in markdown
+    assert export_document(doc, "txt").decode().split("\n\n")[1] == \
+        "第一行。\n第二行<b>\nLine one. Line\ntwo <b>\n"
+    book = zipfile.ZipFile(io.BytesIO(export_document(doc, "epub")))
+    chapter = next(n for n in book.namelist() if n.endswith(".xhtml") and "nav" not in n)
+    assert "第一行。<br/>第二行&lt;b&gt;" in book.read(chapter).decode()
+
+
 # --- DOCX -----------------------------------------------------------------------------------
 
 

@@ -141,3 +141,9 @@ def test_concatenation_is_exact_and_parts_non_empty(text, lang):
 def test_any_unicode_text(text, lang):
     parts = split_sentences(text, lang)
     assert "".join(parts) == text and all(parts)
+
+
+def test_lines_of_a_paragraph_keep_their_breaks_inside_the_sentences():
+    text = "搭地铁去坐邮轮！\n去免税城买买买。\n目前\n南沙码头工程\n已进入验收阶段"
+    assert split_sentences(text, "zh") == [
+        "搭地铁去坐邮轮！\n", "去免税城买买买。\n", "目前\n南沙码头工程\n已进入验收阶段"]

@@ -13,6 +13,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from webapp.errors import EnfaceError
 from webapp.vocabulary import REVIEWED, UNTRANSLATED, bcp47
 
+import markupsafe
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -178,9 +180,16 @@ def _environment() -> jinja2.Environment:
     """The Jinja environment of the exports (autoescaping, strict undefined, no Flask)."""
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
     )
+    environment.filters["lines"] = _lines
+    return environment
+
+
+def _lines(text: str) -> markupsafe.Markup:
+    """Escaped text with its line breaks as ``<br/>`` (valid in HTML and XHTML)."""
+    return markupsafe.Markup("<br/>").join(markupsafe.escape(line) for line in text.split("\n"))
 
 
 def render(source: str, **context: object) -> str:

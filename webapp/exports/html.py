@@ -71,13 +71,13 @@ _PAGE = """<!DOCTYPE html>
 <section class="row {{ row.kind }}{% if not bilingual %} single{% endif %}">
 {% if bilingual %}
 <div class="source" lang="{{ m.source_tag }}"><{{ tag }}>
-{%- if row.href %}<a href="{{ row.href }}" rel="noopener noreferrer">{{ row.source }}</a>
-{%- else %}{{ row.source }}{% endif %}</{{ tag }}></div>
+{%- if row.href %}<a href="{{ row.href }}" rel="noopener noreferrer">{{ row.source | lines }}</a>
+{%- else %}{{ row.source | lines }}{% endif %}</{{ tag }}></div>
 {% endif %}
 <div class="target" lang="{{ m.target_tag }}"><{{ tag }}>
 {%- for piece in row.pieces %}{% if not loop.first %} {% endif %}
-{%- if piece.translated %}{{ piece.text }}
-{%- else %}<span class="untranslated">{{ piece.text }}</span>
+{%- if piece.translated %}{{ piece.text | lines }}
+{%- else %}<span class="untranslated">{{ piece.text | lines }}</span>
 {%- endif %}{% endfor %}</{{ tag }}></div>
 </section>
 {% if loop.first and has_title %}{{ meta_lines() }}{% endif %}

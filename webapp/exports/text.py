@@ -40,11 +40,16 @@ def _link_target(url: str) -> str:
 def _md_block(row: Row, text: str, kind_prefix: str) -> list[str]:
     """Lines of one side of a block, with its Markdown structure."""
     lines = [line for line in escape_markdown(text).split("\n") if line]
+    if row.kind in ("title", "heading") and lines:
+        lines = [" ".join(lines)]  # a heading has no line breaks
     if row.kind == "caption":
         lines = [f"*{line}*" for line in lines]
     if row.kind == "list_item" and row.href and lines:
         lines[0] = f"[{lines[0]}]({_link_target(row.href)})"
-    return [kind_prefix + line for line in lines]
+    # the block's own line breaks stay breaks (a backslash ends each line but the last)
+    lines = [line + "\\" for line in lines[:-1]] + lines[-1:]
+    return [(kind_prefix if i == 0 or row.kind != "list_item" else "  ") + line
+            for i, line in enumerate(lines)]
 
 
 def _md_prefix(kind: str) -> str:

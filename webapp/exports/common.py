@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import markupsafe
+
 from webapp.errors import EnfaceError
 from webapp.vocabulary import REVIEWED, UNTRANSLATED, bcp47
-
-import markupsafe
 
 if TYPE_CHECKING:
     import jinja2

@@ -35,7 +35,8 @@ _CHAPTER = """<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
 {% for row in rows %}
 {% set tag = {"title": "h2", "heading": "h3"}.get(row.kind, "p") %}
 <div class="pair {{ row.kind }}">
-{% if bilingual %}<{{ tag }} class="source" lang="{{ m.source_tag }}">{{ row.source | lines }}</{{ tag }}>
+{% if bilingual %}<{{ tag }} class="source" lang="{{ m.source_tag }}">
+{{- row.source | lines }}</{{ tag }}>
 {% endif %}
 <{{ tag }} class="target" lang="{{ m.target_tag }}">
 {%- for piece in row.pieces %}{% if not loop.first %} {% endif %}

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from webapp.actions import feeds, jobs
 from webapp.actions.feeds import add_feed, import_feed, update_feeds
 from webapp.cli import main
 from webapp.errors import ImportFailed, TooLarge
 from webapp.importing.feeds import parse_feed
 from webapp.storage import Library
+from webapp.vocabulary import FEEDS_JOB
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 SERVED: dict[str, Path] = {}
@@ -195,18 +197,46 @@ def _post(client, path, **form):
     return client.post(path, data=form)
 
 
-def test_feeds_page_subscribe_update_unsubscribe(client, library, feed_server):
+def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_server):
     page = client.get("/feeds")
     assert page.status_code == 200 and "No subscriptions yet" in page.get_data(as_text=True)
     added = _post(client, "/feeds", url=f"{feed_server}/news.atom")
     assert added.status_code == 200
     assert "2 new, 0 skipped, 0 failed" in added.get_data(as_text=True)
-    updated = _post(client, "/feeds/update")
-    assert "0 new, 2 skipped, 0 failed" in updated.get_data(as_text=True)
+    updated = _post(client, "/feeds/update")  # queued for the job worker, not run in the request
+    assert updated.status_code == 202 and "Updating feeds… 0 of 1" in updated.get_data(as_text=True)
+    job = library.latest_job(FEEDS_JOB)
+    polling = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
+    assert f'hx-get="/feeds/update/{job["id"]}"' in polling.get_data(as_text=True)
+    assert jobs.run_next(library, app.config["DATA_DIR"], public_only=False)
+    done = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
+    text = done.get_data(as_text=True)
+    assert "0 new, 2 skipped, 0 failed" in text and "hx-get" not in text
+    assert 'id="feed-list" hx-swap-oob="true"' in text  # the subscriptions table refreshed
+    assert library.get_job(job["id"])["status"] == "done"
     feed_id = library.list_feeds()[0]["id"]
     removed = _post(client, f"/feeds/{feed_id}/delete")
     assert removed.status_code == 200 and library.list_feeds() == []
     assert library.document_count() == 2  # documents stay
+
+
+def test_update_job_reports_each_feed_and_stops_on_cancel(library, feed_files):
+    for name in ("news.atom", "news.rss"):
+        feeds.add_feed(library, str(feed_files / name))
+    (feed_files / "news.rss").write_bytes(b"<rss><channel><item>")  # now broken
+    job_id = feeds.queue_update(library)
+    assert feeds.queue_update(library) == job_id  # one update at a time
+    jobs.run_job(library, library.get_job(job_id))
+    job = feeds.update_job(library, job_id)
+    assert job["status"] == "done" and (job["done"], job["total"]) == (2, 2)
+    first, second = job["reports"]
+    assert first.ok and (len(first.new), first.skipped, first.failed) == (0, 2, [])
+    assert not second.ok and second.error
+    cancelled = feeds.queue_update(library)
+    library.cancel_job(cancelled)
+    feeds.run_update_job(library, library.get_job(cancelled))
+    assert feeds.update_job(library, cancelled)["reports"] == []
+    assert feeds.update_job(library, None)["id"] == cancelled
 
 
 def feed_server_dir(url: str) -> Path:

@@ -83,6 +83,7 @@ def status_label(status: str) -> str:
 
 TRANSLATE_JOB = "translate"  # target: a document id
 INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
+FEEDS_JOB = "update-feeds"  # target: "all" (every subscription)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
 ACTIVE = (QUEUED, RUNNING)

@@ -7,13 +7,16 @@ else the linked page (when pages may be fetched).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from webapp import config
 from webapp.actions.imports import ImportResult, store_article
 from webapp.errors import EnfaceError, ImportFailed, TooLarge
 from webapp.storage import Library
+from webapp.vocabulary import CANCELLED, FEEDS_JOB
 
 
 @dataclass
@@ -42,6 +45,17 @@ class FeedReport:
         head = (f"{name}: {len(self.new)} new, {self.skipped} skipped, "
                 f"{len(self.failed)} failed")
         return "\n".join([head, *(f"  failed: {reason}" for reason in self.failed)])
+
+
+    def to_dict(self) -> dict:
+        """The report as JSON-ready data (kept with the update job)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FeedReport:
+        """A report from :meth:`to_dict`'s data."""
+        results = {key: [ImportResult(**r) for r in data.get(key, [])] for key in ("new", "known")}
+        return cls(**{**data, **results})
 
 
 def read_feed_bytes(source: str, *, max_bytes: int, public_only: bool = False) -> bytes:
@@ -170,3 +184,44 @@ def feed_results(report: FeedReport) -> list[ImportResult]:
     if not results:
         results.append(ImportResult(report.url, error=f"{report.url}: the feed has no items"))
     return results
+
+
+def queue_update(library: Library) -> int:
+    """Queue an update of every subscription (the job worker runs it); the job's id."""
+    return library.create_job(FEEDS_JOB, "all", total=len(library.list_feeds()))
+
+
+def update_job(library: Library, job_id: int | None = None) -> dict | None:
+    """A feed update job (the given one, else the running or latest one), with its reports
+    so far as :class:`FeedReport` objects under ``"reports"``."""
+    job = library.get_job(job_id) if job_id is not None else library.latest_job(FEEDS_JOB)
+    if job is None or job["kind"] != FEEDS_JOB:
+        return None
+    data = json.loads(job.get("result") or "[]")
+    return {**job, "reports": [FeedReport.from_dict(item) for item in data]}
+
+
+def run_update_job(
+    library: Library,
+    job: dict,
+    *,
+    max_bytes: int | None = None,
+    public_only: bool = False,
+    fetch_pages: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+    **_: object,
+) -> None:
+    """Do one claimed feed update: each subscription in turn, its report recorded as it ends;
+    a cancel stops it between feeds. ``jobs.run_job`` records how it ended."""
+    subscriptions = library.list_feeds()
+    reports: list[dict] = []
+    for done, feed in enumerate(subscriptions):
+        if library.job_progress(job["id"], done, len(subscriptions)) == CANCELLED:
+            return
+        report = import_feed(library, feed["url"], feed_id=feed["id"], fetch_pages=fetch_pages,
+                             max_bytes=max_bytes, public_only=public_only)
+        reports.append(report.to_dict())
+        library.set_job_result(job["id"], json.dumps(reports, ensure_ascii=False))
+        if on_progress:
+            on_progress(done + 1, len(subscriptions))
+    library.job_progress(job["id"], len(subscriptions), len(subscriptions))

@@ -9,17 +9,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from webapp.actions import models, translate
+from webapp.actions import feeds, models, translate
 from webapp.errors import EnfaceError
 from webapp.storage import Library
-from webapp.vocabulary import DONE, FAILED, INSTALL_MODEL_JOB, TRANSLATE_JOB
+from webapp.vocabulary import DONE, FAILED, FEEDS_JOB, INSTALL_MODEL_JOB, TRANSLATE_JOB
 
 log = logging.getLogger(__name__)
 
 #: What does a claimed job of each kind, and what it is called in an error, in the order the
-#: worker takes them (installs first: they are short and a translation may wait for the model).
+#: worker takes them (installs first: they are short and a translation may wait for the model;
+#: feed updates before translations, which may take long).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
+    FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     TRANSLATE_JOB: (translate.run_job, "Translation"),
 }
 

@@ -90,6 +90,11 @@ class Jobs:
             conn.execute("UPDATE job SET done = ?, total = ? WHERE id = ?", (done, total, job_id))
             return conn.execute("SELECT status FROM job WHERE id = ?", (job_id,)).fetchone()[0]
 
+    def set_job_result(self, job_id: int, result: str) -> None:
+        """Record what a job has done so far (JSON text its kind defines)."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE job SET result = ? WHERE id = ?", (result, job_id))
+
     def finish_job(self, job_id: int, status: str, error: str | None = None) -> None:
         """End a job as done, failed or cancelled (a cancelled job stays cancelled)."""
         with self.db.write() as conn:

@@ -153,6 +153,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0006_job_result",
+        """
+        ALTER TABLE job ADD COLUMN result TEXT;
+        """,
+    ),
 ]
 
 

@@ -66,6 +66,7 @@ ENDPOINTS: dict[str, str | None] = {
     "feeds.index": "import",
     "feeds.add": "import",
     "feeds.update": "import",
+    "feeds.update_status": "import",
     "feeds.remove": "import",
     "reading.popup": "read",
     "reading.dictionary": "read",

@@ -6,15 +6,20 @@ from flask import Blueprint, current_app, render_template, request
 from htmx_flask import request as htmx_request
 
 from webapp.actions import feeds
+from webapp.errors import NotFound
+from webapp.vocabulary import ACTIVE
 from webapp.web.db import lib
 from webapp.web.security import is_loopback
+from webapp.web.worker import wake
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
 
 def _render(status: int = 200, **extra):
     template = "_feeds.html" if htmx_request.htmx else "feeds.html"
-    return render_template(template, feeds=lib().list_feeds(), **extra), status
+    job = feeds.update_job(lib())
+    context = {"feeds": lib().list_feeds(), "job": job if job and job["status"] in ACTIVE else None}
+    return render_template(template, **{**context, **extra}), status
 
 
 def _limits() -> dict:
@@ -41,8 +46,23 @@ def add():
 
 @bp.post("/update")
 def update():
-    """Import the new items of every subscription; report new / skipped / failed per feed."""
-    return _render(reports=feeds.update_feeds(lib(), **_limits()))
+    """Queue the update of every subscription (the job worker imports their new items);
+    answer with its status block, which polls until the update is done."""
+    job_id = feeds.queue_update(lib())
+    wake(current_app._get_current_object())
+    if not htmx_request.htmx:
+        return _render(202, job=feeds.update_job(lib(), job_id))
+    return render_template("_feed_update.html", job=feeds.update_job(lib(), job_id)), 202
+
+
+@bp.get("/update/<int:job_id>")
+def update_status(job_id: int):
+    """A feed update's status block: progress while it runs, then new / skipped / failed per
+    feed (and the refreshed list of subscriptions)."""
+    job = feeds.update_job(lib(), job_id)
+    if job is None:
+        raise NotFound(f"There is no feed update {job_id}.")
+    return render_template("_feed_update.html", job=job, feeds=lib().list_feeds(), refresh=True)
 
 
 @bp.post("/<int:feed_id>/delete")

@@ -9,17 +9,19 @@ from flask import Flask
 
 from webapp.actions import jobs
 from webapp.storage import Library
+from webapp.web.security import is_loopback
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
-    """Runs queued jobs (model installs, translations) in a thread; ``wake()`` after queueing."""
+    """Runs queued jobs (model installs, feed updates, translations) in a thread; ``wake()``
+    after queueing."""
 
-    def __init__(self, library: Library, data_dir: str, batch_tokens: int) -> None:
+    def __init__(self, library: Library, data_dir: str, **settings: object) -> None:
         self.library = library
         self.data_dir = data_dir
-        self.batch_tokens = batch_tokens
+        self.settings = settings  # what the job runners take: batch size, import limits
         self._wake = threading.Event()
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="enface-worker", daemon=True)
@@ -44,7 +46,7 @@ class Worker:
             self._wake.clear()
             try:
                 while not self._stop.is_set() and jobs.run_next(
-                    self.library, self.data_dir, batch_tokens=self.batch_tokens
+                    self.library, self.data_dir, **self.settings
                 ):
                     pass
             except Exception:  # noqa: BLE001 - keep the worker alive
@@ -53,7 +55,10 @@ class Worker:
 
 def start_worker(app: Flask) -> Worker:
     """Start the app's worker (kept in ``app.extensions['worker']``)."""
-    worker = Worker(app.extensions["library"], app.config["DATA_DIR"], app.config["BATCH_TOKENS"])
+    worker = Worker(app.extensions["library"], app.config["DATA_DIR"],
+                    batch_tokens=app.config["BATCH_TOKENS"],
+                    max_bytes=app.config["MAX_IMPORT_BYTES"],
+                    public_only=not is_loopback(app.config["HOST"]))
     app.extensions["worker"] = worker
     worker.start()
     return worker

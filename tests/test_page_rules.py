@@ -1,0 +1,103 @@
+"""The general rules the regression corpus asked for, each on a small page of its own."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from webapp.importing.articles import _heading_title
+from webapp.importing.crosscheck import cross_check
+from webapp.importing.dates import parse_stamp
+from webapp.importing.page import page_title
+from webapp.segmenting.article import Block
+from webapp.segmenting.blocks import segment_html
+from webapp.segmenting.rules import is_boilerplate, without_slide_counter
+
+
+def _tree(body: str, head: str = "") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+def test_the_pages_title_wins_over_an_extractor_title_of_another_story():
+    tree = _tree("<h2>日本最后一家传呼机公司停止服务</h2><h3>开发者用虚幻4重新打造召唤师峡谷</h3>",
+                 "<title>日本最后一家传呼机公司停止服务 - 某某新闻网</title>")
+    assert page_title(tree, "开发者用虚幻4重新打造召唤师峡谷", None) == "日本最后一家传呼机公司停止服务"
+    # the same story, with its site's name: the extractor's title stays
+    assert page_title(tree, "日本最后一家传呼机公司停止服务", None) == "日本最后一家传呼机公司停止服务"
+    # a headline in an <h4> strips a site name the separators cannot ("标题-EDN 电子技术设计")
+    tree = _tree("<h4>阿里发布最强AI芯片：一块顶十块GPU</h4>",
+                 "<title>阿里发布最强AI芯片：一块顶十块GPU-EDN 电子技术设计</title>")
+    assert page_title(tree, None, None) == "阿里发布最强AI芯片：一块顶十块GPU"
+
+
+def test_a_headline_block_corrects_a_title_with_a_channel_before_it_or_a_label():
+    body = [Block("paragraph", "最新出炉联合国贸发报告：全球经济增长率降至2.3%"),
+            Block("paragraph", "正文。")]
+    assert _heading_title("明日股市预测--最新出炉联合国贸发报告：全球经济增长率降至2.3%", body) == (
+        "最新出炉联合国贸发报告：全球经济增长率降至2.3%", body[1:])
+    labelled = [Block("heading", "原创最不愁吃肉的国家"), Block("paragraph", "正文。")]
+    assert _heading_title("最不愁吃肉的国家", labelled) == ("最不愁吃肉的国家", labelled[1:])
+    kept = [Block("paragraph", "原标题：最不愁吃肉的国家"), Block("paragraph", "正文。")]
+    assert _heading_title("最不愁吃肉的国家", kept) == ("最不愁吃肉的国家", kept)
+    colon = [Block("heading", "出国前后关注点大不同"), Block("paragraph", "正文。")]
+    assert _heading_title("海外留学生看两会：出国前后关注点大不同", colon)[1] == colon
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1/10 当全世界都在努力。", "当全世界都在努力。"),
+    ("1/3的人同意。", "1/3的人同意。"),
+    ("12/10 不是计数。", "12/10 不是计数。"),
+])
+def test_a_gallery_slide_counter_is_not_text(text, expected):
+    assert without_slide_counter(text) == expected
+
+
+@pytest.mark.parametrize("text", ["自动播放开关自动播放", "正在加载...", "转播到腾讯微博", "精彩视频推荐",
+                                  "举报邮箱：jubao@example.com"])
+def test_widget_labels_are_boilerplate(text):
+    assert is_boilerplate(text)
+
+
+def test_a_sentence_about_following_the_news_on_weibo_is_not_a_promo():
+    assert not is_boilerplate("马素湘说：“想不关注都难啊！刷微博看新闻到处都是两会的消息。”")
+
+
+def test_link_cards_after_the_story_and_a_credit_printed_after_it():
+    tree = _tree(
+        "<div class='story'><p>第一段正文，很长的一句话。</p><p>第二段正文，也是一句话。</p></div>"
+        "<div class='ft'><span>责任编辑：王五</span></div>"
+        "<div><a href='/1'>别的新闻一</a><span>09月07日</span><a href='/2'>别的新闻二</a></div>")
+    found = [Block("paragraph", "第一段正文，很长的一句话。"), Block("paragraph", "第二段正文，也是一句话。"),
+             Block("paragraph", "别的新闻一"), Block("paragraph", "09月07日"),
+             Block("paragraph", "别的新闻二")]
+    blocks = cross_check(found, tree, None).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "第一段正文，很长的一句话。"), ("paragraph", "第二段正文，也是一句话。"),
+        ("byline", "责任编辑：王五")]
+
+
+def test_a_recommendation_widget_after_the_story_is_cut():
+    html = ("<p>正文第一段。</p><p>责任编辑：霍琦</p><h2>热门推荐</h2><h4>海尔员工午休被开除</h4>"
+            "<ul><li>2019年09月06日</li><li>09:38</li></ul><h4>传iPhone成本下降</h4>")
+    assert [b.text for b in segment_html(html)] == ["正文第一段。", "责任编辑：霍琦"]
+    # a section with prose after the label is kept
+    assert len(segment_html("<p>正文。</p><h2>热门推荐</h2><p>" + "很长的正文。" * 10 + "</p>")) == 2
+
+
+def test_credit_lines_and_promo_lines_leave_a_block_of_lines():
+    html = "<p>正文一。<br>正文二。<br>扫描下方二维码关注我们<br>编辑|张三<br>校对|李四</p>"
+    assert [(b.kind, b.text) for b in segment_html(html)] == [
+        ("paragraph", "正文一。\n正文二。"), ("byline", "编辑|张三"), ("byline", "校对|李四")]
+    assert segment_html("<p>正文。</p><div>获取更多RSS：<br><a href='https://x.net'>https://x.net"
+                        "</a><br>https://x.xyz</div>") == [Block("paragraph", "正文。")]
+
+
+def test_a_source_and_time_line_at_the_top_is_not_text():
+    blocks = segment_html("<p>TNW中文站2016年10月14日07:17</p><p>正文。</p>")
+    assert [b.text for b in blocks] == ["正文。"]
+
+
+def test_an_english_month_stamp_is_read():
+    stamp = parse_stamp("Dec 28 Sat 2013 00:28")
+    assert (stamp.day.isoformat(), stamp.clock) == ("2013-12-28", (0, 28, 0))
+    assert parse_stamp("March 5, 2020 at 14:30").clock == (14, 30, 0)

@@ -101,3 +101,19 @@ def test_an_english_month_stamp_is_read():
     stamp = parse_stamp("Dec 28 Sat 2013 00:28")
     assert (stamp.day.isoformat(), stamp.clock) == ("2013-12-28", (0, 28, 0))
     assert parse_stamp("March 5, 2020 at 14:30").clock == (14, 30, 0)
+
+
+def test_a_subhead_class_and_the_pages_own_kinds():
+    assert segment_html("<p><span class='bjh-h3'>缘起紫薇</span></p><p>正文。</p>")[0].kind == "heading"
+    assert segment_html("<p class='paragraph-h3x'>不是小标题</p>")[0].kind == "paragraph"
+    tree = _tree("<div><p><span class='bjh-h3'>缘起紫薇</span></p><p>正文第一段，很长的一句话。</p>"
+                 "<p>正文第二段，也是一句话。</p></div>")
+    found = [Block("paragraph", "缘起紫薇"), Block("paragraph", "正文第一段，很长的一句话。"),
+             Block("paragraph", "正文第二段，也是一句话。")]
+    assert [b.kind for b in cross_check(found, tree, None).blocks] == [
+        "heading", "paragraph", "paragraph"]
+
+
+@pytest.mark.parametrize("text", ["图片均来自网络", "小花家的纸片。均为澎湃新闻记者段彦超 图"])
+def test_image_credits_are_captions(text):
+    assert segment_html(f"<p>{text}</p>")[0].kind == "caption"

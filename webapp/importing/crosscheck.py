@@ -51,6 +51,7 @@ def cross_check(
     found = _without_trailing_links(blocks, links)
     structure = [b for b in _structure(tree, found, base_url) if not _navigation(b, links)]
     merged = _united(found, structure, _key(_body_text(tree))) if structure else found
+    merged = _kinds_from(structure, merged)
     merged += _trailing_credit(tree, merged)
     kept = "".join(_key(b.text) for b in merged)
     total = sum(len(_key(b.text)) for b in structure)
@@ -60,6 +61,14 @@ def cross_check(
         warning = (f"the page's article holds {total} characters of text and {lost} of them "
                    "were left out; check the import against the page")
     return Checked(merged, max(0, len(merged) - len(blocks)), warning)
+
+
+def _kinds_from(structure: list[Block], blocks: list[Block]) -> list[Block]:
+    """The extractor's plain paragraphs that the page itself lays out as a subhead or a
+    caption (a class, a <center> under a photo) take that kind."""
+    kinds = {b.text: b.kind for b in structure if b.kind in ("heading", "caption")}
+    return [Block(kinds[b.text], b.text) if b.kind == "paragraph" and b.text in kinds else b
+            for b in blocks]
 
 
 def _united(blocks: list[Block], structure: list[Block], page_text: str) -> list[Block]:

@@ -141,6 +141,8 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
         if is_block:
             flush()
         new_kind = _KIND_OF_TAG.get(name) or ("caption" if captionish else kind)
+        if new_kind == "paragraph" and rules.is_headingish(node):
+            new_kind = "heading"
         if name == "li" and len(node.find_all("p", limit=3)) >= 3:
             new_kind = "paragraph"  # a page laid out in a list item: its paragraphs are prose
         new_flags = flags | _FLAG_OF_TAG.get(name, 0)

@@ -158,6 +158,16 @@ def is_captionish_class(value: object) -> bool:
     return any(w.startswith(i) and w[len(i):] in _NOTE_WORDS for w in words for i in _IMAGE_WORDS)
 
 
+_HEADING_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:h[2-6]|sub-?title|sub-?head(?:ing)?|heading)(?:$|[\s_-])", re.I)
+
+
+def is_headingish(tag: Tag) -> bool:
+    """An element whose class marks it as a subhead ('bjh-h3', 'subtitle', 'section-heading')."""
+    value = tag.get("class") or ""
+    return bool(_HEADING_CLASS.search(" ".join(value) if isinstance(value, list) else value))
+
+
 def absolute_href(href: object, base_url: str | None) -> str | None:
     """The http(s) URL a link points to, resolved against base_url; None for other schemes."""
     if not isinstance(href, str) or not href.strip():

@@ -11,7 +11,8 @@ from webapp.importing.dates import parse_stamp
 from webapp.importing.page import page_title
 from webapp.segmenting.article import Block
 from webapp.segmenting.blocks import segment_html
-from webapp.segmenting.rules import is_boilerplate, without_slide_counter
+from webapp.segmenting.lines import without_slide_counter
+from webapp.segmenting.rules import is_boilerplate
 
 
 def _tree(body: str, head: str = "") -> lxml.html.HtmlElement:

@@ -156,7 +156,7 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
 
 def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     """Apply the article-level rules to raw blocks and return the final blocks."""
-    cut = rules.recommended_cut([rules.normalise(raw.text) for raw in raws])
+    cut = lines.recommended_cut([rules.normalise(raw.text) for raw in raws])
     raws = raws[:cut] if cut is not None else raws
     blocks: list[Block] = []
     last = next((i for i in range(len(raws) - 1, -1, -1) if not raws[i].time), None)
@@ -238,19 +238,19 @@ def _line_rules(raw: _Raw, *, head: bool) -> tuple[str, str]:
     """(kind, text) of a raw block after the rules that need its <br> lines: an archive card of
     'label：value' lines keeps only its author, a leading date/author box loses its date lines
     and becomes a byline; a long <address> is a paragraph."""
-    kind, lines = raw.kind, raw.text.split(_BR)
-    if len(lines) > 1:
-        author = rules.metadata_box(lines)
+    kind, parts = raw.kind, raw.text.split(_BR)
+    if len(parts) > 1:
+        author = rules.metadata_box(parts)
         if author is not None:
             return "byline", author
         if head:
-            kept, dated = rules.head_lines(lines)
+            kept, dated = rules.head_lines(parts)
             if dated:
                 text = rules.normalise(_BR.join(kept))
                 short = len(text) <= 40 and not text.endswith(tuple("。.！!？?"))
                 return ("byline" if short else kind), text
     text = _lines(raw.text) if kind in _LINED else rules.normalise(raw.text)
-    text = rules.without_slide_counter(rules.strip_nav_tail(text))
+    text = lines.without_slide_counter(rules.strip_nav_tail(text))
     if kind == "byline" and len(text) > 120:
         kind = "paragraph"
     if kind == "paragraph" and raw.small:

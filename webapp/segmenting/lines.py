@@ -93,3 +93,35 @@ def credit_lines(text: str) -> tuple[str, list[str]]:
     if cut == len(found) or len(found) == 1:
         return text, []
     return "\n".join(found[:cut]), found[cut:]
+
+
+# "1/10 当全世界…": a gallery's slide counter before the slide's text.
+_SLIDE_COUNTER = re.compile(r"^(\d{1,3})\s*/\s*(\d{1,3})\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
+
+
+def without_slide_counter(text: str) -> str:
+    """The text without a leading gallery slide counter ('1/10 ')."""
+    match = _SLIDE_COUNTER.match(text)
+    if match and 0 < int(match[1]) <= int(match[2]) and int(match[2]) > 1:
+        return text[match.end():]
+    return text
+
+
+# The label of a site's recommendation widget: what follows is other stories, not this one.
+_RECOMMENDED = re.compile(
+    r"[【\[]?(热门推荐|熱門推薦|推荐阅读|推薦閱讀|猜你喜欢|猜你喜歡|为你推荐|為你推薦|相关推荐|相關推薦|"
+    r"热门新闻|熱門新聞|热点新闻|熱點新聞|精彩推荐|精彩推薦|热门文章|熱門文章|热门阅读|熱門閱讀|"
+    r"you may also like|recommended( for you)?|most read|most popular)[】\]]?\s*[:：]?",
+    re.I,
+)
+_CARD = 40  # characters: the longest line of a recommendation card (headline, date, source)
+
+
+def recommended_cut(texts: list[str]) -> int | None:
+    """The index of a recommendation widget's label when everything after it is short card
+    text (headlines, dates, counters) or boilerplate; else None."""
+    for i, text in enumerate(texts):
+        if _RECOMMENDED.fullmatch(text) and all(
+                len(t) <= _CARD or rules.is_boilerplate(t) for t in texts[i + 1:]):
+            return i
+    return None

@@ -249,18 +249,6 @@ def is_boilerplate(text: str) -> bool:
     return len(text) <= 200 and bool(_PROMO.search(text) or _COPYRIGHT.search(text))
 
 
-# "1/10 当全世界…": a gallery's slide counter before the slide's text.
-_SLIDE_COUNTER = re.compile(rf"^(\d{{1,3}})\s*/\s*(\d{{1,3}})\s+(?=[{_CJK}])")
-
-
-def without_slide_counter(text: str) -> str:
-    """The text without a leading gallery slide counter ('1/10 ')."""
-    match = _SLIDE_COUNTER.match(text)
-    if match and 0 < int(match[1]) <= int(match[2]) and int(match[2]) > 1:
-        return text[match.end():]
-    return text
-
-
 def strip_nav_tail(text: str) -> str:
     """The text without a trailing 'back to the front page >>' link ('返回腾讯网首页>>')."""
     return _NAV_TAIL.sub("", text)
@@ -326,26 +314,6 @@ RELATED = re.compile(
     r"read more|see also|more on this story)\s*[:：]?\s*",
     re.I,
 )
-
-
-# The label of a site's recommendation widget: what follows is other stories, not this one.
-_RECOMMENDED = re.compile(
-    r"[【\[]?(热门推荐|熱門推薦|推荐阅读|推薦閱讀|猜你喜欢|猜你喜歡|为你推荐|為你推薦|相关推荐|相關推薦|"
-    r"热门新闻|熱門新聞|热点新闻|熱點新聞|精彩推荐|精彩推薦|热门文章|熱門文章|热门阅读|熱門閱讀|"
-    r"you may also like|recommended( for you)?|most read|most popular)[】\]]?\s*[:：]?",
-    re.I,
-)
-_CARD = 40  # characters: the longest line of a recommendation card (headline, date, source)
-
-
-def recommended_cut(texts: list[str]) -> int | None:
-    """The index of a recommendation widget's label when everything after it is short card
-    text (headlines, dates, counters) or boilerplate; else None."""
-    for i, text in enumerate(texts):
-        if _RECOMMENDED.fullmatch(text) and all(
-                len(t) <= _CARD or is_boilerplate(t) for t in texts[i + 1:]):
-            return i
-    return None
 
 
 def related_links(blocks: list[Block]) -> list[Block]:

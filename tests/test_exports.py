@@ -100,6 +100,8 @@ def test_registry_has_every_format_with_its_metadata():
         "xliff",
         "csv",
         "tsv",
+        "csv-raw",
+        "tsv-raw",
         "json",
         "txt",
     ]

@@ -41,6 +41,7 @@ def defaults() -> dict[str, Any]:
         "PROXIES": 0,  # trusted proxies in front: honour that many X-Forwarded-* hops (ProxyFix)
         "LOGIN_LIMIT": 10,  # failed sign-ins per address and per account ...
         "LOGIN_WINDOW_MINUTES": 10,  # ... within this many minutes, then sign-in waits
+        "ALLOWED_HOSTS": "",  # host names served besides loopback (comma-separated; * for any)
         "TARGET_LANG": "en",
         "WORD_MARKS": True,  # Chinese source words as lookup targets with readings (the reader)
     }

@@ -94,3 +94,6 @@ def template_globals() -> dict:
     return {"STATUSES": STATUSES, "REVIEWED": REVIEWED, "STATUS_LABELS": STATUS_LABELS,
             "ACTIVE_JOB_STATES": ACTIVE, "JOB_FAILED": FAILED, "JOB_CANCELLED": CANCELLED,
             "LANGUAGE_NAMES": NAMES}
+
+#: SQLite's largest integer: ids and revisions beyond it are refused where they are read.
+MAX_ROW_ID = 2**63 - 1

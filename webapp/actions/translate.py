@@ -152,13 +152,18 @@ def run_job(
 ) -> None:
     """Do one claimed translation job, recording progress; a cancel stops it between batches.
 
-    ``jobs.run_job`` records how it ended.
+    Progress counts the whole job: a job resumed after a crash starts from what the earlier run
+    stored, not from 0 of what remains. ``jobs.run_job`` records how it ended.
     """
-    job_id = job["id"]
+    job_id, doc_id = job["id"], int(job["target"])
+    remaining = len(library.pending_units(doc_id))
+    whole = max(int(job.get("total") or 0), remaining)
+    before = whole - remaining  # stored by an earlier run of this job
 
     def progress(done: int, total: int) -> bool:
+        done, total = before + done, before + total
         if on_progress is not None:
             on_progress(done, total)
         return library.job_progress(job_id, done, total) != CANCELLED
 
-    translate_document(library, int(job["target"]), progress=progress, batch_tokens=batch_tokens)
+    translate_document(library, doc_id, progress=progress, batch_tokens=batch_tokens)

@@ -3,8 +3,9 @@
 An ``.argosmodel`` is a zip holding exactly one folder with ``metadata.json``, a CTranslate2
 model in ``model/`` and a SentencePiece (``sentencepiece.model``) or BPE (``bpe.model``)
 tokenizer. ``argostranslate.package.install_from_path`` extracts whatever it is given into the
-package folder, so everything unsafe or incomplete is refused here first. This module only reads
-the zip directory and ``metadata.json``; it never imports argostranslate.
+package folder, so everything unsafe or incomplete is refused here first, and ``unpack`` extracts
+a checked archive itself, counting the bytes it really writes (a zip may lie about its sizes).
+This module never imports argostranslate.
 """
 
 from __future__ import annotations
@@ -13,11 +14,16 @@ import json
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from webapp.errors import ModelError
 
-MAX_UNCOMPRESSED = 4 * 1024**3  # real Argos models unpack to 100–900 MB
+MAX_UNCOMPRESSED = 3 * 1024**3  # real Argos models unpack to 100–900 MB
+# Model weights barely compress (a real archive unpacks to 1.1–2× its size): more than this many
+# times the archive's size, past a small allowance, is a zip bomb, not a model.
+MAX_RATIO = 20
+SMALL_ALLOWANCE = 64 * 1024**2
 MAX_ENTRIES = 10_000
 MAX_METADATA = 1024**2
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -84,6 +90,7 @@ def validate_archive(path: Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> dict:
         raise ModelError(f"{path} does not exist or is not a file.")
     if not zipfile.is_zipfile(path):
         raise _refuse(path, "it is not a zip archive (an .argosmodel file is a zip)")
+    max_bytes = unpack_limit(path, max_bytes)
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -104,3 +111,40 @@ def validate_archive(path: Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> dict:
     if not {f"{top}/sentencepiece.model", f"{top}/bpe.model"} & names:
         raise _refuse(path, "the tokenizer (sentencepiece.model or bpe.model) is missing")
     return {**metadata, "folder": top, "size_bytes": total}
+
+
+def unpack_limit(path: Path, max_bytes: int = MAX_UNCOMPRESSED) -> int:
+    """The most an archive may unpack to: what a model of its size needs, at most ``max_bytes``."""
+    return min(max_bytes, max(SMALL_ALLOWANCE, MAX_RATIO * Path(path).stat().st_size))
+
+
+def unpack(path: Path, dest: Path, *, max_bytes: int = MAX_UNCOMPRESSED) -> Path:
+    """Extract a checked archive into the empty folder ``dest``; return its package folder.
+
+    The bytes really written are counted against the limit (declared sizes may lie) and every
+    member is checked by zipfile's CRC; ModelError if anything is wrong (the caller removes
+    ``dest``).
+    """
+    path, dest = Path(path), Path(dest)
+    meta = validate_archive(path, max_bytes=max_bytes)
+    limit, written = unpack_limit(path, max_bytes), 0
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                target = dest.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as source, target.open("xb") as out:
+                    while chunk := source.read(1 << 20):
+                        written += len(chunk)
+                        if written > limit:
+                            raise _refuse(path, f"it unpacks to more than {limit:,} bytes")
+                        out.write(chunk)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise _refuse(path, f"the zip archive is damaged ({exc})") from None
+    except OSError as exc:
+        raise ModelError(f"{path.name} could not be unpacked: {exc}. Nothing was installed.") \
+            from None
+    return dest / meta["folder"]

@@ -7,7 +7,11 @@ first use only.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -16,8 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from webapp.engine.archive import validate_archive
+from webapp.engine.archive import unpack, validate_archive
 from webapp.errors import ModelError, NotFound, Offline
+
+PROBE_SENTENCE = "Test 1, 2, 3. 测试一下。"
+PROBE_TIMEOUT = 300  # seconds to load a model and translate one sentence in a child process
+_PROBE = "import sys; from webapp.engine.packages import probe_package; probe_package(sys.argv[1])"
+_probed: set[str] = set()  # archives (by SHA-256) that passed the probe in this process
 
 INSTALL_HINT = (
     "Download the .argosmodel file on a machine that is online (for instance from "
@@ -29,9 +38,6 @@ INSTALL_HINT = (
 def use_folders(environment: dict[str, str]) -> None:
     """Point argostranslate at its folders before it is imported (it reads them at import and
     creates them then); too late once it is imported, so the first configuration wins."""
-    import os
-    import sys
-
     if "argostranslate.settings" not in sys.modules:
         for key, value in environment.items():
             os.environ.setdefault(key, value)
@@ -204,32 +210,122 @@ def install_from_index(
 
 
 def install_file(path: Path, *, expect: tuple[str, str] | None = None) -> ModelInfo:
-    """Check an .argosmodel and install it with argostranslate, replacing the pair's old model."""
+    """Check an .argosmodel, unpack it aside, prove it translates (in a child process), then
+    swap it in, replacing the pair's old model; on any failure nothing changes."""
     from argostranslate import package, settings
 
-    meta = validate_archive(Path(path))
+    path = Path(path)
+    meta = validate_archive(path)
     pair = (meta["from_code"], meta["to_code"])
     if expect is not None and pair != tuple(expect):
         raise ModelError(
-            f"{Path(path).name} translates {pair[0]} → {pair[1]}, not {expect[0]} → {expect[1]}. "
+            f"{path.name} translates {pair[0]} → {pair[1]}, not {expect[0]} → {expect[1]}. "
             "Nothing was installed."
         )
-    target = Path(settings.package_data_dir) / meta["folder"]
-    old = [m for m in installed_models() if (m.from_code, m.to_code) == pair]
-    for model in old:
-        if model.path == target:
-            _uninstall(model)
+    packages_dir = Path(settings.package_data_dir)
+    target = packages_dir / meta["folder"]
+    _check_target(target, pair, path.name)
+    packages_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".enface-install-", dir=packages_dir.parent))
     try:
-        package.install_from_path(Path(path))
-    except Exception as exc:  # noqa: BLE001 - argos raises bare Exception
-        raise ModelError(f"{Path(path).name} could not be installed: {exc}") from exc
-    for model in old:
-        if model.path != target and model.path.parent == target.parent:
+        unpacked = unpack(path, staging / "new")
+        digest = _sha256(path)
+        if digest not in _probed:
+            _probe(unpacked, path.name)
+            _probed.add(digest)
+        with package.package_lock:
+            _swap(unpacked, target, staging / "previous")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for model in installed_models():
+        if (model.from_code, model.to_code) == pair and model.path != target \
+                and model.path.parent == target.parent:
             _uninstall(model)
     for model in installed_models():
         if model.path == target:
             return model
-    raise ModelError(f"{Path(path).name} was unpacked but Argos does not see it as a model.")
+    raise ModelError(f"{path.name} was unpacked but Argos does not see it as a model.")
+
+
+def _check_target(target: Path, pair: tuple[str, str], name: str) -> None:
+    """Refuse to install into a folder that holds another package (or anything else)."""
+    from argostranslate import package
+
+    if not target.exists():
+        return
+    try:
+        there = package.Package(target)
+    except (OSError, ValueError):
+        raise ModelError(f"{name} would be unpacked into {target}, which holds something that "
+                         "is not an Argos package. Nothing was installed.") from None
+    if (there.type, there.from_code, there.to_code) != ("translate", *pair):
+        raise ModelError(f"{name} would be unpacked into the folder of the installed "
+                         f"{there.from_code} → {there.to_code} package ({target.name}). "
+                         "Nothing was installed.")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _probe(folder: Path, name: str) -> None:
+    """Load the unpacked package in a child process and translate one sentence; ModelError
+    with the reason when it cannot (a crash in the model's native code ends only the child)."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", _PROBE, str(folder)], capture_output=True, text=True,
+            timeout=PROBE_TIMEOUT, env=env, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        reason = f"loading it and translating one sentence took over {PROBE_TIMEOUT} s"
+    else:
+        if done.returncode == 0:
+            return
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        reason = lines[-1].strip()[:300] if lines else f"the test ended with {done.returncode}"
+    raise ModelError(f"{name} is not a usable Argos model: it could not translate a test "
+                     f"sentence ({reason}). Nothing was installed.")
+
+
+def probe_package(folder: str) -> None:
+    """In a child process: load the package in ``folder`` and translate one sentence; exit 1
+    with the reason on stderr when that fails."""
+    from argostranslate import package
+
+    from webapp.engine.inference import translate_sentences
+
+    try:
+        model = _info(package.Package(Path(folder)))
+        result = translate_sentences([PROBE_SENTENCE], model)
+        if len(result) != 1 or not isinstance(result[0], str):
+            raise ModelError("the model gave no translation")
+    except Exception as exc:  # noqa: BLE001 - any failure means the model is unusable
+        print(f"{type(exc).__name__}: {exc}".replace("\n", " "), file=sys.stderr)
+        sys.exit(1)
+
+
+def _swap(new: Path, target: Path, previous: Path) -> None:
+    """Put the unpacked package at ``target`` by renames, the old one kept until the new one
+    is in place (and put back if the swap fails)."""
+    from webapp.engine.inference import forget
+
+    forget(target)
+    if target.exists():
+        target.rename(previous)
+    try:
+        new.rename(target)
+    except OSError as exc:
+        if previous.exists():
+            previous.rename(target)
+        raise ModelError(f"{target.name} could not be installed: {exc}. Nothing changed.") \
+            from exc
 
 
 def _uninstall(model: ModelInfo) -> None:

@@ -7,6 +7,10 @@ Options: ``include_unreviewed=False`` shows machine and memory output as untrans
 format (left out of TMX, no target in XLIFF). ``bilingual=False`` (English only) applies to the
 reading formats (HTML, Markdown, DOCX, EPUB, text); the exchange and data formats (TMX, XLIFF,
 CSV, TSV, JSON) always carry both sides. ``layout`` is for plain text only.
+
+``csv`` and ``tsv`` are for spreadsheets: a cell that starts like a formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return) is prefixed with ``'`` so no spreadsheet runs it. ``csv-raw`` and
+``tsv-raw`` keep every cell exactly as stored, for round trips and scripts.
 """
 
 from __future__ import annotations
@@ -63,6 +67,10 @@ _TABLE = (  # name, label, extension, MIME type, module, writer
     ("xliff", "XLIFF 1.2 (CAT tools)", "xlf", "application/x-xliff+xml", "xliff", "write_xliff"),
     ("csv", "Spreadsheet (CSV)", "csv", "text/csv; charset=utf-8", "tabular", "write_csv"),
     ("tsv", "Spreadsheet (TSV)", "tsv", "text/tab-separated-values", "tabular", "write_tsv"),
+    ("csv-raw", "CSV, cells as stored (round trips)", "csv", "text/csv; charset=utf-8", "tabular",
+     "write_csv_raw"),
+    ("tsv-raw", "TSV, cells as stored (round trips)", "tsv", "text/tab-separated-values",
+     "tabular", "write_tsv_raw"),
     ("json", "Document JSON", "json", "application/json", "tabular", "write_json"),
     ("txt", "Plain text", "txt", "text/plain; charset=utf-8", "text", "write_text"),
 )

@@ -8,20 +8,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
-from urllib.parse import quote, urlsplit, urlunsplit
 
 import markupsafe
 
 from webapp.errors import EnfaceError
+from webapp.links import safe_url
 from webapp.vocabulary import REVIEWED, UNTRANSLATED, bcp47
 
 if TYPE_CHECKING:
     import jinja2
 
 
-
-#: Characters left as they are when a URL is made a valid URI (the rest is percent-encoded).
-_URI_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 
 #: Characters XML 1.0 forbids (C0 controls except tab/newline/return, surrogates, FFFE/FFFF).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -33,33 +30,22 @@ def xml_text(text: str | None) -> str:
     return _XML_INVALID.sub("", text or "")
 
 
-def safe_url(url: str | None) -> str | None:
-    """``url`` as a valid URI if it is an absolute http(s) link, else None (no javascript:)."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    try:  # user:password@ is dropped; an international host name becomes punycode
-        netloc = parts.hostname.encode("idna").decode("ascii")
-        netloc += f":{parts.port}" if parts.port else ""
-    except (UnicodeError, ValueError):
-        return None
-    rest = (quote(part, safe=_URI_SAFE) for part in (parts.path, parts.query, parts.fragment))
-    return urlunsplit((parts.scheme.lower(), netloc, *rest))
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 time from the document JSON as an aware UTC datetime, or None."""
-    if not value:
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time from the document JSON as an aware UTC datetime, or None (for anything
+    that is not one, such as a stored number or a year out of range)."""
+    if not value or not isinstance(value, str):
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
 def display_date(value: str | None) -> str:
@@ -131,7 +117,7 @@ def meta(doc: dict) -> Meta:
         id=doc.get("id"),
         title=xml_text(doc.get("title")).strip() or "Untitled",
         date=display_date(doc.get("published_at")),
-        published_at=doc.get("published_at"),
+        published_at=_iso(parse_time(doc.get("published_at"))),
         source_url=safe_url(doc.get("source_url")),
         source_tag=bcp47(doc.get("source_lang")),
         target_tag=bcp47(doc.get("target_lang") or "en"),

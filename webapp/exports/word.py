@@ -80,6 +80,11 @@ def _write_cell(paragraph: Paragraph, row: Row, pieces: list[tuple[str, str]], t
             _set_east_asian(run._element.get_or_add_rPr(), font, lang)
 
 
+def _core(value: str, limit: int = 255) -> str:
+    """A value cut to fit a DOCX core property (an ellipsis marks the cut)."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def write_docx(doc: dict, options: ExportOptions) -> bytes:
     """The document as a DOCX file: title, date, source, then a source | English table."""
     import docx
@@ -90,8 +95,9 @@ def write_docx(doc: dict, options: ExportOptions) -> bytes:
     document = docx.Document()
     _prepare_styles(document, m.source_tag)
     props = document.core_properties
-    props.title, props.language, props.identifier = m.title, m.target_tag, f"enface:{m.id}"
-    props.subject = m.source_url or ""
+    # Core properties hold at most 255 characters (long news URLs with tracking parameters).
+    props.title, props.language = _core(m.title), _core(m.target_tag)
+    props.identifier, props.subject = _core(f"enface:{m.id}"), _core(m.source_url or "")
     document.add_heading(m.title, level=0)
     for label, value in (("Published", m.date), ("Source", m.source_url)):
         if value:

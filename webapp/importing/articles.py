@@ -3,6 +3,7 @@ page), decode its charset, and build an :class:`Article` from its blocks."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 import re
@@ -20,8 +21,9 @@ from webapp.importing.dates import zone_for
 from webapp.importing.download import download
 from webapp.importing.language import detect_lang
 from webapp.importing.page import extract_page, to_utc
+from webapp.links import safe_url
 from webapp.segmenting.article import Article, Block
-from webapp.segmenting.blocks import segment_html, segment_markdown, segment_text
+from webapp.segmenting.blocks import check_shape, segment_html, segment_markdown, segment_text
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 ARTICLE_SUFFIXES = frozenset(
@@ -47,7 +49,7 @@ _LINK_TITLE = re.compile(r"\A\[(?P<title>.*)\]\((?P<url>[^\s)]*(?:\([^\s)]*\)[^\
 _MD_ESCAPE = re.compile(r"\\([\\\[\]()*_`#])")
 _RULE = re.compile(r"\A\s*-{3,}\s*\Z")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-_MD_H1 = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.M)
+_MD_H1_START = re.compile(r"^#[ \t]", re.M)
 _HTML_TAG = re.compile(
     r"<(?:!doctype|html|head|body|p|div|article|main|section|h[1-6]|br|span|ul|ol|li|table|"
     r"figure|img|a|b|i|em|strong|blockquote)\b",
@@ -55,6 +57,8 @@ _HTML_TAG = re.compile(
 )
 _WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _SNIFF_CHARS = 65536
+MAX_FRONT_MATTER = 64 * 1024
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's is 10× faster
 # A title line: short, and not ending like a sentence (。！？.!?…;；:：, ，).
 _TITLE_LINE = re.compile(r".{1,80}(?<![。！？.!?…；;：:，,])")
 
@@ -186,7 +190,7 @@ def _envelope(text: str, origin: str) -> Article:
     body = "\n".join(rest)
     if not body.strip():
         raise ImportFailed(origin, "broken seed envelope: no article body after the title")
-    blocks = segment_html(body, base_url=url)
+    blocks = segment_html(body, base_url=safe_url(url))
     published = _from_epoch(int(stamp[1]))
     return build_article(title, blocks, raw=text, origin=origin, url=url, published=published,
                     meta={"format": "envelope"})
@@ -196,8 +200,11 @@ def _front_matter(text: str, origin: str, source_url: str | None) -> Article:
     """Markdown with a YAML header (title, date, author, url)."""
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     assert match is not None
+    if len(match[1]) > MAX_FRONT_MATTER:
+        raise ImportFailed(origin, f"the YAML front matter is over {MAX_FRONT_MATTER // 1024} kB "
+                                   "(a header of title, date and author needs far less)")
     try:
-        header = yaml.safe_load(match[1]) or {}
+        header = yaml.load(match[1], Loader=_YAML_LOADER) or {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise ImportFailed(origin, f"broken YAML front matter: {_first_line(exc)}") from exc
     if not isinstance(header, dict):
@@ -231,14 +238,30 @@ def _markdown(
 ) -> Article:
     """Markdown: the first ``# heading`` is the title (dropped from the body when it repeats it)."""
     body = text
-    heading = _MD_H1.search(text)
-    if heading and (title is None or _same(heading[1], title)):
-        title = title or heading[1]
-        body = text[: heading.start()] + text[heading.end() :]
+    heading = _md_h1(text)
+    if heading and (title is None or _same(heading[0], title)):
+        title = title or heading[0]
+        body = text[: heading[1]] + text[heading[2] :]
     if title is None:
         title, body = _first_line_title(text)
     meta.setdefault("format", "markdown")
     return build_article(title, segment_markdown(body), raw=text, origin=origin, url=url, meta=meta)
+
+
+def _md_h1(text: str) -> tuple[str, int, int] | None:
+    """The first ATX ``# heading``: its text (closing ``#``s dropped), start and end; a scan
+    linear in the text (a pattern here was quadratic on a heading followed by many spaces)."""
+    for match in _MD_H1_START.finditer(text):
+        start = match.start()
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        content = text[start + 1 : end].strip(" \t\r")
+        closed = content.rstrip("#")
+        if closed != content and (not closed or closed[-1] in " \t"):
+            content = closed.rstrip(" \t")
+        if content:
+            return content, start, end
+    return None
 
 
 def _plain(text: str, origin: str, url: str | None) -> Article:
@@ -266,11 +289,13 @@ def _fragment(text: str, origin: str, url: str | None) -> Article:
 def _page(text: str, origin: str, source_url: str | None) -> Article:
     """A whole saved page: the main content found by the extractor (cross-checked against the
     page's own article structure), else <article>/<main>/<body>, else everything."""
+    check_shape(text)  # before the extractor, whose work grows faster than the page
     page = extract_page(text, source_url=source_url)
+    best = page.candidates[0] if page.candidates else None
     for candidate in [*page.candidates, text]:
         blocks = segment_html(candidate, base_url=page.url)
         meta = dict(page.meta)
-        if candidate is page.candidates[0]:
+        if candidate is best:
             if page.container:
                 blocks = _restored(blocks, segment_html(page.container, base_url=page.url))
             checked = cross_check(blocks, page.tree, page.url)
@@ -345,6 +370,12 @@ def build_article(
         raise ImportFailed(origin, "no article text found")
     if not title:
         title = _name_title(origin)
+    meta = dict(meta or {})
+    if url and not safe_url(url):
+        dropped = (f"the source address {url[:200]!r} is not a web (http or https) address "
+                   "and was not kept")
+        meta["warning"] = "; ".join(filter(None, (meta.get("warning"), dropped)))
+    body = [dataclasses.replace(b, href=safe_url(b.href)) if b.href else b for b in body]
     sample = "\n".join([title] + [b.text for b in body[:40]])
     return Article(
         title=title,
@@ -352,9 +383,9 @@ def build_article(
         source_lang=detect_lang(sample),
         origin=origin,
         raw=raw,
-        source_url=url,
+        source_url=safe_url(url),
         published_at=published,
-        meta=dict(meta or {}),
+        meta=meta,
     )
 
 

@@ -19,6 +19,7 @@ from urllib3.exceptions import (
 )
 
 from webapp.errors import ImportFailed, TooLarge
+from webapp.links import safe_url
 
 USER_AGENT = "Enface/0.1 (bilingual reader)"
 MAX_REDIRECTS = 5
@@ -41,6 +42,7 @@ def download(
     first = url
     try:
         for _ in range(MAX_REDIRECTS + 1):
+            url = safe_url(url) or ""  # "http://[::1", a port out of range: not an address
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ImportFailed(first, "only http:// and https:// addresses can be imported")
@@ -63,6 +65,8 @@ def download(
         raise ImportFailed(first, _reason(exc.reason, timeout)) from exc
     except (HTTPError, OSError) as exc:
         raise ImportFailed(first, _reason(exc, timeout)) from exc
+    except ValueError as exc:  # a redirect to an address that cannot be parsed
+        raise ImportFailed(first, f"the address cannot be read ({exc})") from exc
     finally:
         pool.clear()
 

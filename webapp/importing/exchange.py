@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
-from webapp.vocabulary import APPROVED, EDITED, MACHINE, MEMORY, REVIEWED
+from webapp.vocabulary import APPROVED, EDITED, MACHINE, MAX_ROW_ID, MEMORY, REVIEWED
 from webapp.vocabulary import from_bcp47 as argos_code
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -94,10 +94,15 @@ def _text(element: etree._Element | None) -> str:
     return "".join(parts)
 
 
-def _int(value: str | None) -> int | None:
-    """``value`` as an int when it is all digits, else None."""
+def _int(value: str | None, name: str) -> int | None:
+    """``value`` as an int when it is all digits, else None; ImportFailed past SQLite's range."""
     value = (value or "").strip()
-    return int(value) if value.isdecimal() else None
+    if not value.isdecimal():
+        return None
+    if len(value) > 19 or int(value) > MAX_ROW_ID:
+        raise ImportFailed(name, f"the id {value[:30]} is out of range "
+                                 f"(the largest is {MAX_ROW_ID})")
+    return int(value)
 
 
 def _single(values: list[int | None]) -> int | None:
@@ -127,14 +132,14 @@ def _read_tmx(root: etree._Element, name: str) -> Exchange:
         target = next((t for lang, t in targets if lang.lower() == target_tag.lower()), None)
         if target is None:
             continue
-        documents.append(_int(props.get("x-enface-document")))
+        documents.append(_int(props.get("x-enface-document"), name))
         result.append(
             ExchangeUnit(
-                unit_id=_int(tu.get("tuid")),
+                unit_id=_int(tu.get("tuid"), name),
                 source=_text(source.find("seg")),
                 target=_text(target.find("seg")) or None,
                 status=props.get("x-enface-status") or None,
-                revision=_int(props.get("x-enface-revision")),
+                revision=_int(props.get("x-enface-revision"), name),
             )
         )
     return Exchange(
@@ -165,17 +170,17 @@ def _read_xliff1(root: etree._Element, name: str, ns: str) -> Exchange:
     documents, result = [], []
     for file in files:
         match = re.fullmatch(r"enface:document:(\d+)", file.get("original") or "")
-        document = int(match.group(1)) if match else None
+        document = _int(match.group(1), name) if match else None
         for unit in file.iter(f"{{{ns}}}trans-unit"):
             target = unit.find(f"{{{ns}}}target")
             revision = None
             for context in unit.iter(f"{{{ns}}}context"):
                 if context.get("context-type") == "x-enface-revision":
-                    revision = _int(context.text)
+                    revision = _int(context.text, name)
             documents.append(document)
             result.append(
                 ExchangeUnit(
-                    unit_id=_int(unit.get("id")),
+                    unit_id=_int(unit.get("id"), name),
                     source=_text(unit.find(f"{{{ns}}}source")),
                     target=_text(target) or None,
                     status=_xliff1_status(unit, target),
@@ -192,7 +197,7 @@ def _read_xliff1(root: etree._Element, name: str, ns: str) -> Exchange:
     )
 
 
-def _read_xliff2(root: etree._Element, ns: str) -> Exchange:
+def _read_xliff2(root: etree._Element, name: str, ns: str) -> Exchange:
     """Segments of an XLIFF 2.x file (a unit with several segments gives several units)."""
     result = []
     for unit in root.iter(f"{{{ns}}}unit"):
@@ -202,7 +207,7 @@ def _read_xliff2(root: etree._Element, ns: str) -> Exchange:
             state = segment.get("state")
             result.append(
                 ExchangeUnit(
-                    unit_id=_int(unit.get("id")) if len(segments) == 1 else None,
+                    unit_id=_int(unit.get("id"), name) if len(segments) == 1 else None,
                     source=_text(segment.find(f"{{{ns}}}source")),
                     target=_text(target) or None,
                     status={"translated": EDITED, "reviewed": EDITED, "final": APPROVED}.get(
@@ -216,7 +221,7 @@ def _read_xliff2(root: etree._Element, ns: str) -> Exchange:
     )
     return Exchange(
         "xliff",
-        int(match.group(1)) if match else None,
+        _int(match.group(1), name) if match else None,
         argos_code(root.get("srcLang")),
         argos_code(root.get("trgLang")),
         result,
@@ -232,7 +237,7 @@ def read_exchange(data: bytes, name: str, *, max_bytes: int = 50 * 1024 * 1024) 
     if _local(root) == "xliff" and (namespace in XLIFF1 or namespace is None):
         return _read_xliff1(root, name, namespace or "")
     if _local(root) == "xliff" and namespace in XLIFF2:
-        return _read_xliff2(root, namespace)
+        return _read_xliff2(root, name, namespace)
     raise ImportFailed(name, f"not a TMX or XLIFF file (its root element is <{_local(root)}>)")
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit
 
+import htmldate.extractors
 import lxml.etree
 import lxml.html
 import trafilatura
 
 from webapp.importing.dates import Stamp, page_stamp
+from webapp.links import safe_url
 
 _XML_DECL = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _NOT_CONTENT = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe")
@@ -42,8 +44,26 @@ class Page:
     stamp: Stamp | None = None  # the publication time as the page prints it
 
 
+@functools.cache
+def _utc_date_parser():  # noqa: ANN202 - dateparser's DateDataParser, imported lazily
+    """htmldate's dateparser settings with times read as UTC: the default ("local") makes
+    dateparser look up this machine's time zone in /etc on every date without one."""
+    from dateparser import DateDataParser
+
+    return DateDataParser(
+        languages=None, locales=None, region=None,
+        settings={"NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"],
+                  "PREFER_DATES_FROM": "past", "PREFER_LOCALE_DATE_ORDER": True,
+                  "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True, "TIMEZONE": "UTC"},
+    )
+
+
+htmldate.extractors.get_external_parser = _utc_date_parser
+
+
 def extract_page(text: str, *, source_url: str | None = None) -> Page:
     """Find the article in a whole HTML page: metadata, then candidate article HTML, best first."""
+    source_url = safe_url(source_url)
     tree = _parse(text)
     doc = None
     try:
@@ -148,10 +168,7 @@ def _page_url(tree: lxml.html.HtmlElement | None, doc: object, text: str) -> str
         url = _first(tree, "//link[@rel='canonical']/@href") or _first(
             tree, "//meta[@property='og:url']/@content"
         )
-    url = url or getattr(doc, "url", None) or _saved_from(text)
-    if url and urlsplit(url).scheme in ("http", "https"):
-        return url
-    return None
+    return safe_url(url) or safe_url(getattr(doc, "url", None)) or safe_url(_saved_from(text))
 
 
 def _fallbacks(tree: lxml.html.HtmlElement) -> list[str]:
@@ -240,7 +257,10 @@ def to_utc(value: object) -> datetime | None:
         except ValueError:
             return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        try:
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (OverflowError, ValueError):  # "0001-01-01T00:00+05:00" has no UTC time
+            return None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import lxml.etree
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdown_it import MarkdownIt
 
@@ -98,8 +99,53 @@ def _raw(kind: str, pieces: list[tuple[str, int, str | None]]) -> _Raw | None:
     )
 
 
+MAX_DEPTH = 20_000  # elements inside elements: real articles stay under 60
+MAX_ELEMENTS = 40_000  # per page or piece of HTML: a long article page has a few thousand
+_CHEAP = 5_000  # fewer tags than this cannot exceed either limit badly: no scan
+
+
+class TooComplex(ValueError):
+    """HTML nested too deeply or with too many elements to segment in reasonable time."""
+
+
+class _Shape:
+    """An lxml parser target that only counts elements and nesting (C-speed parsing)."""
+
+    def __init__(self) -> None:
+        self.depth = self.deepest = self.elements = 0
+
+    def start(self, tag: str, attrib: dict) -> None:
+        self.depth += 1
+        self.elements += 1
+        self.deepest = max(self.deepest, self.depth)
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
+
+    def close(self) -> _Shape:
+        return self
+
+
+def check_shape(html: str) -> None:
+    """TooComplex when ``html`` nests deeper than MAX_DEPTH or holds over MAX_ELEMENTS elements
+    (work on such input grows faster than its size)."""
+    if html.count("<") < _CHEAP:
+        return
+    parser = lxml.etree.HTMLParser(target=_Shape())
+    parser.feed(html)
+    shape = parser.close()
+    if shape.deepest > MAX_DEPTH:
+        raise TooComplex(f"the HTML is nested {shape.deepest:,} levels deep "
+                         f"(the limit is {MAX_DEPTH})")
+    if shape.elements > MAX_ELEMENTS:
+        raise TooComplex(f"the HTML has {shape.elements:,} elements (the limit is "
+                         f"{MAX_ELEMENTS:,})")
+
+
 def _parse(html: str) -> BeautifulSoup:
-    return BeautifulSoup(rules.clean_input(html), "lxml")
+    html = rules.clean_input(html)
+    check_shape(html)
+    return BeautifulSoup(html, "lxml")
 
 
 def _collect(root: Tag, base_url: str | None) -> list[_Raw]:

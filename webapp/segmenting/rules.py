@@ -287,14 +287,23 @@ def metadata_box(lines: list[str]) -> str | None:
                    if (m := _LABEL.match(line)) and m[1] in _AUTHOR_LABELS), "")
     return author
 
-_DECORATION = re.compile(r"^[-~=*·•_.\s]+(?=\S)|(?<=\S)[-~=*·•_.\s]+$")
+_DECORATION = frozenset("-~=*·•_.")
 # "… démissionne. （illustration) © EACRF / RFI Image Archive": a photo's copyright line.
 _CAPTION_CREDIT = re.compile(r"\s*(©|\(c\)|（c）)[^©。]{1,60}$", re.I)
 
 
 def undecorated(text: str) -> str:
-    """A subhead without the dashes or tildes drawn around it ('--新的指挥官-')."""
-    return _DECORATION.sub("", text)
+    """A subhead without the dashes or tildes drawn around it ('--新的指挥官-'); a scan from
+    both ends, linear in the text (a pattern here backtracked on long dash runs)."""
+    def drawn(char: str) -> bool:
+        return char in _DECORATION or char.isspace()
+
+    start, end = 0, len(text)
+    while start < end and drawn(text[start]):
+        start += 1
+    while end > start and drawn(text[end - 1]):
+        end -= 1
+    return text[start:end] if start < end else text
 
 
 def without_credit(caption: str) -> str:

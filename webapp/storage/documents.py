@@ -113,7 +113,7 @@ class Documents:
         if row is None:
             raise NotFound(f"There is no document {doc_id}.")
         doc = dict(row)
-        doc["meta"] = json.loads(doc["meta"] or "{}")
+        doc["meta"] = _meta(doc["meta"])
         return doc
 
     def document_json(self, doc_id: int) -> dict[str, Any]:
@@ -182,3 +182,12 @@ class Documents:
 
 def _zero(row: Any) -> dict[str, int]:
     return {k: row[k] or 0 for k in ("translated", "reviewed", "approved")}
+
+
+def _meta(stored: object) -> dict[str, Any]:
+    """A document's stored metadata as a dict (empty when it is not a JSON object)."""
+    try:
+        meta = json.loads(stored) if isinstance(stored, str) and stored else {}
+    except (ValueError, RecursionError):
+        return {}
+    return meta if isinstance(meta, dict) else {}

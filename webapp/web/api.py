@@ -14,8 +14,11 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def json_body() -> dict:
-    """The request's JSON object; 400 for anything else."""
-    body = request.get_json(silent=True)
+    """The request's JSON object; 400 for anything else (a body nested thousands deep too)."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, "The JSON body is nested too deeply.")
     if not isinstance(body, dict):
         abort(400, "Send a JSON object.")
     return body

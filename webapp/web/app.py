@@ -8,8 +8,10 @@ from typing import Any
 
 from flask import Flask
 from htmx_flask import Htmx
+from werkzeug.routing import IntegerConverter
 
 from webapp import config, engine
+from webapp.vocabulary import MAX_ROW_ID
 from webapp.web import (
     access,
     api,
@@ -31,6 +33,14 @@ from webapp.web import (
 )
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:...>`` bounded to SQLite's integer range: a larger id is a 404, never an overflow."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app from defaults, ``ENFACE_*`` variables and ``test_config``."""
     settings = config.load(test_config)
@@ -40,6 +50,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(config.resource_dir("static")),
     )
     app.config.update(settings)
+    app.config["SESSION_COOKIE_SAMESITE"] = settings.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.url_map.converters["int"] = RowIdConverter  # every <int:id> route, before any is added
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_IMPORT_BYTES"] + 64 * 1024
     data_dir = Path(settings["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -51,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     Htmx(app)
 
+    security.init_hosts(app)  # a request for another host (DNS rebinding) goes no further
     access.init_app(app)  # who may: before the CSRF and same-origin checks
     security.init_app(app)
     errors.init_app(app)

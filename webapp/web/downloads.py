@@ -11,7 +11,7 @@ bp = Blueprint("downloads", __name__)
 
 
 def _send(download: downloads.Download) -> Response:
-    response = Response(download.data, mimetype=download.mimetype)
+    response = Response(download.data, content_type=download.mimetype)  # one charset
     response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     return response
 

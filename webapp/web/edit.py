@@ -30,9 +30,12 @@ bp = Blueprint("edit", __name__)
 
 def _int(name: str) -> int:
     try:
-        return int(request.form[name])
+        value = int(request.form[name])
     except (KeyError, ValueError):
         abort(400, f"'{name}' (a whole number) is missing.")
+    if not 0 <= value <= vocabulary.MAX_ROW_ID:
+        abort(400, f"'{name}' is out of range.")
+    return value
 
 
 def _confirmed(name: str) -> bool:

@@ -8,14 +8,16 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, request, session
+from flask import Flask, Response, abort, current_app, request, session
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def csrf_token() -> str:
@@ -48,10 +50,64 @@ def _check_api() -> None:
             abort(415, "The API accepts application/json only.")
         site = request.headers.get("Sec-Fetch-Site")
         origin = request.headers.get("Origin")
-        if site not in (None, "same-origin", "none") or (
-            origin and origin != request.host_url.rstrip("/")
-        ):
+        if site not in (None, "same-origin", "none") or (origin and not _own_origin(origin)):
             abort(403, "Cross-origin requests to the API are refused.")
+
+
+def allowed_hosts(config: dict) -> frozenset[str] | None:
+    """Host names this server answers to: loopback names, ``ALLOWED_HOSTS`` (comma-separated)
+    and a non-loopback ``HOST`` it is bound to; None when ``ALLOWED_HOSTS`` holds ``*``."""
+    extra = config.get("ALLOWED_HOSTS") or ""
+    listed = extra.split(",") if isinstance(extra, str) else list(extra)
+    names = [_host_name(name) for name in listed if name.strip()]
+    if "*" in names:
+        return None
+    bound = _host_name(str(config.get("HOST") or ""))
+    if bound and bound not in ("0.0.0.0", "::"):  # noqa: S104 - a wildcard bind names no host
+        names.append(bound)
+    return LOOPBACK_NAMES | frozenset(names)
+
+
+def _host_name(host: str) -> str:
+    """``Host``-header text without its port or IPv6 brackets, lower-cased ("[::1]:80" → "::1")."""
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.partition(":")[0] if host.count(":") == 1 else host
+
+
+def _request_port() -> str:
+    host = request.host
+    tail = host.rpartition("]")[2] if host.startswith("[") else host
+    _, colon, port = tail.rpartition(":") if ":" in tail else ("", "", "")
+    return port if colon else ("443" if request.scheme == "https" else "80")
+
+
+def _own_origin(origin: str) -> bool:
+    """True when an ``Origin`` header names an allowed host on this server's port."""
+    try:
+        parts = urlsplit(origin)
+        port = str(parts.port or (443 if parts.scheme == "https" else 80))
+    except ValueError:
+        return False
+    allowed = current_app.extensions["allowed_hosts"]
+    name = (parts.hostname or "").rstrip(".")
+    return (allowed is None or name in allowed) and port == _request_port()
+
+
+def check_host() -> None:
+    """Refuse a request whose ``Host`` is not one this server is meant to be reached by (a
+    DNS-rebinding page names its own host there)."""
+    allowed = current_app.extensions["allowed_hosts"]
+    if allowed is not None and _host_name(request.host) not in allowed:
+        abort(400, "This server does not answer to that host name; add it to "
+                   "ENFACE_ALLOWED_HOSTS to allow it.")
+
+
+def init_hosts(app: Flask) -> None:
+    """Refuse requests for other hosts before any other check (register it first)."""
+    app.extensions["allowed_hosts"] = allowed_hosts(app.config)
+    app.before_request(check_host)
 
 
 def init_app(app: Flask) -> None:

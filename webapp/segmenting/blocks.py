@@ -145,6 +145,8 @@ def check_shape(html: str) -> None:
 def _parse(html: str) -> BeautifulSoup:
     html = rules.clean_input(html)
     check_shape(html)
+    if "<" not in html:  # plain text: parsed the same, without bs4's "looks like a file name"
+        html = f"<p>{html}</p>"  # warning (an error under warnings-as-errors) for short text
     return BeautifulSoup(html, "lxml")
 
 

@@ -25,6 +25,13 @@ os.environ["ARGOS_DEVICE_TYPE"] = "cpu"
 os.environ.pop("ENFACE_DATA_DIR", None)
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# CI runs the property tests derandomized (the same examples every run), so a red CI always
+# means a change broke something; locally every run explores new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 from webapp.segmenting.article import Article, Block  # noqa: E402
 

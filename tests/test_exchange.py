@@ -222,3 +222,20 @@ def test_reviewed_only_export_reads_back_without_machine_targets():
     units = {u.unit_id: u for u in read_exchange(data, "a.xlf").units}
     assert units[51].target is None and units[52].target == "We go to the park."
     assert plan_import(doc, read_exchange(data, "a.xlf")).summary()["changed"] == 0
+
+
+def test_a_file_without_document_id_goes_to_the_document_sharing_most_sentences(
+    library, add_article
+):
+    first = add_article("今天天气很好。我们去公园。", title="甲")
+    second = add_article("今天天气很好。我们去公园。然后回家。", title="乙")
+    third = add_article("别的文章。", title="丙")
+    assert library.best_document_for({"今天天气很好。", "然后回家。"}) == second
+    assert library.best_document_for({"今天天气很好。", "我们去公园。"}) == second  # tie: newest
+    library.delete_document(second)
+    assert library.best_document_for({"今天天气很好。", "然后回家。"}) == first
+    assert library.best_document_for({"不在库里。"}) is None
+    assert library.best_document_for(set()) is None
+    with library.db.write() as conn:  # a stored source with odd whitespace still matches
+        conn.execute("UPDATE unit SET source = ' 别的\n\t文章。 ' WHERE source = '别的文章。'")
+    assert library.best_document_for({"别的 文章。"}) == third

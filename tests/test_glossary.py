@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
+from webapp.exports.tabular import FORMULA_STARTS
 from webapp.glossary import Term, check, find, fixed, prepare, validate
 from webapp.glossary.exchange import BadGlossaryFile, format_of, read, write
 from webapp.glossary.terms import BadTerm
@@ -61,6 +65,19 @@ def test_files_round_trip(fmt):
     terms = [PATRUSHEV, Term(5, "<b>&x", 'A & "B", C', "tab\tin note" if fmt != "tsv" else "n")]
     rows = read(write(terms, fmt), fmt)
     assert rows == [(t.source, t.target, t.note) for t in terms]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_formula_cells_are_neutralised_and_read_back_exactly(fmt):
+    cells = ["=HYPERLINK(\"http://x\")", "+1", "-ish", "@SUM(A1)", "'=quoted", "'plain", "ok"]
+    terms = [Term(n, f"词{n}", cell, cell) for n, cell in enumerate(cells, start=1)]
+    data = write(terms, fmt)
+    rows = list(csv.reader(io.StringIO(data.decode()), delimiter="\t" if fmt == "tsv" else ","))
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)
+    assert rows[1][1] == "'=HYPERLINK(\"http://x\")" and rows[5][1] == "''=quoted"
+    assert rows[6][1] == "'plain"  # no formula: as stored
+    assert read(data, fmt) == [(t.source, t.target, t.note) for t in terms]
+    assert read("源,'=1\n".encode(), "csv") == [("源", "=1", "")]  # a spreadsheet's own escape
 
 
 def test_tbx_is_read_by_translate_toolkit():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from webapp.segmenting.article import BLOCK_KINDS, Block
-from webapp.segmenting.blocks import segment_html, segment_markdown
+from webapp.segmenting.blocks import TooComplex, segment_html, segment_markdown
 from webapp.segmenting.sentences import split_sentences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "segment"
@@ -369,9 +369,14 @@ def test_time_only_block_and_leading_dateline_dropped():
 
 @pytest.mark.slow
 def test_hostile_markup():
-    deep = "<div>" * 10_000 + "deep text" + "</div>" * 10_000 + "<p>after</p>"
+    deep = "<div>" * 4_000 + "deep text" + "</div>" * 4_000 + "<p>after</p>"  # no recursion
     assert seg(deep) == [("paragraph", "deep text", None), ("paragraph", "after", None)]
-    assert seg("<span>" * 10_000 + "inline" + "<i>" * 5000) == [("paragraph", "inline", None)]
+    assert seg("<span>" * 3_000 + "inline" + "<i>" * 1_000) == [("paragraph", "inline", None)]
+    # Denser than any article (an element every few characters): refused, not minutes of work.
+    with pytest.raises(TooComplex, match="10,002 elements in 110,009 bytes, one every 10 "):
+        seg("<div>" * 10_000 + "deep text" + "</div>" * 10_000)
+    with pytest.raises(TooComplex, match="over 1,000 attributes"):
+        seg("<p " + " ".join(f"a{i}=1" for i in range(2_000)) + ">x</p>")
     assert seg('<p title="' + "x" * 2_000_000 + '">big attribute</p>') == [
         ("paragraph", "big attribute", None)
     ]
@@ -385,6 +390,15 @@ def test_hostile_markup():
 
 
 # ---- Markdown and plain text ------------------------------------------------------------------
+
+
+def test_markdown_hostile_shapes():
+    """Bracket runs stay text in linear time; more list items than the element cap are refused
+    before markdown-it renders them."""
+    text = segment_markdown("正文[" + "[x" * 3_000 + "]")[0].text
+    assert text == "正文[" + "[x" * 3_000 + "]"
+    with pytest.raises(TooComplex, match="list items"):
+        segment_markdown("- 一\n" * 40_001)
 
 
 def test_markdown_structures():

@@ -187,14 +187,7 @@ def _exchange_document(library: Library, exchange, name: str) -> dict:
     """The document a TMX/XLIFF file belongs to: its stated id, else the best source match."""
     if exchange.document_id is not None:
         return library.document_json(exchange.document_id)
-    sources = {" ".join(u.source.split()) for u in exchange.units}
-    best, best_hits = None, 0
-    for summary in library.list_documents():
-        doc = library.document_json(summary["id"])
-        hits = sum(" ".join(u["source"].split()) in sources
-                   for s in doc["segments"] for u in s["units"])
-        if hits > best_hits:
-            best, best_hits = doc, hits
+    best = library.best_document_for({" ".join(u.source.split()) for u in exchange.units})
     if best is None:
         raise ImportFailed(name, "no document in the library has these source sentences")
-    return best
+    return library.document_json(best)

@@ -1,5 +1,11 @@
 """Glossary files: CSV/TSV (source, target, note) and TBX-Basic, read and written.
 
+CSV/TSV cells a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) are written with a leading ``'`` (OWASP's rule, as the document CSV export
+does), and so is a cell of one or more ``'`` then one of those; reading takes one ``'`` off a cell
+of that shape (``'`` characters, then a formula start) and leaves every other cell alone. So our
+own export reads back exactly, and a spreadsheet shows the text as typed.
+
 TBX is written and read with lxml (a parser that resolves no entities and loads nothing from
 the network); the tests read what we write with translate-toolkit's TBX reader.
 """
@@ -8,11 +14,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from lxml import etree
 
 from webapp.errors import EnfaceError
+from webapp.exports.tabular import FORMULA_STARTS
 
 from .terms import Term
 
@@ -20,6 +28,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FORMATS = ("csv", "tsv", "tbx")
 _HEADER = ("source", "target", "note")
 MAX_BYTES = 10_000_000
+_NEUTRALISED = re.compile(r"\A'+[=+\-@\t\r]")  # written as such only with one ' added
 
 
 class BadGlossaryFile(EnfaceError):
@@ -44,7 +53,7 @@ def write(terms: Iterable[Term], fmt: str, source_lang: str = "zh") -> bytes:
     writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
     writer.writerow(_HEADER)
     for term in terms:
-        writer.writerow((term.source, term.target, term.note))
+        writer.writerow([_neutralised(cell) for cell in (term.source, term.target, term.note)])
     return out.getvalue().encode("utf-8")
 
 
@@ -67,8 +76,20 @@ def read(data: bytes, fmt: str) -> list[tuple[str, str, str]]:
             continue
         if len(row) < 2:
             raise BadGlossaryFile(f"Line {number}: a row needs a source and an English term.")
+        row = [_restored(cell) for cell in row[:3]]
         out.append((row[0], row[1], row[2] if len(row) > 2 else ""))
     return out
+
+
+def _neutralised(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (or one that looks neutralised) with a ``'``
+    in front."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) or _NEUTRALISED.match(cell) else cell
+
+
+def _restored(cell: str) -> str:
+    """A cell as it was before :func:`_neutralised`."""
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
 
 
 def _write_tbx(terms: Iterable[Term], source_lang: str) -> bytes:

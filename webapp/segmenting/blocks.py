@@ -101,7 +101,14 @@ def _raw(kind: str, pieces: list[tuple[str, int, str | None]]) -> _Raw | None:
 
 MAX_DEPTH = 20_000  # elements inside elements: real articles stay under 60
 MAX_ELEMENTS = 40_000  # per page or piece of HTML: a long article page has a few thousand
-_CHEAP = 5_000  # fewer tags than this cannot exceed either limit badly: no scan
+_CHEAP = 5_000  # fewer tags than this cannot exceed any limit badly: no scan
+# Past _CHEAP elements, at least this many bytes (UTF-8) per element on average. Import work is
+# per element (~0.1 ms each for the parsers, the extractor and the rules), so a denser page
+# takes over ~2 s per MB; the saved news pages in tests/fixtures have under 3,000 elements and
+# over 60 characters per element (bench_hostile_speed.py prints the figures).
+MIN_BYTES_PER_ELEMENT = 64
+MAX_ATTRIBUTES = 1_000  # on one element (real pages: at most 14); the parser is quadratic here
+_LONG_TAG = re.compile(r"<[^<>]{8000,}>")  # only a tag this long can hold MAX_ATTRIBUTES
 
 
 class TooComplex(ValueError):
@@ -127,8 +134,12 @@ class _Shape:
 
 
 def check_shape(html: str) -> None:
-    """TooComplex when ``html`` nests deeper than MAX_DEPTH or holds over MAX_ELEMENTS elements
-    (work on such input grows faster than its size)."""
+    """TooComplex when ``html`` nests deeper than MAX_DEPTH, holds over MAX_ELEMENTS elements,
+    over _CHEAP elements denser than MIN_BYTES_PER_ELEMENT, or an element with over
+    MAX_ATTRIBUTES attributes (work on such input grows faster than its size)."""
+    for tag in _LONG_TAG.finditer(html):
+        if tag[0].count("=") > MAX_ATTRIBUTES:
+            raise TooComplex(f"an element of the HTML has over {MAX_ATTRIBUTES:,} attributes")
     if html.count("<") < _CHEAP:
         return
     parser = lxml.etree.HTMLParser(target=_Shape())
@@ -140,6 +151,11 @@ def check_shape(html: str) -> None:
     if shape.elements > MAX_ELEMENTS:
         raise TooComplex(f"the HTML has {shape.elements:,} elements (the limit is "
                          f"{MAX_ELEMENTS:,})")
+    size = len(html.encode("utf-8", "surrogatepass")) if shape.elements > _CHEAP else 0
+    if shape.elements > _CHEAP and size < shape.elements * MIN_BYTES_PER_ELEMENT:
+        raise TooComplex(f"the HTML has {shape.elements:,} elements in {size:,} bytes, one every "
+                         f"{size // shape.elements} (an article has one every "
+                         f"{MIN_BYTES_PER_ELEMENT} or more)")
 
 
 def _parse(html: str) -> BeautifulSoup:
@@ -336,6 +352,9 @@ _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
 _MARKER = r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*"
 _MAX_NESTING = 6
 _DEEP = re.compile(rf"^((?:{_MARKER}){{{_MAX_NESTING}}})(?:{_MARKER})+", re.M)
+_MD_BLOCK_LINE = re.compile(r"^[ \t]*(?:[-*+>#]|\d{1,9}[.)])", re.M)
+_MAX_BRACKETS = 1_000  # more "[" than this: all are text (links are reduced to text anyway)
+_BRACKET = re.compile(r"(?<!\\)\[")
 _MD = MarkdownIt("commonmark", {"html": True, "maxNesting": 100}).enable(["table", "strikethrough"])
 
 
@@ -345,7 +364,14 @@ def segment_markdown(md: str, *, title: str | None = None) -> list[Block]:
     Image lines become a caption (their caption text, else the image's alt text).
     A leading block that repeats ``title`` is dropped.
     """
-    html = _MD.render(_DEEP.sub(r"\1", _SHORTCODE.sub("", rules.clean_input(md))))
+    md = _SHORTCODE.sub("", rules.clean_input(md))
+    blocks = sum(1 for _ in _MD_BLOCK_LINE.finditer(md))
+    if blocks > MAX_ELEMENTS:
+        raise TooComplex(f"the Markdown has {blocks:,} list items, quotes or headings (the limit "
+                         f"is {MAX_ELEMENTS:,})")
+    if md.count("[") > _MAX_BRACKETS:  # each unclosed "[" makes the parser scan on: quadratic
+        md = _BRACKET.sub(r"\\[", md)
+    html = _MD.render(_DEEP.sub(r"\1", md))
     soup = _parse(html)
     for p in soup.find_all("p"):
         images = p.find_all("img")

@@ -26,6 +26,11 @@ def iso(dt: datetime | None) -> str | None:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def squash(text: object) -> object:
+    """Text with its whitespace runs made one space and its ends trimmed (SQL: ``squash(x)``)."""
+    return " ".join(text.split()) if isinstance(text, str) else text
+
+
 class Database:
     """A SQLite file shared by threads: each thread gets its own connection."""
 
@@ -50,6 +55,7 @@ class Database:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 10000")
             conn.execute("PRAGMA synchronous = FULL")
+            conn.create_function("squash", 1, squash, deterministic=True)
             self._local.conn = conn
         return conn
 

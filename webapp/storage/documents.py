@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
 from webapp.errors import NotFound
@@ -102,6 +103,17 @@ class Documents:
             " GROUP BY d.id ORDER BY d.id DESC"
         )
         return [dict(row) | _zero(row) for row in rows]
+
+    def best_document_for(self, sources: Iterable[str]) -> int | None:
+        """The document with the most units whose source, whitespace squashed, is one of
+        ``sources`` (squashed already); the newest on a tie; None when no unit matches."""
+        row = self.db.one(
+            "SELECT s.document_id FROM unit u JOIN segment s ON s.id = u.segment_id"
+            " WHERE squash(u.source) IN (SELECT value FROM json_each(?))"
+            " GROUP BY s.document_id ORDER BY COUNT(*) DESC, s.document_id DESC LIMIT 1",
+            (json.dumps(sorted(sources), ensure_ascii=False),),
+        )
+        return row[0] if row else None
 
     def get_document(self, doc_id: int) -> dict[str, Any]:
         """One document's metadata (no segments); NotFound if absent."""

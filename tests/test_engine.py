@@ -426,7 +426,8 @@ def test_every_unit_of_the_seed_equals_argos(model, seed_file, argos_one_sentenc
     quoted = [u for u in units if "联盟关系。但这种结盟只是权宜之计" in u]
     assert len(quoted) == 1  # kept together for editing: one unit, two sentences
     ours = engine.translate_sentences(units, model, batch_tokens=512)
-    assert ours == [argos_one_sentence.translate(u, "zh", "en") for u in units]
+    assert not any("\n" in u for u in units)  # so one call, a paragraph per unit, is quicker
+    assert ours == argos_one_sentence.translate("\n".join(units), "zh", "en").split("\n")
     # Argos decodes the two sentences apart and joins their tokens: the copy shows the seam.
     assert "联盟关系。 但这种结盟" in ours[units.index(quoted[0])]
     assert engine.alternatives(quoted[0], model, n=2)[0] == ours[units.index(quoted[0])]

@@ -182,15 +182,20 @@
     }).catch(() => { lastSent = ""; });
   };
   const focusSoon = () => { if (timer === null) timer = setTimeout(sendFocus, 300); };
+  // A row is `display: contents` (no box of its own): watch its source column.
   const watcher = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
-    for (const e of entries) { if (e.isIntersecting) onScreen.add(e.target); else onScreen.delete(e.target); }
+    for (const e of entries) {
+      const row = e.target.closest("section.row[data-segment]");
+      if (row && e.isIntersecting) onScreen.add(row); else if (row) onScreen.delete(row);
+    }
     focusSoon();
   }) : null;
   const watchRows = () => {
     if (!watcher) return;
     document.querySelectorAll("#reader section.row[data-segment]:not([data-watched])").forEach((row) => {
       row.dataset.watched = "1";
-      watcher.observe(row);
+      const box = row.querySelector(".col");
+      if (box) watcher.observe(box);
     });
   };
   watchRows();

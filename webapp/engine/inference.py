@@ -243,12 +243,14 @@ def translate_sentences(
         if on_batch is not None and finished:
             on_batch(finished, [results[i] for i in finished])
 
-    # Keep one batch per CTranslate2 worker (inter_threads) in flight, plus one queued.
+    # Keep one batch per CTranslate2 worker (inter_threads) in flight, plus one queued; wanted
+    # sentences go in batches small enough to keep every worker on them.
+    urgent = max(1, batch_tokens // loaded.translator.num_translators)
     in_flight: deque[tuple[list[int], list]] = deque()
     while planner:
         if should_stop is not None and should_stop():
             break
-        batch = planner.next_batch(wanted() if wanted is not None else ())
+        batch = planner.next_batch(wanted() if wanted is not None else (), urgent)
         outputs = loaded.translator.translate_batch(
             [tokens[k] for k in batch],
             **_options(loaded, len(batch), 1, batch_tokens),

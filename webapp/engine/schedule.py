@@ -29,21 +29,26 @@ class Planner:
     def __bool__(self) -> bool:
         return self.left > 0
 
-    def next_batch(self, wanted: Iterable[int] = ()) -> list[int]:
-        """The next batch: items of wanted sentences not handed out yet, else the longest left."""
+    def next_batch(self, wanted: Iterable[int] = (), urgent_tokens: int | None = None) -> list[int]:
+        """The next batch: items of wanted sentences not handed out yet, else the longest left.
+
+        Wanted items fill at most ``urgent_tokens`` (smaller batches, spread over the workers,
+        arrive sooner).
+        """
         urgent = [k for i in wanted for k in self.items_of.get(i, ()) if not self.taken[k]]
         if urgent:
-            return self._fill(urgent)
+            return self._fill(urgent, urgent_tokens or self.batch_tokens)
         while self._cursor < len(self.order) and self.taken[self.order[self._cursor]]:
             self._cursor += 1
-        return self._fill(k for k in self.order[self._cursor :] if not self.taken[k])
+        return self._fill((k for k in self.order[self._cursor :] if not self.taken[k]),
+                          self.batch_tokens)
 
-    def _fill(self, items: Iterable[int]) -> list[int]:
+    def _fill(self, items: Iterable[int], budget: int) -> list[int]:
         batch: list[int] = []
         width = 0
         for item in items:
             wider = max(width, self.lengths[item])
-            if batch and wider * (len(batch) + 1) > self.batch_tokens:
+            if batch and wider * (len(batch) + 1) > budget:
                 break
             batch.append(item)
             width = wider

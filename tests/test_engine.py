@@ -431,3 +431,39 @@ def test_every_unit_of_the_seed_equals_argos(model, seed_file, argos_one_sentenc
     # Argos decodes the two sentences apart and joins their tokens: the copy shows the seam.
     assert "联盟关系。 但这种结盟" in ours[units.index(quoted[0])]
     assert engine.alternatives(quoted[0], model, n=2)[0] == ours[units.index(quoted[0])]
+
+
+@pytest.mark.parametrize(("batch_tokens", "threads"), [(64, (1, 2)), (768, (2, 1)), (4096, (1, 1))])
+def test_fidelity_at_every_setting(model, sample_lines, argos_one_sentence, batch_tokens, threads):
+    sentences = sample_lines[:80]
+    theirs = argos_one_sentence.translate("\n".join(sentences), "zh", "en").split("\n")
+    engine.configure(inter_threads=threads[0], intra_threads=threads[1])
+    try:
+        ours = engine.translate_sentences(sentences, model, batch_tokens=batch_tokens,
+                                          wanted=lambda: [79, 3, 40])
+    finally:
+        engine.configure()
+    assert ours == theirs
+
+
+ISA_SCRIPT = """
+import json, sys
+from webapp import engine
+from webapp.engine.inference import cpu_isa, tuning
+model = engine.find_model("zh", "en")
+lines = json.loads(sys.stdin.read())
+print(json.dumps([cpu_isa(), tuning(), engine.translate_sentences(lines, model)]))
+"""
+
+
+@pytest.mark.parametrize("isa", ["AVX2", "GENERIC"])
+def test_fidelity_on_a_lower_instruction_set(model, sample_lines, argos_one_sentence, isa):
+    import os
+
+    sentences = sample_lines[:60]
+    env = dict(os.environ, CT2_FORCE_CPU_ISA=isa)
+    done = subprocess.run([sys.executable, "-c", ISA_SCRIPT], input=json.dumps(sentences),
+                          env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    used, tuned, ours = json.loads(done.stdout.splitlines()[-1])
+    assert used == isa and tuned == inference.TUNING[isa]
+    assert ours == argos_one_sentence.translate("\n".join(sentences), "zh", "en").split("\n")

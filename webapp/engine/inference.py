@@ -7,8 +7,14 @@ settings (device, ``compute_type`` only when not ``auto``) and the same decoding
 size ``max(n, ARGOS_BEAM_SIZE)``, ``length_penalty=0.2``, ``replace_unknowns``, target prefix,
 CTranslate2's default ``max_decoding_length`` of 256, ``max_input_length`` of 1024) and the same
 detokenisation (prefix and one leading space removed). Lines of a sentence are translated
-separately and joined with ``\\n``, as Argos does with paragraphs. What we skip is Argos's own
-sentence splitting (MiniSBD), which would download a model: our sentences are split at import.
+separately and joined with ``\\n``, as Argos does with paragraphs. Argos's own sentence splitter
+(MiniSBD) would download a model: our sentences are split at import, and a unit that holds more
+than one sentence (a quotation kept whole for editing) is cut again at its inner sentence ends
+(``split_sentences`` with ``quote_limit=0``); its pieces are decoded separately and their tokens
+joined and detokenised together, as Argos joins the sentences of a paragraph.
+
+Order. ``wanted()`` names sentences to do next (the first screen, what the reader looks at);
+they go in small batches spread over the workers. The rest go longest first (``Planner``).
 
 What batching can change. Argos translates a paragraph's sentences in batches of 32 tokens,
 i.e. mostly one sentence at a time; we put many sentences in one batch. The result is the same

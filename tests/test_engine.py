@@ -418,6 +418,7 @@ def test_import_is_lazy():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_every_unit_of_the_seed_equals_argos(model, seed_file, argos_one_sentence, no_network):
     from webapp.importing.articles import load_path
 
@@ -433,6 +434,7 @@ def test_every_unit_of_the_seed_equals_argos(model, seed_file, argos_one_sentenc
     assert engine.alternatives(quoted[0], model, n=2)[0] == ours[units.index(quoted[0])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("batch_tokens", "threads"), [(64, (1, 2)), (768, (2, 1)), (4096, (1, 1))])
 def test_fidelity_at_every_setting(model, sample_lines, argos_one_sentence, batch_tokens, threads):
     sentences = sample_lines[:80]
@@ -456,6 +458,7 @@ print(json.dumps([cpu_isa(), tuning(), engine.translate_sentences(lines, model)]
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("isa", ["AVX2", "GENERIC"])
 def test_fidelity_on_a_lower_instruction_set(model, sample_lines, argos_one_sentence, isa):
     import os

@@ -6,14 +6,6 @@ import pytest
 
 from webapp.actions import translate as translating
 from webapp.engine.schedule import Planner
-from webapp.segmenting.article import Article, Block
-
-
-def add(library, paragraphs: list[str]) -> int:
-    blocks = [Block("title", "标题在这里。")] + [Block("paragraph", p) for p in paragraphs]
-    art = Article(title="标题在这里。", blocks=blocks, source_lang="zh", origin="t.txt",
-                  raw="|".join(paragraphs))
-    return library.add_article(art)[0]
 
 
 def long_tail(count: int) -> list[str]:
@@ -39,8 +31,9 @@ def segments_of(library, doc_id) -> list[list[int]]:
     return [[u["id"] for u in s["units"]] for s in library.document_json(doc_id)["segments"]]
 
 
-def test_first_screen_is_stored_before_anything_else(library, zh_model, monkeypatch):
-    doc_id = add(library, long_tail(40))
+@pytest.mark.slow
+def test_first_screen_is_stored_before_anything_else(library, add_article, zh_model, monkeypatch):
+    doc_id = add_article(*long_tail(40))
     batches = stored_order(library, monkeypatch)
     translating.translate_document(library, doc_id, batch_tokens=200)
     first_screen = {u for seg in segments_of(library, doc_id)[:4] for u in seg}
@@ -48,8 +41,9 @@ def test_first_screen_is_stored_before_anything_else(library, zh_model, monkeypa
     assert sum(len(b) for b in batches) == 41 and len(batches) > 3
 
 
-def test_segments_on_screen_come_next(library, zh_model, monkeypatch):
-    doc_id = add(library, long_tail(60))
+@pytest.mark.slow
+def test_segments_on_screen_come_next(library, add_article, zh_model, monkeypatch):
+    doc_id = add_article(*long_tail(60))
     segments = segments_of(library, doc_id)
     end, middle = segments[-1][0], segments[len(segments) // 2][0]
     batches = stored_order(library, monkeypatch)
@@ -81,8 +75,8 @@ def test_planner_hands_out_every_item_once_wanted_first():
     assert seen[2:5] == [1, 7, 4]  # then longest first, one width per batch
 
 
-def test_focus_route_records_what_is_on_screen(client, csrf, library, zh_model):
-    doc_id = add(library, long_tail(5))
+def test_focus_route_records_what_is_on_screen(client, csrf, library, add_article, zh_model):
+    doc_id = add_article(*long_tail(5))
     url = f"/documents/{doc_id}/focus"
     assert client.post(url, data={"segments": "3,4", "csrf_token": csrf}).status_code == 204
     job_id = translating.queue_translation(library, doc_id)
@@ -98,8 +92,8 @@ def test_focus_route_records_what_is_on_screen(client, csrf, library, zh_model):
 
 
 @pytest.mark.parametrize("count", [1, 200])
-def test_too_many_segments_are_cut(library, zh_model, count):
-    doc_id = add(library, long_tail(3))
+def test_too_many_segments_are_cut(library, add_article, zh_model, count):
+    doc_id = add_article(*long_tail(3))
     job_id = translating.queue_translation(library, doc_id)
     assert translating.set_focus(library, doc_id, list(range(count)))
     assert library.priority(job_id) == list(range(min(count, translating.MAX_FOCUS)))

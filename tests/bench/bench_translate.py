@@ -37,8 +37,7 @@ from webapp import engine  # noqa: E402
 
 BASE = dict(layers=6, d_model=512, ffn=2048, heads=8, vocab_size=32000, quantization="int8")
 
-_FIXTURES = ROOT / "tests" / "fixtures" / "samples"
-PARALLEL = (_FIXTURES if _FIXTURES.is_dir() else SAMPLES) / "parallel" / "newstest2021_zh-en_first475"
+PARALLEL = SAMPLES / "parallel" / "newstest2021_zh-en_first475"
 
 
 def memory() -> str:

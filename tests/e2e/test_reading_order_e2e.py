@@ -10,7 +10,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 LONG = "，这是一段很长的测试内容，用来让翻译模型多花一点时间" * 2
 MIDDLE = range(70, 110)  # short blocks: the last ones in length order, so done last unless seen

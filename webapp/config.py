@@ -33,7 +33,7 @@ def defaults() -> dict[str, Any]:
         "WORKER": True,  # run the background translation worker in this process
         "BATCH_TOKENS": None,  # tokens per CTranslate2 batch (default: engine.TUNING per ISA)
         "MODELS_DIR": None,  # Argos packages; None: argospm's folders (see argos_folders)
-        "INTER_THREADS": None,  # CTranslate2 workers (default: two sharing the cores)
+        "INTER_THREADS": None,  # CTranslate2 workers (default: engine.TUNING per ISA)
         "INTRA_THREADS": None,  # threads per worker (default: cores / workers)
         "API_TOKEN": None,  # a shared admin token for the JSON API (per-user tokens are better)
         "AUTH": False,  # accounts even on loopback (always on beyond loopback or once users exist)

@@ -75,6 +75,15 @@ def test_planner_hands_out_every_item_once_wanted_first():
     assert seen[2:5] == [1, 7, 4]  # then longest first, one width per batch
 
 
+def test_a_sentence_wanted_twice_is_handed_out_once():
+    planner = Planner([3, 3, 3, 3], [0, 1, 2, 3], batch_tokens=100)
+    seen = planner.next_batch([1, 2, 1, 2])  # the first screen is also on screen
+    assert seen == [1, 2]
+    while planner:
+        seen += planner.next_batch([1, 2])
+    assert sorted(seen) == [0, 1, 2, 3]
+
+
 def test_focus_route_records_what_is_on_screen(client, csrf, library, add_article, zh_model):
     doc_id = add_article(*long_tail(5))
     url = f"/documents/{doc_id}/focus"

@@ -35,7 +35,8 @@ class Planner:
         Wanted items fill at most ``urgent_tokens`` (smaller batches, spread over the workers,
         arrive sooner).
         """
-        urgent = [k for i in wanted for k in self.items_of.get(i, ()) if not self.taken[k]]
+        urgent = list(dict.fromkeys(  # a sentence wanted twice (top and on screen) counts once
+            k for i in wanted for k in self.items_of.get(i, ()) if not self.taken[k]))
         if urgent:
             return self._fill(urgent, urgent_tokens or self.batch_tokens)
         while self._cursor < len(self.order) and self.taken[self.order[self._cursor]]:

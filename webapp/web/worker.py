@@ -18,11 +18,7 @@ class Worker:
     """Runs queued jobs (model installs, feed updates, translations) in a thread; ``wake()``
     after queueing."""
 
-<<<<<<< HEAD
     def __init__(self, library: Library, data_dir: str, **settings: object) -> None:
-=======
-    def __init__(self, library: Library, data_dir: str, batch_tokens: int | None) -> None:
->>>>>>> 89b7933 (Reading order: the first screen in the first batch, then the segments the reader has on screen (job_priority, migration 0005_priority; POST /documents/<id>/focus from an IntersectionObserver), then length order; seed units equal Argos)
         self.library = library
         self.data_dir = data_dir
         self.settings = settings  # what the job runners take: batch size, import limits

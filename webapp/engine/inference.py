@@ -29,6 +29,7 @@ cross-sentence state); it is zero on the test model, whose outputs have wide mar
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import Counter, defaultdict, deque
@@ -59,8 +60,12 @@ _threads = {"inter_threads": 1, "intra_threads": 1}
 def cpu_isa() -> str:
     """The instruction set CTranslate2 uses here: CT2_FORCE_CPU_ISA, else the CPU's flags."""
     forced = os.environ.get("CT2_FORCE_CPU_ISA", "").upper()
-    if forced:
-        return forced
+    return forced or _native_isa()
+
+
+@functools.cache
+def _native_isa() -> str:
+    """The best ISA the CPU's flags offer (read once per process)."""
     try:
         text = Path("/proc/cpuinfo").read_text(errors="replace")
     except OSError:

@@ -18,6 +18,7 @@ from webapp import engine
 from webapp.engine import inference
 from webapp.engine.archive import validate_archive
 from webapp.errors import ModelError, NotFound, Offline
+from webapp.segmenting.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,14 +44,20 @@ def sample_lines(samples) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
+class SentenceEnds:
+    """Stands in for MiniSBD (whose model is a download): cuts at every sentence end."""
+
+    def sentences(self, text: str) -> list[str]:
+        parts = split_sentences(text, "zh", quote_limit=0)  # whitespace between them dropped
+        return [p.rstrip() for p in parts[:-1] if p.strip()] + parts[-1:]
+
+
 @pytest.fixture
 def argos_one_sentence(monkeypatch):
-    """argostranslate.translate without its MiniSBD download: each paragraph is one sentence."""
+    """argostranslate.translate without its MiniSBD download: sentences cut at their ends."""
     from argostranslate import sbd, translate
 
-    class OneSentence:
-        def sentences(self, text: str) -> list[str]:
-            return [text]
+    OneSentence = SentenceEnds
 
     monkeypatch.setattr(sbd.MiniSBDSentencizer, "lazy_detector", lambda self: OneSentence())
     translate.installed_translates.clear()
@@ -107,9 +114,16 @@ def test_find_model_traditional_chinese_falls_back_to_zh(model):
     assert engine.find_model("zt", "en") == model
 
 
+def copied_whole(lines: list[str]) -> list[str]:
+    """Lines the copy model returns unchanged: one sentence (Argos joins sentences with a space),
+    no ``_`` and no leading space (Argos's decoding quirks)."""
+    return [s for s in lines if "_" not in s and not s.startswith(" ")
+            and len(split_sentences(s, "zh", quote_limit=0)) == 1]
+
+
 @pytest.mark.slow
 def test_copy_model_returns_its_input(model, sample_lines):
-    lines = [s for s in sample_lines[:60] if "_" not in s and not s.startswith(" ")]
+    lines = copied_whole(sample_lines[:60])
     assert engine.translate_sentences(lines, model) == lines
 
 
@@ -180,7 +194,7 @@ def test_a_package_reinstalled_in_place_is_reloaded(tmp_path, model, archive):
 
 
 def test_batches_keep_order_and_report_each_sentence_once(model, sample_lines):
-    sentences = [s for s in sample_lines[:200] if "_" not in s and not s.startswith(" ")]
+    sentences = copied_whole(sample_lines[:200])
     sentences = sentences + ["", "   ", "短", sentences[0] * 3]
     seen: list[int] = []
 
@@ -402,3 +416,57 @@ def test_import_is_lazy():
         "if m in sys.modules]; assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.slow
+def test_every_unit_of_the_seed_equals_argos(model, seed_file, argos_one_sentence, no_network):
+    from webapp.importing.articles import load_path
+
+    article = load_path(seed_file)
+    units = [u for block in article.blocks for u in split_sentences(block.text, "zh")]
+    quoted = [u for u in units if "联盟关系。但这种结盟只是权宜之计" in u]
+    assert len(quoted) == 1  # kept together for editing: one unit, two sentences
+    ours = engine.translate_sentences(units, model, batch_tokens=512)
+    assert not any("\n" in u for u in units)  # so one call, a paragraph per unit, is quicker
+    assert ours == argos_one_sentence.translate("\n".join(units), "zh", "en").split("\n")
+    # Argos decodes the two sentences apart and joins their tokens: the copy shows the seam.
+    assert "联盟关系。 但这种结盟" in ours[units.index(quoted[0])]
+    assert engine.alternatives(quoted[0], model, n=2)[0] == ours[units.index(quoted[0])]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("batch_tokens", "threads"), [(64, (1, 2)), (768, (2, 1)), (4096, (1, 1))])
+def test_fidelity_at_every_setting(model, sample_lines, argos_one_sentence, batch_tokens, threads):
+    sentences = sample_lines[:80]
+    theirs = argos_one_sentence.translate("\n".join(sentences), "zh", "en").split("\n")
+    engine.configure(inter_threads=threads[0], intra_threads=threads[1])
+    try:
+        ours = engine.translate_sentences(sentences, model, batch_tokens=batch_tokens,
+                                          wanted=lambda: [79, 3, 40])
+    finally:
+        engine.configure()
+    assert ours == theirs
+
+
+ISA_SCRIPT = """
+import json, sys
+from webapp import engine
+from webapp.engine.inference import cpu_isa, tuning
+model = engine.find_model("zh", "en")
+lines = json.loads(sys.stdin.read())
+print(json.dumps([cpu_isa(), tuning(), engine.translate_sentences(lines, model)]))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("isa", ["AVX2", "GENERIC"])
+def test_fidelity_on_a_lower_instruction_set(model, sample_lines, argos_one_sentence, isa):
+    import os
+
+    sentences = sample_lines[:60]
+    env = dict(os.environ, CT2_FORCE_CPU_ISA=isa)
+    done = subprocess.run([sys.executable, "-c", ISA_SCRIPT], input=json.dumps(sentences),
+                          env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    used, tuned, ours = json.loads(done.stdout.splitlines()[-1])
+    assert used == isa and tuned == inference.TUNING[isa]
+    assert ours == argos_one_sentence.translate("\n".join(sentences), "zh", "en").split("\n")

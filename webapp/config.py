@@ -31,9 +31,9 @@ def defaults() -> dict[str, Any]:
         "MAX_EDIT_CHARS": 5000,
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # run the background translation worker in this process
-        "BATCH_TOKENS": 768,  # tokens per CTranslate2 batch (fastest on 2 cores: bench_translate)
+        "BATCH_TOKENS": None,  # tokens per CTranslate2 batch (default: engine.TUNING per ISA)
         "MODELS_DIR": None,  # Argos packages; None: argospm's folders (see argos_folders)
-        "INTER_THREADS": None,  # CTranslate2 workers (default: two sharing the cores)
+        "INTER_THREADS": None,  # CTranslate2 workers (default: engine.TUNING per ISA)
         "INTRA_THREADS": None,  # threads per worker (default: cores / workers)
         "API_TOKEN": None,  # a shared admin token for the JSON API (per-user tokens are better)
         "AUTH": False,  # accounts even on loopback (always on beyond loopback or once users exist)

@@ -155,4 +155,56 @@
     if (on) url.searchParams.set("filter", "unreviewed"); else url.searchParams.delete("filter");
     history.replaceState(null, "", url);
   });
+
+  // While a translation runs, tell the server which blocks are on screen (throttled), so the
+  // worker translates them next. The progress block carries the URL only while a job runs.
+  const onScreen = new Set();
+  let lastSent = "";
+  let running = document.querySelector("#progress[data-focus]") !== null;
+  let timer = null;
+  const csrf = () => {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || ""; }
+    catch (err) { return ""; }
+  };
+  const sendFocus = () => {
+    timer = null;
+    const progress = document.querySelector("#progress[data-focus]");
+    const rows = Array.from(onScreen).filter((row) => row.isConnected);
+    if (!progress || !rows.length) return;
+    rows.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+    const ids = rows.map((row) => row.dataset.segment).join(",");
+    if (ids === lastSent) return;
+    lastSent = ids;
+    fetch(progress.dataset.focus, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRF-Token": csrf(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ segments: ids }),
+    }).catch(() => { lastSent = ""; });
+  };
+  const focusSoon = () => { if (timer === null) timer = setTimeout(sendFocus, 300); };
+  // A row is `display: contents` (no box of its own): watch its source column.
+  const watcher = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const row = e.target.closest("section.row[data-segment]");
+      if (row && e.isIntersecting) onScreen.add(row); else if (row) onScreen.delete(row);
+    }
+    focusSoon();
+  }) : null;
+  const watchRows = () => {
+    if (!watcher) return;
+    document.querySelectorAll("#reader section.row[data-segment]:not([data-watched])").forEach((row) => {
+      row.dataset.watched = "1";
+      const box = row.querySelector(".col");
+      if (box) watcher.observe(box);
+    });
+  };
+  watchRows();
+  // Rows replaced by an edit are watched again; a job that starts after the reader scrolled
+  // still hears where the reader is.
+  document.addEventListener("htmx:afterSettle", () => {
+    watchRows();
+    const now = document.querySelector("#progress[data-focus]") !== null;
+    if (now && !running) { lastSent = ""; focusSoon(); }
+    running = now;
+  });
 })();

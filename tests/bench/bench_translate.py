@@ -49,7 +49,12 @@ def memory() -> str:
 
 
 def build_model() -> Path:
-    """Build the base-size copy model in a child process, so its numpy arrays stay out of ours."""
+    """Build the base-size copy model in a child process, so its numpy arrays stay out of ours.
+
+    ``ENFACE_BENCH_MODEL`` names an archive built earlier (the build takes a while).
+    """
+    if os.environ.get("ENFACE_BENCH_MODEL"):
+        return Path(os.environ["ENFACE_BENCH_MODEL"])
     code = (
         "import sys; from pathlib import Path; from argos_testmodel import build_package; "
         f"print(build_package(Path(sys.argv[1]), **{BASE!r}))"
@@ -59,6 +64,14 @@ def build_model() -> Path:
         check=True, capture_output=True, text=True, cwd=ROOT / "tests",
     )
     return Path(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    """The CPU as the figures depend on it: the ISA CTranslate2 uses, cores and load."""
+    from webapp.engine.inference import cpu_isa
+
+    return (f"ISA {cpu_isa()} (CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', 'unset')}), "
+            f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}")
 
 
 def timed(fn) -> tuple[float, float, object]:
@@ -147,15 +160,24 @@ def main() -> None:
     parser.add_argument("--per-paragraph", type=int, default=3)
     parser.add_argument("--batch-tokens", type=int, nargs="+", default=[engine.DEFAULT_BATCH_TOKENS])
     parser.add_argument("--threads", nargs="+", default=["2x1", "1x2"], help="INTERxINTRA")
+    parser.add_argument("--sentences", type=int, default=0, help="only the first N (0: all)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each engine setting")
     parser.add_argument("--skip-argos", action="store_true")
     parser.add_argument("--skip-server", action="store_true")
     args = parser.parse_args()
 
     paras = paragraphs(args.per_paragraph)
+    if args.sentences:
+        kept, count = [], 0
+        for p in paras:
+            if count >= args.sentences:
+                break
+            kept.append(p[: args.sentences - count])
+            count += len(kept[-1])
+        paras = kept
     texts = ["".join(p) for p in paras]
     sentences = [s for p in paras for s in p]
-    print(f"document: {len(sentences)} sentences in {len(paras)} paragraphs; "
-          f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}")
+    print(f"document: {len(sentences)} sentences in {len(paras)} paragraphs; {machine()}")
     started = time.perf_counter()
     model = engine.install_file(build_model())
     print(f"model built and installed in {time.perf_counter() - started:.1f} s "
@@ -182,7 +204,7 @@ def main() -> None:
         inter, intra = (int(x) for x in threads.split("x"))
         engine.configure(inter_threads=inter, intra_threads=intra)
         engine.translate_sentences(sentences[:1], model)
-        for batch_tokens in args.batch_tokens:
+        for batch_tokens in [n for n in args.batch_tokens for _ in range(args.repeat)]:
             wall, cpu, out = timed(
                 lambda n=batch_tokens: engine.translate_sentences(sentences, model, batch_tokens=n)
             )

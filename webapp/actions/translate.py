@@ -10,10 +10,14 @@ from webapp import engine
 from webapp.errors import NoModel
 from webapp.storage import Library, memory_key
 from webapp.storage.units import HUMAN
-from webapp.vocabulary import CANCELLED, TRANSLATE_JOB
+from webapp.vocabulary import ACTIVE, CANCELLED, TRANSLATE_JOB
 
 log = logging.getLogger(__name__)
 JOB_KIND = TRANSLATE_JOB
+#: The first screen: the title and the first blocks, translated before anything else.
+FIRST_SCREEN_SEGMENTS = 4
+#: At most this many segments count as on screen (a tall window of short lines).
+MAX_FOCUS = 60
 
 
 def model_for(library: Library, doc_id: int):
@@ -59,9 +63,14 @@ def translate_document(
     doc_id: int,
     *,
     progress: Callable[[int, int], bool] | None = None,
-    batch_tokens: int = 768,
+    batch_tokens: int | None = None,
+    focus: Callable[[], list[int]] | None = None,
 ) -> int:
     """Translate the untranslated units of a document; return how many were stored.
+
+    Reading order first: the first screen (title and first blocks) goes in the first batch,
+    then the segments ``focus()`` names (what the reader has on screen), asked before each
+    batch, then the rest in length-sorted batches.
 
     Sentences with glossary terms go to the engine with the terms substituted (see
     ``webapp.engine``); their output stays out of the memory, and a memory entry is used for
@@ -133,6 +142,7 @@ def translate_document(
             on_batch=on_batch,
             batch_tokens=batch_tokens,
             should_stop=lambda: not keep_going,
+            wanted=_wanted(library, doc_id, keys, by_key, focus),
         )
     return done
 
@@ -142,18 +152,56 @@ def find_any(source: str, terms: list) -> bool:
     return any(term.source in source for term in terms)
 
 
+def _wanted(
+    library: Library,
+    doc_id: int,
+    keys: list[str],
+    by_key: dict[str, list[int]],
+    focus: Callable[[], list[int]] | None,
+) -> Callable[[], list[int]]:
+    """What to translate next, as sentence indices: the first screen, then what is on screen.
+
+    (Machine sentences redone for a glossary term keep their length-sorted place.)
+    """
+    where = library.pending_segments(doc_id)  # a unit a person just translated is not there
+    of_segment: dict[int, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        for unit_id in by_key[key]:
+            if unit_id in where:
+                of_segment[where[unit_id][0]].append(i)
+    by_position = sorted({where[u] for key in keys for u in by_key[key] if u in where},
+                         key=lambda s: s[1])
+    first = [i for seg, _ in by_position[:FIRST_SCREEN_SEGMENTS] for i in of_segment[seg]]
+
+    def wanted() -> list[int]:
+        on_screen = focus() if focus is not None else []
+        return first + [i for seg in on_screen for i in of_segment.get(seg, ())]
+
+    return wanted
+
+
+def set_focus(library: Library, doc_id: int, segment_ids: list[int]) -> bool:
+    """Tell the document's running translation which segments are on screen; False if none runs."""
+    job = library.active_job(JOB_KIND, str(doc_id))
+    if job is None or job["status"] not in ACTIVE:
+        return False
+    library.set_priority(job["id"], segment_ids[:MAX_FOCUS])
+    return True
+
+
 def run_job(
     library: Library,
     job: dict,
     *,
-    batch_tokens: int = 768,
+    batch_tokens: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     **_: object,
 ) -> None:
     """Do one claimed translation job, recording progress; a cancel stops it between batches.
 
-    Progress counts the whole job: a job resumed after a crash starts from what the earlier run
-    stored, not from 0 of what remains. ``jobs.run_job`` records how it ended.
+    The reader's on-screen segments (``set_focus``) are read before each batch. Progress counts
+    the whole job: a job resumed after a crash starts from what the earlier run stored, not from
+    0 of what remains. ``jobs.run_job`` records how it ended.
     """
     job_id, doc_id = job["id"], int(job["target"])
     remaining = len(library.pending_units(doc_id))
@@ -166,4 +214,5 @@ def run_job(
             on_progress(done, total)
         return library.job_progress(job_id, done, total) != CANCELLED
 
-    translate_document(library, doc_id, progress=progress, batch_tokens=batch_tokens)
+    translate_document(library, doc_id, progress=progress, batch_tokens=batch_tokens,
+                       focus=lambda: library.priority(job_id))

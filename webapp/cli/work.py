@@ -56,7 +56,7 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
         sys.exit(1)
 
 
-def _run_here(library, job_id: int, bar, batch_tokens: int) -> None:
+def _run_here(library, job_id: int, bar, batch_tokens: int | None) -> None:
     seen = 0
 
     def progress(done: int, total: int) -> None:

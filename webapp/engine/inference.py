@@ -7,8 +7,14 @@ settings (device, ``compute_type`` only when not ``auto``) and the same decoding
 size ``max(n, ARGOS_BEAM_SIZE)``, ``length_penalty=0.2``, ``replace_unknowns``, target prefix,
 CTranslate2's default ``max_decoding_length`` of 256, ``max_input_length`` of 1024) and the same
 detokenisation (prefix and one leading space removed). Lines of a sentence are translated
-separately and joined with ``\\n``, as Argos does with paragraphs. What we skip is Argos's own
-sentence splitting (MiniSBD), which would download a model: our sentences are split at import.
+separately and joined with ``\\n``, as Argos does with paragraphs. Argos's own sentence splitter
+(MiniSBD) would download a model: our sentences are split at import, and a unit that holds more
+than one sentence (a quotation kept whole for editing) is cut again at its inner sentence ends
+(``split_sentences`` with ``quote_limit=0``); its pieces are decoded separately and their tokens
+joined and detokenised together, as Argos joins the sentences of a paragraph.
+
+Order. ``wanted()`` names sentences to do next (the first screen, what the reader looks at);
+they go in small batches spread over the workers. The rest go longest first (``Planner``).
 
 What batching can change. Argos translates a paragraph's sentences in batches of 32 tokens,
 i.e. mostly one sentence at a time; we put many sentences in one batch. The result is the same
@@ -23,6 +29,7 @@ cross-sentence state); it is zero on the test model, whose outputs have wide mar
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import Counter, defaultdict, deque
@@ -32,13 +39,47 @@ from pathlib import Path
 from typing import Any
 
 from webapp.engine.packages import ModelInfo
+from webapp.engine.schedule import Planner
 from webapp.errors import ModelError
 
-DEFAULT_BATCH_TOKENS = 768  # fastest on 2 cores in tests/bench/bench_translate.py
 LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
-# Two batches decoded side by side, one core each, beat one batch on two cores (see the bench);
-# create_app and the CLI call configure() with the ENFACE_*_THREADS settings.
+#: Defaults per instruction set, from tests/bench/bench_translate.py on 2 cores (README,
+#: "Performance"): tokens per batch and CTranslate2 workers (inter_threads; each worker gets
+#: cores / workers threads). On every ISA measured, one worker on all cores beat two workers of
+#: one core each, and 768 tokens was as fast as any size; none of them changes an output.
+TUNING: dict[str, dict[str, int]] = {
+    "AVX512": {"batch_tokens": 768, "inter_threads": 1},
+    "AVX2": {"batch_tokens": 768, "inter_threads": 1},
+    "AVX": {"batch_tokens": 768, "inter_threads": 1},
+    "GENERIC": {"batch_tokens": 768, "inter_threads": 1},
+}
+DEFAULT_BATCH_TOKENS = TUNING["AVX2"]["batch_tokens"]
 _threads = {"inter_threads": 1, "intra_threads": 1}
+
+
+def cpu_isa() -> str:
+    """The instruction set CTranslate2 uses here: CT2_FORCE_CPU_ISA, else the CPU's flags."""
+    forced = os.environ.get("CT2_FORCE_CPU_ISA", "").upper()
+    return forced or _native_isa()
+
+
+@functools.cache
+def _native_isa() -> str:
+    """The best ISA the CPU's flags offer (read once per process)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return "GENERIC"
+    flags = set(text.split("flags", 1)[1].split("\n", 1)[0].split()) if "flags" in text else set()
+    for flag, isa in (("avx512f", "AVX512"), ("avx2", "AVX2"), ("avx", "AVX")):
+        if flag in flags:
+            return isa
+    return "GENERIC"
+
+
+def tuning() -> dict[str, int]:
+    """The default batch size and workers for this machine's instruction set."""
+    return TUNING.get(cpu_isa(), TUNING["GENERIC"])
 
 
 @dataclass
@@ -56,10 +97,10 @@ _load_lock = threading.Lock()
 def configure(*, inter_threads: int | None = None, intra_threads: int | None = None) -> None:
     """Set CTranslate2 threading for models loaded from now on (loaded ones are dropped).
 
-    ``None`` means the default: two workers sharing the cores (one core each on two cores).
+    ``None`` means the default for the instruction set (``TUNING``), the cores shared evenly.
     """
     cores = os.cpu_count() or 1
-    inter = inter_threads or (2 if cores > 1 else 1)
+    inter = inter_threads or min(tuning()["inter_threads"], cores)
     wanted = {"inter_threads": inter, "intra_threads": intra_threads or max(1, cores // inter)}
     with _load_lock:
         if wanted != _threads:
@@ -134,18 +175,42 @@ def _decode(loaded: _Loaded, tokens: list[str]) -> str:
     return value[1:] if value.startswith(" ") else value
 
 
-def _batches(lengths: list[int], order: list[int], batch_tokens: int) -> list[list[int]]:
-    """Group ``order`` (sorted by length) so each batch's padded size fits in batch_tokens."""
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for item in order:  # longest first, so a batch's first item sets its padded width
-        if current and lengths[current[0]] * (len(current) + 1) > batch_tokens:
-            batches.append(current)
-            current = []
-        current.append(item)
-    if current:
-        batches.append(current)
-    return batches
+def _pieces(text: str, lang: str) -> list[str]:
+    """A line cut at its inner sentence ends (quotes too), as Argos's splitter would cut it.
+
+    Whitespace after an inner sentence end is dropped, as a sentence splitter drops it.
+    """
+    from webapp.segmenting.sentences import split_sentences
+
+    parts = split_sentences(text, lang, quote_limit=0)
+    return [p.rstrip() for p in parts[:-1] if p.strip()] + parts[-1:]
+
+
+@dataclass
+class _Work:
+    """A list of sentences cut into items: lines (split at ``\\n``), then inner sentences."""
+
+    split: list[list[str]]
+    items: list[tuple[int, int]]  # (sentence index, line index) of each item, in order
+    texts: list[str]
+
+    @classmethod
+    def of(cls, sentences: Sequence[str], lang: str) -> _Work:
+        split = [s.split("\n") if s.strip() else [] for s in sentences]
+        items, texts = [], []
+        for i, lines in enumerate(split):
+            for j, line in enumerate(lines):
+                if line.strip():
+                    for piece in _pieces(line, lang):
+                        items.append((i, j))
+                        texts.append(piece)
+        return cls(split, items, texts)
+
+    def join(self, i: int, lines: dict[int, list[list[str]]], loaded: _Loaded) -> str:
+        """Sentence ``i`` from its items' tokens: a line's pieces decoded as one, as Argos does."""
+        texts = [_decode(loaded, sum(lines[j], [])) if j in lines else ""
+                 for j in range(len(self.split[i]))]
+        return "\n".join(texts).lstrip("\n")
 
 
 def translate_sentences(
@@ -153,44 +218,51 @@ def translate_sentences(
     model: ModelInfo,
     *,
     on_batch: Callable[[list[int], list[str]], None] | None = None,
-    batch_tokens: int = DEFAULT_BATCH_TOKENS,
+    batch_tokens: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    wanted: Callable[[], Sequence[int]] | None = None,
 ) -> list[str]:
-    """Translate many sentences in length-sorted batches; ``on_batch(indices, texts)`` per batch.
+    """Translate many sentences in batches; ``on_batch(indices, texts)`` as sentences finish.
 
-    Blank sentences give ``""`` without reaching the model (and are not reported). When
-    ``should_stop()`` turns true between batches the work stops and the result holds ``""`` for
-    every sentence not translated yet.
+    Before each batch ``wanted()`` may name sentences (indices) to translate next, most wanted
+    first (the top of a document, what the reader looks at); the rest go in length-sorted
+    batches. Blank sentences give ``""`` without reaching the model (and are not reported).
+    When ``should_stop()`` turns true between batches the work stops and the result holds ``""``
+    for every sentence not translated yet.
     """
     results = [""] * len(sentences)
-    split = [s.split("\n") if s.strip() else [] for s in sentences]
-    lines = [(i, j) for i, ps in enumerate(split) for j, part in enumerate(ps) if part.strip()]
-    if not lines:
+    if not any(s.strip() for s in sentences):
         return results
+    work = _Work.of(sentences, model.from_code)
     loaded = _load(model)
-    tokens = [loaded.tokenizer.encode(split[i][j]) for i, j in lines]
-    lengths = [max(1, len(t)) for t in tokens]
-    order = sorted(range(len(lines)), key=lambda k: -lengths[k])
-    expected = Counter(i for i, _ in lines)
-    partial: dict[int, dict[int, str]] = defaultdict(dict)
+    batch_tokens = batch_tokens or tuning()["batch_tokens"]
+    tokens = [loaded.tokenizer.encode(text) for text in work.texts]
+    planner = Planner([max(1, len(t)) for t in tokens], [i for i, _ in work.items], batch_tokens)
+    expected = Counter(i for i, _ in work.items)
+    partial: dict[int, dict[int, list[list[str]]]] = defaultdict(lambda: defaultdict(list))
+    got: Counter[int] = Counter()
+
     def collect(batch: list[int], outputs: list) -> None:
         finished = []
         for k, output in zip(batch, outputs, strict=True):
-            i, j = lines[k]
-            partial[i][j] = _decode(loaded, output.result().hypotheses[0])
-            if len(partial[i]) == expected[i]:
-                texts = partial.pop(i)
-                joined = "\n".join(texts.get(j, "") for j in range(len(split[i])))
-                results[i] = joined.lstrip("\n")
+            i, j = work.items[k]
+            partial[i][j].append((k, output.result().hypotheses[0]))
+            got[i] += 1
+            if got[i] == expected[i]:
+                lines = {j: [t for _, t in sorted(parts)] for j, parts in partial.pop(i).items()}
+                results[i] = work.join(i, lines, loaded)
                 finished.append(i)
         if on_batch is not None and finished:
             on_batch(finished, [results[i] for i in finished])
 
-    # Keep one batch per CTranslate2 worker (inter_threads) in flight, plus one queued.
+    # Keep one batch per CTranslate2 worker (inter_threads) in flight, plus one queued; wanted
+    # sentences go in batches small enough to keep every worker on them.
+    urgent = max(1, batch_tokens // loaded.translator.num_translators)
     in_flight: deque[tuple[list[int], list]] = deque()
-    for batch in _batches(lengths, order, batch_tokens):
+    while planner:
         if should_stop is not None and should_stop():
             break
+        batch = planner.next_batch(wanted() if wanted is not None else (), urgent)
         outputs = loaded.translator.translate_batch(
             [tokens[k] for k in batch],
             **_options(loaded, len(batch), 1, batch_tokens),
@@ -206,22 +278,21 @@ def translate_sentences(
 
 def alternatives(sentence: str, model: ModelInfo, n: int = 3) -> list[str]:
     """Up to ``n`` distinct translations of one sentence, best first (beam search n-best)."""
-    parts = sentence.split("\n")
-    wanted = [j for j, part in enumerate(parts) if part.strip()]
-    if not wanted or n < 1:
+    if not sentence.strip() or n < 1:
         return []
+    work = _Work.of([sentence], model.from_code)
     loaded = _load(model)
-    batch = [loaded.tokenizer.encode(parts[j]) for j in wanted]
+    batch = [loaded.tokenizer.encode(text) for text in work.texts]
     outputs = loaded.translator.translate_batch(
         batch, **_options(loaded, len(batch), n, DEFAULT_BATCH_TOKENS)
     )
     found: list[str] = []
-    for rank in range(n):
-        texts = [""] * len(parts)
-        for j, output in zip(wanted, outputs, strict=True):
+    for rank in range(n):  # Argos's n-th hypothesis joins each piece's n-th hypothesis
+        lines: dict[int, list[list[str]]] = defaultdict(list)
+        for (_, j), output in zip(work.items, outputs, strict=True):
             hyps = output.hypotheses
-            texts[j] = _decode(loaded, hyps[min(rank, len(hyps) - 1)])
-        text = "\n".join(texts).lstrip("\n")
+            lines[j].append(hyps[min(rank, len(hyps) - 1)])
+        text = work.join(0, lines, loaded)
         if text not in found:
             found.append(text)
     return found

@@ -53,7 +53,7 @@ def _is_cjk(ch: str) -> bool:
         or "\U00020000" <= ch <= "\U0003134f"
 
 
-def _quote_spans(text: str, cjk: bool) -> tuple[list[bool], dict[int, int]]:
+def _quote_spans(text: str, cjk: bool, limit: int) -> tuple[list[bool], dict[int, int]]:
     """Mark characters inside short matched quote/bracket pairs; map each close to its open."""
     inside = [False] * len(text)
     opener_of: dict[int, int] = {}
@@ -74,7 +74,7 @@ def _quote_spans(text: str, cjk: bool) -> tuple[list[bool], dict[int, int]]:
                 stack.pop()
             opener_of[i] = stack.pop()[1]
     for close, start in opener_of.items():
-        if close - start <= QUOTE_LIMIT:
+        if close - start <= limit:
             for k in range(start + 1, close):
                 inside[k] = True
     return inside, opener_of
@@ -110,12 +110,15 @@ def _latin_break(text: str, i: int, run: str, k: int) -> bool:
     return True
 
 
-def split_sentences(text: str, lang: str) -> list[str]:
-    """Split one block's text into sentences; ''.join(result) == text exactly."""
+def split_sentences(text: str, lang: str, *, quote_limit: int = QUOTE_LIMIT) -> list[str]:
+    """Split one block's text into sentences; ''.join(result) == text exactly.
+
+    ``quote_limit=0`` splits inside quotes too (the engine does, to decode as Argos does).
+    """
     if not text:
         return []
     cjk = lang in _CJK_LANGS
-    inside, opener_of = _quote_spans(text, cjk)
+    inside, opener_of = _quote_spans(text, cjk, quote_limit)
     n = len(text)
     cuts: list[int] = []
     i = 0

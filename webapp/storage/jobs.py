@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from webapp.errors import NotFound
@@ -94,6 +95,21 @@ class Jobs:
         """Record what a job has done so far (JSON text its kind defines)."""
         with self.db.write() as conn:
             conn.execute("UPDATE job SET result = ? WHERE id = ?", (result, job_id))
+
+    def set_priority(self, job_id: int, segment_ids: list[int]) -> None:
+        """Ask a running job to do these segments next (what the reader has on screen)."""
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT INTO job_priority (job_id, segments, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (job_id) DO UPDATE SET segments = excluded.segments,"
+                " updated_at = excluded.updated_at",
+                (job_id, json.dumps(segment_ids), utcnow()),
+            )
+
+    def priority(self, job_id: int) -> list[int]:
+        """The segments a job is asked to do next, most wanted first (none: [])."""
+        row = self.db.one("SELECT segments FROM job_priority WHERE job_id = ?", (job_id,))
+        return json.loads(row["segments"]) if row else []
 
     def finish_job(self, job_id: int, status: str, error: str | None = None) -> None:
         """End a job as done, failed or cancelled (a cancelled job stays cancelled)."""

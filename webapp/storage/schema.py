@@ -154,6 +154,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "0005_priority",
+        """
+        CREATE TABLE job_priority (
+            job_id INTEGER PRIMARY KEY REFERENCES job(id) ON DELETE CASCADE,
+            segments TEXT NOT NULL DEFAULT '[]',
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
         "0006_job_result",
         """
         ALTER TABLE job ADD COLUMN result TEXT;

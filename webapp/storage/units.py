@@ -83,6 +83,16 @@ class Units:
         )
         return [(r["id"], r["source"]) for r in rows]
 
+    def pending_segments(self, doc_id: int) -> dict[int, tuple[int, int]]:
+        """unit id -> (segment id, segment position) of a document's untranslated units."""
+        rows = self.db.query(
+            "SELECT u.id, s.id AS segment_id, s.position FROM unit u"
+            " JOIN segment s ON s.id = u.segment_id"
+            " WHERE s.document_id = ? AND u.status = 'untranslated'",
+            (doc_id,),
+        )
+        return {r["id"]: (r["segment_id"], r["position"]) for r in rows}
+
     def memory_lookup(
         self, sources: Iterable[str], source_lang: str, target_lang: str, model_id: str
     ) -> dict[str, tuple[str, str]]:

@@ -33,6 +33,7 @@ ENDPOINTS: dict[str, str | None] = {
     "pages.documents": "read",
     "pages.document": "read",
     "pages.progress": "read",
+    "pages.focus": "read",  # only reorders a running job's work: whoever watches it may
     "pages.import_files": "import",
     "pages.translate": "translate",
     "pages.cancel": "translate",

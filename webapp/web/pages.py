@@ -122,6 +122,19 @@ def progress(doc_id: int):
     return render_template("_progress.html", fresh=fresh, poll=True, checks=checks, **context)
 
 
+@bp.post("/documents/<int:doc_id>/focus")
+def focus(doc_id: int):
+    """The reader reports the blocks on screen; a running translation does them next."""
+    lib().get_document(doc_id)
+    raw = request.form.get("segments", "")
+    try:
+        segments = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        abort(400, "segments must be a comma-separated list of segment ids.")
+    translation.set_focus(lib(), doc_id, segments)
+    return "", 204
+
+
 @bp.post("/jobs/<int:job_id>/cancel")
 def cancel(job_id: int):
     """Cancel a translation job."""

@@ -18,6 +18,9 @@ from webapp.importing import iter_folder, load_bytes, load_path
 from webapp.segmenting.article import Article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
+PAGES_DIR = Path(__file__).parent / "fixtures" / "pages"  # the shared samples' ten whole pages
+SAMPLE_PAGES = sorted(p for p in PAGES_DIR.glob("*.html")
+                      if p.name.startswith(("goose3_", "readability_", "trafilatura_")))
 # Hypothesis caches data in ./.hypothesis, which pytest would then try to collect: keep it out.
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="enface-hypothesis-"))
 CHINESE = {"zh", "zt"}
@@ -311,16 +314,18 @@ PAGES = {
 
 @pytest.mark.slow
 def test_sample_languages(samples):
-    for folder in ("articles", "pages"):
-        for path, article in iter_folder(samples / folder):
-            expected = "zt" if path.name.startswith(TRADITIONAL) else "zh"
-            assert article.source_lang == expected, path.name
+    found = [*iter_folder(samples / "articles"),
+             *((path, load_path(path)) for path in SAMPLE_PAGES)]
+    assert len(found) == 7 + 10
+    for path, article in found:
+        expected = "zt" if path.name.startswith(TRADITIONAL) else "zh"
+        assert article.source_lang == expected, path.name
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
 def test_whole_page_samples(samples, name):
     title, sentence, day, url = PAGES[name]
-    article = load_path(samples / "pages" / name)
+    article = load_path(PAGES_DIR / name)
     check_shape(article)
     assert article.title == title
     assert sentence in body_text(article)
@@ -336,7 +341,7 @@ def test_whole_page_samples(samples, name):
 
 
 def test_qq_page_keeps_the_article_and_drops_navigation(samples):
-    article = load_path(samples / "pages" / "readability_qq_source.html")
+    article = load_path(PAGES_DIR / "readability_qq_source.html")
     text = body_text(article)
     for paragraph in (
         "这款产品具有极其重要的意义，因为这意味着未来的人工智能技术可能不需要人类来教它就能回答人类提出的问题。",
@@ -349,7 +354,7 @@ def test_qq_page_keeps_the_article_and_drops_navigation(samples):
 
 
 def test_gb2312_declared_utf8_page_decodes_as_utf8(samples):
-    data = (samples / "pages" / "readability_qq_source.html").read_bytes()
+    data = (PAGES_DIR / "readability_qq_source.html").read_bytes()
     assert b"charset=gb2312" in data
     article = load_bytes(data, "qq.html")
     assert article.meta["charset"] == "utf-8"
@@ -357,7 +362,7 @@ def test_gb2312_declared_utf8_page_decodes_as_utf8(samples):
 
 
 def test_real_gb2312_page_decodes_as_gb18030(samples):
-    article = load_path(samples / "pages" / "trafilatura_archive.org.he.xinhuanet.com.25340717.gb2312.html")
+    article = load_path(PAGES_DIR / "trafilatura_archive.org.he.xinhuanet.com.25340717.gb2312.html")
     assert article.meta["charset"] == "gb18030"
     assert "果树93(01)班" in body_text(article)
 

@@ -1,8 +1,8 @@
 """Benchmark: importer speed in seconds per MB, real pages against dense and hostile shapes.
 
 Run ``python tests/bench/bench_hostile_speed.py [--only SUBSTRING] [--profile NAME]`` from the
-checkout. Times ``load_bytes`` once per input (the real pages in tests/fixtures/pages and
-tests/fixtures/samples/pages, then synthetic pages: many small tags, nesting just under the cap,
+checkout. Times ``load_bytes`` once per input (the real pages in tests/fixtures/pages, then
+synthetic pages: many small tags, nesting just under the cap,
 long attribute runs, a huge table, 9 MB Markdown lists, long lines), in CPU seconds per MB
 (``time.process_time``: robust to other load on the machine) and wall seconds per MB, with the
 load average before and after. Prints every input, then the slowest 10 by CPU s/MB; an input
@@ -35,9 +35,8 @@ _SENTENCE = "国家统计局今天发布了最新的经济数据，显示消费�
 
 def real_pages() -> Iterator[tuple[str, bytes]]:
     """The saved news pages the golden tests import."""
-    for folder in (FIXTURES / "pages", FIXTURES / "samples" / "pages"):
-        for path in sorted(folder.glob("*.htm*")):
-            yield str(path.relative_to(FIXTURES)), path.read_bytes()
+    for path in sorted((FIXTURES / "pages").glob("*.htm*")):
+        yield str(path.relative_to(FIXTURES)), path.read_bytes()
 
 
 def synthetic() -> Iterator[tuple[str, bytes]]:

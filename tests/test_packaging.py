@@ -28,3 +28,6 @@ def test_wheel_ships_templates_static_and_seeds(tmp_path):
                      "webapp/exports/__init__.py"):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)
+    # Packages are listed by hand in pyproject.toml: a new subpackage must not be left out.
+    for init in sorted((ROOT / "webapp").glob("*/__init__.py")):
+        assert init.relative_to(ROOT).as_posix() in names, f"{init.parent.name} is not packaged"

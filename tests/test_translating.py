@@ -10,6 +10,7 @@ from webapp import engine
 from webapp.actions import jobs
 from webapp.actions import translate as translating
 from webapp.errors import NoModel
+from webapp.vocabulary import TRANSLATE_JOB
 
 PARAGRAPHS = ["俄罗斯与中国举行磋商。两国要推动合作！", "法国学者认为分歧很深。", "这是第三段。"]
 
@@ -204,6 +205,6 @@ def test_library_shows_running_translations_and_polls(client, library, zh_model,
     busy = client.get("/").get_data(as_text=True)
     assert 'hx-get="/documents"' in busy and "translating… 0/5" in busy
     translating.translate_document(library, doc_id)
-    library.finish_job(library.active_job(translating.JOB_KIND, str(doc_id))["id"], "done")
+    library.finish_job(library.active_job(TRANSLATE_JOB, str(doc_id))["id"], "done")
     table = client.get("/documents").get_data(as_text=True)
     assert 'hx-get="/documents"' not in table and "5/5" in table

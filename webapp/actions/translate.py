@@ -13,7 +13,6 @@ from webapp.storage.units import HUMAN
 from webapp.vocabulary import ACTIVE, CANCELLED, TRANSLATE_JOB
 
 log = logging.getLogger(__name__)
-JOB_KIND = TRANSLATE_JOB
 #: The first screen: the title and the first blocks, translated before anything else.
 FIRST_SCREEN_SEGMENTS = 4
 #: At most this many segments count as on screen (a tall window of short lines).
@@ -40,7 +39,7 @@ def queue_translation(library: Library, doc_id: int) -> int:
     model_for(library, doc_id)
     pending = len(library.pending_units(doc_id))
     stale = len(stale_units(library, doc_id, terms_for(library, doc_id)))
-    return library.create_job(JOB_KIND, str(doc_id), total=pending + stale)
+    return library.create_job(TRANSLATE_JOB, str(doc_id), total=pending + stale)
 
 
 def apply_corrections(library: Library, doc_id: int) -> int:
@@ -182,7 +181,7 @@ def _wanted(
 
 def set_focus(library: Library, doc_id: int, segment_ids: list[int]) -> bool:
     """Tell the document's running translation which segments are on screen; False if none runs."""
-    job = library.active_job(JOB_KIND, str(doc_id))
+    job = library.active_job(TRANSLATE_JOB, str(doc_id))
     if job is None or job["status"] not in ACTIVE:
         return False
     library.set_priority(job["id"], segment_ids[:MAX_FOCUS])

@@ -470,3 +470,15 @@ def test_fidelity_on_a_lower_instruction_set(model, sample_lines, argos_one_sent
     used, tuned, ours = json.loads(done.stdout.splitlines()[-1])
     assert used == isa and tuned == inference.TUNING[isa]
     assert ours == argos_one_sentence.translate("\n".join(sentences), "zh", "en").split("\n")
+
+
+def test_the_isa_is_the_one_ctranslate2_picks():
+    flags = "fpu sse4_1 avx avx2 avx512f avx512cd avx512vl avx512dq avx512bw avx512_vnni"
+    intel = f"processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: {flags}\n\nprocessor\t: 1\n"
+    assert inference.isa_of(intel) == "AVX512"
+    # CTranslate2 keeps AVX-512 for Intel CPUs: an AMD one with it runs the AVX2 kernels.
+    assert inference.isa_of(intel.replace("GenuineIntel", "AuthenticAMD")) == "AVX2"
+    assert inference.isa_of(intel.replace(" avx512bw", "")) == "AVX2"
+    assert inference.isa_of("vendor_id : GenuineIntel\nflags : fpu sse4_1 avx\n") == "AVX"
+    assert inference.isa_of("vendor_id : GenuineIntel\nflags : fpu sse4_1\n") == "GENERIC"
+    assert inference.isa_of("") == "GENERIC"

@@ -106,3 +106,20 @@ def test_too_many_segments_are_cut(library, add_article, zh_model, count):
     job_id = translating.queue_translation(library, doc_id)
     assert translating.set_focus(library, doc_id, list(range(count)))
     assert library.priority(job_id) == list(range(min(count, translating.MAX_FOCUS)))
+
+
+def test_the_last_batches_are_shared_among_the_workers():
+    lengths, owners = [10] * 20, list(range(20))
+
+    def sizes(workers: int) -> list[int]:
+        planner, out, seen = Planner(lengths, owners, batch_tokens=100, workers=workers), [], []
+        while planner:
+            batch = planner.next_batch()
+            out.append(len(batch))
+            seen += batch
+        assert sorted(seen) == owners
+        return out
+
+    assert sizes(1) == [10, 10]
+    # Two workers: the second half is cut so both finish together, never below a quarter batch.
+    assert sizes(2) == [10, 5, 2, 2, 1]

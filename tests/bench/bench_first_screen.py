@@ -1,7 +1,9 @@
 """Benchmark: time to the first screen, reading order against length order, whole processes.
 
 Run ``python tests/bench/bench_first_screen.py`` from the checkout, once per instruction set:
-``CT2_FORCE_CPU_ISA=AVX2`` (most laptops), ``GENERIC`` (no AVX) or unset (the CPU's best). It
+``CT2_FORCE_CPU_ISA=AVX2`` (most laptops), ``GENERIC`` (no AVX), ``AVX512`` or unset (what
+CTranslate2 picks: AVX-512 on Intel only); a forced lower ISA also caps oneDNN's GEMMs with
+``ONEDNN_MAX_CPU_ISA`` (see ``bench_translate.py``), for both sides of every comparison. It
 uses the base-size copy model of ``bench_translate.py`` (``ENFACE_BENCH_MODEL=PATH`` reuses one
 built earlier) and prints, each measured ``--repeat`` times (median, min–max: the noise):
 

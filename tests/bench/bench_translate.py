@@ -28,6 +28,12 @@ os.environ.update(
     XDG_CONFIG_HOME=str(HOME / "config"),
     ARGOS_PACKAGES_DIR=str(HOME / "data" / "argos-translate" / "packages"),
 )
+# CT2_FORCE_CPU_ISA only reaches CTranslate2's own kernels; its GEMM library (oneDNN) takes the
+# CPU's best unless ONEDNN_MAX_CPU_ISA says otherwise. To stand for a machine of that ISA both
+# are capped (this process and the processes it starts).
+LOWER = {"AVX2": "AVX2", "AVX": "AVX", "GENERIC": "SSE41"}
+if os.environ.get("CT2_FORCE_CPU_ISA", "").upper() in LOWER:
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", LOWER[os.environ["CT2_FORCE_CPU_ISA"].upper()])
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
@@ -70,7 +76,12 @@ def machine() -> str:
     """The CPU as the figures depend on it: the ISA CTranslate2 uses, cores and load."""
     from webapp.engine.inference import cpu_isa
 
-    return (f"ISA {cpu_isa()} (CT2_FORCE_CPU_ISA={os.environ.get('CT2_FORCE_CPU_ISA', 'unset')}), "
+    vendor = next((line.split(":", 1)[1].strip() for line in
+                   Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("vendor_id")),
+                  "unknown")
+    return (f"CTranslate2 ISA {cpu_isa()} (CT2_FORCE_CPU_ISA="
+            f"{os.environ.get('CT2_FORCE_CPU_ISA', 'unset')}, ONEDNN_MAX_CPU_ISA="
+            f"{os.environ.get('ONEDNN_MAX_CPU_ISA', 'unset: the CPU best')}), {vendor}, "
             f"{os.cpu_count()} cpus, load average {os.getloadavg()[0]:.1f}")
 
 

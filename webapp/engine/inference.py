@@ -43,15 +43,17 @@ from webapp.engine.schedule import Planner
 from webapp.errors import ModelError
 
 LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
-#: Defaults per instruction set, from tests/bench/bench_translate.py on 2 cores (README,
-#: "Performance"): tokens per batch and CTranslate2 workers (inter_threads; each worker gets
-#: cores / workers threads). On every ISA measured, one worker on all cores beat two workers of
-#: one core each, and 768 tokens was as fast as any size; none of them changes an output.
+#: Defaults per instruction set, from tests/bench/bench_translate.py and bench_first_screen.py
+#: on 2 cores, quiet (README, "Performance"): tokens per batch and CTranslate2 workers
+#: (inter_threads; each worker gets cores / workers threads). On every ISA measured two workers
+#: of one core each beat one worker on both cores (1.3-1.5x in wall time, about 15% less CPU
+#: time: one thread per batch never waits for the other), and 1,024 tokens per batch beat 768
+#: and 1,536. None of them changes an output.
 TUNING: dict[str, dict[str, int]] = {
-    "AVX512": {"batch_tokens": 768, "inter_threads": 1},
-    "AVX2": {"batch_tokens": 768, "inter_threads": 1},
-    "AVX": {"batch_tokens": 768, "inter_threads": 1},
-    "GENERIC": {"batch_tokens": 768, "inter_threads": 1},
+    "AVX512": {"batch_tokens": 1024, "inter_threads": 2},
+    "AVX2": {"batch_tokens": 1024, "inter_threads": 2},
+    "AVX": {"batch_tokens": 1024, "inter_threads": 2},
+    "GENERIC": {"batch_tokens": 1024, "inter_threads": 2},
 }
 DEFAULT_BATCH_TOKENS = TUNING["AVX2"]["batch_tokens"]
 _threads = {"inter_threads": 1, "intra_threads": 1}
@@ -65,13 +67,30 @@ def cpu_isa() -> str:
 
 @functools.cache
 def _native_isa() -> str:
-    """The best ISA the CPU's flags offer (read once per process)."""
+    """The ISA CTranslate2 picks for this CPU (read once per process)."""
     try:
-        text = Path("/proc/cpuinfo").read_text(errors="replace")
+        return isa_of(Path("/proc/cpuinfo").read_text(errors="replace"))
     except OSError:
         return "GENERIC"
-    flags = set(text.split("flags", 1)[1].split("\n", 1)[0].split()) if "flags" in text else set()
-    for flag, isa in (("avx512f", "AVX512"), ("avx2", "AVX2"), ("avx", "AVX")):
+
+
+AVX512 = {"avx512f", "avx512cd", "avx512vl", "avx512dq", "avx512bw"}
+
+
+def isa_of(cpuinfo: str) -> str:
+    """The ISA CTranslate2 picks for a CPU described by ``/proc/cpuinfo``'s text.
+
+    CTranslate2 dispatches to AVX-512 on Intel CPUs only: an AMD CPU with AVX-512 runs its
+    AVX2 kernels unless ``CT2_FORCE_CPU_ISA=AVX512`` (its GEMM library, oneDNN, still uses
+    the CPU's best, up to ``ONEDNN_MAX_CPU_ISA``).
+    """
+    first = cpuinfo.split("\n\n", 1)[0]
+    fields = {k.strip(): v.strip() for k, _, v in
+              (line.partition(":") for line in first.splitlines()) if v}
+    flags = set(fields.get("flags", "").split())
+    if fields.get("vendor_id") == "GenuineIntel" and AVX512 <= flags:
+        return "AVX512"
+    for flag, isa in (("avx2", "AVX2"), ("avx", "AVX")):
         if flag in flags:
             return isa
     return "GENERIC"
@@ -237,7 +256,8 @@ def translate_sentences(
     loaded = _load(model)
     batch_tokens = batch_tokens or tuning()["batch_tokens"]
     tokens = [loaded.tokenizer.encode(text) for text in work.texts]
-    planner = Planner([max(1, len(t)) for t in tokens], [i for i, _ in work.items], batch_tokens)
+    planner = Planner([max(1, len(t)) for t in tokens], [i for i, _ in work.items], batch_tokens,
+                      loaded.translator.num_translators)
     expected = Counter(i for i, _ in work.items)
     partial: dict[int, dict[int, list[list[str]]]] = defaultdict(lambda: defaultdict(list))
     got: Counter[int] = Counter()

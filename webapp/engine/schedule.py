@@ -13,11 +13,18 @@ class Planner:
     (the top of the document, the blocks on screen); with nothing wanted it takes the longest
     items left, so a batch holds items of similar length (little padding). Every item is handed
     out exactly once.
+
+    With several ``workers`` decoding batches side by side, the last batches are cut smaller
+    (the tokens left shared among the workers, down to a quarter of a batch) so that the
+    workers finish together instead of one decoding a whole batch while the other waits.
     """
 
-    def __init__(self, lengths: Sequence[int], owners: Sequence[int], batch_tokens: int) -> None:
+    def __init__(self, lengths: Sequence[int], owners: Sequence[int], batch_tokens: int,
+                 workers: int = 1) -> None:
         self.lengths = lengths
         self.batch_tokens = batch_tokens
+        self.workers = max(1, workers)
+        self.tokens_left = sum(lengths)
         self.items_of: dict[int, list[int]] = defaultdict(list)
         for item, owner in enumerate(owners):
             self.items_of[owner].append(item)
@@ -41,8 +48,11 @@ class Planner:
             return self._fill(urgent, urgent_tokens or self.batch_tokens)
         while self._cursor < len(self.order) and self.taken[self.order[self._cursor]]:
             self._cursor += 1
-        return self._fill((k for k in self.order[self._cursor :] if not self.taken[k]),
-                          self.batch_tokens)
+        budget = self.batch_tokens
+        if self.workers > 1:
+            share = -(-self.tokens_left // self.workers)
+            budget = min(budget, max(share, budget // 4))
+        return self._fill((k for k in self.order[self._cursor :] if not self.taken[k]), budget)
 
     def _fill(self, items: Iterable[int], budget: int) -> list[int]:
         batch: list[int] = []
@@ -55,5 +65,6 @@ class Planner:
             width = wider
         for item in batch:
             self.taken[item] = True
+            self.tokens_left -= self.lengths[item]
         self.left -= len(batch)
         return batch

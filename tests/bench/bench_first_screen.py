@@ -130,6 +130,16 @@ def profile(count: int) -> None:
     loaded = inference._load(model)
     tokenizer = loaded.tokenizer
     real_encode, real_next = tokenizer.encode, schedule.Planner.next_batch
+    shapes: list[tuple[int, int, int]] = []  # (sentences, longest, tokens) of each batch
+
+    class Counting:  # the translator, counting each batch's tokens and its padded size
+        num_translators = loaded.translator.num_translators
+
+        def translate_batch(self, batch, **options):
+            shapes.append((len(batch), max(map(len, batch)), sum(map(len, batch))))
+            return real_translator.translate_batch(batch, **options)
+
+    real_translator, loaded.translator = loaded.translator, Counting()
     tokenizer.encode = clock("tokenise", real_encode)
     schedule.Planner.next_batch = clock("plan", real_next)
     library.store_translations = clock("store", library.store_translations)
@@ -137,10 +147,16 @@ def profile(count: int) -> None:
     translating.translate_document(library, doc_id)
     total = time.perf_counter() - started
     tokenizer.encode, schedule.Planner.next_batch = real_encode, real_next
+    loaded.translator = real_translator
     rest = total - sum(spent.values())
     parts = ", ".join(f"{k} {v:.3f} s ({v / total:.1%})" for k, v in spent.items())
     print(f"\n2. where the time of a {count}-sentence job goes ({total:.2f} s): {parts}, "
           f"decoding and waiting for CTranslate2 {rest:.2f} s ({rest / total:.1%})")
+    padded = sum(n * width for n, width, _ in shapes)
+    real = sum(tokens for _, _, tokens in shapes)
+    print(f"   {len(shapes)} batches of {min(n for n, _, _ in shapes)}–"
+          f"{max(n for n, _, _ in shapes)} sentences; padding {1 - real / padded:.1%} of the "
+          f"{padded} batched source tokens")
 
 
 ARGOS_SCRIPT = r"""

@@ -157,6 +157,16 @@ def profile(count: int) -> None:
     print(f"   {len(shapes)} batches of {min(n for n, _, _ in shapes)}–"
           f"{max(n for n, _, _ in shapes)} sentences; padding {1 - real / padded:.1%} of the "
           f"{padded} batched source tokens")
+    sources = [u["source"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    lengths = [max(1, len(real_encode(t))) for t in inference._Work.of(sources, "zh").texts]
+    budget, workers = inference.tuning()["batch_tokens"], real_translator.num_translators
+    for label, wanted in (("length order", ()), ("document order", range(len(lengths)))):
+        planner = schedule.Planner(lengths, range(len(lengths)), budget, workers)
+        padded = 0
+        while planner:
+            batch = planner.next_batch(wanted, budget)
+            padded += len(batch) * max(lengths[k] for k in batch)
+        print(f"   the same sentences batched in {label}: padding {1 - sum(lengths) / padded:.1%}")
 
 
 ARGOS_SCRIPT = r"""

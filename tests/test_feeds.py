@@ -201,8 +201,15 @@ def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_serv
     page = client.get("/feeds")
     assert page.status_code == 200 and "No subscriptions yet" in page.get_data(as_text=True)
     added = _post(client, "/feeds", url=f"{feed_server}/news.atom")
-    assert added.status_code == 200
-    assert "2 new, 0 skipped, 0 failed" in added.get_data(as_text=True)
+    # Stored at once; its items are imported by the job worker, not in the request.
+    assert added.status_code == 202 and "Importing the feed’s items" in added.get_data(as_text=True)
+    assert len(library.list_feeds()) == 1 and library.document_count() == 0
+    first = library.latest_job(FEEDS_JOB)
+    assert jobs.run_next(library, app.config["DATA_DIR"], public_only=False)
+    imported = client.get(f"/feeds/update/{first['id']}", headers={"HX-Request": "true"})
+    assert "2 new, 0 skipped, 0 failed" in imported.get_data(as_text=True)
+    assert "The feed’s items are in." in imported.get_data(as_text=True)
+    assert library.document_count() == 2
     updated = _post(client, "/feeds/update")  # queued for the job worker, not run in the request
     assert updated.status_code == 202 and "Updating feeds… 0 of 1" in updated.get_data(as_text=True)
     job = library.latest_job(FEEDS_JOB)
@@ -257,3 +264,24 @@ def test_feeds_page_refuses_bad_input_and_missing_csrf(client, library, feed_ser
     assert missing.status_code == 400 and "404" in missing.get_data(as_text=True)
     assert _post(client, "/feeds/99/delete").status_code == 404
     assert library.list_feeds() == [] and library.document_count() == 0
+
+
+def test_a_new_subscription_imports_only_its_own_items_in_a_job(library, feed_files, feed_server):
+    feeds.add_feed(library, str(feed_files / "news.rss"))
+    before = library.document_count()
+    report, job_id = feeds.subscribe(library, f"{feed_server}/news.atom", public_only=False)
+    assert report.ok and job_id is not None and library.document_count() == before
+    assert feeds.subscribe(library, f"{feed_server}/news.atom")[1] == job_id  # queued once
+    job = library.get_job(job_id)
+    jobs.run_job(library, job, public_only=False)
+    (done,) = feeds.update_job(library, job_id)["reports"]
+    assert done.url.endswith("/news.atom") and len(done.new) == 2
+    assert library.document_count() == before + 2
+    # Unsubscribed before its job ran: the job ends with nothing to do.
+    gone, gone_job = feeds.subscribe(library, f"{feed_server}/news.atom")
+    assert gone_job != job_id
+    library.remove_feed(library.list_feeds()[-1]["id"])
+    jobs.run_job(library, library.get_job(gone_job), public_only=False)
+    assert feeds.update_job(library, gone_job)["reports"] == []
+    broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", public_only=False)
+    assert none is None and "404" in broken.error and len(library.list_feeds()) == 1

@@ -165,6 +165,28 @@ def add_feed(
                        max_bytes=max_bytes, public_only=public_only, data=data)
 
 
+def subscribe(
+    library: Library, source: str, *, max_bytes: int | None = None, public_only: bool = False,
+) -> tuple[FeedReport, int | None]:
+    """Subscribe to a feed URL and queue the import of its items; (report, job id).
+
+    The feed is read and parsed here, so one that cannot be read gives a clear error and is not
+    stored (the report's ``error``, no job); its items, and the pages they link to, are imported
+    by the job worker, not in the caller's request.
+    """
+    from webapp.importing.feeds import parse_feed
+
+    max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
+    source = source.strip()
+    try:
+        data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
+        feed = parse_feed(data, source, max_bytes=max_bytes)
+    except EnfaceError as exc:
+        return FeedReport(source, error=getattr(exc, "reason", None) or str(exc)), None
+    feed_id, _ = library.add_feed(source, feed.title)
+    return FeedReport(source, feed_id, feed.title), queue_update(library, feed_id)
+
+
 def update_feeds(
     library: Library, feed_ids: list[int] | None = None, *, fetch_pages: bool = True,
     max_bytes: int | None = None, public_only: bool = False,
@@ -186,8 +208,10 @@ def feed_results(report: FeedReport) -> list[ImportResult]:
     return results
 
 
-def queue_update(library: Library) -> int:
-    """Queue an update of every subscription (the job worker runs it); the job's id."""
+def queue_update(library: Library, feed_id: int | None = None) -> int:
+    """Queue an update of every subscription, or of one (the job worker runs it); the job's id."""
+    if feed_id is not None:
+        return library.create_job(FEEDS_JOB, str(feed_id), total=1)
     return library.create_job(FEEDS_JOB, "all", total=len(library.list_feeds()))
 
 
@@ -214,6 +238,8 @@ def run_update_job(
     """Do one claimed feed update: each subscription in turn, its report recorded as it ends;
     a cancel stops it between feeds. ``jobs.run_job`` records how it ended."""
     subscriptions = library.list_feeds()
+    if job["target"] != "all":  # one new subscription (gone if unsubscribed meanwhile)
+        subscriptions = [f for f in subscriptions if str(f["id"]) == job["target"]]
     reports: list[dict] = []
     for done, feed in enumerate(subscriptions):
         if library.job_progress(job["id"], done, len(subscriptions)) == CANCELLED:

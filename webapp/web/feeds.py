@@ -36,12 +36,17 @@ def index():
 
 @bp.post("", strict_slashes=False)
 def add():
-    """Subscribe to a feed URL and import its items (nothing is stored if it cannot be read)."""
+    """Subscribe to a feed URL (nothing is stored if it cannot be read); the job worker imports
+    its items, and the answer's status block polls until they are in."""
     url = (request.form.get("url") or "").strip()
     if not url.startswith(("http://", "https://")):
         return _render(400, error="Enter the http(s) address of an RSS or Atom feed.")
-    report = feeds.add_feed(lib(), url, **_limits())
-    return _render(200 if report.ok else 400, reports=[report])
+    report, job_id = feeds.subscribe(lib(), url, **_limits())
+    if job_id is None:
+        return _render(400, reports=[report])
+    wake(current_app._get_current_object())
+    return _render(202, job=feeds.update_job(lib(), job_id),
+                   message=f"Subscribed to {report.title or report.url}.")
 
 
 @bp.post("/update")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
 import subprocess
@@ -143,6 +144,20 @@ def test_xliff_round_trip_applies_translations_as_import_revisions(tmp_path, see
     assert translated[0]["translation"].startswith("Russia and China")
     again = run(tmp_path, "import", str(out))  # same file again: nothing changes
     assert "0 changed" in again.stderr
+    # Who the English is from: the login name, or --by.
+    from webapp.storage import Library
+
+    library = Library(tmp_path / "lib" / "library.sqlite3")
+    assert [r["user_name"] for r in library.revisions(translated[0]["id"])] == [getpass.getuser()]
+    newer = tmp_path / "newer.xlf"  # exported again: a file made before the edit would conflict
+    assert run(tmp_path, "export", "1", "--format", "xliff", "-o", str(newer)).exit_code == 0
+    store = xliff.xlifffile.parsefile(str(newer))
+    [u for u in store.units if u.source][0].target = "Russia and China meet for the 16th time."
+    newer.write_bytes(bytes(store))
+    tess = run(tmp_path, "import", str(newer), "--by", " Tess ")
+    assert tess.exit_code == 0 and "1 changed" in tess.stderr, tess.output
+    assert [r["user_name"] for r in library.revisions(translated[0]["id"])][-1] == "Tess"
+    library.close()
 
 
 def test_exchange_for_another_document_changes_nothing(tmp_path, seed_file, samples, zh_model):

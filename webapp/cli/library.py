@@ -69,15 +69,21 @@ def _check_port(host: str, port: int) -> None:
 @main.command("import")
 @click.argument("sources", nargs=-1, required=True)
 @click.option("--lang", help="Source language code (zh, zt, en, …) instead of detecting it.")
+@click.option("--by", metavar="NAME",
+              help="Who the English of a returned XLIFF/TMX file is from, recorded in its "
+                   "revisions' history (default: your login name).")
 @pass_ctx
-def import_(ctx: Context, sources: tuple[str, ...], lang: str | None) -> None:
+def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | None) -> None:
     """Import files, folders or URLs; print "<id>\\t<title>" per document."""
     from webapp.actions.imports import import_source
+    from webapp.storage.accounts import acting_as
 
     failed = 0
     for source in sources:
-        for result in import_source(ctx.library, source, lang=lang,
-                                    max_bytes=ctx.settings["MAX_IMPORT_BYTES"]):
+        with acting_as(by.strip() if by and by.strip() else login_name()):
+            results = import_source(ctx.library, source, lang=lang,
+                                    max_bytes=ctx.settings["MAX_IMPORT_BYTES"])
+        for result in results:
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")
                 if result.warning:
@@ -91,6 +97,16 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None) -> None:
                 click.echo(f"Error: {result.error}", err=True)
     if failed:
         sys.exit(1)
+
+
+def login_name() -> str | None:
+    """The name of the person running the command (None when the system has none for them)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a uid with no passwd entry and no LOGNAME/USER
+        return None
 
 
 @main.command("list")

@@ -155,3 +155,16 @@ def test_delete_cascades(lib, article):
     assert lib.db.one("SELECT COUNT(*) AS n FROM unit")["n"] == 0
     with pytest.raises(NotFound):
         lib.document_json(doc_id)
+
+
+def test_revision_origins_are_the_vocabulary_words(library, add_article):
+    from webapp.vocabulary import MACHINE, ORIGINS
+
+    unit_id = library.document_json(add_article("一句话。"))["segments"][0]["units"][0]["id"]
+    insert = ("INSERT INTO revision (unit_id, revision, text, status, origin, created_at)"
+              " VALUES (?, ?, 'x', ?, ?, '2026-01-01T00:00:00Z')")
+    with library.db.write() as conn:
+        for number, origin in enumerate(ORIGINS, start=100):  # the schema takes every one
+            conn.execute(insert, (unit_id, number, MACHINE, origin))
+    with pytest.raises(sqlite3.IntegrityError), library.db.write() as conn:
+        conn.execute(insert, (unit_id, 200, MACHINE, "robot"))  # and no other

@@ -71,7 +71,10 @@ STATUS_LABELS = {
     EDITED: "edited",
     APPROVED: "approved",
 }
-ORIGINS = ("machine", "memory", "human", "import")
+#: Where a revision's text came from (``revision.origin``; the translation memory keeps the
+#: same words but "memory").
+ORIGIN_MACHINE, ORIGIN_MEMORY, ORIGIN_HUMAN, ORIGIN_IMPORT = "machine", "memory", "human", "import"
+ORIGINS = (ORIGIN_MACHINE, ORIGIN_MEMORY, ORIGIN_HUMAN, ORIGIN_IMPORT)
 
 
 def status_label(status: str) -> str:
@@ -83,9 +86,8 @@ def status_label(status: str) -> str:
 
 TRANSLATE_JOB = "translate"  # target: a document id
 INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
-FEEDS_JOB = "update-feeds"  # target: "all" (every subscription)
+FEEDS_JOB = "update-feeds"  # target: "all" (every subscription) or a feed id (a new one)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
 ACTIVE = (QUEUED, RUNNING)
 
 

@@ -20,7 +20,14 @@ from webapp.actions.diff import word_diff
 from webapp.actions.translate import model_for
 from webapp.errors import Conflict, EnfaceError
 from webapp.storage import Library
-from webapp.vocabulary import APPROVED, EDITED, MACHINE, REVIEWED, UNTRANSLATED
+from webapp.vocabulary import (
+    APPROVED,
+    EDITED,
+    MACHINE,
+    ORIGIN_MACHINE,
+    REVIEWED,
+    UNTRANSLATED,
+)
 
 DEFAULT_MAX_CHARS = 5000
 
@@ -140,7 +147,7 @@ def retranslate(
         return Retranslated(unit, needs_confirm=True, text=text)
     unit = library.update_unit(unit_id, text or None, base_revision=base_revision,
                                status=MACHINE if text else UNTRANSLATED,
-                               origin="machine", model_id=model.model_id)
+                               origin=ORIGIN_MACHINE, model_id=model.model_id)
     return Retranslated(unit, text=text)
 
 
@@ -157,7 +164,7 @@ def retranslate_paragraph(library: Library, segment_id: int, *, confirm: bool = 
     for unit, text in zip(todo, texts, strict=True):
         try:
             library.update_unit(unit["id"], text or None, base_revision=unit["revision"],
-                                status=MACHINE if text else UNTRANSLATED, origin="machine",
+                                status=MACHINE if text else UNTRANSLATED, origin=ORIGIN_MACHINE,
                                 model_id=model.model_id)
         except Conflict:
             continue  # changed by someone meanwhile: theirs stays

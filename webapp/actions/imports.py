@@ -10,6 +10,7 @@ from webapp import config
 from webapp.actions.translate import apply_corrections
 from webapp.errors import EnfaceError, ImportFailed
 from webapp.storage import Library
+from webapp.vocabulary import ORIGIN_IMPORT
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
         if plan.unknown and not plan.summary()["matched"]:
             raise ImportFailed(name, f"none of its sentences are in document {doc['id']} "
                                      f"({doc['title']}); nothing was applied")
-        applied = library.apply_changes(plan.changes, origin="import")
+        applied = library.apply_changes(plan.changes, origin=ORIGIN_IMPORT)
     except EnfaceError as exc:
         return ImportResult(name, error=f"{name}: {exc}" if name not in str(exc) else str(exc))
     counts = plan.summary()

@@ -10,7 +10,7 @@ from webapp import engine
 from webapp.errors import NoModel
 from webapp.storage import Library, memory_key
 from webapp.storage.units import HUMAN
-from webapp.vocabulary import ACTIVE, CANCELLED, TRANSLATE_JOB
+from webapp.vocabulary import ACTIVE, CANCELLED, ORIGIN_MACHINE, ORIGIN_MEMORY, TRANSLATE_JOB
 
 log = logging.getLogger(__name__)
 #: The first screen: the title and the first blocks, translated before anything else.
@@ -54,7 +54,9 @@ def apply_corrections(library: Library, doc_id: int) -> int:
         by_key[memory_key(source)].append(unit_id)
     hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], HUMAN)
     results = [(unit_id, text) for key, (text, _) in hits.items() for unit_id in by_key[key]]
-    return library.store_translations(results, model_id=HUMAN, origin="memory") if results else 0
+    if not results:
+        return 0
+    return library.store_translations(results, model_id=HUMAN, origin=ORIGIN_MEMORY)
 
 
 def translate_document(
@@ -103,11 +105,11 @@ def translate_document(
     hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
     hits = {key: hit for key, hit in hits.items()
             if all(c["ok"] for c in check(source_of[by_key[key][0]], hit[0], terms))}
-    for origin in ("memory", "machine"):
+    for origin in (ORIGIN_MEMORY, ORIGIN_MACHINE):
         results = [
             (unit_id, text)
             for key, (text, hit_origin) in hits.items()
-            if (hit_origin == "machine") == (origin == "machine")
+            if (hit_origin == ORIGIN_MACHINE) == (origin == ORIGIN_MACHINE)
             for unit_id in by_key[key]
         ]
         if results:

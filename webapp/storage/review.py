@@ -23,7 +23,17 @@ import sqlite3
 from typing import Any
 
 from webapp.errors import Conflict, EnfaceError, NotFound
-from webapp.vocabulary import APPROVED, EDITED, MEMORY, REVIEWED, STATUSES, UNTOUCHED, UNTRANSLATED
+from webapp.vocabulary import (
+    APPROVED,
+    EDITED,
+    MEMORY,
+    ORIGIN_HUMAN,
+    ORIGIN_MEMORY,
+    REVIEWED,
+    STATUSES,
+    UNTOUCHED,
+    UNTRANSLATED,
+)
 
 from .db import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
@@ -142,10 +152,10 @@ class Review:
                 if text == row["translation"]:
                     continue
                 status = EDITED if text else UNTRANSLATED
-                _write(conn, row["id"], row["revision"] + 1, text, status, "human",
+                _write(conn, row["id"], row["revision"] + 1, text, status, ORIGIN_HUMAN,
                        None, now)
                 if text:
-                    _remember(conn, row, text, "human", HUMAN, now)
+                    _remember(conn, row, text, ORIGIN_HUMAN, HUMAN, now)
         return self.get_segment(segment_id)["units"]
 
     def merge_segment(
@@ -176,10 +186,10 @@ class Review:
                 "SELECT COALESCE(MAX(revision), 0) FROM revision WHERE unit_id = ?", (first["id"],)
             ).fetchone()[0]
             conn.execute("UPDATE unit SET source = ? WHERE id = ?", (source, first["id"]))
-            _write(conn, first["id"], last + 1, translation, EDITED, "human", None, now)
+            _write(conn, first["id"], last + 1, translation, EDITED, ORIGIN_HUMAN, None, now)
             merged = {"source": source, "source_lang": first["source_lang"],
                       "target_lang": first["target_lang"]}
-            _remember(conn, merged, translation, "human", HUMAN, now)
+            _remember(conn, merged, translation, ORIGIN_HUMAN, HUMAN, now)
         return self.get_unit(first["id"])
 
     def propagate(self, unit_id: int) -> list[dict[str, Any]]:
@@ -206,7 +216,7 @@ class Review:
             rows = conn.execute(query, params).fetchall()
             for row in rows:
                 _write(conn, row["id"], row["revision"] + 1, unit["translation"],
-                       MEMORY, "memory", None, now)
+                       MEMORY, ORIGIN_MEMORY, None, now)
         return [self.get_unit(row["id"]) for row in rows]
 
     def _langs(self, doc_id: int) -> tuple[str, str]:

@@ -8,7 +8,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from webapp.errors import Conflict, NotFound
-from webapp.vocabulary import MACHINE, MEMORY, REVIEWED, UNTRANSLATED
+from webapp.vocabulary import (
+    MACHINE,
+    MEMORY,
+    ORIGIN_HUMAN,
+    ORIGIN_IMPORT,
+    ORIGIN_MACHINE,
+    ORIGIN_MEMORY,
+    REVIEWED,
+    UNTRANSLATED,
+)
 
 from .accounts import actor
 from .db import Database, utcnow
@@ -56,7 +65,7 @@ class Units:
         *,
         base_revision: int,
         status: str,
-        origin: str = "human",
+        origin: str = ORIGIN_HUMAN,
         model_id: str | None = None,
     ) -> dict[str, Any]:
         """Change a unit's translation and status if still at ``base_revision``, else Conflict."""
@@ -64,7 +73,7 @@ class Units:
             _change(conn, unit_id, translation, base_revision, status, origin, model_id)
         return self.get_unit(unit_id)
 
-    def apply_changes(self, changes: Iterable[Any], *, origin: str = "import") -> int:
+    def apply_changes(self, changes: Iterable[Any], *, origin: str = ORIGIN_IMPORT) -> int:
         """Apply many (unit_id, translation, status, base_revision) changes: all or none."""
         count = 0
         with self.db.write() as conn:
@@ -133,14 +142,14 @@ class Units:
                 row = conn.execute("SELECT revision, status FROM unit WHERE id = ?",
                                    (unit_id,)).fetchone()
                 if row is None or row["revision"] != base or row["status"] not in (
-                        "machine", "memory"):
+                        MACHINE, MEMORY):
                     continue  # a person edited or approved it meanwhile: theirs stays
-                _write(conn, unit_id, base + 1, text, "machine", "machine", model_id, now)
+                _write(conn, unit_id, base + 1, text, MACHINE, ORIGIN_MACHINE, model_id, now)
                 stored += 1
         return stored
 
     def store_translations(
-        self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = "machine",
+        self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = ORIGIN_MACHINE,
         remember: bool = True,
     ) -> int:
         """Store machine (or memory) output for units still untranslated; return how many.
@@ -149,7 +158,7 @@ class Units:
         """
         now = utcnow()
         stored = 0
-        status = MEMORY if origin == "memory" else MACHINE
+        status = MEMORY if origin == ORIGIN_MEMORY else MACHINE
         with self.db.write() as conn:
             for unit_id, text in results:
                 row = conn.execute(
@@ -161,8 +170,8 @@ class Units:
                 if row is None or row["status"] != UNTRANSLATED:
                     continue  # deleted meanwhile, or a person got there first
                 _write(conn, unit_id, row["revision"] + 1, text, status, origin, model_id, now)
-                if origin == "machine" and remember:
-                    _remember(conn, row, text, "machine", model_id, now)
+                if origin == ORIGIN_MACHINE and remember:
+                    _remember(conn, row, text, ORIGIN_MACHINE, model_id, now)
                 stored += 1
         return stored
 
@@ -198,7 +207,8 @@ def _change(
     now = utcnow()
     _write(conn, unit_id, base_revision + 1, translation, status, origin, model_id, now)
     if status in REVIEWED and translation:
-        _remember(conn, row, translation, "import" if origin == "import" else "human", HUMAN, now)
+        kept_as = ORIGIN_IMPORT if origin == ORIGIN_IMPORT else ORIGIN_HUMAN
+        _remember(conn, row, translation, kept_as, HUMAN, now)
     return 1
 
 

@@ -46,9 +46,9 @@ LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
 #: Defaults per instruction set, from tests/bench/bench_translate.py and bench_first_screen.py
 #: on 2 cores, quiet (README, "Performance"): tokens per batch and CTranslate2 workers
 #: (inter_threads; each worker gets cores / workers threads). On every ISA measured two workers
-#: of one core each beat one worker on both cores (1.3-1.5x in wall time, about 15% less CPU
-#: time: one thread per batch never waits for the other), and 1,024 tokens per batch beat 768
-#: and 1,536. None of them changes an output.
+#: of one core each beat one worker on both cores (1.2-1.5x in wall time, 6-19% less CPU
+#: time: one thread per batch never waits for the other), and 1,024 tokens per batch was as
+#: fast as any size from 768 to 2,048 (512 was slower). None of them changes an output.
 TUNING: dict[str, dict[str, int]] = {
     "AVX512": {"batch_tokens": 1024, "inter_threads": 2},
     "AVX2": {"batch_tokens": 1024, "inter_threads": 2},

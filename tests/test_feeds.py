@@ -285,3 +285,24 @@ def test_a_new_subscription_imports_only_its_own_items_in_a_job(library, feed_fi
     assert feeds.update_job(library, gone_job)["reports"] == []
     broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", public_only=False)
     assert none is None and "404" in broken.error and len(library.list_feeds()) == 1
+
+
+def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
+        app, client, library, feed_server):
+    feeds.add_feed(library, f"{feed_server}/news.atom")
+    job_id = feeds.queue_update(library)
+    status = client.get(f"/feeds/update/{job_id}", headers={"HX-Request": "true"})
+    assert f'hx-post="/feeds/update/{job_id}/cancel"' in status.get_data(as_text=True)
+    # The translations' cancel route refuses a feed job: 404, not a 500 on its "all" target.
+    assert _post(client, f"/jobs/{job_id}/cancel").status_code == 404
+    assert library.get_job(job_id)["status"] == "queued"
+    assert client.post(f"/feeds/update/{job_id}/cancel").status_code == 403  # no CSRF token
+    cancelled = _post(client, f"/feeds/update/{job_id}/cancel")
+    assert cancelled.status_code == 200
+    assert "The feed update was cancelled." in cancelled.get_data(as_text=True)
+    assert library.get_job(job_id)["status"] == "cancelled"
+    assert not jobs.run_next(library, app.config["DATA_DIR"], public_only=False)  # nothing left
+    translation = library.create_job("translate", "1")
+    assert _post(client, f"/feeds/update/{translation}/cancel").status_code == 404
+    assert library.get_job(translation)["status"] == "queued"
+    assert _post(client, "/feeds/update/999/cancel").status_code == 404

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from webapp.actions import feeds, models, translate
-from webapp.errors import EnfaceError
+from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library
 from webapp.vocabulary import DONE, FAILED, FEEDS_JOB, INSTALL_MODEL_JOB, TRANSLATE_JOB
 
@@ -24,6 +24,15 @@ RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     TRANSLATE_JOB: (translate.run_job, "Translation"),
 }
+
+
+def cancel(library: Library, job_id: int, kind: str) -> dict:
+    """Cancel a queued or running job of this kind; NotFound for a job of another kind (a
+    translation's cancel button cannot stop a model install)."""
+    job = library.get_job(job_id)
+    if job["kind"] != kind:
+        raise NotFound(f"There is no {RUNNERS[kind][1].lower()} job {job_id}.")
+    return library.cancel_job(job_id)
 
 
 def run_job(library: Library, job: dict, **settings: object) -> None:

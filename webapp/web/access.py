@@ -68,6 +68,7 @@ ENDPOINTS: dict[str, str | None] = {
     "feeds.add": "import",
     "feeds.update": "import",
     "feeds.update_status": "import",
+    "feeds.cancel_update": "import",
     "feeds.remove": "import",
     "reading.popup": "read",
     "reading.dictionary": "read",

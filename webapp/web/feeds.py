@@ -7,7 +7,7 @@ from htmx_flask import request as htmx_request
 
 from webapp.actions import feeds
 from webapp.errors import NotFound
-from webapp.vocabulary import ACTIVE
+from webapp.vocabulary import ACTIVE, FEEDS_JOB
 from webapp.web.db import lib
 from webapp.web.security import is_loopback
 from webapp.web.worker import wake
@@ -68,6 +68,16 @@ def update_status(job_id: int):
     if job is None:
         raise NotFound(f"There is no feed update {job_id}.")
     return render_template("_feed_update.html", job=job, feeds=lib().list_feeds(), refresh=True)
+
+
+@bp.post("/update/<int:job_id>/cancel")
+def cancel_update(job_id: int):
+    """Stop a feed update between two feeds (what was imported stays)."""
+    from webapp.actions import jobs
+
+    jobs.cancel(lib(), job_id, FEEDS_JOB)
+    return render_template("_feed_update.html", job=feeds.update_job(lib(), job_id),
+                           feeds=lib().list_feeds(), refresh=True)
 
 
 @bp.post("/<int:feed_id>/delete")

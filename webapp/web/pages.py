@@ -138,7 +138,9 @@ def focus(doc_id: int):
 @bp.post("/jobs/<int:job_id>/cancel")
 def cancel(job_id: int):
     """Cancel a translation job."""
-    job = lib().cancel_job(job_id)
+    from webapp.actions import jobs
+
+    job = jobs.cancel(lib(), job_id, vocabulary.TRANSLATE_JOB)
     doc_id = int(job["target"])
     if htmx_request.htmx:
         return render_template("_progress.html", **_progress(doc_id))

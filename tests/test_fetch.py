@@ -67,6 +67,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"z" * 100)
                 self.wfile.flush()
                 time.sleep(0.1)
+        elif self.path == "/odd-length":  # a digit to str.isdigit(), not to int()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", "\u00b2")
+            self.end_headers()
+            self.wfile.write("一句话。".encode())
+            self.close_connection = True
         elif self.path == "/slow":
             time.sleep(1.5)
             self.send(200, PAGE, "text/html")
@@ -133,6 +140,11 @@ def test_non_text_content_type(server):
 def test_too_big_by_content_length(server):
     with pytest.raises(TooLarge):
         fetch_url(f"{server}/big-declared", max_bytes=1000)
+
+
+def test_a_content_length_that_is_no_number_is_ignored(server):
+    data, _, _ = download(f"{server}/odd-length", timeout=5, max_bytes=1000)
+    assert data.decode() == "一句话。"
 
 
 def test_too_big_while_streaming(server):

@@ -118,3 +118,67 @@ def test_every_id_route_with_odd_ids_is_a_clean_4xx(app, client):
         response = client.open(path, method=method, data={"csrf_token": token},
                                headers={"HX-Request": "true"})
         assert 400 <= response.status_code < 500, (method, path, response.status_code)
+
+
+@pytest.fixture
+def busy_library(library, add_article, zh_model):
+    """A library with something behind every kind of id: documents (one translated, so units
+    have revisions), a queued translation, a model install job, a feed update job and a
+    glossary entry."""
+    from webapp.actions import feeds, glossary
+    from webapp.actions import translate as translating
+
+    first = add_article("第一段。第二句。", "第二段。")
+    translating.translate_document(library, first)
+    translating.queue_translation(library, add_article("另一篇。"))
+    library.create_job("install-model", "zh-en")
+    feeds.queue_update(library)
+    glossary.add(library, "第一", "First")
+    return library
+
+
+JUNK_FORM = {"text": "x", "segments": "1,2", "base_revision": "1", "status": "approved",
+             "source": "甲", "target": "y", "document_id": "²", "url": "ftp://x", "q": "第"}
+JUNK_JSON = [None, [], {}, 5, "x", {"text": 5}, {"text": None, "base_revision": "x"},
+             {"translation": ["a"], "revision": {}}, {"status": 7}, {"source": 1, "target": []},
+             {"text": "ok", "base_revision": 10**30}, {"text": "ok", "base_revision": -1},
+             {"document_id": "abc"}, {"document_id": 10**30}, {"document_id": "²"},
+             {"document_id": "١٢"}, {"note": 5}, {"source": "甲" * 100_000, "target": "y"}]
+
+
+def test_real_ids_of_every_kind_with_junk_forms_are_never_a_500(app, client, busy_library):
+    """Ids that exist, but maybe of the wrong kind (a feed job's id to a translation's cancel),
+    with forms full of wrong values."""
+    from werkzeug.routing import IntegerConverter
+
+    token = _csrf(client)
+    for rule in app.url_map.iter_rules():
+        if not any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            for value in ("1", "2", "3"):
+                path = rule.rule
+                for name in rule.arguments:
+                    path = path.replace(f"<int:{name}>", value)
+                for form in ({}, JUNK_FORM):
+                    response = client.open(path, method=method, data={**form, "csrf_token": token},
+                                           headers={"HX-Request": "true"})
+                    assert response.status_code < 500, (method, path, form)
+
+
+def test_api_bodies_of_every_wrong_shape_are_never_a_500(app, client, busy_library):
+    token = _csrf(client)
+    for rule in app.url_map.iter_rules():
+        methods = (rule.methods or set()) - {"HEAD", "OPTIONS", "GET"}
+        if not rule.rule.startswith("/api/") or not methods:
+            continue
+        path = rule.rule
+        for name in rule.arguments:
+            path = path.replace(f"<int:{name}>", "1")
+        for method in sorted(methods):
+            for body in JUNK_JSON:
+                response = client.open(path, method=method, json=body,
+                                       headers={"X-CSRF-Token": token})
+                assert response.status_code < 500, (method, path, body)
+                if response.status_code >= 400:
+                    assert response.get_json()["error"]

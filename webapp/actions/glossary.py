@@ -15,7 +15,7 @@ from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
 from webapp.glossary import exchange as files
 from webapp.storage import Library
-from webapp.vocabulary import UNTOUCHED
+from webapp.vocabulary import MAX_ROW_ID, UNTOUCHED
 
 
 def _term(row: dict[str, Any]) -> Term:
@@ -35,9 +35,11 @@ def entries(library: Library, query: str = "") -> list[Term]:
 def _document_id(value: object) -> int | None:
     if value in (None, "", 0):
         return None
-    if isinstance(value, bool) or not str(value).isdigit():
+    text = str(value)
+    if (isinstance(value, bool) or not (text.isascii() and text.isdigit())
+            or int(text) > MAX_ROW_ID):
         raise EnfaceError("'document_id' must be a document's id.")
-    return int(str(value))
+    return int(text)
 
 
 def add(library: Library, source: object, target: object, note: object = "",

@@ -95,7 +95,7 @@ def _read(
     if mime and not mime.startswith(_TEXT_TYPES):
         raise ImportFailed(url, f"not a web page or text (the server sent {mime})")
     length = response.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes:
+    if length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise TooLarge(url, f"the page is {int(length)} bytes, over the {max_bytes} byte limit")
     body = bytearray()
     while chunk := response.read1(_CHUNK):  # whatever has arrived: the deadline is checked often

@@ -182,3 +182,40 @@ def test_api_bodies_of_every_wrong_shape_are_never_a_500(app, client, busy_libra
                 assert response.status_code < 500, (method, path, body)
                 if response.status_code >= 400:
                     assert response.get_json()["error"]
+
+
+JUNK_VALUES = ["", "\x00", "-1", "0", "9" * 25, "abc", "x" * 20_000, "%", "'; drop", "１２", "²",
+               "[]", "1,2,", "zh", "ZZ", "all"]
+JUNK_RAW = ["%FF%FE", "%ED%A0%80", "%C0%AF", "%00"]  # not UTF-8, a surrogate, overlong, NUL
+FIELDS = ["q", "page", "status", "filter", "lang", "format", "view", "since", "layout", "from",
+          "to", "document_id", "source", "target", "note", "url", "text", "name", "role",
+          "segments", "word", "base_revision", "n"]
+
+
+@pytest.mark.slow
+def test_every_route_with_junk_query_and_form_values_is_never_a_500(app, client, busy_library):
+    token = _csrf(client)
+    for rule in app.url_map.iter_rules():
+        path = rule.rule
+        for name in rule.arguments:
+            path = (path.replace(f"<int:{name}>", "1").replace(f"<path:{name}>", "x.js")
+                    .replace(f"<{name}>", "zh"))
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            sent = [{k: v for k in FIELDS} for v in JUNK_VALUES]
+            sent += ["&".join(f"{k}={raw}" for k in FIELDS) for raw in JUNK_RAW]
+            for values in sent:
+                if method == "GET":
+                    query = values if isinstance(values, str) else None
+                    response = client.get(path + (f"?{query}" if query else ""),
+                                          query_string=None if query else values,
+                                          headers={"HX-Request": "true"})
+                elif isinstance(values, str):
+                    response = client.open(path, method=method,
+                                           data=f"{values}&csrf_token={token}".encode(),
+                                           content_type="application/x-www-form-urlencoded",
+                                           headers={"HX-Request": "true"})
+                else:
+                    response = client.open(path, method=method,
+                                           data={**values, "csrf_token": token},
+                                           headers={"HX-Request": "true"})
+                assert response.status_code < 500, (method, path, str(values)[:40])

@@ -35,6 +35,16 @@ def test_corpus_size_and_sources():
     assert len(sites) >= 15
 
 
+#: Pages whose block kinds still differ from the reading (their texts match); every other page
+#: matches kind for kind. A page that comes to match must leave this list.
+KINDS_DIFFER = {
+    "gne_cjddsb_1": "captions of images the saved page lost, left as centred bold lines",
+    "gne_ifeng_1": "captions in paragraphs of their own after each image",
+    "gne_xds_1": "one-word section labels between <br> lines",
+    "readability_pixnet_source": "a bold 'GPS: …' line read as a subhead",
+}
+
+
 @pytest.mark.parametrize("name", _pages())
 def test_page_matches_its_golden_list(name):
     gold = _golden(name)
@@ -48,3 +58,5 @@ def test_page_matches_its_golden_list(name):
     golden_captions = [text for kind, text in gold["blocks"] if kind == "caption"]
     assert all(captions.count(c) <= max(1, golden_captions.count(c)) for c in captions)
     assert iso(article.published_at) == gold["published_at"]
+    kinds_match = [b.kind for b in got] == [kind for kind, _ in gold["blocks"]]
+    assert kinds_match is (name not in KINDS_DIFFER), KINDS_DIFFER.get(name, "kinds differ")

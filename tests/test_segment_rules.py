@@ -76,3 +76,42 @@ def test_lines_are_paragraphs():
     assert lines_are_paragraphs(["第一句话。", "第二句话。", "第三句话。"])
     assert lines_are_paragraphs(["w " * 60, "w " * 60, "short"])
     assert not lines_are_paragraphs(["This text is hard", "wrapped at a narrow", "width here."])
+
+
+def _kinds(html: str) -> list[tuple[str, str]]:
+    from webapp.segmenting.blocks import segment_html
+
+    return [(b.kind, b.text) for b in segment_html(html)]
+
+
+LONG = "受冷空气影响，昨日东北地区中东部、华北、黄淮、江淮、江汉、江南西部等地降温六至十二度。"
+
+
+def test_subheads_and_sentences_in_bold_or_plain():
+    from webapp.segmenting.rules import looks_like_heading
+
+    assert looks_like_heading("“塞纸”疑云")
+    assert looks_like_heading("一分钱变一元钱，消解经典文化可取吗？")  # a question subhead
+    assert not looks_like_heading("嗯，“不是国军不努力，而是共军太狡猾！”")  # a sentence
+    assert not looks_like_heading("他说：“这是真的。”")
+    html = (f"<p>重庆湖北等地降雨 中东部地区出现明显降温</p><p>{LONG}</p>"
+            f"<p>TNW中文站 10月14日报道</p><p>{LONG}</p>"
+            f"<p>【中国发展网】新增地方政府债券 发行进度同比增34%</p><p>{LONG}</p>"
+            f"<p>短的一行 后面也短</p><p>短段。</p>")
+    assert [k for k, _ in _kinds(html)] == ["heading", "paragraph", "paragraph", "paragraph",
+                                            "paragraph", "paragraph", "paragraph", "paragraph"]
+
+
+def test_a_label_before_a_list_is_a_heading():
+    html = f"<p>{LONG}</p><p>划重点：</p><ol><li>第一点内容。</li><li>第二点内容。</li></ol>"
+    assert _kinds(html)[1] == ("heading", "划重点：")
+    assert _kinds(f"<p>{LONG}</p><p>划重点：</p><p>{LONG}</p>")[1][0] == "paragraph"
+
+
+def test_text_after_an_image_in_the_same_block_is_its_caption():
+    html = (f"<p>{LONG}</p><p><img src='a.jpg'><i class='desc'>家中曾堆满他的音像作品</i></p>"
+            f"<p><img src='b.jpg'></p><p>他说这不是第一次。</p>"  # its own paragraph: not known
+            f"<p><img src='c.jpg'>{LONG}</p>"  # too long to be a caption
+            f"<p><img src='d.jpg'>本文来源：每日经济新闻 责任编辑：荀建国</p>")
+    assert [k for k, _ in _kinds(html)] == ["paragraph", "caption", "paragraph", "paragraph",
+                                            "byline"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import lxml.etree
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -45,6 +45,7 @@ class _Raw:
     time: bool = False
     href: str | None = None
     furniture: bool = False
+    after_image: bool = False  # the text follows an image inside the same block
 
 
 @dataclass
@@ -54,6 +55,7 @@ class _Buffer:
     kind: str = "paragraph"
     pieces: list[tuple[str, int, str | None]] = field(default_factory=list)
     pending_br: bool = False
+    image_first: bool = False  # the block starts with an image
 
     def add(self, text: str, kind: str, flags: int, href: str | None) -> None:
         if not self.pieces:
@@ -69,6 +71,10 @@ class _Buffer:
         followed by its paragraph.
         """
         pieces, self.pieces, self.pending_br = self.pieces, [], False
+        image_first, self.image_first = self.image_first, False
+        if image_first:
+            raw = _raw(self.kind, pieces)
+            return [replace(raw, after_image=True)] if raw else []
         if self.kind == "paragraph" and any(p[0] == _BR for p in pieces):
             cut = next(i for i, p in enumerate(pieces) if p[0] == _BR)
             head, tail = _raw(self.kind, pieces[:cut]), _raw(self.kind, pieces[cut + 1:])
@@ -200,6 +206,9 @@ def _collect(root: Tag, base_url: str | None) -> list[_Raw]:
         if name == "hr":
             flush()
             continue
+        if name == "img" and not any(t.strip() for t, _, _ in buf.pieces if t != _BR):
+            buf.image_first = True  # text after an image in the same block may be its caption
+            continue
         captionish = rules.is_captionish(node)
         is_block = name in _BLOCK_TAGS or captionish
         if is_block:
@@ -254,7 +263,15 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
             kind = "byline"
         if kind in ("paragraph", "heading") and (raw.small or lines.is_caption_text(text)):
             kind = "caption"
+        elif kind == "paragraph" and raw.after_image and rules.is_short_caption(text):
+            kind = "caption"
         elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
+            kind = "heading"
+        elif kind == "paragraph" and not raw.href and rules.is_plain_subhead(
+                text, raws[index + 1].text if index + 1 < len(raws) else ""):
+            kind = "heading"
+        elif kind == "paragraph" and rules.is_list_label(text) and index + 1 < len(raws) \
+                and raws[index + 1].kind == "list_item":
             kind = "heading"
         if kind == "heading":
             text = rules.undecorated(text)

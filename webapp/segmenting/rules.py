@@ -311,9 +311,41 @@ def without_credit(caption: str) -> str:
     return _CAPTION_CREDIT.sub("", caption) or caption
 
 
+_CLOSERS = "”’」』）)\"'》"
+_PUNCTUATION = re.compile(r"[，,。．.、；;：:！!？?…—【】\[\]]")
+
+
 def looks_like_heading(text: str) -> bool:
-    """Short bold text that does not end like a sentence reads as a subhead."""
-    return len(text) <= 40 and not text.endswith(tuple("。.；;：:，,…"))
+    """Short bold text that does not end like a sentence reads as a subhead (an exclamation
+    with a comma in it is a sentence: '嗯，“不是国军不努力，而是共军太狡猾！”')."""
+    bare = text.rstrip(_CLOSERS)
+    if len(text) > 40 or bare.endswith(tuple("。.；;：:，,…")):
+        return False
+    return not (bare.endswith(tuple("！!")) and re.search("[，,]", bare))
+
+
+_DATED = re.compile(r"\d+\s*月\s*\d+\s*日|(?:报道|報導|讯|訊|电|電)$")
+
+
+def is_list_label(text: str) -> bool:
+    """A short label that introduces a list ('划重点：')."""
+    return len(text) <= 12 and text.endswith(("：", ":"))
+
+
+def is_short_caption(text: str) -> bool:
+    """Text right after an image that is short enough to be its caption ('小花家。')."""
+    limit = 24 if text.rstrip(_CLOSERS).endswith(tuple("。.！!？?")) else 40
+    return len(text) <= limit and not is_byline(text)
+
+
+def is_plain_subhead(text: str, following: str) -> bool:
+    """A subhead set as a plain paragraph: a short line without any punctuation, two phrases
+    split by a space ('冷空气将影响南方地区 局地降幅10℃以上'), followed by a longer paragraph."""
+    phrases = text.split()
+    return (len(text) <= 40 and len(phrases) == 2 and not _PUNCTUATION.search(text)
+            and not _DATED.search(text)
+            and all(len(p) >= 4 and has_words(p) for p in phrases)
+            and len(normalise(following)) > 2 * len(text))
 
 
 RELATED = re.compile(

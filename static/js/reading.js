@@ -215,7 +215,9 @@
   }
 
   // ---- "Add to glossary" from a selection in the source column
-  document.addEventListener("mouseup", () => {
+  document.addEventListener("mouseup", (e) => {
+    // The button's own click must find it still there (removing it here lost the click).
+    if (closest(e.target, ".selection-add, #word-popup")) return;
     document.querySelectorAll(".selection-add").forEach((b) => b.remove());
     const sel = window.getSelection();
     const text = sel ? sel.toString().trim() : "";

@@ -159,3 +159,51 @@ def test_hostile_term_and_query_are_shown_as_text(page, server):
     assert page.locator("img[src=x]").count() == 0
     assert page.evaluate("window.__owned") is None
     assert page.foreign_requests == []
+
+
+def test_hover_opens_a_word_and_a_selection_is_looked_up(page, server):
+    page.goto(server + "/documents/1")
+    popup = page.locator("#word-popup .popup")
+    word(page, "磋商").hover()  # resting on a word opens it, no click
+    expect(popup).to_be_visible(timeout=30_000)
+    expect(popup.locator(".py").first).to_have_text("cuō shāng")
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    page.mouse.move(5, 5)
+    # Select two words of the source with the mouse: a button offers to look them up.
+    first = page.locator(".kind-paragraph .col.src .w").nth(0)
+    second = page.locator(".kind-paragraph .col.src .w").nth(1)
+    start, end = first.bounding_box(), second.bounding_box()
+    page.mouse.move(start["x"] + 1, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] - 1, end["y"] + end["height"] / 2, steps=5)
+    page.mouse.up()
+    selected = page.evaluate("getSelection().toString().trim()")
+    assert selected
+    button = page.locator(".selection-add")
+    expect(button).to_have_text("Look up / add to glossary")
+    button.click()
+    expect(popup).to_be_visible(timeout=30_000)
+    expect(popup.locator(".hw").first).to_have_text(re.sub(r"\s+", " ", selected))
+    assert page.console_errors == [] and page.foreign_requests == []
+
+
+def test_source_only_view_peeks_at_the_english(page, server, zh_model):
+    request = urllib.request.Request(f"{server}/api/documents/1/translate", data=b"{}",
+                                     headers={"Content-Type": "application/json"})
+    job = json.load(urllib.request.urlopen(request))["job"]
+    for _ in range(300):
+        if json.load(urllib.request.urlopen(f"{server}/api/jobs/{job}"))["status"] == "done":
+            break
+        page.wait_for_timeout(100)
+    page.goto(server + "/documents/1?view=source")
+    sentence = page.locator(".kind-paragraph .s[data-unit]").first
+    english = page.locator(f"#t-{sentence.get_attribute('data-unit')}")
+    sentence.hover()
+    peek = page.locator(".peek")
+    expect(peek).to_be_visible()
+    expect(peek).to_have_text(english.text_content().strip())
+    expect(english).to_be_hidden()  # the English column itself stays out of sight
+    page.mouse.move(5, 5)
+    expect(peek).to_be_hidden()
+    assert page.console_errors == []

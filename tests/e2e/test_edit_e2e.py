@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -179,3 +180,71 @@ def test_linked_highlighting_both_ways_and_the_unreviewed_filter(page, server):
     expect(page).to_have_url(re.compile(r"filter=unreviewed"))
     page.reload()
     expect(page.locator("#reader")).to_have_class(re.compile(r"\bonly-unreviewed\b"))
+
+
+def _translated(server: str) -> None:
+    """Translate the seed article through the API and wait for the job."""
+    import json
+    import time
+    import urllib.request
+
+    request = urllib.request.Request(f"{server}/api/documents/1/translate", data=b"{}",
+                                     headers={"Content-Type": "application/json"})
+    job = json.load(urllib.request.urlopen(request))["job"]
+    deadline = time.monotonic() + 60
+    while json.load(urllib.request.urlopen(f"{server}/api/jobs/{job}"))["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+def test_alternatives_retranslate_and_the_paragraph_editor(page, server, zh_model):
+    _translated(server)
+    page.goto(server + READER)
+    first = paragraph_sentences(page).first
+    unit = first.get_attribute("data-unit")
+    machine = first.text_content().strip()
+    first.click()
+    editor = page.locator(f"#t-{unit}.editing")
+    expect(editor).to_be_visible()
+    editor.get_by_role("button", name="Alternatives").click()
+    choices = editor.locator(".alternatives li .text")
+    expect(choices.first).to_be_visible()
+    assert choices.first.text_content().strip() == machine  # the best is what was stored
+    # a person's version, then Retranslate: the model's text replaces it only when confirmed
+    editor.locator("textarea").fill("A reviewer's English.")
+    editor.get_by_role("button", name="Save", exact=True).click()
+    sentence = page.locator(f"#t-{unit}")
+    expect(sentence).to_have_text("A reviewer's English.")
+    sentence.click()
+    page.locator(f"#t-{unit}.editing").get_by_role("button", name="Retranslate").click()
+    expect(page.locator(f"#t-{unit}")).to_contain_text("replace your version with it?")
+    page.get_by_role("button", name="Replace mine").click()
+    expect(page.locator(f"#t-{unit}")).to_have_text(machine)
+    expect(page.locator(f"#t-{unit}")).to_have_class(re.compile(r"\bst-machine\b"))
+    # the paragraph editor: one line per sentence, saved together
+    page.locator(f"#t-{unit}").click()
+    page.locator(f"#t-{unit}.editing").get_by_role("button", name="Edit paragraph").click()
+    para = page.locator("form.editor.para textarea")
+    expect(para).to_be_visible()
+    lines = para.input_value().split("\n")
+    assert lines[0] == machine and len(lines) >= 2
+    para.fill("\n".join(["First line by hand.", *lines[1:]]))
+    page.get_by_role("button", name="Save paragraph").click()
+    expect(page.locator(f"#t-{unit}")).to_have_text("First line by hand.")
+    expect(page.locator(f"#t-{unit}")).to_have_class(re.compile(r"\bst-edited\b"))
+    assert page.console_errors == []
+
+
+def test_download_the_bilingual_document_from_the_reader(page, server, zh_model):
+    _translated(server)
+    page.goto(server + READER)
+    page.locator("details.export-menu summary").first.click()
+    menu = page.locator("details.export-menu form").first
+    menu.locator("select[name=format]").select_option("md")
+    with page.expect_download() as done:
+        menu.get_by_role("button", name="Download").click()
+    download = done.value
+    assert download.suggested_filename.endswith(".md")
+    text = Path(download.path()).read_text(encoding="utf-8")
+    english = paragraph_sentences(page).first.text_content().strip()
+    assert "俄中战略安全磋商" in text and english in text

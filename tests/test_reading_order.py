@@ -123,3 +123,20 @@ def test_the_last_batches_are_shared_among_the_workers():
     assert sizes(1) == [10, 10]
     # Two workers: the second half is cut so both finish together, never below a quarter batch.
     assert sizes(2) == [10, 5, 2, 2, 1]
+
+
+def test_cancel_answers_with_what_was_stored_and_polls_once_more(
+        library, add_article, zh_model, post):
+    doc_id = add_article("第一段。", "第二段。")
+    job_id = translating.queue_translation(library, doc_id)
+    since = library.last_change(doc_id)
+    unit = library.document_json(doc_id)["segments"][1]["units"][0]["id"]
+    library.store_translations([(unit, "Stored as the reader pressed Cancel.")], model_id="m")
+    answer = post(f"/jobs/{job_id}/cancel", since=since)
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and library.get_job(job_id)["status"] == "cancelled"
+    assert "The last translation was cancelled" in text
+    assert "Stored as the reader pressed Cancel." in text  # out of band, into the page
+    assert f'hx-get="/documents/{doc_id}/progress?since=' in text  # one more look, then done
+    again = post(f"/jobs/{job_id}/cancel", since=since)  # a second click: same answer, no error
+    assert again.status_code == 200

@@ -63,3 +63,27 @@ def test_top_first_then_what_is_on_screen(small_batches, slow_zh_model, page, se
     expect(page.locator("#progress")).to_contain_text("Translating")  # the job still runs
     assert reported and set(reported) == {204}
     assert page.console_errors == []
+
+
+def test_cancel_stops_a_translation_and_translate_again_finishes_it(
+        small_batches, slow_zh_model, page, server, tmp_path):
+    text = tmp_path / "long.txt"
+    long_article(text)
+    env = dict(os.environ, ENFACE_DATA_DIR=str(tmp_path / "lib"))
+    done = subprocess.run([sys.executable, "-m", "webapp.cli", "import", str(text), "--lang", "zh"],
+                          env=env, check=True, capture_output=True, text=True)
+    page.goto(f"{server}/documents/{int(done.stdout.split(chr(9))[0])}")
+    page.get_by_role("button", name=re.compile(r"Translate \d+ sentences")).click()
+    progress = page.locator("#progress")
+    expect(progress).to_contain_text("Translating", timeout=30_000)
+    progress.get_by_role("button", name="Cancel").click()
+    expect(progress).to_contain_text("The last translation was cancelled", timeout=30_000)
+    page.wait_for_timeout(2500)  # the block polls once more, for a batch stored meanwhile
+    pending = page.locator(".t .pending").count()
+    assert pending > 0
+    page.reload()
+    assert page.locator(".t .pending").count() == pending  # the page showed all, and it stopped
+    again = page.get_by_role("button", name=re.compile(rf"Translate {pending} sentences"))
+    again.click()
+    expect(page.locator(".t .pending")).to_have_count(0, timeout=120_000)
+    assert page.console_errors == []

@@ -281,7 +281,7 @@ def translate_sentences(
     in_flight: deque[tuple[list[int], list]] = deque()
     while planner:
         if should_stop is not None and should_stop():
-            break
+            return results  # what is still being decoded is left unstored: stopped means now
         batch = planner.next_batch(wanted() if wanted is not None else (), urgent)
         outputs = loaded.translator.translate_batch(
             [tokens[k] for k in batch],

@@ -20,6 +20,7 @@ from webapp.actions import reading as reader
 from webapp.actions import translate as translation
 from webapp.errors import EnfaceError, NoModel
 from webapp.reading import is_chinese
+from webapp.storage import utcnow
 from webapp.web.db import lib
 from webapp.web.reading import reading_settings
 from webapp.web.security import is_loopback
@@ -114,12 +115,19 @@ def set_lang(doc_id: int):
 @bp.get("/documents/<int:doc_id>/progress")
 def progress(doc_id: int):
     """The progress block (polls while a job runs) plus newly translated sentences, out of band."""
+    return _progress_block(doc_id, request.args.get("since", ""))
+
+
+def _progress_block(doc_id: int, since: str, stopping: str | None = None):
+    """The progress block with the sentences changed since ``since`` (out of band); with
+    ``stopping`` (a time) it polls once more for what changed from then."""
     context = _progress(doc_id)
-    fresh = lib().units_changed_since(doc_id, request.args.get("since", ""))
+    fresh = lib().units_changed_since(doc_id, since)
     checks = None
     if not (context["job"] and context["job"]["status"] in vocabulary.ACTIVE):
         checks = glossary.annotate(lib().document_json(doc_id), glossary.terms_for(lib(), doc_id))
-    return render_template("_progress.html", fresh=fresh, poll=True, checks=checks, **context)
+    return render_template("_progress.html", fresh=fresh, poll=True, checks=checks,
+                           stopping=stopping, **context)
 
 
 @bp.post("/documents/<int:doc_id>/focus")
@@ -142,8 +150,9 @@ def cancel(job_id: int):
 
     job = jobs.cancel(lib(), job_id, vocabulary.TRANSLATE_JOB)
     doc_id = int(job["target"])
-    if htmx_request.htmx:
-        return render_template("_progress.html", **_progress(doc_id))
+    if htmx_request.htmx:  # with what was stored since the page's last poll, and one more
+        # poll: a batch the worker was storing as the job was cancelled shows up too
+        return _progress_block(doc_id, request.form.get("since", ""), stopping=utcnow())
     return redirect(url_for("pages.document", doc_id=doc_id))
 
 

@@ -72,3 +72,59 @@ def test_an_editor_edits_and_a_reader_sees_who(team_server, browser):
     expect(page.locator("#documents .editor").first).to_have_text("edna")
     assert errors == []
     context.close()
+
+
+@pytest.fixture
+def admin_server(tmp_path, request):
+    """The real server on a library whose only account is an admin."""
+    library = Library(tmp_path / "lib" / "library.sqlite3")
+    add_user(library, "ada", "admin")
+    library.close()
+    return request.getfixturevalue("server")
+
+
+def test_an_admin_manages_users_and_the_new_user_signs_in(admin_server, browser):
+    import json
+    import urllib.request
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, admin_server, "ada")
+    page.goto(admin_server + "/users")
+    users = page.locator("#users")
+    add = users.locator("form", has=page.locator("input[name=name]"))
+    add.locator("input[name=name]").fill("nina")
+    add.locator("select[name=role]").select_option("reader")
+    add.locator("input[name=password]").fill("nina's long password")
+    add.get_by_role("button", name="Add").click()
+    row = page.locator("#users tr", has_text="nina")
+    expect(row).to_have_count(1)
+    row.get_by_label("Role of nina").select_option("editor")
+    row.get_by_role("button", name="Change").click()
+    expect(page.locator("#users tr", has_text="nina").get_by_label("Role of nina")).to_have_value(
+        "editor")
+    page.locator("#users tr", has_text="nina").get_by_role("button", name="New token").click()
+    secret = page.locator("#users code.secret")
+    expect(secret).to_be_visible()
+    token = secret.text_content().strip()
+    request = urllib.request.Request(admin_server + "/api/documents",
+                                     headers={"Authorization": f"Bearer {token}"})
+    assert json.load(urllib.request.urlopen(request))  # the token opens the API
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#users tr", has_text="nina").get_by_role("button", name="Revoke tokens").click()
+    expect(page.locator("#users tr", has_text="nina").get_by_role(
+        "button", name="Revoke tokens")).to_have_count(0)
+    try:
+        urllib.request.urlopen(request)
+        raise AssertionError("a revoked token still opened the API")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 401
+    page.get_by_role("button", name="Sign out").click()
+    # nina signs in with the password the admin gave her, as an editor
+    page.goto(admin_server + "/documents/1")
+    page.get_by_label("User name").fill("nina")
+    page.get_by_label("Password").fill("nina's long password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/documents/1$"))
+    expect(page.locator("#reader")).not_to_have_attribute("data-readonly", "")
+    context.close()

@@ -25,9 +25,9 @@ def test_glossary_page_add_find_change_delete_import_export(page, server, tmp_pa
     expect(page.locator("table.glossary tbody tr")).to_have_count(2)
     page.wait_for_function(SETTLED)  # the swapped-in search box is wired
     # search as you type
-    page.get_by_label("Search").fill("磋")
+    page.get_by_label("Search", exact=True).fill("磋")
     expect(page.locator("table.glossary tbody tr")).to_have_count(1)
-    page.get_by_label("Search").fill("")
+    page.get_by_label("Search", exact=True).fill("")
     expect(page.locator("table.glossary tbody tr")).to_have_count(2)
     # change a term in its row (the inputs belong to the row's form by their form= attribute)
     talks = page.locator("table.glossary tr", has=page.locator("input[value='磋商']"))

@@ -99,6 +99,28 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | 
         sys.exit(1)
 
 
+@main.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1, 100_000))
+@pass_ctx
+def search(ctx: Context, query: str, as_json: bool, page: int) -> None:
+    """Find sentences holding QUERY in their source or English; print
+    "<document id>\t<unit id>\t<snippet>" per hit, best first (50 a page)."""
+    from webapp.actions import search as searching
+
+    try:
+        results = searching.search(ctx.library, query, page)
+    except EnfaceError as exc:
+        raise fail(exc) from None
+    if as_json:
+        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=2))
+        return
+    for hit in results.to_json()["hits"]:
+        click.echo(f"{hit['document_id']}\t{hit['unit_id']}\t{hit['snippet']}")
+    click.echo(f"{results.total} sentences; page {results.page} of {results.pages}", err=True)
+
+
 def login_name() -> str | None:
     """The name of the person running the command (None when the system has none for them)."""
     import getpass

@@ -11,12 +11,13 @@ from .feeds import Feeds
 from .glossary import Glossary
 from .jobs import Jobs
 from .review import Review
+from .search import Search
 from .units import Units, memory_key
 
 __all__ = ["Library", "Database", "acting_as", "actor", "iso", "utcnow", "memory_key"]
 
 
-class Library(Documents, Units, Jobs, Review, Accounts, Feeds, Glossary):
+class Library(Documents, Units, Jobs, Review, Accounts, Feeds, Glossary, Search):
     """The document library in one SQLite file (schema migrated on open)."""
 
     def __init__(self, path: Path | str) -> None:

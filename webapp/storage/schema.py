@@ -169,6 +169,30 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE job ADD COLUMN result TEXT;
         """,
     ),
+    (
+        # Full-text search over every sentence, source and English: trigram tokens find any
+        # substring of three characters or more (Chinese has no spaces), case-insensitively.
+        "0007_search",
+        """
+        CREATE VIRTUAL TABLE unit_search USING fts5(
+            source, translation, content='unit', content_rowid='id', tokenize='trigram');
+        INSERT INTO unit_search(unit_search) VALUES ('rebuild');
+        CREATE TRIGGER unit_search_insert AFTER INSERT ON unit BEGIN
+            INSERT INTO unit_search(rowid, source, translation)
+                VALUES (new.id, new.source, new.translation);
+        END;
+        CREATE TRIGGER unit_search_delete AFTER DELETE ON unit BEGIN
+            INSERT INTO unit_search(unit_search, rowid, source, translation)
+                VALUES ('delete', old.id, old.source, old.translation);
+        END;
+        CREATE TRIGGER unit_search_update AFTER UPDATE OF source, translation ON unit BEGIN
+            INSERT INTO unit_search(unit_search, rowid, source, translation)
+                VALUES ('delete', old.id, old.source, old.translation);
+            INSERT INTO unit_search(rowid, source, translation)
+                VALUES (new.id, new.source, new.translation);
+        END;
+        """,
+    ),
 ]
 
 

@@ -31,6 +31,7 @@ ENDPOINTS: dict[str, str | None] = {
     "auth.logout": "read",
     "pages.library": "read",
     "pages.documents": "read",
+    "pages.search": "read",
     "pages.document": "read",
     "pages.progress": "read",
     "pages.focus": "read",  # only reorders a running job's work: whoever watches it may
@@ -40,6 +41,7 @@ ENDPOINTS: dict[str, str | None] = {
     "pages.set_lang": "edit",
     "pages.delete": "delete",
     "api.documents": "read",
+    "api.search_units": "read",
     "api.document": "read",
     "api.job": "read",
     "api.revisions": "read",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from webapp.actions import edit, glossary
+from webapp.actions import edit, glossary, search
 from webapp.actions import translate as translation
 from webapp.vocabulary import APPROVED
 from webapp.web.db import lib
@@ -28,6 +28,12 @@ def json_body() -> dict:
 def documents():
     """Every document with its progress counts."""
     return jsonify(lib().list_documents())
+
+
+@bp.get("/search")
+def search_units():
+    """Sentences holding ``q`` in their source or English: {"total", "page", "hits"}."""
+    return jsonify(search.search(lib(), request.args.get("q"), request.args.get("page")).to_json())
 
 
 @bp.get("/documents/<int:doc_id>")

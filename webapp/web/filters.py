@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from webapp import vocabulary
 from webapp.actions.edit import one_line
@@ -34,6 +35,14 @@ def day(stamp: object) -> str:
     return ("" if stamp is None else str(stamp))[:10]
 
 
+def marked(snippet: object) -> Markup:
+    """A search snippet as HTML: its text escaped, its match in <mark>."""
+    from webapp.storage.search import HIT_END, HIT_START
+
+    text = str(escape(str(snippet or "")))
+    return Markup(text.replace(HIT_START, "<mark>").replace(HIT_END, "</mark>"))
+
+
 def is_safe_url(url: object) -> bool:
     """Only http(s) links may be rendered as links."""
     return safe_url(url) is not None
@@ -51,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(datetime_filter, "datetime")
     app.add_template_filter(original_time, "original_time")
     app.add_template_filter(one_line, "oneline")
+    app.add_template_filter(marked, "marked")
     app.add_template_test(is_safe_url, "safe_url")
 
     @app.context_processor

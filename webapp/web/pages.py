@@ -35,6 +35,16 @@ def library():
     return render_template("library.html", results=[], **_documents())
 
 
+@bp.get("/search")
+def search():
+    """Find sentences in the library (the results alone for htmx, as the reader types)."""
+    from webapp.actions import search as searching
+
+    results = searching.search(lib(), request.args.get("q"), request.args.get("page"))
+    template = "_search_results.html" if htmx_request.htmx else "search.html"
+    return render_template(template, results=results)
+
+
 @bp.get("/documents")
 def documents():
     """The documents table (polls while translations run)."""

@@ -1,0 +1,32 @@
+"""Search in real Chromium: the header's box, results as you type, a hit opens its sentence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_search_from_the_header_then_as_you_type_then_open_a_hit(page, server):
+    page.goto(server + "/")
+    box = page.get_by_role("searchbox", name="Search the library")
+    box.fill("战略安全")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q="))
+    results = page.locator("#search-results")
+    expect(results).to_contain_text("hold “战略安全”")
+    expect(results.locator("mark").first).to_have_text("战略安全")
+    # typing in the page's own box updates the results (and the address) without a reload
+    own = page.get_by_label("Sentences holding")
+    own.fill("莫斯科")
+    expect(results).to_contain_text("hold “莫斯科”")
+    expect(page).to_have_url(re.compile(r"q=%E8%8E%AB%E6%96%AF%E7%A7%91"))
+    hit = results.locator("ol.hits a").first
+    target = hit.get_attribute("href").split("#")[1]
+    hit.click()
+    expect(page).to_have_url(re.compile(rf"/documents/1#{target}$"))
+    expect(page.locator(f"#{target}")).to_be_in_viewport()
+    assert page.console_errors == [] and page.foreign_requests == []

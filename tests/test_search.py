@@ -1,0 +1,115 @@
+"""Search: any text in the source or English of every sentence (index, API, page, CLI)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from webapp.actions import search as searching
+from webapp.cli import main
+from webapp.errors import EnfaceError
+from webapp.storage import Library
+from webapp.storage.schema import MIGRATIONS
+from webapp.storage.search import HIT_END, HIT_START
+
+
+def unit_ids(library, doc_id: int) -> list[int]:
+    return [u["id"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+
+
+def found(library, query: str) -> list[int]:
+    return [hit["unit_id"] for hit in library.search_units(query)[1]]
+
+
+def test_source_and_english_any_length_edits_and_deletes(library, add_article):
+    doc = add_article("俄罗斯和中国在莫斯科举行战略安全磋商。", "双方讨论了合作。",
+                      title="中俄磋商")
+    title, first, second = unit_ids(library, doc)
+    assert set(found(library, "磋商")) == {title, first}
+    assert found(library, "莫斯科举行") == [first]  # through the index
+    assert found(library, "商") and found(library, "合作") == [second]  # one or two: a scan
+    library.store_translations([(first, "Russia and China held talks in Moscow.")], model_id="m")
+    assert found(library, "MOSCOW") == [first] and found(library, "in") == [first]
+    total, hits = library.search_units("talks in")
+    assert total == 1 and f"{HIT_START}talks in{HIT_END}" in hits[0]["snippet"]
+    library.update_unit(first, "They met in Beijing.", base_revision=1, status="edited")
+    assert found(library, "Moscow") == [] and found(library, "Beijing") == [first]
+    library.delete_document(doc)
+    assert found(library, "磋商") == [] and found(library, "Beijing") == []
+
+
+@pytest.mark.parametrize("query", ['"', '"; DROP TABLE unit; --', "NEAR(a b)", "a OR b", "*",
+                                   "100%", "_", "%%%", "\\", "col:text", "(", "^x"])
+def test_search_syntax_in_a_query_is_only_text(library, add_article, query):
+    add_article("一句话里有 100% 的把握。")
+    total, hits = library.search_units(query)
+    assert total == len(hits)
+    expected = 1 if query in ("100%",) else 0
+    assert total == expected, query
+
+
+def test_paging_and_the_api_contract(client, library, add_article):
+    for i in range(60):
+        add_article(f"第{i}篇文章谈到了战略安全。", title=f"文章{i}")
+    first = client.get("/api/search", query_string={"q": "战略安全"}).get_json()
+    assert first["total"] == 60 and len(first["hits"]) == 50 and first["page"] == 1
+    assert set(first["hits"][0]) == {"document_id", "unit_id", "snippet", "title"}
+    assert HIT_START not in first["hits"][0]["snippet"] and "战略安全" in first["hits"][0]["snippet"]
+    second = client.get("/api/search", query_string={"q": "战略安全", "page": 2}).get_json()
+    assert len(second["hits"]) == 10
+    assert {h["unit_id"] for h in first["hits"]}.isdisjoint(h["unit_id"] for h in second["hits"])
+    for bad in ({"q": "x" * 201}, {"q": "战略", "page": "0"}, {"q": "战略", "page": "²"}):
+        answer = client.get("/api/search", query_string=bad)
+        assert answer.status_code == 400 and answer.get_json()["error"]
+    assert client.get("/api/search").get_json() == {"hits": [], "page": 1, "query": "",
+                                                     "total": 0}
+    with pytest.raises(EnfaceError):
+        searching.search(library, ["战略"])
+
+
+def test_search_page_shows_hits_as_text_and_marks_the_match(client, add_article):
+    doc = add_article("<script>window.x=1</script>战略安全<b>加粗</b>")
+    page = client.get("/search", query_string={"q": "战略安全"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "1 sentence hold “战略安全”" in text
+    assert "<mark>战略安全</mark>" in text and "<script>window" not in text
+    assert "&lt;b&gt;加粗" in text and f'href="/documents/{doc}#t-' in text
+    partial = client.get("/search", query_string={"q": "<i>"}, headers={"HX-Request": "true"})
+    assert partial.get_data(as_text=True).startswith('<section id="search-results"')
+    assert "&lt;i&gt;" in partial.get_data(as_text=True)
+    assert 'role="search"' in client.get("/").get_data(as_text=True)  # the box in the header
+
+
+def test_the_index_is_built_for_a_library_made_before_search(tmp_path, monkeypatch, article):
+    path = tmp_path / "old.sqlite3"
+    monkeypatch.setattr("webapp.storage.schema.MIGRATIONS",
+                        [m for m in MIGRATIONS if m[0] != "0007_search"])
+    old = Library(path)
+    old.add_article(article("战略安全磋商在莫斯科举行。"))
+    old.close()
+    monkeypatch.undo()
+    conn = sqlite3.connect(path)
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'unit_search'").fetchall()
+    conn.close()
+    upgraded = Library(path)
+    assert upgraded.search_units("莫斯科")[0] == 1 and upgraded.search_units("在莫斯科")[0] == 1
+    upgraded.close()
+
+
+def test_cli_search_lines_and_json(tmp_path, seed_file):
+    def run(*args):
+        return CliRunner().invoke(main, ["--data-dir", str(tmp_path / "lib"), *args])
+
+    assert run("import", str(seed_file)).exit_code == 0
+    lines = run("search", "战略安全")
+    assert lines.exit_code == 0
+    rows = [line.split("\t") for line in lines.stdout.splitlines()]
+    assert rows and all(r[0] == "1" and "战略安全" in r[2] for r in rows)
+    assert "sentences; page 1 of 1" in lines.stderr
+    data = json.loads(run("search", "战略安全", "--json").stdout)
+    assert data["total"] == len(rows) and data["hits"][0]["document_id"] == 1
+    too_long = run("search", "x" * 201)
+    assert too_long.exit_code == 1 and "at most 200" in too_long.stderr

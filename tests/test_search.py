@@ -113,3 +113,18 @@ def test_cli_search_lines_and_json(tmp_path, seed_file):
     assert data["total"] == len(rows) and data["hits"][0]["document_id"] == 1
     too_long = run("search", "x" * 201)
     assert too_long.exit_code == 1 and "at most 200" in too_long.stderr
+
+
+def test_the_library_page_shows_a_hundred_documents_a_page(client, library, add_article):
+    for i in range(205):
+        add_article(f"第{i}篇。", title=f"文章{i}")
+    first = client.get("/").get_data(as_text=True)
+    assert first.count('<tr id="doc-') == 100 and "文章204<" in first and "文章104<" not in first
+    assert "205 documents, newest first · page 1 of 3" in first and 'rel="next"' in first
+    last = client.get("/?page=3").get_data(as_text=True)
+    assert last.count('<tr id="doc-') == 5 and "文章0<" in last and 'rel="prev"' in last
+    assert "There is no page 4" in client.get("/?page=4").get_data(as_text=True)
+    assert client.get("/?page=0").status_code == 400
+    polled = client.get("/documents?page=2").get_data(as_text=True)
+    assert polled.count('<tr id="doc-') == 100 and "文章104<" in polled
+    assert len(client.get("/api/documents").get_json()) == 205  # the API still lists them all

@@ -90,8 +90,9 @@ class Documents:
                 )
         return doc_id
 
-    def list_documents(self) -> list[dict[str, Any]]:
-        """Every document, newest first, with unit counts by status."""
+    def list_documents(self, limit: int = -1, offset: int = 0) -> list[dict[str, Any]]:
+        """Every document (or a page of ``limit`` from ``offset``), newest first, with unit
+        counts by status."""
         rows = self.db.query(
             "SELECT d.id, d.title, d.source_url, d.published_at, d.source_lang, d.target_lang,"
             " d.origin, d.created_at, COUNT(u.id) AS units,"
@@ -100,7 +101,9 @@ class Documents:
             " SUM(u.status = 'approved') AS approved"
             " FROM document d LEFT JOIN segment s ON s.document_id = d.id"
             " LEFT JOIN unit u ON u.segment_id = s.id"
-            " GROUP BY d.id ORDER BY d.id DESC"
+            " WHERE d.id IN (SELECT id FROM document ORDER BY id DESC LIMIT ? OFFSET ?)"
+            " GROUP BY d.id ORDER BY d.id DESC",
+            (limit, offset),
         )
         return [dict(row) | _zero(row) for row in rows]
 

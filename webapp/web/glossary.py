@@ -24,12 +24,15 @@ from webapp.web.reading import data_dir, suggestion
 from webapp.web.worker import wake
 
 bp = Blueprint("glossary", __name__)
+#: The newest documents offered as a term's scope on the page (a term for an older one is added
+#: from its reader's word popup, or with the API's document_id).
+SCOPE_CHOICES = 200
 
 
 def _list(status: int = 200, **context):
     query = request.values.get("q", "")
     page = "_glossary_list.html" if htmx_request.htmx else "glossary.html"
-    documents = [] if htmx_request.htmx else lib().list_documents()
+    documents = [] if htmx_request.htmx else lib().list_documents(SCOPE_CHOICES)
     return render_template(page, entries=glossary.entries(lib(), query), query=query,
                            documents=documents, user_words=lib().user_words(),
                            **context), status
@@ -93,7 +96,8 @@ def import_file():
     count = glossary.import_file(lib(), upload.stream.read(current_app.config["MAX_IMPORT_BYTES"]),
                                  upload.filename)
     return render_template("glossary.html", entries=glossary.entries(lib()), query="",
-                           documents=lib().list_documents(), user_words=lib().user_words(),
+                           documents=lib().list_documents(SCOPE_CHOICES),
+                           user_words=lib().user_words(),
                            message=f"Imported {count} entr{'y' if count == 1 else 'ies'}.")
 
 

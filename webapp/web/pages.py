@@ -51,8 +51,16 @@ def documents():
     return render_template("_documents.html", **_documents())
 
 
+LIBRARY_PAGE = 100  # documents a page of the library shows
+
+
 def _documents() -> dict:
-    return {"documents": lib().list_documents(),
+    from webapp.actions.search import page_number
+
+    page = page_number(request.args.get("page"))
+    total = lib().document_count()
+    return {"documents": lib().list_documents(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE),
+            "page": page, "pages": max(1, -(-total // LIBRARY_PAGE)), "total": total,
             "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB),
             "editors": lib().last_editors() if g.accounts else {}}
 

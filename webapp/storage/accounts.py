@@ -7,7 +7,8 @@ every save: the web layer sets it for the length of a request (the CLI may too),
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -162,12 +163,14 @@ class Accounts:
         with self.db.write() as conn:
             conn.execute("DELETE FROM login_failure WHERE name = ?", (name,))
 
-    def last_editors(self) -> dict[int, dict[str, str]]:
-        """Per document: who made its newest attributed revision, and when."""
+    def last_editors(self, doc_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Per document of ``doc_ids``: who made its newest attributed revision, and when."""
         rows = self.db.query(
-            "SELECT s.document_id, r.user_name, MAX(r.created_at) AS at FROM revision r"
-            " JOIN unit u ON u.id = r.unit_id JOIN segment s ON s.id = u.segment_id"
-            " WHERE r.user_name IS NOT NULL GROUP BY s.document_id"
+            "SELECT s.document_id, r.user_name, MAX(r.created_at) AS at FROM segment s"
+            " JOIN unit u ON u.segment_id = s.id JOIN revision r ON r.unit_id = u.id"
+            " WHERE s.document_id IN (SELECT value FROM json_each(?))"
+            " AND r.user_name IS NOT NULL GROUP BY s.document_id",
+            (json.dumps(list(doc_ids)),),
         )
         return {r["document_id"]: {"user_name": r["user_name"], "at": r["at"]} for r in rows}
 

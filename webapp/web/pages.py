@@ -59,10 +59,11 @@ def _documents() -> dict:
 
     page = page_number(request.args.get("page"))
     total = lib().document_count()
-    return {"documents": lib().list_documents(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE),
+    documents = lib().list_documents(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
+    editors = lib().last_editors(d["id"] for d in documents) if g.accounts else {}
+    return {"documents": documents, "editors": editors,
             "page": page, "pages": max(1, -(-total // LIBRARY_PAGE)), "total": total,
-            "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB),
-            "editors": lib().last_editors() if g.accounts else {}}
+            "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB)}
 
 
 @bp.post("/import")

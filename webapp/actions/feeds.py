@@ -144,11 +144,11 @@ def _article(item, feed, fetch_pages: bool, max_bytes: int, public_only: bool):
     return article
 
 
-def add_feed(
-    library: Library, source: str, *, fetch_pages: bool = True, max_bytes: int | None = None,
-    public_only: bool = False,
-) -> FeedReport:
-    """Subscribe to a feed and import its items; a feed that cannot be read is not stored."""
+def _store_subscription(
+    library: Library, source: str, max_bytes: int | None, public_only: bool,
+) -> tuple[FeedReport, bytes | None, int]:
+    """Read and parse a feed, then store the subscription: (report, the feed's bytes, max
+    bytes). A feed that cannot be read is not stored: the report holds the error, no bytes."""
     from webapp.importing.feeds import parse_feed
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
@@ -159,9 +159,20 @@ def add_feed(
         data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
         feed = parse_feed(data, source, max_bytes=max_bytes)
     except EnfaceError as exc:
-        return FeedReport(source, error=getattr(exc, "reason", None) or str(exc))
+        return FeedReport(source, error=getattr(exc, "reason", None) or str(exc)), None, max_bytes
     feed_id, _ = library.add_feed(source, feed.title)
-    return import_feed(library, source, feed_id=feed_id, fetch_pages=fetch_pages,
+    return FeedReport(source, feed_id, feed.title), data, max_bytes
+
+
+def add_feed(
+    library: Library, source: str, *, fetch_pages: bool = True, max_bytes: int | None = None,
+    public_only: bool = False,
+) -> FeedReport:
+    """Subscribe to a feed and import its items; a feed that cannot be read is not stored."""
+    report, data, max_bytes = _store_subscription(library, source, max_bytes, public_only)
+    if data is None:
+        return report
+    return import_feed(library, report.url, feed_id=report.feed_id, fetch_pages=fetch_pages,
                        max_bytes=max_bytes, public_only=public_only, data=data)
 
 
@@ -174,17 +185,10 @@ def subscribe(
     stored (the report's ``error``, no job); its items, and the pages they link to, are imported
     by the job worker, not in the caller's request.
     """
-    from webapp.importing.feeds import parse_feed
-
-    max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
-    source = source.strip()
-    try:
-        data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
-        feed = parse_feed(data, source, max_bytes=max_bytes)
-    except EnfaceError as exc:
-        return FeedReport(source, error=getattr(exc, "reason", None) or str(exc)), None
-    feed_id, _ = library.add_feed(source, feed.title)
-    return FeedReport(source, feed_id, feed.title), queue_update(library, feed_id)
+    report, data, _ = _store_subscription(library, source, max_bytes, public_only)
+    if data is None:
+        return report, None
+    return report, queue_update(library, report.feed_id)
 
 
 def update_feeds(

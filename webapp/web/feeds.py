@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from htmx_flask import request as htmx_request
 
-from webapp.actions import feeds
+from webapp.actions import feeds, jobs
 from webapp.errors import NotFound
 from webapp.vocabulary import ACTIVE, FEEDS_JOB
 from webapp.web.db import lib
@@ -73,8 +73,6 @@ def update_status(job_id: int):
 @bp.post("/update/<int:job_id>/cancel")
 def cancel_update(job_id: int):
     """Stop a feed update between two feeds (what was imported stays)."""
-    from webapp.actions import jobs
-
     jobs.cancel(lib(), job_id, FEEDS_JOB)
     return render_template("_feed_update.html", job=feeds.update_job(lib(), job_id),
                            feeds=lib().list_feeds(), refresh=True)

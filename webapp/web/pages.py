@@ -15,8 +15,9 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
-from webapp.actions import glossary, imports
+from webapp.actions import glossary, imports, jobs
 from webapp.actions import reading as reader
+from webapp.actions import search as searching
 from webapp.actions import translate as translation
 from webapp.errors import EnfaceError, NoModel
 from webapp.reading import is_chinese
@@ -38,8 +39,6 @@ def library():
 @bp.get("/search")
 def search():
     """Find sentences in the library (the results alone for htmx, as the reader types)."""
-    from webapp.actions import search as searching
-
     results = searching.search(lib(), request.args.get("q"), request.args.get("page"))
     template = "_search_results.html" if htmx_request.htmx else "search.html"
     return render_template(template, results=results)
@@ -55,9 +54,7 @@ LIBRARY_PAGE = 100  # documents a page of the library shows
 
 
 def _documents() -> dict:
-    from webapp.actions.search import page_number
-
-    page = page_number(request.args.get("page"))
+    page = searching.page_number(request.args.get("page"))
     total = lib().document_count()
     documents = lib().list_documents(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
     editors = lib().last_editors(d["id"] for d in documents) if g.accounts else {}
@@ -165,8 +162,6 @@ def focus(doc_id: int):
 @bp.post("/jobs/<int:job_id>/cancel")
 def cancel(job_id: int):
     """Cancel a translation job."""
-    from webapp.actions import jobs
-
     job = jobs.cancel(lib(), job_id, vocabulary.TRANSLATE_JOB)
     doc_id = int(job["target"])
     if htmx_request.htmx:  # with what was stored since the page's last poll, and one more

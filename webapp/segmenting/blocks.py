@@ -241,6 +241,7 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
     for index, raw in enumerate(raws):
         if raw.time:
             continue
+        following = raws[index + 1] if index + 1 < len(raws) else _Raw("", "")
         items = _title_lines(raw)
         if items:
             blocks.extend(Block("list_item", item) for item in items)
@@ -267,11 +268,9 @@ def _finish(raws: list[_Raw], title: str | None) -> list[Block]:
             kind = "caption"
         elif kind == "paragraph" and raw.bold and not raw.href and rules.looks_like_heading(text):
             kind = "heading"
-        elif kind == "paragraph" and not raw.href and rules.is_plain_subhead(
-                text, raws[index + 1].text if index + 1 < len(raws) else ""):
+        elif kind == "paragraph" and not raw.href and rules.is_plain_subhead(text, following.text):
             kind = "heading"
-        elif kind == "paragraph" and rules.is_list_label(text) and index + 1 < len(raws) \
-                and raws[index + 1].kind == "list_item":
+        elif kind == "paragraph" and rules.is_list_label(text) and following.kind == "list_item":
             kind = "heading"
         if kind == "heading":
             text = rules.undecorated(text)

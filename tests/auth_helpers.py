@@ -19,7 +19,7 @@ def _password_hash() -> str:
 def add_user(library, name: str, role: str) -> None:
     """An account with the shared test password (hashed once per test session: scrypt is slow
     on purpose; ``actions.accounts.add_user`` is tested on its own)."""
-    library.add_account(name, role, _password_hash(), secrets.token_urlsafe(16))
+    library.accounts.add(name, role, _password_hash(), secrets.token_urlsafe(16))
 
 
 def csrf_of(client) -> str:

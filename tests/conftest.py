@@ -10,6 +10,7 @@ per test module by the autouse ``argos_packages`` fixture.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -79,16 +80,55 @@ def no_network(monkeypatch) -> list:
     return attempts
 
 
+def pytest_generate_tests(metafunc) -> None:
+    """``database_url``: SQLite for every test, PostgreSQL too where a module or test is marked
+    ``both_databases`` (``pytestmark = pytest.mark.both_databases``: the storage, actions and
+    API contract suites)."""
+    if ("database_url" in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("both_databases") is not None):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the session (Debian's binaries, a temporary folder, as
+    the postgres user when run as root), with a migrated template database tests copy."""
+    from webapp.deploy.postgres import LocalPostgres, PostgresError
+    from webapp.storage import Library
+
+    try:
+        server = LocalPostgres().start()
+    except PostgresError as exc:
+        pytest.fail(f"PostgreSQL is needed for these tests: {exc} (run tests/system-deps.sh)")
+    Library(server.fresh_database("enface_template")).close()
+    yield server
+    server.remove()
+
+
+_databases = itertools.count(1)
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_url(request, tmp_path) -> str:
+    """The library's database: a SQLite file, or a new PostgreSQL database (migrated)."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        return server.fresh_database(f"test_{next(_databases)}", template="enface_template")
+    return str(tmp_path / "data" / "library.sqlite3")
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
     """An app on a fresh library, without seeds or the background worker."""
     from webapp import create_app
 
     app = create_app(
-        {"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False, "TESTING": True}
+        {"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False, "TESTING": True,
+         "DATABASE_URL": database_url}
     )
     yield app
     app.extensions["library"].close()
+    app.extensions["queue"].close()
 
 
 @pytest.fixture
@@ -177,7 +217,7 @@ def add_article(library) -> Callable[..., int]:
     """Store ``make_article(*paragraphs, **options)`` in the app's library; returns its id."""
 
     def add(*paragraphs: str, **options) -> int:
-        return library.add_article(make_article(*paragraphs, **options))[0]
+        return library.documents.add(make_article(*paragraphs, **options))[0]
 
     return add
 

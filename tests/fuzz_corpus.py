@@ -237,11 +237,12 @@ def page_failures(client, library) -> list[str]:
     from webapp.exports import FORMATS
 
     paths = ["/", "/documents", "/api/documents", "/models"]
-    for doc in library.list_documents():
+    for doc in library.documents.page():
         paths += [f"/documents/{doc['id']}", f"/api/documents/{doc['id']}"]
         paths += [f"/documents/{doc['id']}/export?format={fmt}" for fmt in FORMATS]
-    paths += [f"/export?format={fmt}" for fmt in FORMATS] if library.list_documents() else []
+    paths += [f"/export?format={fmt}" for fmt in FORMATS] if library.documents.page() else []
     failures = [f"{path}: {status}" for path in paths
                 if (status := client.get(path).status_code) != 200]
-    integrity = library.db.one("PRAGMA integrity_check")[0]
+    with library.db.connection() as conn:
+        integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
     return failures + ([] if integrity == "ok" else [f"integrity_check: {integrity}"])

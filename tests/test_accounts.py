@@ -6,6 +6,7 @@ import logging
 import time
 
 import pytest
+import sqlalchemy as sa
 from auth_helpers import PASSWORD, add_user, csrf_of, sign_in
 from werkzeug.routing import IntegerConverter
 
@@ -40,7 +41,7 @@ def doc(add_article) -> int:
 
 
 def unit_ids(library, doc_id: int) -> list[int]:
-    return [u["id"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    return [u["id"] for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
 
 
 def as_user(app, name: str):
@@ -126,7 +127,7 @@ def test_wrong_password_is_refused_and_never_logged(app, caplog):
     assert sign_in(client, "nobody", PASSWORD).status_code == 401  # same answer, unknown name
     assert client.get("/").status_code == 302
     assert "not the password" not in caplog.text and PASSWORD not in caplog.text
-    stored = app.extensions["library"].find_account("ed-editor")["password_hash"]
+    stored = app.extensions["library"].accounts.find("ed-editor")["password_hash"]
     assert stored.startswith("scrypt:") and PASSWORD not in stored
 
 
@@ -205,7 +206,7 @@ def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc, pos
     assert "Your role (reader) may not edit translations: ask an admin for the editor role." in (
         refused[0].get_data(as_text=True))
     assert refused[-1].get_json()["error"].startswith("Your role (reader) may not")
-    assert library.get_unit(unit)["revision"] == 0 and library.document_count() == 1
+    assert library.units.get(unit)["revision"] == 0 and library.documents.count() == 1
 
 
 def test_the_ui_hides_what_a_role_cannot_do(app, doc):
@@ -232,7 +233,7 @@ def test_an_editor_edits_but_manages_neither_users_nor_models(app, library, doc,
                client.get("/models"), post("/models/install", client=client, **{"from": "zh"}),
                post(f"/documents/{doc}/delete", client=client)]
     assert [r.status_code for r in refused] == [403] * len(refused)
-    assert library.find_account("x") is None
+    assert library.accounts.find("x") is None
 
 
 def test_revisions_record_who_made_them(app, library, doc, post):
@@ -251,7 +252,7 @@ def test_revisions_record_who_made_them(app, library, doc, post):
     assert '<note from="ed-editor" annotates="target">' in xliff
     # the revision keeps the name after the account is gone
     accounts.remove_user(library, "ed-editor")
-    assert library.revisions(unit)[-1]["user_name"] == "ed-editor"
+    assert library.units.history(unit)[-1]["user_name"] == "ed-editor"
 
 
 def test_api_tokens_are_per_user_and_revocable(app, library, doc):
@@ -263,9 +264,9 @@ def test_api_tokens_are_per_user_and_revocable(app, library, doc):
     saved = client.patch(f"/api/units/{unit}", json={"translation": "Via API.", "revision": 0},
                          headers=bearer)
     assert saved.status_code == 200
-    assert library.revisions(unit)[-1]["user_name"] == "ed-editor"
+    assert library.units.history(unit)[-1]["user_name"] == "ed-editor"
     assert "token_hash" not in str(accounts.list_tokens(library, "ed-editor"))
-    assert token not in str(library.db.query("SELECT * FROM api_token")[0]["token_hash"])
+    assert token not in str(library.db.rows(sa.text("SELECT * FROM api_token"))[0]["token_hash"])
     accounts.revoke_tokens(library, "ed-editor")
     refused = client.get("/api/documents", headers=bearer)
     assert refused.status_code == 401 and "revoked" in refused.get_json()["error"]
@@ -295,16 +296,16 @@ def test_admins_manage_users_on_the_users_page(app, library, post):
     assert "Add a user" in page and "ed-editor" in page and 'name="csrf_token"' in page
     added = post("/users", client=client, name="newbie", role="reader", password=PASSWORD)
     assert added.status_code == 201 and "Added newbie (reader)." in added.get_data(as_text=True)
-    newbie = library.find_account("newbie")["id"]
+    newbie = library.accounts.find("newbie")["id"]
     assert post(f"/users/{newbie}/role", client=client, role="editor").status_code == 200
-    assert library.find_account("newbie")["role"] == "editor"
+    assert library.accounts.find("newbie")["role"] == "editor"
     issued = post(f"/users/{newbie}/token", client=client).get_data(as_text=True)
     assert 'class="secret">enf_' in issued
     short = post("/users", client=client, name="x", role="reader", password="short")
     assert short.status_code == 400 and "at least 8 characters" in short.get_data(as_text=True)
     assert post(f"/users/{newbie}/remove", client=client).status_code == 200
-    assert library.find_account("newbie") is None
-    admin = library.find_account("ad-admin")["id"]
+    assert library.accounts.find("newbie") is None
+    admin = library.accounts.find("ad-admin")["id"]
     last = post(f"/users/{admin}/role", client=client, role="reader")
     assert last.status_code == 400 and "last admin" in last.get_data(as_text=True)
 
@@ -324,7 +325,7 @@ def test_the_session_cookie_is_httponly_lax_and_secure_behind_an_https_proxy(tmp
     assert "Secure" in cookie
     for _ in range(3):
         sign_in(client, "ann", "wrong password", headers=https)
-    failures = proxied.extensions["library"].db.query("SELECT address FROM login_failure")
+    failures = proxied.extensions["library"].db.rows(sa.text("SELECT address FROM login_failure"))
     assert {r["address"] for r in failures} == {"198.51.100.9"}
     proxied.extensions["library"].close()
 

@@ -33,12 +33,12 @@ def test_empty_library_page(client):
 def test_seeds_imported_on_first_start_only(tmp_path):
     settings = {"DATA_DIR": str(tmp_path), "WORKER": False, "TESTING": True}
     app = create_app(settings)
-    docs = app.extensions["library"].list_documents()
+    docs = app.extensions["library"].documents.page()
     assert [d["title"] for d in docs] == ["俄中战略安全磋商 西方孤立下的实用性联盟"]
-    app.extensions["library"].delete_document(docs[0]["id"])
+    app.extensions["library"].documents.delete(docs[0]["id"])
     app.extensions["library"].close()
     again = create_app(settings)  # empty again: seeds come back; never duplicated
-    assert again.extensions["library"].document_count() == 1
+    assert again.extensions["library"].documents.count() == 1
 
 
 def test_upload_seed_and_read_it(client, seed_file, upload):
@@ -79,7 +79,7 @@ def test_bad_uploads_are_refused_clearly(library, name, content, reason, upload)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert name in text and reason in text.lower()
-    assert library.document_count() == 0
+    assert library.documents.count() == 0
 
 
 def test_upload_over_the_limit_is_413(tmp_path, upload):
@@ -89,7 +89,7 @@ def test_upload_over_the_limit_is_413(tmp_path, upload):
     response = upload(("big.txt", b"x" * 200_000), client=client)
     assert response.status_code == 413
     assert "limit" in response.get_data(as_text=True)
-    assert app.extensions["library"].document_count() == 0
+    assert app.extensions["library"].documents.count() == 0
 
 
 def test_form_posts_need_the_csrf_token(client, seed_file):
@@ -238,7 +238,7 @@ def test_a_server_others_can_reach_imports_no_local_urls(tmp_path, upload):
         response = upload(client=client, url=url)
         assert response.status_code == 400
         assert "private or local address" in response.get_data(as_text=True)
-        assert app.extensions["library"].document_count() == 0
+        assert app.extensions["library"].documents.count() == 0
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -148,7 +148,7 @@ def test_xliff_round_trip_applies_translations_as_import_revisions(tmp_path, see
     from webapp.storage import Library
 
     library = Library(tmp_path / "lib" / "library.sqlite3")
-    assert [r["user_name"] for r in library.revisions(translated[0]["id"])] == [getpass.getuser()]
+    assert [r["user_name"] for r in library.units.history(translated[0]["id"])] == [getpass.getuser()]
     newer = tmp_path / "newer.xlf"  # exported again: a file made before the edit would conflict
     assert run(tmp_path, "export", "1", "--format", "xliff", "-o", str(newer)).exit_code == 0
     store = xliff.xlifffile.parsefile(str(newer))
@@ -156,7 +156,7 @@ def test_xliff_round_trip_applies_translations_as_import_revisions(tmp_path, see
     newer.write_bytes(bytes(store))
     tess = run(tmp_path, "import", str(newer), "--by", " Tess ")
     assert tess.exit_code == 0 and "1 changed" in tess.stderr, tess.output
-    assert [r["user_name"] for r in library.revisions(translated[0]["id"])][-1] == "Tess"
+    assert [r["user_name"] for r in library.units.history(translated[0]["id"])][-1] == "Tess"
     library.close()
 
 

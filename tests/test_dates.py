@@ -114,7 +114,7 @@ def test_text_the_page_holds_but_does_not_show_gives_a_warning():
 
 def test_reader_shows_the_instant_with_the_original_time_on_hover(client, library):
     article = load_bytes(page(top="2023-02-21 21:20 来源：新闻网"), "a.html")
-    doc_id, _ = library.add_article(article)
+    doc_id, _ = library.documents.add(article)
     html = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert '<time datetime="2023-02-21T13:20:00Z" data-local' in html
     assert 'title="Published 2023-02-21 21:20 (UTC+08:00) where it appeared"' in html

@@ -13,7 +13,7 @@ HX = {"HX-Request": "true"}
 
 
 def units(library, doc_id: int) -> list[dict]:
-    return [u for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    return [u for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
 
 
 @pytest.fixture
@@ -36,10 +36,10 @@ def test_save_swaps_the_sentence_and_is_durable(client, library, doc, post):
     assert html.startswith(f'<span class="t st-edited" id="t-{first["id"]}"')
     assert 'data-revision="1"' in html
     assert 'id="review-counts"' in html and "hx-swap-oob" in html and "1/4 reviewed" in html
-    stored = library.get_unit(first["id"])
+    stored = library.units.get(first["id"])
     assert (stored["translation"], stored["status"], stored["revision"]) == (
         "The first sentence.", "edited", 1)
-    history = library.revisions(first["id"])
+    history = library.units.history(first["id"])
     assert [(r["text"], r["origin"]) for r in history] == [("The first sentence.", "human")]
     assert history[0]["created_at"].endswith("Z")
 
@@ -62,15 +62,15 @@ def test_stale_save_is_refused_and_shows_both_versions(client, library, doc, pos
     assert "Theirs." in html and "Mine." in html
     assert "Keep theirs" in html and "Overwrite with yours" in html
     assert 'name="revision" value="1"' in html  # overwriting is based on the current revision
-    assert library.get_unit(unit["id"])["translation"] == "Theirs."
+    assert library.units.get(unit["id"])["translation"] == "Theirs."
     overwrite = post(url, translation="Mine.", revision="1")
     assert overwrite.status_code == 200
-    assert [r["text"] for r in library.revisions(unit["id"])] == ["Theirs.", "Mine."]
+    assert [r["text"] for r in library.units.history(unit["id"])] == ["Theirs.", "Mine."]
 
 
 def test_state_changing_routes_need_the_csrf_token(client, library, doc, csrf):
-    unit, seg = units(library, doc)[1], library.document_json(doc)["segments"][1]
-    library.update_unit(unit["id"], "Kept.", base_revision=0, status="edited")
+    unit, seg = units(library, doc)[1], library.documents.tree(doc)["segments"][1]
+    library.units.update(unit["id"], "Kept.", base_revision=0, status="edited")
     for url, form in [
         (f"/units/{unit['id']}", {"translation": "Forged.", "revision": "1"}),
         (f"/units/{unit['id']}/approve", {"revision": "1"}),
@@ -83,8 +83,8 @@ def test_state_changing_routes_need_the_csrf_token(client, library, doc, csrf):
         assert refused.status_code == 403, url
         wrong = client.post(url, data=form, headers={**HX, "X-CSRF-Token": csrf + "x"})
         assert wrong.status_code == 403, url
-    assert library.get_unit(unit["id"])["translation"] == "Kept."
-    assert library.get_unit(unit["id"])["revision"] == 1
+    assert library.units.get(unit["id"])["translation"] == "Kept."
+    assert library.units.get(unit["id"])["revision"] == 1
 
 
 def test_history_diffs_each_revision_and_restore_makes_a_new_one(client, library, doc, post,
@@ -100,7 +100,7 @@ def test_history_diffs_each_revision_and_restore_makes_a_new_one(client, library
     restored = post(f"{url}/restore", revision="2", restore="1")
     assert restored.status_code == 200
     assert "Russia and China held talks." in restored.get_data(as_text=True)
-    history = library.revisions(unit["id"])
+    history = library.units.history(unit["id"])
     assert [r["revision"] for r in history] == [1, 2, 3]
     assert history[-1]["text"] == "Russia and China held talks."
     assert history[-1]["origin"] == "human"
@@ -115,19 +115,19 @@ def test_corrections_spread_to_identical_untouched_sentences(client, library, po
     shared = units(library, one)[2]
     others = [u for u in units(library, two) if u["source"].strip() == "共同的句子。"]
     assert len(others) == 3
-    library.update_unit(others[2]["id"], "A person's version.", base_revision=0,
+    library.units.update(others[2]["id"], "A person's version.", base_revision=0,
                         status="edited")
-    library.store_translations([(others[1]["id"], "machine output")], model_id="m")
+    library.units.store_translations([(others[1]["id"], "machine output")], model_id="m")
     response = post(f"/units/{shared['id']}", translation="The shared sentence.", revision="0")
     assert response.status_code == 200
     after = {u["id"]: u for u in units(library, two)}
     for other in others[:2]:
         assert after[other["id"]]["translation"] == "The shared sentence."
         assert after[other["id"]]["status"] == "memory"
-        assert library.revisions(other["id"])[-1]["origin"] == "memory"
+        assert library.units.history(other["id"])[-1]["origin"] == "memory"
     assert after[others[2]["id"]]["translation"] == "A person's version."  # never overwritten
     assert after[others[2]["id"]]["status"] == "edited"
-    hits = library.memory_lookup(["共同的句子。"], "zh", "en", "argos:zh-en@1.0")
+    hits = library.memory.lookup(["共同的句子。"], "zh", "en", "argos:zh-en@1.0")
     assert hits["共同的句子。"] == ("The shared sentence.", "human")
 
 
@@ -138,7 +138,7 @@ def test_propagation_updates_same_page_sentences_out_of_band(library, doc, post,
     assert f'id="t-{second["id"]}"' in html
     assert re.search(rf'id="t-{second["id"]}"[^>]*hx-swap-oob="true"', html)
     elsewhere = units(library, doc)[1]  # same source in another document: stored, not swapped
-    assert library.get_unit(elsewhere["id"])["status"] == "memory"
+    assert library.units.get(elsewhere["id"])["status"] == "memory"
     assert f'id="t-{elsewhere["id"]}"' not in html
 
 
@@ -148,7 +148,7 @@ def test_api_patch_also_spreads_corrections(client, library, doc, add_article):
     response = client.patch(f"/api/units/{unit['id']}",
                             json={"translation": "First.", "revision": 0})
     assert response.status_code == 200
-    assert library.get_unit(units(library, twin)[1]["id"])["translation"] == "First."
+    assert library.units.get(units(library, twin)[1]["id"])["translation"] == "First."
 
 
 def test_markup_in_an_edit_is_shown_as_text(client, library, doc, post):
@@ -173,33 +173,33 @@ def test_length_limit_and_empty_edits(client, library, doc, post):
     post(url, translation="Something.", revision="0")
     empty = post(url, translation="   ", revision="1")
     assert empty.status_code == 400 and "Clear the translation" in empty.get_data(as_text=True)
-    assert library.get_unit(unit["id"])["translation"] == "Something."
+    assert library.units.get(unit["id"])["translation"] == "Something."
     cleared = post(url, translation="", revision="1", clear="1")
     assert cleared.status_code == 200 and "not translated yet" in cleared.get_data(as_text=True)
-    assert library.get_unit(unit["id"])["status"] == "untranslated"
-    assert [r["text"] for r in library.revisions(unit["id"])] == ["Something.", None]
+    assert library.units.get(unit["id"])["status"] == "untranslated"
+    assert [r["text"] for r in library.units.history(unit["id"])] == ["Something.", None]
 
 
 def test_approve_and_review_counts(client, library, doc, post):
     first, second = units(library, doc)[1:3]
     refused = post(f"/units/{first['id']}/approve", revision="0")
     assert refused.status_code == 400 and "nothing to approve" in refused.get_data(as_text=True)
-    library.store_translations([(first["id"], "machine one")], model_id="m")
+    library.units.store_translations([(first["id"], "machine one")], model_id="m")
     approved = post(f"/units/{first['id']}/approve", revision="1")
     assert approved.status_code == 200
     assert 'class="t st-approved"' in approved.get_data(as_text=True)
-    assert library.get_unit(first["id"])["translation"] == "machine one"
+    assert library.units.get(first["id"])["translation"] == "machine one"
     post(f"/units/{second['id']}", translation="Two.", revision="0", approve="1")
-    assert library.get_unit(second["id"])["status"] == "approved"
-    assert library.status_counts(doc) == {"untranslated": 2, "machine": 0, "memory": 0,
+    assert library.units.get(second["id"])["status"] == "approved"
+    assert library.units.status_counts(doc) == {"untranslated": 2, "machine": 0, "memory": 0,
                                           "edited": 0, "approved": 2}
-    row = library.list_documents()[0]
+    row = library.documents.page()[0]
     assert (row["reviewed"], row["approved"]) == (2, 2)
 
 
 def test_document_shows_counts_filter_and_status_titles(client, library, doc):
     unit = units(library, doc)[1]
-    library.update_unit(unit["id"], "Edited.", base_revision=0, status="edited")
+    library.units.update(unit["id"], "Edited.", base_revision=0, status="edited")
     page = client.get(f"/documents/{doc}").get_data(as_text=True)
     assert 'id="review-counts"' in page and "1/4 reviewed" in page
     assert 'title="edited"' in page and 'title="not translated"' in page
@@ -210,9 +210,9 @@ def test_document_shows_counts_filter_and_status_titles(client, library, doc):
 
 
 def test_paragraph_saved_line_by_line(client, library, doc, post):
-    seg = library.document_json(doc)["segments"][1]
+    seg = library.documents.tree(doc)["segments"][1]
     a, b = seg["units"]
-    library.update_unit(a["id"], "Old first.", base_revision=0, status="machine",
+    library.units.update(a["id"], "Old first.", base_revision=0, status="machine",
                         origin="machine")
     editor = client.get(f"/segments/{seg['id']}/edit", headers=HX).get_data(as_text=True)
     assert f'name="rev-{a["id"]}" value="1"' in editor
@@ -221,30 +221,30 @@ def test_paragraph_saved_line_by_line(client, library, doc, post):
                     **{f"rev-{a['id']}": "1", f"rev-{b['id']}": "0"})
     assert response.status_code == 200
     assert f'id="seg-{seg["id"]}"' in response.get_data(as_text=True)
-    assert library.get_unit(a["id"])["revision"] == 1  # unchanged line: no new revision
-    assert library.get_unit(b["id"])["translation"] == "New second."
+    assert library.units.get(a["id"])["revision"] == 1  # unchanged line: no new revision
+    assert library.units.get(b["id"])["translation"] == "New second."
     stale = post(f"/segments/{seg['id']}", translation="X.\nY.",
                  **{f"rev-{a['id']}": "1", f"rev-{b['id']}": "0"})
     assert stale.status_code == 409
-    assert library.get_unit(a["id"])["translation"] == "Old first."
+    assert library.units.get(a["id"])["translation"] == "Old first."
 
 
 def test_paragraph_merge_needs_consent_and_keeps_history(client, library, doc, post):
-    seg = library.document_json(doc)["segments"][1]
+    seg = library.documents.tree(doc)["segments"][1]
     a, b = seg["units"]
-    library.update_unit(a["id"], "One.", base_revision=0, status="edited")
-    library.update_unit(b["id"], "Two.", base_revision=0, status="edited")
+    library.units.update(a["id"], "One.", base_revision=0, status="edited")
+    library.units.update(b["id"], "Two.", base_revision=0, status="edited")
     bases = {f"rev-{a['id']}": "1", f"rev-{b['id']}": "1"}
     refused = post(f"/segments/{seg['id']}", translation="One and two.", **bases)
     assert refused.status_code == 400 and "Merge into one sentence" in refused.get_data(
         as_text=True)
     merged = post(f"/segments/{seg['id']}", translation="One and two.", merge="1", **bases)
     assert merged.status_code == 200
-    after = library.get_segment(seg["id"])["units"]
+    after = library.units.segment(seg["id"])["units"]
     assert len(after) == 1 and after[0]["id"] == a["id"]
     assert after[0]["source"] == "第一句话。第二句话。"  # nothing lost, nothing added
     assert after[0]["translation"] == "One and two." and after[0]["revision"] == 3
-    assert [r["text"] for r in library.revisions(a["id"])] == ["One.", "Two.", "One and two."]
+    assert [r["text"] for r in library.units.history(a["id"])] == ["One.", "Two.", "One and two."]
 
 
 def test_retranslate_without_a_model_says_so(client, library, doc, post, monkeypatch):
@@ -256,7 +256,7 @@ def test_retranslate_without_a_model_says_so(client, library, doc, post, monkeyp
     assert response.status_code == 400
     assert "No translation model for zh → en" in response.get_data(as_text=True)
     assert client.get(f"/units/{unit['id']}/alternatives", headers=HX).status_code == 400
-    assert library.get_unit(unit["id"])["status"] == "untranslated"
+    assert library.units.get(unit["id"])["status"] == "untranslated"
 
 
 def test_retranslate_and_alternatives_never_overwrite_edits_silently(library, doc, post,
@@ -264,35 +264,35 @@ def test_retranslate_and_alternatives_never_overwrite_edits_silently(library, do
     first, second = units(library, doc)[1:3]
     done = post(f"/units/{first['id']}/retranslate", revision="0")
     assert done.status_code == 200
-    machine = library.get_unit(first["id"])
+    machine = library.units.get(first["id"])
     assert machine["status"] == "machine" and machine["translation"]
-    assert library.revisions(first["id"])[-1]["model_id"] == model.model_id
-    library.update_unit(second["id"], "Mine.", base_revision=0, status="edited")
+    assert library.units.history(first["id"])[-1]["model_id"] == model.model_id
+    library.units.update(second["id"], "Mine.", base_revision=0, status="edited")
     ask = post(f"/units/{second['id']}/retranslate", revision="1")
     assert ask.headers["HX-Retarget"] == f"#panel-{second['id']}"
     assert "Replace mine" in ask.get_data(as_text=True)
-    assert library.get_unit(second["id"])["translation"] == "Mine."
+    assert library.units.get(second["id"])["translation"] == "Mine."
     alts = client.get(f"/units/{second['id']}/alternatives", headers=HX).get_data(as_text=True)
     choices = re.findall(r'name="text" value="([^"]*)"', alts)
     assert 1 <= len(choices) <= 3 and "Use this" in alts
     picked = post(f"/units/{second['id']}/retranslate", revision="1", text=choices[-1],
                   confirm="1")
     assert picked.status_code == 200
-    assert library.get_unit(second["id"])["status"] == "machine"
-    assert [r["text"] for r in library.revisions(second["id"])][0] == "Mine."
+    assert library.units.get(second["id"])["status"] == "machine"
+    assert [r["text"] for r in library.units.history(second["id"])][0] == "Mine."
 
 
 def test_retranslate_paragraph_keeps_edits_until_confirmed(library, doc, post, model):
-    seg = library.document_json(doc)["segments"][1]
+    seg = library.documents.tree(doc)["segments"][1]
     a, b = seg["units"]
-    library.update_unit(a["id"], "Mine.", base_revision=0, status="approved")
+    library.units.update(a["id"], "Mine.", base_revision=0, status="approved")
     response = post(f"/segments/{seg['id']}/retranslate")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "1 edited or approved sentence kept" in html
-    assert library.get_unit(a["id"])["translation"] == "Mine."
-    assert library.get_unit(b["id"])["status"] == "machine"
+    assert library.units.get(a["id"])["translation"] == "Mine."
+    assert library.units.get(b["id"])["status"] == "machine"
     post(f"/segments/{seg['id']}/retranslate", confirm="1")
-    assert library.get_unit(a["id"])["status"] == "machine"
+    assert library.units.get(a["id"])["status"] == "machine"
 
 
 def test_plain_form_posts_are_redirected_back_to_the_reader(library, doc, post):
@@ -320,7 +320,7 @@ def test_an_edit_refused_by_the_api_is_refused_by_the_form_for_the_same_reason(
     assert api.status_code == form.status_code == 400
     assert reason in api.get_json()["error"]
     assert reason in form.get_data(as_text=True)
-    assert library.get_unit(unit["id"])["revision"] == 0  # nothing stored by either
+    assert library.units.get(unit["id"])["revision"] == 0  # nothing stored by either
 
 
 def test_a_stale_edit_is_a_conflict_through_both(client, library, doc, post):
@@ -339,4 +339,4 @@ def test_lone_surrogates_are_refused_as_not_text(library, doc):
     unit = units(library, doc)[1]
     with pytest.raises(edit.EditRefused, match="not valid text"):
         edit.save_translation(library, unit["id"], "bad \ud800", base_revision=0)
-    assert library.get_unit(unit["id"])["revision"] == 0
+    assert library.units.get(unit["id"])["revision"] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
 from webapp.exports import ExportOptions, export_document
@@ -230,12 +231,13 @@ def test_a_file_without_document_id_goes_to_the_document_sharing_most_sentences(
     first = add_article("今天天气很好。我们去公园。", title="甲")
     second = add_article("今天天气很好。我们去公园。然后回家。", title="乙")
     third = add_article("别的文章。", title="丙")
-    assert library.best_document_for({"今天天气很好。", "然后回家。"}) == second
-    assert library.best_document_for({"今天天气很好。", "我们去公园。"}) == second  # tie: newest
-    library.delete_document(second)
-    assert library.best_document_for({"今天天气很好。", "然后回家。"}) == first
-    assert library.best_document_for({"不在库里。"}) is None
-    assert library.best_document_for(set()) is None
-    with library.db.write() as conn:  # a stored source with odd whitespace still matches
-        conn.execute("UPDATE unit SET source = ' 别的\n\t文章。 ' WHERE source = '别的文章。'")
-    assert library.best_document_for({"别的 文章。"}) == third
+    assert library.documents.best_for_sources({"今天天气很好。", "然后回家。"}) == second
+    assert library.documents.best_for_sources({"今天天气很好。", "我们去公园。"}) == second  # tie: newest
+    library.documents.delete(second)
+    assert library.documents.best_for_sources({"今天天气很好。", "然后回家。"}) == first
+    assert library.documents.best_for_sources({"不在库里。"}) is None
+    assert library.documents.best_for_sources(set()) is None
+    with library.transaction() as conn:  # a stored source with odd whitespace still matches
+        conn.execute(sa.text("UPDATE unit SET source = ' 别的\n\t文章。 '"
+                             " WHERE source = '别的文章。'"))
+    assert library.documents.best_for_sources({"别的 文章。"}) == third

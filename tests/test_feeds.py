@@ -52,20 +52,20 @@ def test_rss_and_atom_imported_twice_second_run_imports_nothing_new(lib, feed_fi
                for name in ("news.rss", "news.atom")]
     assert [len(r.new) for r in reports] == [2, 2]
     assert reports[0].failed and "only a summary" in reports[0].failed[0]  # offline: no page
-    assert lib.document_count() == 4
+    assert lib.documents.count() == 4
     again = update_feeds(lib, fetch_pages=False)
     assert [len(r.new) for r in again] == [0, 0]
     assert [r.skipped for r in again] == [2, 2]
-    assert lib.document_count() == 4
-    docs = {d["title"]: d for d in lib.list_documents()}
-    park = lib.get_document(docs["城市公园今年新增绿地三百公顷"]["id"])
+    assert lib.documents.count() == 4
+    docs = {d["title"]: d for d in lib.documents.page()}
+    park = lib.documents.get(docs["城市公园今年新增绿地三百公顷"]["id"])
     assert park["published_at"] == "2024-05-14T01:30:00Z"  # +0800 in the feed, kept as an instant
     assert park["source_url"] == "https://news.example.org/2024/05/parks.html"
     assert park["meta"]["feed"] == str(feed_files / "news.rss")
-    blocks = lib.document_json(park["id"])["segments"]
+    blocks = lib.documents.tree(park["id"])["segments"]
     assert [s["kind"] for s in blocks][-2:] == ["paragraph", "byline"]
     assert "caption" in [s["kind"] for s in blocks]
-    assert lib.get_document(docs["颱風過境 北部山區累積雨量破千毫米"]["id"])["source_lang"] == "zt"
+    assert lib.documents.get(docs["颱風過境 北部山區累積雨量破千毫米"]["id"])["source_lang"] == "zt"
 
 
 def test_only_new_items_are_imported_by_guid(lib, feed_files):
@@ -94,7 +94,7 @@ def test_summary_only_item_is_fetched_when_online(lib, feed_files, monkeypatch):
     report = add_feed(lib, str(feed_files / "news.rss"), fetch_pages=True)
     assert len(report.new) == 3 and not report.failed
     fetched = [r for r in report.new if r.origin.endswith("never-fetched.html")]
-    doc = lib.get_document(fetched[0].doc_id)
+    doc = lib.documents.get(fetched[0].doc_id)
     assert doc["meta"]["guid"] == "rss-0003"
     assert doc["published_at"] == "2024-05-16T00:00:00Z"  # the page has no time: the item's
 
@@ -129,9 +129,9 @@ def test_hostile_feed_stores_nothing(lib, tmp_path, data):
     path.write_bytes(data)
     report = add_feed(lib, str(path), max_bytes=4096)
     assert not report.ok and report.error
-    assert lib.list_feeds() == [] and lib.document_count() == 0
+    assert lib.feeds.all() == [] and lib.documents.count() == 0
     assert not import_feed(lib, str(path), max_bytes=4096).ok
-    assert lib.document_count() == 0
+    assert lib.documents.count() == 0
 
 
 def test_cli_feeds_add_list_update_remove(tmp_path, feed_files):
@@ -203,28 +203,28 @@ def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_serv
     added = _post(client, "/feeds", url=f"{feed_server}/news.atom")
     # Stored at once; its items are imported by the job worker, not in the request.
     assert added.status_code == 202 and "Importing the feed’s items" in added.get_data(as_text=True)
-    assert len(library.list_feeds()) == 1 and library.document_count() == 0
-    first = library.latest_job(FEEDS_JOB)
-    assert jobs.run_next(library, app.config["DATA_DIR"], public_only=False)
+    assert len(library.feeds.all()) == 1 and library.documents.count() == 0
+    first = library.jobs.latest(FEEDS_JOB)
+    assert jobs.run_next(library, public_only=False)
     imported = client.get(f"/feeds/update/{first['id']}", headers={"HX-Request": "true"})
     assert "2 new, 0 skipped, 0 failed" in imported.get_data(as_text=True)
     assert "The feed’s items are in." in imported.get_data(as_text=True)
-    assert library.document_count() == 2
+    assert library.documents.count() == 2
     updated = _post(client, "/feeds/update")  # queued for the job worker, not run in the request
     assert updated.status_code == 202 and "Updating feeds… 0 of 1" in updated.get_data(as_text=True)
-    job = library.latest_job(FEEDS_JOB)
+    job = library.jobs.latest(FEEDS_JOB)
     polling = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
     assert f'hx-get="/feeds/update/{job["id"]}"' in polling.get_data(as_text=True)
-    assert jobs.run_next(library, app.config["DATA_DIR"], public_only=False)
+    assert jobs.run_next(library, public_only=False)
     done = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
     text = done.get_data(as_text=True)
     assert "0 new, 2 skipped, 0 failed" in text and "hx-get" not in text
     assert 'id="feed-list" hx-swap-oob="true"' in text  # the subscriptions table refreshed
-    assert library.get_job(job["id"])["status"] == "done"
-    feed_id = library.list_feeds()[0]["id"]
+    assert library.jobs.get(job["id"])["status"] == "done"
+    feed_id = library.feeds.all()[0]["id"]
     removed = _post(client, f"/feeds/{feed_id}/delete")
-    assert removed.status_code == 200 and library.list_feeds() == []
-    assert library.document_count() == 2  # documents stay
+    assert removed.status_code == 200 and library.feeds.all() == []
+    assert library.documents.count() == 2  # documents stay
 
 
 def test_update_job_reports_each_feed_and_stops_on_cancel(library, feed_files):
@@ -233,15 +233,15 @@ def test_update_job_reports_each_feed_and_stops_on_cancel(library, feed_files):
     (feed_files / "news.rss").write_bytes(b"<rss><channel><item>")  # now broken
     job_id = feeds.queue_update(library)
     assert feeds.queue_update(library) == job_id  # one update at a time
-    jobs.run_job(library, library.get_job(job_id))
+    jobs.run_job(library, library.jobs.get(job_id))
     job = feeds.update_job(library, job_id)
     assert job["status"] == "done" and (job["done"], job["total"]) == (2, 2)
     first, second = job["reports"]
     assert first.ok and (len(first.new), first.skipped, first.failed) == (0, 2, [])
     assert not second.ok and second.error
     cancelled = feeds.queue_update(library)
-    library.cancel_job(cancelled)
-    feeds.run_update_job(library, library.get_job(cancelled))
+    library.jobs.cancel(cancelled)
+    jobs.run_job(library, cancelled)  # a cancelled job runs nothing
     assert feeds.update_job(library, cancelled)["reports"] == []
     assert feeds.update_job(library, None)["id"] == cancelled
 
@@ -263,28 +263,28 @@ def test_feeds_page_refuses_bad_input_and_missing_csrf(client, library, feed_ser
     missing = _post(client, "/feeds", url=f"{feed_server}/missing.rss")
     assert missing.status_code == 400 and "404" in missing.get_data(as_text=True)
     assert _post(client, "/feeds/99/delete").status_code == 404
-    assert library.list_feeds() == [] and library.document_count() == 0
+    assert library.feeds.all() == [] and library.documents.count() == 0
 
 
 def test_a_new_subscription_imports_only_its_own_items_in_a_job(library, feed_files, feed_server):
     feeds.add_feed(library, str(feed_files / "news.rss"))
-    before = library.document_count()
+    before = library.documents.count()
     report, job_id = feeds.subscribe(library, f"{feed_server}/news.atom", public_only=False)
-    assert report.ok and job_id is not None and library.document_count() == before
+    assert report.ok and job_id is not None and library.documents.count() == before
     assert feeds.subscribe(library, f"{feed_server}/news.atom")[1] == job_id  # queued once
-    job = library.get_job(job_id)
+    job = library.jobs.get(job_id)
     jobs.run_job(library, job, public_only=False)
     (done,) = feeds.update_job(library, job_id)["reports"]
     assert done.url.endswith("/news.atom") and len(done.new) == 2
-    assert library.document_count() == before + 2
+    assert library.documents.count() == before + 2
     # Unsubscribed before its job ran: the job ends with nothing to do.
     gone, gone_job = feeds.subscribe(library, f"{feed_server}/news.atom")
     assert gone_job != job_id
-    library.remove_feed(library.list_feeds()[-1]["id"])
-    jobs.run_job(library, library.get_job(gone_job), public_only=False)
+    library.feeds.remove(library.feeds.all()[-1]["id"])
+    jobs.run_job(library, library.jobs.get(gone_job), public_only=False)
     assert feeds.update_job(library, gone_job)["reports"] == []
     broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", public_only=False)
-    assert none is None and "404" in broken.error and len(library.list_feeds()) == 1
+    assert none is None and "404" in broken.error and len(library.feeds.all()) == 1
 
 
 def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
@@ -295,14 +295,14 @@ def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
     assert f'hx-post="/feeds/update/{job_id}/cancel"' in status.get_data(as_text=True)
     # The translations' cancel route refuses a feed job: 404, not a 500 on its "all" target.
     assert _post(client, f"/jobs/{job_id}/cancel").status_code == 404
-    assert library.get_job(job_id)["status"] == "queued"
+    assert library.jobs.get(job_id)["status"] == "queued"
     assert client.post(f"/feeds/update/{job_id}/cancel").status_code == 403  # no CSRF token
     cancelled = _post(client, f"/feeds/update/{job_id}/cancel")
     assert cancelled.status_code == 200
     assert "The feed update was cancelled." in cancelled.get_data(as_text=True)
-    assert library.get_job(job_id)["status"] == "cancelled"
-    assert not jobs.run_next(library, app.config["DATA_DIR"], public_only=False)  # nothing left
-    translation = library.create_job("translate", "1")
+    assert library.jobs.get(job_id)["status"] == "cancelled"
+    assert not jobs.run_next(library, public_only=False)  # nothing left
+    translation = library.jobs.create("translate", "1")
     assert _post(client, f"/feeds/update/{translation}/cancel").status_code == 404
-    assert library.get_job(translation)["status"] == "queued"
+    assert library.jobs.get(translation)["status"] == "queued"
     assert _post(client, "/feeds/update/999/cancel").status_code == 404

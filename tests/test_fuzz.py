@@ -131,7 +131,7 @@ def busy_library(library, add_article, zh_model):
     first = add_article("第一段。第二句。", "第二段。")
     translating.translate_document(library, first)
     translating.queue_translation(library, add_article("另一篇。"))
-    library.create_job("install-model", "zh-en")
+    library.jobs.create("install-model", "zh-en")
     feeds.queue_update(library)
     glossary.add(library, "第一", "First")
     return library

@@ -15,7 +15,7 @@ SENTENCES = ["帕特鲁舍夫在日内瓦举行磋商。", "双方讨论了合�
 
 def add_doc(library, paragraphs=SENTENCES, raw="g"):
     blocks = [Block("title", "标题")] + [Block("paragraph", p) for p in paragraphs]
-    return library.add_article(Article(title="标题", blocks=blocks, source_lang="zh",
+    return library.documents.add(Article(title="标题", blocks=blocks, source_lang="zh",
                                        origin="t.txt", raw=raw))[0]
 
 
@@ -62,7 +62,7 @@ def test_api_refuses_cross_origin_writes(client):
 
 def test_document_json_carries_term_checks(client, library):
     doc_id = add_doc(library)
-    library.add_terms([("日内瓦", "Geneva", "", None)])
+    library.glossary.add([("日内瓦", "Geneva", "", None)])
     unit = by_source(library, doc_id, "帕特")
     assert unit["terms"] == [{"source": "日内瓦", "target": "Geneva", "ok": False}]
     doc = client.get(f"/api/documents/{doc_id}").get_json()
@@ -84,7 +84,7 @@ def test_glossary_changes_never_rewrite_people_and_retranslate_machine(library, 
     doc_id = add_doc(library, SENTENCES + ["日内瓦很美。"], raw="g2")
     translating.translate_document(library, doc_id)
     edited = by_source(library, doc_id, "帕特")
-    library.update_unit(edited["id"], "Patrushev held talks.", base_revision=edited["revision"],
+    library.units.update(edited["id"], "Patrushev held talks.", base_revision=edited["revision"],
                         status="edited")
     glossary.add(library, "日内瓦", "Geneva")
     machine = by_source(library, doc_id, "日内瓦很美")
@@ -92,7 +92,7 @@ def test_glossary_changes_never_rewrite_people_and_retranslate_machine(library, 
     stale = glossary.stale_units(library, doc_id, glossary.terms_for(library, doc_id))
     assert [u[0] for u in stale] == [machine["id"]]  # the edited sentence is not among them
     job = glossary.retranslate_affected(library, doc_id)
-    assert library.get_job(job)["total"] == 1
+    assert library.jobs.get(job)["total"] == 1
     translating.translate_document(library, doc_id)
     assert "Geneva" in by_source(library, doc_id, "日内瓦很美")["translation"]
     kept = by_source(library, doc_id, "帕特")
@@ -115,7 +115,7 @@ def test_one_click_fix_is_a_human_edit(client, csrf, library, dictionary):
     doc_id = add_doc(library)
     glossary.add(library, "帕特鲁舍夫", "Patrushev")
     unit = by_source(library, doc_id, "帕特")
-    library.store_translations([(unit["id"], "Pa Te Lu She Fu held talks in Geneva.")],
+    library.units.store_translations([(unit["id"], "Pa Te Lu She Fu held talks in Geneva.")],
                                model_id="m")
     page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "terms-missing" in page and "Put Patrushev into this sentence" in page
@@ -179,7 +179,7 @@ def test_page_import_export_and_search(client, csrf, library):
     bad = {"file": (__import__("io").BytesIO(b"<martif"), "terms.tbx")}
     assert client.post("/glossary/import", data=bad, headers=headers,
                        content_type="multipart/form-data").status_code == 400
-    assert len(library.glossary()) == 1
+    assert len(library.glossary.entries()) == 1
     tbx = client.get("/glossary/export", query_string={"format": "tbx"})
     assert tbx.status_code == 200 and b"<term>Geneva</term>" in tbx.data
     found = client.get("/glossary", query_string={"q": "Gene"}, headers={"HX-Request": "true"})
@@ -209,7 +209,7 @@ def test_review_counts_update_when_the_job_ends(app, client, library, zh_model):
 
     doc_id = add_doc(library)
     translating.queue_translation(library, doc_id)
-    assert jobs.run_next(library, app.config["DATA_DIR"])
+    assert jobs.run_next(library)
     text = client.get(f"/documents/{doc_id}/progress?since=").get_data(as_text=True)
     assert 'id="review-counts" aria-label="Sentences by status" hx-swap-oob="true"' in text
     assert "3 machine translation" in text and "0 not translated" in text
@@ -228,7 +228,7 @@ def test_reader_marks_words_and_keeps_settings_in_the_address(client, library, d
 
 def test_traditional_documents_get_zhuyin(client, library, dictionary):
     blocks = [Block("title", "銀行行長說")]
-    doc_id = library.add_article(Article(title="銀行行長說", blocks=blocks, source_lang="zt",
+    doc_id = library.documents.add(Article(title="銀行行長說", blocks=blocks, source_lang="zt",
                                          origin="t.txt", raw="zt"))[0]
     page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert 'data-zy="ㄧㄣˊ ㄏㄤˊ ㄏㄤˊ ㄓㄤˇ"' in page and 'data-script="zy"' in page
@@ -259,7 +259,7 @@ def test_roles_a_reader_looks_up_but_leaves_the_glossary_alone(tmp_path, cedict_
                        headers=headers).status_code == 403
     assert editor.post("/api/glossary", json={"source": "磋商", "target": "talks"}).status_code == 201
     assert 'name="target" readonly' in reader.get("/glossary").get_data(as_text=True)
-    assert len(library.glossary()) == 1
+    assert len(library.glossary.entries()) == 1
 
 
 def test_a_bad_split_is_fixed_from_the_popup(client, csrf, library, dictionary):

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from webapp.exports import FORMATS
 from webapp.segmenting.article import Article, Block
@@ -41,7 +42,7 @@ def add(library, text: str = "第一句话。第二句话。", **fields) -> int:
               Block("list_item", "链接", href="https://example.org/a")]
     art = Article(title="标题", blocks=blocks, source_lang="zh", origin="t.txt",
                   raw=text + repr(fields))
-    return library.add_article(art)[0]
+    return library.documents.add(art)[0]
 
 
 def assert_only_web_links(text: str, where: str) -> None:
@@ -59,20 +60,22 @@ def poison(library) -> list[int]:
     for i in range(cases):
         doc_id = add(library, f"第{i}句话。=1+1 -2 @SUM(A1) 第二句。")
         ids.append(doc_id)
-        with library.db.write() as conn:
+        with library.transaction() as conn:
             conn.execute(
-                "UPDATE document SET title = ?, source_url = ?, published_at = ?, meta = ?"
-                " WHERE id = ?",
-                (ODD_TITLES[i % len(ODD_TITLES)], BAD_URLS[i % len(BAD_URLS)],
-                 ODD_DATES[i % len(ODD_DATES)], ["{broken", "[]", "null", "{}"][i % 4], doc_id),
+                sa.text("UPDATE document SET title = :t, source_url = :u, published_at = :p,"
+                        " meta = :m WHERE id = :id"),
+                {"t": ODD_TITLES[i % len(ODD_TITLES)], "u": BAD_URLS[i % len(BAD_URLS)],
+                 "p": ODD_DATES[i % len(ODD_DATES)], "m": ["{broken", "[]", "null", "{}"][i % 4],
+                 "id": doc_id},
             )
-            conn.execute("UPDATE segment SET href = ? WHERE document_id = ? AND href IS NOT NULL",
-                         (BAD_URLS[(i + 3) % len(BAD_URLS)], doc_id))
+            conn.execute(sa.text("UPDATE segment SET href = :h WHERE document_id = :id"
+                                 " AND href IS NOT NULL"),
+                         {"h": BAD_URLS[(i + 3) % len(BAD_URLS)], "id": doc_id})
             conn.execute(
-                "UPDATE unit SET translation = ?, status = 'edited', revision = 3 WHERE id IN"
-                " (SELECT u.id FROM unit u JOIN segment s ON s.id = u.segment_id"
-                "  WHERE s.document_id = ?)",
-                ("=cmd|' /C calc'!A0\x01\x1b", doc_id),
+                sa.text("UPDATE unit SET translation = :t, status = 'edited', revision = 3"
+                        " WHERE id IN (SELECT u.id FROM unit u JOIN segment s"
+                        " ON s.id = u.segment_id WHERE s.document_id = :id)"),
+                {"t": "=cmd|' /C calc'!A0\x01\x1b", "id": doc_id},
             )
     return ids
 
@@ -83,7 +86,7 @@ def test_odd_stored_values_render_on_every_page_and_export(client, library):
     for doc_id in ids:
         pages += [f"/documents/{doc_id}", f"/api/documents/{doc_id}",
                   f"/documents/{doc_id}/progress"]
-        doc = library.document_json(doc_id)
+        doc = library.documents.tree(doc_id)
         for segment in doc["segments"]:
             pages.append(f"/segments/{segment['id']}")
             for unit in segment["units"]:  # no revisions stored for these: history still works
@@ -100,7 +103,7 @@ def test_odd_stored_values_render_on_every_page_and_export(client, library):
 
 def test_history_of_a_unit_without_revisions(client, library):
     doc_id = add(library)
-    unit = library.document_json(doc_id)["segments"][1]["units"][0]
+    unit = library.documents.tree(doc_id)["segments"][1]["units"][0]
     assert client.get(f"/units/{unit['id']}/history").status_code == 200
     assert client.get(f"/api/units/{unit['id']}/revisions").get_json() == []
 
@@ -118,7 +121,7 @@ def test_out_of_range_and_odd_ids_are_404_on_every_route(client, csrf, value):
 
 def test_api_refuses_deep_json_huge_revisions_and_lone_surrogates(client, library):
     doc_id = add(library)
-    unit = library.document_json(doc_id)["segments"][1]["units"][0]
+    unit = library.documents.tree(doc_id)["segments"][1]["units"][0]
     deep = "[" * 100_000 + "]" * 100_000
     response = client.patch(f"/api/units/{unit['id']}", data=deep,
                             content_type="application/json")
@@ -130,17 +133,17 @@ def test_api_refuses_deep_json_huge_revisions_and_lone_surrogates(client, librar
                                 content_type="application/json")
         assert 400 <= response.status_code < 500, body
         assert response.is_json
-    assert library.get_unit(unit["id"])["translation"] is None
+    assert library.units.get(unit["id"])["translation"] is None
 
 
 def test_form_with_a_lone_surrogate_is_refused_or_replaced(client, library, csrf):
     doc_id = add(library)
-    unit = library.document_json(doc_id)["segments"][1]["units"][0]
+    unit = library.documents.tree(doc_id)["segments"][1]["units"][0]
     body = b"csrf_token=" + csrf.encode() + b"&revision=0&translation=%ED%A0%80x"
     response = client.post(f"/units/{unit['id']}", data=body,
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code < 500
-    stored = library.get_unit(unit["id"])["translation"]
+    stored = library.units.get(unit["id"])["translation"]
     assert stored is None or stored.encode("utf-8")  # never a lone surrogate
 
 
@@ -160,7 +163,7 @@ def test_only_allowed_hosts_are_served(client, csrf):
 
 def test_api_origin_is_checked_against_allowed_hosts_not_the_host_header(client, library):
     doc_id = add(library)
-    unit = library.document_json(doc_id)["segments"][1]["units"][0]
+    unit = library.documents.tree(doc_id)["segments"][1]["units"][0]
     url = f"/api/units/{unit['id']}"
     body = {"translation": "A.", "revision": 0}
     headers = {"Host": "localhost:5000"}
@@ -312,28 +315,29 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(library):
 
 
 def test_a_resumed_job_counts_the_whole_job(library, zh_model):
-    from webapp.actions import translate
+    from webapp.actions import jobs, translate
 
     doc_id = add(library, "".join(f"第{i}句话。" for i in range(40)))
     job_id = translate.queue_translation(library, doc_id)
-    whole = library.get_job(job_id)["total"]
-    assert library.claim_job(job_id)
+    whole = library.jobs.get(job_id)["total"]
+    dead = library.jobs.claim(job_id, "killed", lease_seconds=-1)  # its lease has run out
     translate.translate_document(library, doc_id, progress=lambda done, total: False,
                                  batch_tokens=16)  # a crash after the first batch
-    left = len(library.pending_units(doc_id))
-    assert 0 < left < whole
+    left = len(library.units.pending(doc_id))
+    assert dead is not None and 0 < left < whole
     seen: list[tuple[int, int]] = []
-    translate.run_job(library, library.get_job(job_id), batch_tokens=16,
-                      on_progress=lambda done, total: seen.append((done, total)))
-    assert seen[0][0] > whole - left and seen[-1] == (whole, whole)
+    jobs.run_job(library, job_id, batch_tokens=16,
+                 on_progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (whole - left, whole)  # it starts from what the dead run stored
+    assert seen[1][0] > whole - left and seen[-1] == (whole, whole)
     assert {total for _, total in seen} == {whole}
-    job = library.get_job(job_id)
+    job = library.jobs.get(job_id)
     assert (job["done"], job["total"]) == (whole, whole)
 
 
 def test_form_numbers_out_of_range_are_a_400(client, library, csrf):
     doc_id = add(library)
-    unit = library.document_json(doc_id)["segments"][1]["units"][0]
+    unit = library.documents.tree(doc_id)["segments"][1]["units"][0]
     for value in ("99999999999999999999999", "-1", "9" * 5000):
         for path, extra in ((f"/units/{unit['id']}", {"translation": "x"}),
                             (f"/units/{unit['id']}/approve", {}),

@@ -24,10 +24,13 @@ def test_wheel_ships_templates_static_and_seeds(tmp_path):
     for required in ("webapp/templates/document.html", "webapp/templates/_unit.html",
                      "webapp/static/css/enface.css", "webapp/static/vendor/htmx-2.0.11.min.js",
                      "webapp/static/vendor/htmx-2.0.11.LICENSE",
-                     "webapp/seeds/000_0c91fdeb926f7009.txt", "webapp/storage/db.py",
+                     "webapp/seeds/000_0c91fdeb926f7009.txt", "webapp/storage/database.py",
+                     "webapp/storage/migrations/env.py",
+                     "webapp/storage/migrations/script.py.mako",
+                     "webapp/storage/migrations/versions/0001_initial.py",
                      "webapp/exports/__init__.py"):
         assert required in names, required
     assert not any(n.startswith("tests/") for n in names)
     # Packages are listed by hand in pyproject.toml: a new subpackage must not be left out.
-    for init in sorted((ROOT / "webapp").glob("*/__init__.py")):
+    for init in sorted((ROOT / "webapp").glob("**/__init__.py")):
         assert init.relative_to(ROOT).as_posix() in names, f"{init.parent.name} is not packaged"

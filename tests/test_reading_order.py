@@ -16,19 +16,19 @@ def long_tail(count: int) -> list[str]:
 def stored_order(library, monkeypatch) -> list[list[int]]:
     """Record the unit ids of each stored batch."""
     batches: list[list[int]] = []
-    real = library.store_translations
+    real = library.units.store_translations
 
     def spy(results, **kwargs):
         results = list(results)
         batches.append([unit_id for unit_id, _ in results])
         return real(results, **kwargs)
 
-    monkeypatch.setattr(library, "store_translations", spy)
+    monkeypatch.setattr(library.units, "store_translations", spy)
     return batches
 
 
 def segments_of(library, doc_id) -> list[list[int]]:
-    return [[u["id"] for u in s["units"]] for s in library.document_json(doc_id)["segments"]]
+    return [[u["id"] for u in s["units"]] for s in library.documents.tree(doc_id)["segments"]]
 
 
 @pytest.mark.slow
@@ -51,7 +51,7 @@ def test_segments_on_screen_come_next(library, add_article, zh_model, monkeypatc
 
     def focus() -> list[int]:
         asked.append(1)
-        return [library.get_unit(end)["segment_id"]] if len(asked) > 1 else []
+        return [library.units.get(end)["segment_id"]] if len(asked) > 1 else []
 
     translating.translate_document(library, doc_id, batch_tokens=120, focus=focus)
     order = [u for batch in batches for u in batch]
@@ -89,15 +89,15 @@ def test_focus_route_records_what_is_on_screen(client, csrf, library, add_articl
     url = f"/documents/{doc_id}/focus"
     assert client.post(url, data={"segments": "3,4", "csrf_token": csrf}).status_code == 204
     job_id = translating.queue_translation(library, doc_id)
-    assert library.priority(job_id) == []  # nothing ran: nothing was kept for later
+    assert library.jobs.priority(job_id) == []  # nothing ran: nothing was kept for later
     assert client.post(url, data={"segments": "3,4"}).status_code == 403  # no CSRF token
-    assert library.priority(job_id) == []
+    assert library.jobs.priority(job_id) == []
     response = client.post(url, data={"segments": "4, 5"}, headers={"X-CSRF-Token": csrf})
     assert response.status_code == 204
-    assert library.priority(job_id) == [4, 5]
+    assert library.jobs.priority(job_id) == [4, 5]
     assert client.post(url, data={"segments": "x", "csrf_token": csrf}).status_code == 400
     assert client.post("/documents/999/focus", data={"csrf_token": csrf}).status_code == 404
-    assert library.priority(job_id) == [4, 5]
+    assert library.jobs.priority(job_id) == [4, 5]
 
 
 @pytest.mark.parametrize("count", [1, 200])
@@ -105,7 +105,7 @@ def test_too_many_segments_are_cut(library, add_article, zh_model, count):
     doc_id = add_article(*long_tail(3))
     job_id = translating.queue_translation(library, doc_id)
     assert translating.set_focus(library, doc_id, list(range(count)))
-    assert library.priority(job_id) == list(range(min(count, translating.MAX_FOCUS)))
+    assert library.jobs.priority(job_id) == list(range(min(count, translating.MAX_FOCUS)))
 
 
 def test_the_last_batches_are_shared_among_the_workers():
@@ -129,12 +129,12 @@ def test_cancel_answers_with_what_was_stored_and_polls_once_more(
         library, add_article, zh_model, post):
     doc_id = add_article("第一段。", "第二段。")
     job_id = translating.queue_translation(library, doc_id)
-    since = library.last_change(doc_id)
-    unit = library.document_json(doc_id)["segments"][1]["units"][0]["id"]
-    library.store_translations([(unit, "Stored as the reader pressed Cancel.")], model_id="m")
+    since = library.units.last_change(doc_id)
+    unit = library.documents.tree(doc_id)["segments"][1]["units"][0]["id"]
+    library.units.store_translations([(unit, "Stored as the reader pressed Cancel.")], model_id="m")
     answer = post(f"/jobs/{job_id}/cancel", since=since)
     text = answer.get_data(as_text=True)
-    assert answer.status_code == 200 and library.get_job(job_id)["status"] == "cancelled"
+    assert answer.status_code == 200 and library.jobs.get(job_id)["status"] == "cancelled"
     assert "The last translation was cancelled" in text
     assert "Stored as the reader pressed Cancel." in text  # out of band, into the page
     assert f'hx-get="/documents/{doc_id}/progress?since=' in text  # one more look, then done

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,16 +14,17 @@ from webapp.actions import search as searching
 from webapp.cli import main
 from webapp.errors import EnfaceError
 from webapp.storage import Library
-from webapp.storage.schema import MIGRATIONS
 from webapp.storage.search import HIT_END, HIT_START
+
+LEGACY = Path(__file__).parent / "fixtures" / "legacy"
 
 
 def unit_ids(library, doc_id: int) -> list[int]:
-    return [u["id"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    return [u["id"] for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
 
 
 def found(library, query: str) -> list[int]:
-    return [hit["unit_id"] for hit in library.search_units(query)[1]]
+    return [hit["unit_id"] for hit in library.search.units(query)[1]]
 
 
 def test_source_and_english_any_length_edits_and_deletes(library, add_article):
@@ -31,13 +34,13 @@ def test_source_and_english_any_length_edits_and_deletes(library, add_article):
     assert set(found(library, "磋商")) == {title, first}
     assert found(library, "莫斯科举行") == [first]  # through the index
     assert found(library, "商") and found(library, "合作") == [second]  # one or two: a scan
-    library.store_translations([(first, "Russia and China held talks in Moscow.")], model_id="m")
+    library.units.store_translations([(first, "Russia and China held talks in Moscow.")], model_id="m")
     assert found(library, "MOSCOW") == [first] and found(library, "in") == [first]
-    total, hits = library.search_units("talks in")
+    total, hits = library.search.units("talks in")
     assert total == 1 and f"{HIT_START}talks in{HIT_END}" in hits[0]["snippet"]
-    library.update_unit(first, "They met in Beijing.", base_revision=1, status="edited")
+    library.units.update(first, "They met in Beijing.", base_revision=1, status="edited")
     assert found(library, "Moscow") == [] and found(library, "Beijing") == [first]
-    library.delete_document(doc)
+    library.documents.delete(doc)
     assert found(library, "磋商") == [] and found(library, "Beijing") == []
 
 
@@ -45,7 +48,7 @@ def test_source_and_english_any_length_edits_and_deletes(library, add_article):
                                    "100%", "_", "%%%", "\\", "col:text", "(", "^x"])
 def test_search_syntax_in_a_query_is_only_text(library, add_article, query):
     add_article("一句话里有 100% 的把握。")
-    total, hits = library.search_units(query)
+    total, hits = library.search.units(query)
     assert total == len(hits)
     expected = 1 if query in ("100%",) else 0
     assert total == expected, query
@@ -83,19 +86,16 @@ def test_search_page_shows_hits_as_text_and_marks_the_match(client, add_article)
     assert 'role="search"' in client.get("/").get_data(as_text=True)  # the box in the header
 
 
-def test_the_index_is_built_for_a_library_made_before_search(tmp_path, monkeypatch, article):
+def test_the_index_is_built_for_a_library_made_before_search(tmp_path):
+    """A library made by Enface before search (and before Alembic) upgrades in place."""
     path = tmp_path / "old.sqlite3"
-    monkeypatch.setattr("webapp.storage.schema.MIGRATIONS",
-                        [m for m in MIGRATIONS if m[0] != "0007_search"])
-    old = Library(path)
-    old.add_article(article("战略安全磋商在莫斯科举行。"))
-    old.close()
-    monkeypatch.undo()
+    shutil.copy(LEGACY / "library-0006_job_result.sqlite3", path)
     conn = sqlite3.connect(path)
     assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'unit_search'").fetchall()
     conn.close()
     upgraded = Library(path)
-    assert upgraded.search_units("莫斯科")[0] == 1 and upgraded.search_units("在莫斯科")[0] == 1
+    assert upgraded.search.units("帕特鲁舍夫")[0] >= 1
+    assert upgraded.search.units("Human English")[0] == 1
     upgraded.close()
 
 

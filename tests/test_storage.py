@@ -1,18 +1,24 @@
-"""Storage: migrations, atomic idempotent import, document JSON, edits, memory, jobs."""
+"""Storage, on SQLite and on a real PostgreSQL server: migrations, atomic idempotent import,
+document JSON, edits, memory, jobs and their chunks' leases."""
 
 from __future__ import annotations
 
 import functools
-import sqlite3
+import shutil
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from webapp.errors import Conflict, NotFound
 from webapp.segmenting.article import Block
 from webapp.storage import Library
-from webapp.storage.schema import MIGRATIONS
+from webapp.storage.migrate import current, head
+
+pytestmark = pytest.mark.both_databases
+LEGACY = Path(__file__).parent / "fixtures" / "legacy"
 
 BLOCKS = [
     Block("title", "标题"),
@@ -29,24 +35,75 @@ def article(article):
 
 
 @pytest.fixture
-def lib(tmp_path) -> Library:
-    return Library(tmp_path / "lib.sqlite3")
+def lib(database_url) -> Library:
+    library = Library(database_url)
+    yield library
+    library.close()
 
 
-def test_pragmas_and_migrations_recorded(lib, tmp_path):
-    conn = lib.db.conn
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY name")]
-    assert names == [name for name, _ in MIGRATIONS]
-    Library(tmp_path / "lib.sqlite3")  # reopening applies nothing twice
-    assert conn.execute("SELECT COUNT(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
+def count(lib: Library, table: str) -> int:
+    return lib.db.scalar(sa.text(f"SELECT COUNT(*) FROM {table}"))  # noqa: S608
+
+
+def test_migrated_to_the_newest_and_reopening_applies_nothing(lib, database_url):
+    from webapp.storage.migrate import upgrade
+
+    assert current(lib.db) == head()
+    assert upgrade(lib.db) == []
+    again = Library(database_url)
+    assert current(again.db) == head()
+    again.close()
+    if lib.db.sqlite:
+        with lib.db.connection() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_tables_describe_the_migrated_schema(lib):
+    """The Core tables the queries use and the schema the migrations make have the same
+    tables, columns and nullability (keys aside, which each database reports its own way)."""
+    from webapp.storage.tables import metadata
+
+    with lib.db.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        for table in metadata.sorted_tables:
+            made = {c["name"]: c["nullable"] for c in inspector.get_columns(table.name)}
+            described = {c.name: c.nullable for c in table.columns}
+            keys = {c.name for c in table.primary_key.columns}
+            assert set(made) == set(described), table.name
+            assert {k: v for k, v in made.items() if k not in keys} == \
+                {k: v for k, v in described.items() if k not in keys}, table.name
+
+
+@pytest.mark.parametrize("legacy", ["library-0006_job_result.sqlite3",
+                                    "library-0007_search.sqlite3"])
+def test_a_library_from_before_alembic_upgrades_in_place(tmp_path, legacy):
+    """(Libraries before Alembic were SQLite files only.)"""
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(LEGACY / legacy, path)
+    old = Library(path)
+    assert current(old.db) == head()
+    docs = old.documents.page()
+    assert len(docs) == 1 and docs[0]["translated"] == 1 and docs[0]["reviewed"] == 1
+    unit = next(u for s in old.documents.tree(docs[0]["id"])["segments"] for u in s["units"]
+                if u["translation"])
+    assert [r["text"] for r in old.units.history(unit["id"])] == ["Machine English.",
+                                                                   "Human English."]
+    assert old.accounts.find("ANN")["role"] == "admin"
+    assert {e["source"] for e in old.glossary.entries()} == {"帕特鲁舍夫", "磋商"}
+    assert old.feeds.all()[0]["title"] == "Example"
+    job = old.jobs.active("translate", str(docs[0]["id"]))
+    assert job["status"] == "queued"  # a job queued before chunks existed is still there
+    assert old.search.units("Human English")[0] == 1
+    with old.db.connection() as conn:
+        assert not sa.inspect(conn).has_table("migrations")
+    old.close()
 
 
 def test_add_article_json_shape_and_sentences(lib, article):
-    doc_id, created = lib.add_article(article())
+    doc_id, created = lib.documents.add(article())
     assert created
-    doc = lib.document_json(doc_id)
+    doc = lib.documents.tree(doc_id)
     assert doc["published_at"] == "2021-05-26T18:49:49Z"
     assert [s["kind"] for s in doc["segments"]] == ["title", "paragraph", "list_item"]
     assert [s["position"] for s in doc["segments"]] == [0, 1, 2]
@@ -60,111 +117,170 @@ def test_add_article_json_shape_and_sentences(lib, article):
 
 
 def test_reimport_is_idempotent(lib, article):
-    first, _ = lib.add_article(article(raw="same"))
-    again, created = lib.add_article(article(raw="  same \n"))
+    first, _ = lib.documents.add(article(raw="same"))
+    again, created = lib.documents.add(article(raw="  same \n"))
     assert (again, created) == (first, False)
-    assert lib.document_count() == 1
+    assert lib.documents.count() == 1
 
 
 def test_import_is_atomic(lib, article):
     bad = article(blocks=[Block("title", "t"), Block("nonsense-kind", "x")])
-    with pytest.raises(sqlite3.IntegrityError):
-        lib.add_article(bad)
-    assert lib.document_count() == 0
-    assert lib.db.one("SELECT COUNT(*) AS n FROM unit")["n"] == 0
+    with pytest.raises(sa.exc.IntegrityError):
+        lib.documents.add(bad)
+    assert lib.documents.count() == 0
+    assert count(lib, "unit") == 0 and count(lib, "segment") == 0
 
 
 def test_concurrent_same_import_gives_one_document(lib, article):
     results = []
 
     def go():
-        results.append(lib.add_article(article(raw="race")))
+        results.append(lib.documents.add(article(raw="race")))
 
     threads = [threading.Thread(target=go) for _ in range(6)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert lib.document_count() == 1
+    assert lib.documents.count() == 1
     assert sum(created for _, created in results) == 1
 
 
 def _first_unit(lib, doc_id):
-    return lib.document_json(doc_id)["segments"][1]["units"][0]
+    return lib.documents.tree(doc_id)["segments"][1]["units"][0]
 
 
 def test_edit_conflict_and_history(lib, article):
-    doc_id, _ = lib.add_article(article())
+    doc_id, _ = lib.documents.add(article())
     unit = _first_unit(lib, doc_id)
-    saved = lib.update_unit(unit["id"], "First.", base_revision=0, status="edited")
+    saved = lib.units.update(unit["id"], "First.", base_revision=0, status="edited")
     assert saved["revision"] == 1 and saved["status"] == "edited"
     with pytest.raises(Conflict) as info:
-        lib.update_unit(unit["id"], "Stale.", base_revision=0, status="edited")
+        lib.units.update(unit["id"], "Stale.", base_revision=0, status="edited")
     assert info.value.current["translation"] == "First."
-    assert lib.get_unit(unit["id"])["translation"] == "First."
-    history = lib.revisions(unit["id"])
+    assert lib.units.get(unit["id"])["translation"] == "First."
+    history = lib.units.history(unit["id"])
     assert [(r["revision"], r["text"], r["origin"]) for r in history] == [(1, "First.", "human")]
     with pytest.raises(NotFound):
-        lib.update_unit(999999, "x", base_revision=0, status="edited")
+        lib.units.update(999999, "x", base_revision=0, status="edited")
 
 
 def test_machine_output_never_overwrites_a_person(lib, article):
-    doc_id, _ = lib.add_article(article())
+    doc_id, _ = lib.documents.add(article())
     unit = _first_unit(lib, doc_id)
-    lib.update_unit(unit["id"], "Mine.", base_revision=0, status="edited")
-    pending = lib.pending_units(doc_id)
+    lib.units.update(unit["id"], "Mine.", base_revision=0, status="edited")
+    pending = lib.units.pending(doc_id)
     assert unit["id"] not in [u for u, _ in pending]
-    stored = lib.store_translations([(unit["id"], "Machine."), (pending[0][0], "T.")],
+    stored = lib.units.store_translations([(unit["id"], "Machine."), (pending[0][0], "T.")],
                                     model_id="argos:zh-en@1")
     assert stored == 1
-    assert lib.get_unit(unit["id"])["translation"] == "Mine."
-    assert lib.get_unit(pending[0][0])["status"] == "machine"
-    assert lib.revisions(pending[0][0])[0]["model_id"] == "argos:zh-en@1"
+    assert lib.units.get(unit["id"])["translation"] == "Mine."
+    assert lib.units.get(pending[0][0])["status"] == "machine"
+    assert lib.units.history(pending[0][0])[0]["model_id"] == "argos:zh-en@1"
 
 
 def test_memory_prefers_human_translations(lib, article):
-    doc_id, _ = lib.add_article(article())
+    doc_id, _ = lib.documents.add(article())
     unit = _first_unit(lib, doc_id)
-    lib.store_translations([(unit["id"], "machine one")], model_id="m1")
-    hits = lib.memory_lookup([unit["source"]], "zh", "en", "m1")
+    lib.units.store_translations([(unit["id"], "machine one")], model_id="m1")
+    hits = lib.memory.lookup([unit["source"]], "zh", "en", "m1")
     assert list(hits.values()) == [("machine one", "machine")]
-    assert lib.memory_lookup([unit["source"]], "zh", "en", "other-model") == {}
-    lib.update_unit(unit["id"], "human one", base_revision=1, status="approved")
-    hits = lib.memory_lookup([" " + unit["source"]], "zh", "en", "other-model")
+    assert lib.memory.lookup([unit["source"]], "zh", "en", "other-model") == {}
+    lib.units.update(unit["id"], "human one", base_revision=1, status="approved")
+    hits = lib.memory.lookup([" " + unit["source"]], "zh", "en", "other-model")
     assert list(hits.values()) == [("human one", "human")]
 
 
-def test_jobs_queue_progress_cancel_requeue(lib):
-    a = lib.create_job("translate", "1", total=10)
-    assert lib.create_job("translate", "1") == a  # one active job per target
-    job = lib.claim_next_job("translate")
-    assert job["id"] == a and job["status"] == "running"
-    assert lib.job_progress(a, 3, 10) == "running"
-    assert lib.requeue_interrupted() == 1
-    assert lib.get_job(a)["status"] == "queued"
-    lib.cancel_job(a)
-    lib.finish_job(a, "done")
-    assert lib.get_job(a)["status"] == "cancelled"
+def test_jobs_chunks_leases_progress_cancel(lib):
+    a = lib.jobs.create("translate", "1", total=10, chunks=[(0, 5, 6), (5, None, 4)])
+    assert lib.jobs.create("translate", "1") == a  # one active job per target
+    first = lib.jobs.claim(a, "w1", lease_seconds=30, first=[7])
+    assert first["position"] == 1  # the chunk holding a wanted segment goes first
+    assert lib.jobs.get(a)["status"] == "running"
+    second = lib.jobs.claim(a, "w2", lease_seconds=30)
+    assert second["position"] == 0 and lib.jobs.claim(a, "w3", lease_seconds=30) is None
+    assert lib.jobs.progress(first["id"], "w1", 3, 4) == "running"
+    assert lib.jobs.progress(first["id"], "someone else", 4, 4) == "cancelled"  # not theirs
+    assert lib.jobs.get(a)["done"] == 3
+    assert lib.jobs.renew([first["id"], second["id"]], "w1", lease_seconds=30) == {first["id"]}
+    assert lib.jobs.finish_chunk(first["id"], "w1") == "running"
+    assert lib.jobs.finish_chunk(first["id"], "w1") is None  # once
+    lib.jobs.cancel(a)
+    assert lib.jobs.progress(second["id"], "w2", 1, 6) == "cancelled"
+    assert lib.jobs.renew([second["id"]], "w2", lease_seconds=30) == set()
+    lib.jobs.finish(a, "done")
+    assert lib.jobs.get(a)["status"] == "cancelled"
     with pytest.raises(NotFound):
-        lib.get_job(12345)
+        lib.jobs.get(12345)
+
+
+def test_a_lease_that_runs_out_is_taken_over(lib):
+    a = lib.jobs.create("translate", "2", total=3, chunks=[(0, None, 3)])
+    dead = lib.jobs.claim(a, "killed", lease_seconds=-1)  # as if its lease had run out
+    assert lib.jobs.stale(older_than=3600) == [{"id": a, "kind": "translate", "chunks": 1}]
+    taken = lib.jobs.claim(a, "alive", lease_seconds=30)
+    assert taken["id"] == dead["id"] and taken["attempts"] == 2
+    assert lib.jobs.progress(dead["id"], "killed", 1, 3) == "cancelled"  # the dead lost it
+    assert lib.jobs.finish_chunk(dead["id"], "killed") is None
+    assert lib.jobs.finish_chunk(taken["id"], "alive") == "done"
+    job = lib.jobs.get(a)
+    assert job["status"] == "done" and job["finished_at"]
+
+
+def test_one_active_job_per_target_under_racing_writers(lib):
+    ids = []
+
+    def go():
+        ids.append(lib.jobs.create("translate", "race", total=1))
+
+    threads = [threading.Thread(target=go) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(ids)) == 1 and count(lib, "job") == 1
 
 
 def test_delete_cascades(lib, article):
-    doc_id, _ = lib.add_article(article())
-    lib.delete_document(doc_id)
-    assert lib.db.one("SELECT COUNT(*) AS n FROM unit")["n"] == 0
+    doc_id, _ = lib.documents.add(article())
+    lib.documents.delete(doc_id)
+    assert count(lib, "unit") == 0 and count(lib, "revision") == 0
     with pytest.raises(NotFound):
-        lib.document_json(doc_id)
+        lib.documents.tree(doc_id)
 
 
 def test_revision_origins_are_the_vocabulary_words(library, add_article):
     from webapp.vocabulary import MACHINE, ORIGINS
 
-    unit_id = library.document_json(add_article("一句话。"))["segments"][0]["units"][0]["id"]
-    insert = ("INSERT INTO revision (unit_id, revision, text, status, origin, created_at)"
-              " VALUES (?, ?, 'x', ?, ?, '2026-01-01T00:00:00Z')")
-    with library.db.write() as conn:
+    unit_id = library.documents.tree(add_article("一句话。"))["segments"][0]["units"][0]["id"]
+    insert = sa.text("INSERT INTO revision (unit_id, revision, text, status, origin, created_at)"
+                     " VALUES (:u, :n, 'x', :s, :o, '2026-01-01T00:00:00Z')")
+    with library.transaction() as conn:
         for number, origin in enumerate(ORIGINS, start=100):  # the schema takes every one
-            conn.execute(insert, (unit_id, number, MACHINE, origin))
-    with pytest.raises(sqlite3.IntegrityError), library.db.write() as conn:
-        conn.execute(insert, (unit_id, 200, MACHINE, "robot"))  # and no other
+            conn.execute(insert, {"u": unit_id, "n": number, "s": MACHINE, "o": origin})
+    with pytest.raises(sa.exc.IntegrityError), library.transaction() as conn:
+        conn.execute(insert, {"u": unit_id, "n": 200, "s": MACHINE, "o": "robot"})  # no other
+
+
+def test_thirty_concurrent_saves_of_one_revision_one_wins(lib, article):
+    doc_id, _ = lib.documents.add(article())
+    unit = _first_unit(lib, doc_id)
+    outcomes: list[str] = []
+    start = threading.Barrier(30)
+
+    def save(n: int) -> None:
+        start.wait()
+        try:
+            lib.units.update(unit["id"], f"Mine {n}.", base_revision=0, status="edited")
+            outcomes.append("saved")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["conflict"] * 29 + ["saved"]
+    history = lib.units.history(unit["id"])
+    assert len(history) == 1 and lib.units.get(unit["id"])["revision"] == 1

@@ -16,7 +16,7 @@ PARAGRAPHS = ["俄罗斯与中国举行磋商。两国要推动合作！", "法�
 
 
 def units(library, doc_id):
-    return [u for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    return [u for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
 
 
 def test_translate_document_stores_model_output(library, zh_model, no_network, add_article):
@@ -30,7 +30,7 @@ def test_translate_document_stores_model_output(library, zh_model, no_network, a
     for unit in all_units:
         assert unit["status"] == "machine" and unit["revision"] == 1
         assert unit["translation"] == unit["source"].strip()  # the test model copies its input
-    history = library.revisions(all_units[1]["id"])
+    history = library.units.history(all_units[1]["id"])
     assert history[0]["origin"] == "machine" and history[0]["model_id"] == zh_model.model_id
     assert no_network == []  # not even an attempt
 
@@ -51,14 +51,14 @@ def test_memory_translates_repeats_once(library, zh_model, monkeypatch, add_arti
 def test_human_memory_wins_and_is_marked(library, zh_model, add_article):
     first = add_article(*PARAGRAPHS)
     unit = units(library, first)[1]
-    library.update_unit(unit["id"], "Russia and China hold talks.", base_revision=0,
+    library.units.update(unit["id"], "Russia and China hold talks.", base_revision=0,
                         status="approved")
     second = add_article(*PARAGRAPHS, raw="again")
     translating.translate_document(library, second)
     twin = units(library, second)[1]
     assert twin["translation"] == "Russia and China hold talks."
     assert twin["status"] == "memory"
-    assert library.revisions(twin["id"])[0]["origin"] == "memory"
+    assert library.units.history(twin["id"])[0]["origin"] == "memory"
 
 
 def test_stop_then_resume_does_not_redo(library, zh_model, monkeypatch, add_article):
@@ -82,7 +82,7 @@ def test_no_model_for_the_pair(library, zh_model, add_article):
     with pytest.raises(NoModel) as info:
         translating.queue_translation(library, doc_id)
     assert "enface models install" in str(info.value)
-    assert library.pending_units(doc_id)
+    assert library.units.pending(doc_id)
 
 
 def test_failed_job_reports_a_readable_error(library, zh_model, monkeypatch, add_article):
@@ -90,9 +90,8 @@ def test_failed_job_reports_a_readable_error(library, zh_model, monkeypatch, add
     job_id = translating.queue_translation(library, doc_id)
     monkeypatch.setattr(engine, "translate_sentences",
                         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("model file damaged")))
-    assert library.claim_job(job_id)
-    jobs.run_job(library, library.get_job(job_id))
-    job = library.get_job(job_id)
+    jobs.run_job(library, job_id)
+    job = library.jobs.get(job_id)
     assert job["status"] == "failed" and "model file damaged" in job["error"]
 
 
@@ -103,11 +102,30 @@ def wait_for(predicate, timeout=30.0):
         time.sleep(0.05)
 
 
+@pytest.fixture
+def worker_process(tmp_path):
+    """``start(data_dir)``: the embedded worker (``enface worker``, a real huey consumer) as a
+    child process, as ``enface serve`` starts it; stopped after the test."""
+    from webapp.worker.consumer import spawn_embedded, stop_embedded
+
+    children = []
+
+    def start(data_dir):
+        children.append(spawn_embedded(str(data_dir)))
+        return children[-1]
+
+    yield start
+    for child in children:
+        stop_embedded(child)
+
+
 @pytest.mark.slow
-def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_file):
+def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_file,
+                                                     worker_process):
     from webapp import create_app
 
-    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True})  # seeds + worker
+    app = create_app({"DATA_DIR": str(tmp_path), "TESTING": True})  # seeds
+    worker_process(tmp_path)
     client = app.test_client()
     response = client.post("/api/documents/1/translate", json={})
     assert response.status_code == 202
@@ -119,24 +137,21 @@ def test_api_translate_runs_in_the_background_worker(tmp_path, zh_model, seed_fi
     assert all(u["status"] == "machine" for s in doc["segments"] for u in s["units"])
     page = client.get("/documents/1").get_data(as_text=True)
     assert "not translated yet" not in page
-    app.extensions["worker"].stop()
 
 
 @pytest.mark.slow
-def test_interrupted_job_resumes_after_restart(tmp_path, zh_model):
+def test_interrupted_job_resumes_after_restart(tmp_path, zh_model, worker_process):
     from webapp import create_app
 
     settings = {"DATA_DIR": str(tmp_path), "TESTING": True, "WORKER": False}
     app = create_app(settings)
     library = app.extensions["library"]
-    job_id = translating.queue_translation(library, 1)
-    library.claim_job(job_id)  # a server died while running it
-    library.close()
-    again = create_app(settings | {"WORKER": True})
-    lib2 = again.extensions["library"]
-    wait_for(lambda: lib2.get_job(job_id)["status"] == "done")
-    assert not lib2.pending_units(1)
-    again.extensions["worker"].stop()
+    job_id = translating.queue_translation(library, 1)  # nobody told the queue
+    library.jobs.claim(job_id, "a server that died", lease_seconds=-1)
+    worker_process(tmp_path)  # its first sweep finds the job nobody works on
+    wait_for(lambda: library.jobs.get(job_id)["status"] == "done")
+    assert not library.units.pending(1)
+    assert library.jobs.chunks(job_id)[0]["attempts"] == 2
 
 
 def test_progress_partial_sends_new_sentences_out_of_band(client, library, zh_model, add_article):
@@ -156,7 +171,7 @@ def test_corrections_reach_future_imports_without_a_model(client, library, seed_
     monkeypatch.setattr(engine, "find_model", lambda *a: None)
     first = services.import_source(library, str(seed_file))[0].doc_id
     unit = units(library, first)[1]
-    library.update_unit(unit["id"], "Corrected by a person.", base_revision=0, status="edited")
+    library.units.update(unit["id"], "Corrected by a person.", base_revision=0, status="edited")
     copy = seed_file.read_text(encoding="utf-8").replace("</p>", "</p><p>新的一段。</p>", 1)
     second = services.import_bytes(library, copy.encode(), "copy.txt", max_bytes=10**6).doc_id
     twin = [u for u in units(library, second) if u["source"] == unit["source"]][0]
@@ -169,29 +184,23 @@ def test_cancel_from_the_reader_stops_the_running_job(client, post, add_article,
                                                       library):
     doc_id = add_article(*[f"第{i}句话。" for i in range(40)])
     job_id = translating.queue_translation(library, doc_id)
-    assert library.claim_job(job_id)
     cancelled = []
+    real = library.jobs.progress
 
-    def cancel_after_first_batch(job):
-        response = post(f"/jobs/{job_id}/cancel")
-        cancelled.append(response.status_code)
+    def progress(chunk_id, owner, done, total):
+        if not cancelled and done:  # cancel from the reader after the first batch
+            cancelled.append(post(f"/jobs/{job_id}/cancel").status_code)
+        return real(chunk_id, owner, done, total)
 
-    real = library.job_progress
-
-    def progress(job, done, total):
-        if not cancelled:
-            cancel_after_first_batch(job)
-        return real(job, done, total)
-
-    library.job_progress = progress
+    library.jobs.progress = progress
     try:
-        jobs.run_job(library, library.get_job(job_id), batch_tokens=16)
+        jobs.run_job(library, job_id, batch_tokens=16)
     finally:
-        del library.job_progress
+        del library.jobs.progress
     assert cancelled == [200]
-    job = library.get_job(job_id)
+    job = library.jobs.get(job_id)
     assert job["status"] == "cancelled"
-    left = len(library.pending_units(doc_id))
+    left = len(library.units.pending(doc_id))
     assert 0 < left < 41  # stopped early; what was stored stays stored
     page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "was cancelled" in page and f"Translate {left} sentences" in page
@@ -205,6 +214,6 @@ def test_library_shows_running_translations_and_polls(client, library, zh_model,
     busy = client.get("/").get_data(as_text=True)
     assert 'hx-get="/documents"' in busy and "translating… 0/5" in busy
     translating.translate_document(library, doc_id)
-    library.finish_job(library.active_job(TRANSLATE_JOB, str(doc_id))["id"], "done")
+    library.jobs.finish(library.jobs.active(TRANSLATE_JOB, str(doc_id))["id"], "done")
     table = client.get("/documents").get_data(as_text=True)
     assert 'hx-get="/documents"' not in table and "5/5" in table

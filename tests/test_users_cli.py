@@ -41,7 +41,7 @@ def test_users_from_the_command_line(tmp_path):
     assert run(tmp_path, "users", "token", "bob", "--revoke", "1").exit_code == 0
     assert accounts.token_user(lib, token) is None
     assert run(tmp_path, "users", "remove", "bob").stdout == "Removed bob.\n"
-    assert lib.find_account("bob") is None
+    assert lib.accounts.find("bob") is None
     lib.close()
 
 

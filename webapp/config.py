@@ -13,7 +13,8 @@ from webapp.errors import EnfaceError
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
-             "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES"}
+             "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES",
+             "PROCESSES", "WORKER_NICE"}
 _BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS"}
 
 
@@ -30,7 +31,11 @@ def defaults() -> dict[str, Any]:
         "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
         "MAX_EDIT_CHARS": 5000,
         "SEED": True,  # import seeds/ into an empty library on start
-        "WORKER": True,  # run the background translation worker in this process
+        "WORKER": True,  # enface serve starts a job worker (a child process, lower priority)
+        "DATABASE_URL": None,  # None: library.sqlite3 in DATA_DIR; or postgresql://…
+        "QUEUE_URL": None,  # None: the library's own (SQLite file / PostgreSQL); or redis://…
+        "PROCESSES": 1,  # web processes of enface serve (more than one: gunicorn)
+        "WORKER_NICE": 10,  # how much lower the embedded worker's CPU priority is
         "BATCH_TOKENS": None,  # tokens per CTranslate2 batch (default: engine.TUNING per ISA)
         "MODELS_DIR": None,  # Argos packages; None: argospm's folders (see argos_folders)
         "INTER_THREADS": None,  # CTranslate2 workers (default: engine.TUNING per ISA)
@@ -68,6 +73,8 @@ def load(test_config: dict[str, Any] | None = None) -> dict[str, Any]:
             settings[key] = _coerce(key, value)
     settings.update(test_config or {})
     settings["DATA_DIR"] = str(Path(settings["DATA_DIR"]).expanduser())
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = str(Path(settings["DATA_DIR"]) / "library.sqlite3")
     if settings["MODELS_DIR"] is None and settings["DATA_DIR"] != defaults()["DATA_DIR"]:
         settings["MODELS_DIR"] = str(Path(settings["DATA_DIR"]) / "models")
     return settings

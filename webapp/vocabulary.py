@@ -89,6 +89,12 @@ INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
 FEEDS_JOB = "update-feeds"  # target: "all" (every subscription) or a feed id (a new one)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
+JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+
+# --- Accounts ------------------------------------------------------------------------------
+
+READER, EDITOR, ADMIN = "reader", "editor", "admin"
+ROLES = (READER, EDITOR, ADMIN)  # each may do what the ones before it may
 
 
 def template_globals() -> dict:

@@ -187,8 +187,8 @@ def main() -> None:
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="enface-bench-edit-"))
     library = Library(data / "library.sqlite3")
-    doc_id, _ = library.add_article(big_article(2000))
-    units = [u["id"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    doc_id, _ = library.documents.add(big_article(2000))
+    units = [u["id"] for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
     library.close()
     env = dict(os.environ, ENFACE_DATA_DIR=str(data), ENFACE_SEED="0")
     enface_port, trivial_port = free_port(), free_port()

@@ -26,8 +26,8 @@ from webapp.storage import Library  # noqa: E402
 def loading_every_document(library: Library, sources: set[str]) -> int | None:
     """The old lookup: every document's JSON loaded, units compared in Python."""
     best, best_hits = None, 0
-    for summary in library.list_documents():
-        doc = library.document_json(summary["id"])
+    for summary in library.documents.page():
+        doc = library.documents.tree(summary["id"])
         hits = sum(" ".join(u["source"].split()) in sources
                    for s in doc["segments"] for u in s["units"])
         if hits > best_hits:
@@ -53,12 +53,12 @@ def main() -> None:
     library = Library(Path(tempfile.mkdtemp(prefix="enface-bench-")) / "library.db")
     for n in range(count):
         sentences = [f"第{n}篇文章的第{i}句话，内容是{(n * 7 + i) % 97}。" for i in range(40)]
-        library.add_article(make_article(*("".join(sentences[j:j + 4])
+        library.documents.add(make_article(*("".join(sentences[j:j + 4])
                                            for j in range(0, 40, 4)), title=f"文章{n}"))
-    target = library.list_documents()[count // 2]["id"]
-    sources = {u["source"] for s in library.document_json(target)["segments"] for u in s["units"]}
+    target = library.documents.page()[count // 2]["id"]
+    sources = {u["source"] for s in library.documents.tree(target)["segments"] for u in s["units"]}
     old, found_old = best_of(3, lambda: loading_every_document(library, sources))
-    new, found_new = best_of(3, lambda: library.best_document_for(sources))
+    new, found_new = best_of(3, lambda: library.documents.best_for_sources(sources))
     print(f"{count} documents, {len(sources)} sources in the file")
     print(f"  every document loaded: {old * 1000:8.1f} ms  -> document {found_old}")
     print(f"  one SQL query:         {new * 1000:8.1f} ms  -> document {found_new}")

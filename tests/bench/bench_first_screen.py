@@ -65,14 +65,14 @@ def job_times(count: int, reading_order: bool, *, to_the_end: bool = True) -> tu
     With ``to_the_end=False`` the job stops once the first screen is stored.
     """
     library = Library(Path(tempfile.mkdtemp(prefix="enface-bench-lib-")) / "lib.db")
-    doc_id, _ = library.add_article(article(count))
-    first = {u["id"] for s in library.document_json(doc_id)["segments"][:FIRST]
+    doc_id, _ = library.documents.add(article(count))
+    first = {u["id"] for s in library.documents.tree(doc_id)["segments"][:FIRST]
              for u in s["units"]}
     seen_first = None
 
     def progress(done: int, total: int) -> bool:
         nonlocal seen_first
-        if seen_first is None and not first & {u for u, _ in library.pending_units(doc_id)}:
+        if seen_first is None and not first & {u for u, _ in library.units.pending(doc_id)}:
             seen_first = time.perf_counter() - started
         return to_the_end or seen_first is None
 
@@ -125,7 +125,7 @@ def profile(count: int) -> None:
         return wrapped
 
     library = Library(Path(tempfile.mkdtemp(prefix="enface-bench-lib-")) / "lib.db")
-    doc_id, _ = library.add_article(article(count))
+    doc_id, _ = library.documents.add(article(count))
     model = translating.model_for(library, doc_id)
     loaded = inference._load(model)
     tokenizer = loaded.tokenizer
@@ -157,7 +157,7 @@ def profile(count: int) -> None:
     print(f"   {len(shapes)} batches of {min(n for n, _, _ in shapes)}–"
           f"{max(n for n, _, _ in shapes)} sentences; padding {1 - real / padded:.1%} of the "
           f"{padded} batched source tokens")
-    sources = [u["source"] for s in library.document_json(doc_id)["segments"] for u in s["units"]]
+    sources = [u["source"] for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
     lengths = [max(1, len(real_encode(t))) for t in inference._Work.of(sources, "zh").texts]
     budget, workers = inference.tuning()["batch_tokens"], real_translator.num_translators
     for label, wanted in (("length order", ()), ("document order", range(len(lengths)))):
@@ -213,7 +213,7 @@ def whole_process(sentences: int, repeat: int) -> None:
                              cwd=ROOT, check=True, capture_output=True, text=True)
         doc_id = doc.stdout.split("\t")[0].strip()
         library = Library(data / "library.sqlite3")
-        segments = library.document_json(int(doc_id))["segments"]
+        segments = library.documents.tree(int(doc_id))["segments"]
         paragraphs = ["".join(u["source"] for u in s["units"]) for s in segments]
         (work / "paragraphs.json").write_text(json.dumps(paragraphs, ensure_ascii=False))
         script = [sys.executable, "-c", ARGOS_SCRIPT, str(work / "paragraphs.json"),
@@ -221,7 +221,7 @@ def whole_process(sentences: int, repeat: int) -> None:
         pair = [("ours", [*cli, "translate", doc_id]), ("theirs", script)]
         for name, args in (pair if r % 2 == 0 else pair[::-1]):
             (ours if name == "ours" else theirs).append(run(args, data))
-        segments = library.document_json(int(doc_id))["segments"]
+        segments = library.documents.tree(int(doc_id))["segments"]
         mine = [" ".join(u["translation"] or "" for u in s["units"]) for s in segments]
         argos = json.loads((work / "argos.json").read_text(encoding="utf-8"))
         same = sum(a == b for a, b in zip(mine, argos, strict=True))

@@ -174,7 +174,7 @@ def reader_render(blocks: int) -> None:
         app = create_app({"DATA_DIR": str(data), "SEED": False, "WORKER": False,
                           "WORD_MARKS": marks})
         library = app.extensions["library"]
-        doc_id = library.list_documents()[0]["id"] if marks else library.add_article(
+        doc_id = library.documents.page()[0]["id"] if marks else library.documents.add(
             big_article(blocks))[0]
         client = app.test_client()
         t0 = time.perf_counter()

@@ -60,10 +60,10 @@ def build(path: Path, count: int, *, index: bool = True, seed: int = 7) -> float
     by_text = {text: i for i, text in enumerate(zh)}
     started = time.perf_counter()
     for k in range(count):
-        doc_id, _ = library.add_article(article(k, zh, rng)[0])
+        doc_id, _ = library.documents.add(article(k, zh, rng)[0])
         if k % 2:
-            units = [u for s in library.document_json(doc_id)["segments"][1:] for u in s["units"]]
-            library.store_translations(
+            units = [u for s in library.documents.tree(doc_id)["segments"][1:] for u in s["units"]]
+            library.units.store_translations(
                 [(u["id"], en[by_text[u["source"]]]) for u in units if u["source"] in by_text],
                 model_id="bench")
     elapsed = time.perf_counter() - started

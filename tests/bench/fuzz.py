@@ -150,7 +150,7 @@ def main() -> None:
     print("slowest 5 importer inputs by time:")
     for per_mb, seconds, size, kind, name in sorted(timings, key=lambda t: -t[1])[:5]:
         print(f"  {seconds:6.2f} s {per_mb:8.2f} s/MB {size:>9,} B  {kind:15} {name}")
-    print(f"documents in the library afterwards: {len(library.list_documents())}")
+    print(f"documents in the library afterwards: {len(library.documents.page())}")
     print(f"500s and tracebacks: {len(crashes)}")
     for crash in crashes[:20]:
         print("  " + crash.replace("\n", "\n    "))

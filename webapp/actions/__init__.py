@@ -3,3 +3,9 @@ and the CLI: ``imports`` (files, folders, URLs, uploads, TMX/XLIFF back), ``tran
 and run translations), ``edit`` (save, approve, restore, paragraphs, retranslate, alternatives,
 history), ``models`` (install, remove), ``downloads`` (exports of one document or the library)
 and ``jobs`` (the background job runner)."""
+
+from collections.abc import Callable
+
+#: Tells the job queue there is work for a job, ``submit(job_id, kind)``: what the web app and
+#: the CLI pass to the actions that queue jobs (tests that run jobs themselves pass none).
+Submit = Callable[[int, str], None]

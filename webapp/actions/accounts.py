@@ -20,9 +20,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library
+from webapp.vocabulary import ADMIN, EDITOR, READER, ROLES
 
-READER, EDITOR, ADMIN = "reader", "editor", "admin"
-ROLES = (READER, EDITOR, ADMIN)
 #: What each role may do; each role may also do everything the roles before it may.
 GRANTS = {
     READER: ("read", "download"),
@@ -120,7 +119,7 @@ def _user(account: dict) -> User:
 
 
 def _account(library: Library, name: str) -> dict:
-    account = library.find_account(name)
+    account = library.accounts.find(name)
     if account is None:
         raise NotFound(f"There is no user {name!r}.")
     return account
@@ -131,26 +130,36 @@ def get_user(library: Library, name: str) -> User:
     return _user(_account(library, name))
 
 
+def anyone(library: Library) -> bool:
+    """Whether any account exists (then people must sign in)."""
+    return library.accounts.count() > 0
+
+
+def user_name(library: Library, user_id: int) -> str:
+    """The name of the account ``user_id`` (NotFound if there is none)."""
+    return library.accounts.get(user_id)["name"]
+
+
 def list_users(library: Library) -> list[dict]:
     """Every account (name, role, created, live tokens), by name."""
-    return library.list_accounts()
+    return library.accounts.all()
 
 
 def add_user(library: Library, name: str, role: str, password: str) -> User:
     """Create an account."""
     check_name(name)
     check_role(role)
-    if library.find_account(name):
+    if library.accounts.find(name):
         raise AccountError(f"There is already a user called {name!r}.")
-    account_id = library.add_account(name, role, _hash_password(password),
+    account_id = library.accounts.add(name, role, _hash_password(password),
                                      secrets.token_urlsafe(16))
     return User(account_id, name, role)
 
 
 def _keep_an_admin(library: Library, account: dict) -> None:
     """Refuse to take away the last admin while other accounts remain."""
-    admins = [a for a in library.list_accounts() if a["role"] == ADMIN]
-    if account["role"] == ADMIN and len(admins) == 1 and library.account_count() > 1:
+    admins = [a for a in library.accounts.all() if a["role"] == ADMIN]
+    if account["role"] == ADMIN and len(admins) == 1 and library.accounts.count() > 1:
         raise AccountError(f"{account['name']} is the last admin: make someone else admin first.")
 
 
@@ -158,7 +167,7 @@ def remove_user(library: Library, name: str) -> None:
     """Remove an account and its tokens; its revisions keep its name."""
     account = _account(library, name)
     _keep_an_admin(library, account)
-    library.remove_account(account["id"])
+    library.accounts.remove(account["id"])
 
 
 def set_role(library: Library, name: str, role: str) -> User:
@@ -166,14 +175,14 @@ def set_role(library: Library, name: str, role: str) -> User:
     account = _account(library, name)
     if check_role(role) != ADMIN:
         _keep_an_admin(library, account)
-    library.update_account(account["id"], role=role)
+    library.accounts.update(account["id"], role=role)
     return User(account["id"], account["name"], role)
 
 
 def set_password(library: Library, name: str, password: str) -> None:
     """Change an account's password; its sessions everywhere end."""
     account = _account(library, name)
-    library.update_account(account["id"], password_hash=_hash_password(password),
+    library.accounts.update(account["id"], password_hash=_hash_password(password),
                            session_key=secrets.token_urlsafe(16))
 
 
@@ -189,19 +198,19 @@ def sign_in(library: Library, name: str, password: str, address: str, *,
     further try wait (Throttled) until the oldest of them leaves the window.
     """
     name = (name or "").strip()[:64]
-    by_address, by_name, oldest = library.login_failures(address, name, _since(window_minutes))
+    by_address, by_name, oldest = library.accounts.failures(address, name, _since(window_minutes))
     if by_address >= limit or by_name >= limit:
         who = "from your address" if by_address >= limit else f"for {name}"
         wait = _minutes_left(oldest, window_minutes)
         raise Throttled(f"Too many failed sign-ins {who}: wait {wait} minute"
                         f"{'s' if wait != 1 else ''} and try again.")
-    account = library.find_account(name) if name else None
+    account = library.accounts.find(name) if name else None
     ok = check_password_hash(account["password_hash"] if account else _dummy_hash(),
                              password or "")
     if not (account and ok):
-        library.record_login_failure(address, name, keep_after=_since(window_minutes))
+        library.accounts.record_failure(address, name, keep_after=_since(window_minutes))
         raise SignInRefused("Wrong user name or password.")
-    library.clear_login_failures(account["name"])
+    library.accounts.clear_failures(account["name"])
     return _user(account), account["session_key"]
 
 
@@ -219,7 +228,7 @@ def session_user(library: Library, account_id: object, session_key: object) -> U
     if not isinstance(account_id, int) or not isinstance(session_key, str):
         return None
     try:
-        account = library.get_account(account_id)
+        account = library.accounts.get(account_id)
     except NotFound:
         return None
     if not hmac.compare_digest(account["session_key"], session_key):
@@ -235,17 +244,17 @@ def issue_token(library: Library, name: str) -> tuple[int, str]:
     """A new API token for an account: (its id, the token, shown this once)."""
     account = _account(library, name)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return library.add_token(account["id"], _token_hash(token)), token
+    return library.accounts.add_token(account["id"], _token_hash(token)), token
 
 
 def list_tokens(library: Library, name: str) -> list[dict]:
     """An account's tokens (ids and dates, never the secrets)."""
-    return library.list_tokens(_account(library, name)["id"])
+    return library.accounts.tokens(_account(library, name)["id"])
 
 
 def revoke_tokens(library: Library, name: str, token_id: int | None = None) -> int:
     """Revoke one of an account's tokens, or all of them; NotFound if there was none."""
-    count = library.revoke_tokens(_account(library, name)["id"], token_id)
+    count = library.accounts.revoke_tokens(_account(library, name)["id"], token_id)
     if token_id is not None and count == 0:
         raise NotFound(f"{name} has no live token {token_id}.")
     return count
@@ -259,5 +268,5 @@ def token_user(library: Library, token: str, shared_token: str | None = None) ->
         return SHARED_TOKEN
     if not token.startswith(TOKEN_PREFIX):
         return None
-    account = library.token_account(_token_hash(token))
+    account = library.accounts.by_token(_token_hash(token))
     return _user(account) if account else None

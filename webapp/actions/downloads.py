@@ -46,9 +46,9 @@ def attributed(library: Library, doc_id: int) -> dict:
     """The document JSON with who first and last changed each sentence (``created_by``,
     ``changed_by``: account names, or None), for the formats that carry it (TMX, XLIFF), and
     each sentence's glossary checks (``terms``, as in the JSON API)."""
-    doc = library.document_json(doc_id)
+    doc = library.documents.tree(doc_id)
     glossary.annotate(doc, glossary.terms_for(library, doc_id))
-    authors = library.unit_authors(doc_id)
+    authors = library.units.authors(doc_id)
     for segment in doc["segments"]:
         for unit in segment["units"]:
             unit["created_by"], unit["changed_by"] = authors.get(unit["id"], (None, None))
@@ -64,7 +64,7 @@ def export_one(library: Library, doc_id: int, fmt: str, opts: ExportOptions) -> 
 
 def export_all(library: Library, fmt: str, opts: ExportOptions) -> Download:
     """Every document, oldest first: one EPUB book, or a zip of files in ``fmt``."""
-    docs = [attributed(library, d["id"]) for d in reversed(library.list_documents())]
+    docs = [attributed(library, d["id"]) for d in reversed(library.documents.page())]
     data = export_library(docs, fmt, opts)
     mimetype = "application/epub+zip" if fmt == "epub" else "application/zip"
     return Download(data, library_filename(fmt), mimetype)

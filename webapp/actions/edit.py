@@ -73,43 +73,48 @@ def save_translation(
     if isinstance(base_revision, bool) or not isinstance(base_revision, int):
         raise EditRefused("The revision the edit is based on (a whole number) is required.")
     if text is None:
-        unit = library.update_unit(unit_id, None, base_revision=base_revision,
+        unit = library.units.update(unit_id, None, base_revision=base_revision,
                                    status=UNTRANSLATED)
         return Saved(unit)
     text = check_text(text, max_chars)
     if not text.strip():
         raise EditRefused("The translation is empty. To remove it, clear it explicitly "
                           "(tick “Clear the translation”; in the API send \"translation\": null).")
-    unit = library.update_unit(unit_id, text, base_revision=base_revision,
+    unit = library.units.update(unit_id, text, base_revision=base_revision,
                                status=APPROVED if approve else EDITED)
-    return Saved(unit, library.propagate(unit_id))
+    return Saved(unit, library.review.propagate(unit_id))
 
 
 def approve(library: Library, unit_id: int, *, base_revision: int) -> Saved:
     """Approve a sentence's English as it stands."""
-    unit = library.approve_unit(unit_id, base_revision=base_revision)
-    return Saved(unit, library.propagate(unit_id))
+    unit = library.review.approve(unit_id, base_revision=base_revision)
+    return Saved(unit, library.review.propagate(unit_id))
 
 
 def restore(library: Library, unit_id: int, revision: int, *, base_revision: int) -> Saved:
     """Bring back an old revision's text as a new revision."""
-    unit = library.restore_revision(unit_id, revision, base_revision=base_revision)
-    return Saved(unit, library.propagate(unit_id))
+    unit = library.review.restore(unit_id, revision, base_revision=base_revision)
+    return Saved(unit, library.review.propagate(unit_id))
+
+
+def revisions(library: Library, unit_id: int) -> list[dict[str, Any]]:
+    """A sentence's revisions, oldest first (the API's history)."""
+    return library.units.history(unit_id)
 
 
 def history(library: Library, unit_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """A sentence and its revisions, newest first, each with a word diff against the one before."""
-    unit = library.get_unit(unit_id)
-    revisions = library.revision_texts(unit_id)
-    for i, rev in enumerate(revisions):
-        older = revisions[i + 1]["text"] if i + 1 < len(revisions) else ""
+    unit = library.units.get(unit_id)
+    changes = library.units.history(unit_id, newest_first=True)
+    for i, rev in enumerate(changes):
+        older = changes[i + 1]["text"] if i + 1 < len(changes) else ""
         rev["diff"] = word_diff(older, rev["text"])
-    return unit, revisions
+    return unit, changes
 
 
 def alternatives(library: Library, unit_id: int, n: int = 3) -> tuple[dict[str, Any], list[str]]:
     """A sentence and the model's ``n`` best translations of it, best first."""
-    unit = library.get_unit(unit_id)
+    unit = library.units.get(unit_id)
     model = model_for(library, unit["document_id"])
     return unit, engine.alternatives(unit["source"], model, n=n)
 
@@ -137,7 +142,7 @@ def retranslate(
     A sentence a person edited or approved is only replaced when ``confirm`` is given;
     without it the new text comes back for the person to confirm.
     """
-    unit = library.get_unit(unit_id)
+    unit = library.units.get(unit_id)
     model = model_for(library, unit["document_id"])
     if text is not None:
         text = check_text(text, max_chars)
@@ -145,7 +150,7 @@ def retranslate(
         text = engine.translate_sentences([unit["source"]], model)[0]
     if unit["status"] in REVIEWED and not confirm:
         return Retranslated(unit, needs_confirm=True, text=text)
-    unit = library.update_unit(unit_id, text or None, base_revision=base_revision,
+    unit = library.units.update(unit_id, text or None, base_revision=base_revision,
                                status=MACHINE if text else UNTRANSLATED,
                                origin=ORIGIN_MACHINE, model_id=model.model_id)
     return Retranslated(unit, text=text)
@@ -157,13 +162,13 @@ def retranslate_paragraph(library: Library, segment_id: int, *, confirm: bool = 
     Sentences a person edited or approved are replaced only with ``confirm``; a sentence changed
     by someone meanwhile keeps their version.
     """
-    seg = library.get_segment(segment_id)
+    seg = library.units.segment(segment_id)
     model = model_for(library, seg["document_id"])
     todo = [u for u in seg["units"] if confirm or u["status"] not in REVIEWED]
     texts = engine.translate_sentences([u["source"] for u in todo], model)
     for unit, text in zip(todo, texts, strict=True):
         try:
-            library.update_unit(unit["id"], text or None, base_revision=unit["revision"],
+            library.units.update(unit["id"], text or None, base_revision=unit["revision"],
                                 status=MACHINE if text else UNTRANSLATED, origin=ORIGIN_MACHINE,
                                 model_id=model.model_id)
         except Conflict:
@@ -191,7 +196,7 @@ def save_paragraph(
     ``bases`` maps each unit id to the revision the edit was based on. Lines left as they were
     keep their sentence's text; emptied lines clear only with ``clear``.
     """
-    seg = library.get_segment(segment_id)
+    seg = library.units.segment(segment_id)
     units = seg["units"]
     missing = [u["id"] for u in units if u["id"] not in bases]
     if missing:
@@ -206,14 +211,24 @@ def save_paragraph(
         if cleared and not clear:
             raise EditRefused("Some lines are empty. To remove those translations, tick "
                               "“Clear empty lines” and save again.")
-        saved = library.save_segment(segment_id, texts, bases)
+        saved = library.review.save_segment(segment_id, texts, bases)
     elif merge and any(lines):
-        saved = [library.merge_segment(segment_id, " ".join(x for x in lines if x), bases)]
+        saved = [library.review.merge_segment(segment_id, " ".join(x for x in lines if x), bases)]
     else:
         raise EditRefused(f"The paragraph has {len(units)} sentences but your text has "
                           f"{len(lines)} lines. Keep one line per sentence, or tick “Merge into "
                           "one sentence”.")
     for unit in saved:
         if unit["status"] == EDITED:
-            library.propagate(unit["id"])
+            library.review.propagate(unit["id"])
     return saved
+
+
+def unit(library: Library, unit_id: int) -> dict[str, Any]:
+    """One sentence as the reader shows it (NotFound if there is none)."""
+    return library.units.get(unit_id)
+
+
+def paragraph(library: Library, segment_id: int) -> dict[str, Any]:
+    """One paragraph (segment) with its sentences and its document's languages."""
+    return library.units.segment(segment_id)

@@ -11,12 +11,14 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from webapp import config
+from webapp.actions import Submit
 from webapp.actions.imports import ImportResult, store_article
 from webapp.errors import EnfaceError, ImportFailed, TooLarge
 from webapp.storage import Library
-from webapp.vocabulary import CANCELLED, FEEDS_JOB
+from webapp.vocabulary import FEEDS_JOB
 
 
 @dataclass
@@ -100,10 +102,10 @@ def import_feed(
     except EnfaceError as exc:
         report.error = getattr(exc, "reason", None) or str(exc)
         if feed_id is not None:
-            library.feed_checked(feed_id, None, report.error)
+            library.feeds.checked(feed_id, None, report.error)
         return report
     report.title = feed.title
-    seen = library.seen_items(feed_id) if feed_id is not None else set()
+    seen = library.feeds.seen(feed_id) if feed_id is not None else set()
     for item in feed.items:
         if item.key in seen:
             report.skipped += 1
@@ -115,14 +117,14 @@ def import_feed(
             report.failed.append(str(exc))
             continue
         if feed_id is not None:
-            library.mark_item(feed_id, item.key, result.doc_id)
+            library.feeds.mark_item(feed_id, item.key, result.doc_id)
         if result.created:
             report.new.append(result)
         else:
             report.known.append(result)
             report.skipped += 1
     if feed_id is not None:
-        library.feed_checked(feed_id, feed.title, None)
+        library.feeds.checked(feed_id, feed.title, None)
     return report
 
 
@@ -160,7 +162,7 @@ def _store_subscription(
         feed = parse_feed(data, source, max_bytes=max_bytes)
     except EnfaceError as exc:
         return FeedReport(source, error=getattr(exc, "reason", None) or str(exc)), None, max_bytes
-    feed_id, _ = library.add_feed(source, feed.title)
+    feed_id, _ = library.feeds.add(source, feed.title)
     return FeedReport(source, feed_id, feed.title), data, max_bytes
 
 
@@ -178,6 +180,7 @@ def add_feed(
 
 def subscribe(
     library: Library, source: str, *, max_bytes: int | None = None, public_only: bool = False,
+    submit: Submit | None = None,
 ) -> tuple[FeedReport, int | None]:
     """Subscribe to a feed URL and queue the import of its items; (report, job id).
 
@@ -188,7 +191,7 @@ def subscribe(
     report, data, _ = _store_subscription(library, source, max_bytes, public_only)
     if data is None:
         return report, None
-    return report, queue_update(library, report.feed_id)
+    return report, queue_update(library, report.feed_id, submit)
 
 
 def update_feeds(
@@ -196,7 +199,7 @@ def update_feeds(
     max_bytes: int | None = None, public_only: bool = False,
 ) -> list[FeedReport]:
     """Read every subscription (or the given ones) and import its new items."""
-    feeds = [library.get_feed(i) for i in feed_ids] if feed_ids else library.list_feeds()
+    feeds = [library.feeds.get(i) for i in feed_ids] if feed_ids else library.feeds.all()
     return [import_feed(library, f["url"], feed_id=f["id"], fetch_pages=fetch_pages,
                         max_bytes=max_bytes, public_only=public_only) for f in feeds]
 
@@ -212,17 +215,22 @@ def feed_results(report: FeedReport) -> list[ImportResult]:
     return results
 
 
-def queue_update(library: Library, feed_id: int | None = None) -> int:
-    """Queue an update of every subscription, or of one (the job worker runs it); the job's id."""
+def queue_update(library: Library, feed_id: int | None = None,
+                 submit: Submit | None = None) -> int:
+    """Queue an update of every subscription, or of one (a worker runs it); the job's id."""
     if feed_id is not None:
-        return library.create_job(FEEDS_JOB, str(feed_id), total=1)
-    return library.create_job(FEEDS_JOB, "all", total=len(library.list_feeds()))
+        job_id = library.jobs.create(FEEDS_JOB, str(feed_id), total=1)
+    else:
+        job_id = library.jobs.create(FEEDS_JOB, "all", total=len(library.feeds.all()))
+    if submit is not None:
+        submit(job_id, FEEDS_JOB)
+    return job_id
 
 
 def update_job(library: Library, job_id: int | None = None) -> dict | None:
     """A feed update job (the given one, else the running or latest one), with its reports
     so far as :class:`FeedReport` objects under ``"reports"``."""
-    job = library.get_job(job_id) if job_id is not None else library.latest_job(FEEDS_JOB)
+    job = library.jobs.get(job_id) if job_id is not None else library.jobs.latest(FEEDS_JOB)
     if job is None or job["kind"] != FEEDS_JOB:
         return None
     data = json.loads(job.get("result") or "[]")
@@ -232,26 +240,35 @@ def update_job(library: Library, job_id: int | None = None) -> dict | None:
 def run_update_job(
     library: Library,
     job: dict,
+    chunk: dict,
     *,
+    progress: Callable[[int, int], bool],
     max_bytes: int | None = None,
     public_only: bool = False,
     fetch_pages: bool = True,
-    on_progress: Callable[[int, int], None] | None = None,
     **_: object,
 ) -> None:
     """Do one claimed feed update: each subscription in turn, its report recorded as it ends;
-    a cancel stops it between feeds. ``jobs.run_job`` records how it ended."""
-    subscriptions = library.list_feeds()
+    a cancel stops it between feeds. ``jobs.run_chunk`` records how it ended."""
+    subscriptions = library.feeds.all()
     if job["target"] != "all":  # one new subscription (gone if unsubscribed meanwhile)
         subscriptions = [f for f in subscriptions if str(f["id"]) == job["target"]]
     reports: list[dict] = []
     for done, feed in enumerate(subscriptions):
-        if library.job_progress(job["id"], done, len(subscriptions)) == CANCELLED:
+        if not progress(done, len(subscriptions)):
             return
         report = import_feed(library, feed["url"], feed_id=feed["id"], fetch_pages=fetch_pages,
                              max_bytes=max_bytes, public_only=public_only)
         reports.append(report.to_dict())
-        library.set_job_result(job["id"], json.dumps(reports, ensure_ascii=False))
-        if on_progress:
-            on_progress(done + 1, len(subscriptions))
-    library.job_progress(job["id"], len(subscriptions), len(subscriptions))
+        library.jobs.set_result(job["id"], json.dumps(reports, ensure_ascii=False))
+    progress(len(subscriptions), len(subscriptions))
+
+
+def subscriptions(library: Library) -> list[dict[str, Any]]:
+    """Every subscription with how many of its items are in the library."""
+    return library.feeds.all()
+
+
+def unsubscribe(library: Library, feed_id: int) -> None:
+    """Unsubscribe (the documents imported from the feed stay in the library)."""
+    library.feeds.remove(feed_id)

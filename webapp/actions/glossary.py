@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.actions import Submit
 from webapp.actions.edit import Saved, save_translation
 from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
@@ -24,12 +25,12 @@ def _term(row: dict[str, Any]) -> Term:
 
 def terms_for(library: Library, doc_id: int) -> list[Term]:
     """The glossary entries that apply to a document."""
-    return [_term(r) for r in library.glossary_for(doc_id)]
+    return [_term(r) for r in library.glossary.for_document(doc_id)]
 
 
 def entries(library: Library, query: str = "") -> list[Term]:
     """Every entry, optionally filtered by a search text."""
-    return [_term(r) for r in library.glossary(query=query[:200])]
+    return [_term(r) for r in library.glossary.entries(query=query[:200])]
 
 
 def _document_id(value: object) -> int | None:
@@ -48,28 +49,28 @@ def add(library: Library, source: object, target: object, note: object = "",
     cleaned = validate(source, target, note)
     doc = _document_id(document_id)
     if doc is not None:
-        library.get_document(doc)
-    (entry_id,) = library.add_terms([(*cleaned, doc)])
-    return _term(library.glossary_entry(entry_id))
+        library.documents.get(doc)
+    (entry_id,) = library.glossary.add([(*cleaned, doc)])
+    return _term(library.glossary.get(entry_id))
 
 
 def update(library: Library, entry_id: int, changes: dict[str, Any]) -> Term:
     """Change some fields of an entry (source, target, note, document_id)."""
-    current = library.glossary_entry(entry_id)
+    current = library.glossary.get(entry_id)
     known = {k: changes[k] for k in ("source", "target", "note", "document_id") if k in changes}
     source, target, note = validate(known.get("source", current["source"]),
                                     known.get("target", current["target"]),
                                     known.get("note", current["note"]))
     doc = _document_id(known.get("document_id", current["document_id"]))
     if doc is not None:
-        library.get_document(doc)
+        library.documents.get(doc)
     merged = {"source": source, "target": target, "note": note, "document_id": doc}
-    return _term(library.update_term(entry_id, merged))
+    return _term(library.glossary.update(entry_id, merged))
 
 
 def remove(library: Library, entry_id: int) -> None:
     """Delete an entry."""
-    library.remove_term(entry_id)
+    library.glossary.remove(entry_id)
 
 
 def import_file(library: Library, data: bytes, name: str, document_id: object = None) -> int:
@@ -82,7 +83,7 @@ def import_file(library: Library, data: bytes, name: str, document_id: object = 
             cleaned.append((*validate(source, target, note), doc))
         except EnfaceError as exc:
             raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
-    return len(library.add_terms(cleaned))
+    return len(library.glossary.add(cleaned))
 
 
 def export(library: Library, fmt: str) -> tuple[bytes, str, str]:
@@ -115,7 +116,7 @@ def annotate(doc: dict[str, Any], terms: list[Term]) -> dict[str, int]:
 
 def document_json(library: Library, doc_id: int) -> dict[str, Any]:
     """The document JSON with each unit's glossary checks (``terms``)."""
-    doc = library.document_json(doc_id)
+    doc = library.documents.tree(doc_id)
     annotate(doc, terms_for(library, doc_id))
     return doc
 
@@ -152,7 +153,7 @@ def check_units(library: Library, doc_id: int, units: list[dict[str, Any]],
 
 def fix_unit(library: Library, unit_id: int, base_revision: int | None) -> Saved:
     """Put a sentence's missing glossary terms into its English (as a person's edit)."""
-    unit = library.get_unit(unit_id)
+    unit = library.units.get(unit_id)
     if base_revision != unit["revision"]:
         raise Conflict("This sentence was changed elsewhere since the page was loaded.",
                        current=unit)
@@ -167,21 +168,35 @@ def stale_units(library: Library, doc_id: int, terms: list[Term]) -> list[tuple[
     if not terms:
         return []
     return [(unit_id, source, revision)
-            for unit_id, source, translation, revision in library.machine_units(doc_id)
+            for unit_id, source, translation, revision in library.units.machine(doc_id)
             if not all(c["ok"] for c in check(source, translation, terms))]
 
 
-def retranslate_affected(library: Library, doc_id: int) -> int:
+#: The newest documents offered as a term's scope on the page (a term for an older one is added
+#: from its reader's word popup, or with the API's document_id).
+SCOPE_CHOICES = 200
+
+
+def page(library: Library, query: str = "", *, scopes: bool = True) -> dict[str, Any]:
+    """The Glossary page: entries (filtered by ``query``), the user dictionary, and the
+    documents a term may be kept to (``scopes``)."""
+    with library.reading():
+        return {"entries": entries(library, query), "query": query,
+                "documents": library.documents.page(SCOPE_CHOICES) if scopes else [],
+                "user_words": library.glossary.user_words()}
+
+
+def retranslate_affected(library: Library, doc_id: int, submit: Submit | None = None) -> int:
     """Queue a translation job that also redoes machine sentences lacking a term; its id."""
     from webapp.actions.translate import queue_translation
 
     if not stale_units(library, doc_id, terms_for(library, doc_id)):
         raise NotFound("No machine sentence of this document lacks a glossary term.")
-    return queue_translation(library, doc_id)
+    return queue_translation(library, doc_id, submit)
 
 
 __all__ = [
-    "Term", "add", "annotate", "check_units", "check_units_with", "document_json", "entries",
-    "export", "find", "fix_unit", "import_file", "remove", "retranslate_affected", "stale_units",
-    "terms_for", "update", "with_fixes",
+    "SCOPE_CHOICES", "Term", "add", "annotate", "check_units", "check_units_with",
+    "document_json", "entries", "export", "find", "fix_unit", "import_file", "page", "remove",
+    "retranslate_affected", "stale_units", "terms_for", "update", "with_fixes",
 ]

@@ -45,10 +45,10 @@ class ImportResult:
 
 def store_article(library: Library, article, origin: str) -> ImportResult:
     """Store one imported article (a re-import finds the document already there)."""
-    doc_id, created = library.add_article(article)
+    doc_id, created = library.documents.add(article)
     if created:
         apply_corrections(library, doc_id)
-    title = library.get_document(doc_id)["title"]
+    title = library.documents.get(doc_id)["title"]
     return ImportResult(origin, doc_id, title, created, warning=article.meta.get("warning"))
 
 
@@ -129,7 +129,7 @@ def import_url(
 
 def import_seeds(library: Library) -> list[ImportResult]:
     """Import seeds/ into an empty library (first start); do nothing otherwise."""
-    if library.document_count():
+    if library.documents.count():
         return []
     seeds = config.resource_dir("seeds")
     results = import_source(library, str(seeds)) if seeds.is_dir() else []
@@ -175,7 +175,7 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
         if plan.unknown and not plan.summary()["matched"]:
             raise ImportFailed(name, f"none of its sentences are in document {doc['id']} "
                                      f"({doc['title']}); nothing was applied")
-        applied = library.apply_changes(plan.changes, origin=ORIGIN_IMPORT)
+        applied = library.units.apply_changes(plan.changes, origin=ORIGIN_IMPORT)
     except EnfaceError as exc:
         return ImportResult(name, error=f"{name}: {exc}" if name not in str(exc) else str(exc))
     counts = plan.summary()
@@ -187,8 +187,8 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
 def _exchange_document(library: Library, exchange, name: str) -> dict:
     """The document a TMX/XLIFF file belongs to: its stated id, else the best source match."""
     if exchange.document_id is not None:
-        return library.document_json(exchange.document_id)
-    best = library.best_document_for({" ".join(u.source.split()) for u in exchange.units})
+        return library.documents.tree(exchange.document_id)
+    best = library.documents.best_for_sources({" ".join(u.source.split()) for u in exchange.units})
     if best is None:
         raise ImportFailed(name, "no document in the library has these source sentences")
-    return library.document_json(best)
+    return library.documents.tree(best)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from webapp import engine
+from webapp.actions import Submit
 from webapp.engine.archive import LANGUAGE_CODE
 from webapp.errors import EnfaceError, ModelError
 from webapp.storage import Library
@@ -32,37 +33,35 @@ def install_file(path: Path, name: str | None = None) -> engine.ModelInfo:
         raise
 
 
-def queue_install(library: Library, from_code: str, to_code: str) -> int:
+def queue_install(library: Library, from_code: str, to_code: str,
+                  submit: Submit | None = None) -> int:
     """Queue the download and install of a pair's model from the Argos index; the job's id."""
     from_code, to_code = _pair(from_code, to_code)
-    return library.create_job(INSTALL_MODEL_JOB, f"{from_code} {to_code}")
+    job_id = library.jobs.create(INSTALL_MODEL_JOB, f"{from_code} {to_code}")
+    if submit is not None:
+        submit(job_id, INSTALL_MODEL_JOB)
+    return job_id
 
 
 def install_job(library: Library) -> dict | None:
     """The running install job, or the latest one (for the Models page)."""
-    return library.latest_job(INSTALL_MODEL_JOB)
+    return library.jobs.latest(INSTALL_MODEL_JOB)
 
 
 def run_install_job(
     library: Library,
     job: dict,
+    chunk: dict,
     *,
-    on_progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], bool],
     install: Callable[..., engine.ModelInfo] | None = None,
     **_: object,
 ) -> None:
     """Do one claimed install job, recording the download's progress in bytes.
 
-    ``jobs.run_job`` records how it ended.
+    ``jobs.run_chunk`` records how it ended.
     """
-    job_id = job["id"]
     from_code, _sep, to_code = job["target"].partition(" ")
-
-    def progress(done: int, total: int) -> None:
-        library.job_progress(job_id, done, total)
-        if on_progress is not None:
-            on_progress(done, total)
-
     (install or engine.install_from_index)(from_code, to_code, progress=progress)
 
 

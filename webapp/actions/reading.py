@@ -19,7 +19,7 @@ from webapp.storage import Library
 def aids(library: Library, data_dir: Path | str) -> ReadingAids:
     """The data folder's reading aids, splitting with the library's own words."""
     shared = aids_for(data_dir)
-    shared.use_words(library.split_words())
+    shared.use_words(library.glossary.split_words())
     return shared
 
 
@@ -30,28 +30,11 @@ def lookup(data_dir: Path | str, query: str) -> Lookup:
 
 def unit_words(library: Library, data_dir: Path | str, unit_id: int) -> list[dict[str, Any]]:
     """A unit's words in order with offsets and contextual pinyin (empty when not Chinese)."""
-    unit = library.get_unit(unit_id)
-    lang = library.get_document(unit["document_id"])["source_lang"]
+    unit = library.units.get(unit_id)
+    lang = library.documents.get(unit["document_id"])["source_lang"]
     if not is_chinese(lang):
         return []
     return [w.to_json() for w in aids(library, data_dir).words(unit["source"], lang)]
-
-
-def reader_document(
-    library: Library, data_dir: Path | str, doc_id: int, *, marks: bool = True
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """The document for the reader: glossary checks and fixes, and word marks when Chinese."""
-    doc = library.document_json(doc_id)
-    terms = glossary.terms_for(library, doc_id)
-    checks = glossary.annotate(doc, terms)
-    glossary.with_fixes(doc, terms)
-    lang = doc["source_lang"]
-    if marks and is_chinese(lang):
-        shared = aids(library, data_dir)
-        for segment in doc["segments"]:
-            for unit in segment["units"]:
-                unit["source_html"] = shared.source_html(unit["source"], lang)
-    return doc, checks
 
 
 def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]) -> None:
@@ -69,10 +52,10 @@ def keep_word(library: Library, word: object) -> str:
     if not 2 <= len(text) <= 20 or not has_han(text) or any(ch.isspace() for ch in text):
         raise EnfaceError("A word to keep whole has 2 to 20 characters, Chinese among them, "
                           "and no spaces.")
-    library.add_user_word(text)
+    library.glossary.add_user_word(text)
     return text
 
 
 def forget_word(library: Library, word: str) -> None:
     """Split a word as the dictionary would again."""
-    library.remove_user_word(word)
+    library.glossary.remove_user_word(word)

@@ -67,6 +67,6 @@ def search(library: Library, query: object, page: object = None) -> Results:
     text, number = clean_query(query), page_number(page)
     results = Results(text, page=number)
     if text:
-        results.total, results.hits = library.search_units(
+        results.total, results.hits = library.search.units(
             text, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     return results

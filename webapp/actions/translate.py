@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from webapp import engine
+from webapp.actions import Submit
 from webapp.errors import NoModel
-from webapp.storage import Library, memory_key
-from webapp.storage.units import HUMAN
-from webapp.vocabulary import ACTIVE, CANCELLED, ORIGIN_MACHINE, ORIGIN_MEMORY, TRANSLATE_JOB
+from webapp.storage import HUMAN, Library, memory_key
+from webapp.storage.jobs import ChunkPlan
+from webapp.vocabulary import ACTIVE, ORIGIN_MACHINE, ORIGIN_MEMORY, TRANSLATE_JOB, UNTRANSLATED
 
 log = logging.getLogger(__name__)
 #: The first screen: the title and the first blocks, translated before anything else.
@@ -21,25 +22,60 @@ MAX_FOCUS = 60
 
 def model_for(library: Library, doc_id: int):
     """The installed model for a document's language pair; NoModel if there is none."""
-    doc = library.get_document(doc_id)
+    doc = library.documents.get(doc_id)
     model = engine.find_model(doc["source_lang"], doc["target_lang"])
     if model is None:
         raise NoModel(doc["source_lang"], doc["target_lang"])
     return model
 
 
-def queue_translation(library: Library, doc_id: int) -> int:
+#: Units per chunk of a translation job: the work one worker takes at a time, so that several
+#: workers share a big document (see ``plan``).
+CHUNK_UNITS = 256
+
+
+def plan(library: Library, doc_id: int) -> list[ChunkPlan]:
+    """A document's translation cut into chunks of whole segments, about CHUNK_UNITS units to
+    do each, in reading order: [(segment_from, segment_to or None for the end, units to do)];
+    together they cover every segment."""
+    from webapp.actions.glossary import stale_units, terms_for
+
+    todo: dict[int, int] = defaultdict(int)
+    units = library.units.of_document(doc_id)
+    position_of = {u["id"]: u["segment_position"] for u in units}
+    for u in units:
+        if u["status"] == UNTRANSLATED:
+            todo[u["segment_position"]] += 1
+    for unit_id, _source, _revision in stale_units(library, doc_id, terms_for(library, doc_id)):
+        todo[position_of[unit_id]] += 1
+    chunks: list[ChunkPlan] = []
+    start, count = 0, 0
+    for position in sorted(todo):
+        count += todo[position]
+        if count >= CHUNK_UNITS:
+            chunks.append((start, position + 1, count))
+            start, count = position + 1, 0
+    if count or not chunks:
+        chunks.append((start, None, count))  # to the end (a segment added later included)
+    else:  # the last full chunk reaches the end
+        chunks[-1] = (chunks[-1][0], None, chunks[-1][2])
+    return chunks
+
+
+def queue_translation(library: Library, doc_id: int, submit: Submit | None = None) -> int:
     """Queue a translation job for a document (after checking a model covers it).
 
     The job translates the untranslated sentences and redoes machine ones whose English lacks
-    a glossary term (edited and approved sentences are never touched).
+    a glossary term (edited and approved sentences are never touched); it is cut into chunks
+    that several workers may share. ``submit`` (when given) tells the queue there is work.
     """
-    from webapp.actions.glossary import stale_units, terms_for
-
     model_for(library, doc_id)
-    pending = len(library.pending_units(doc_id))
-    stale = len(stale_units(library, doc_id, terms_for(library, doc_id)))
-    return library.create_job(TRANSLATE_JOB, str(doc_id), total=pending + stale)
+    chunks = plan(library, doc_id)
+    job_id = library.jobs.create(TRANSLATE_JOB, str(doc_id),
+                                 total=sum(total for _, _, total in chunks), chunks=chunks)
+    if submit is not None:
+        submit(job_id, TRANSLATE_JOB)
+    return job_id
 
 
 def apply_corrections(library: Library, doc_id: int) -> int:
@@ -48,15 +84,15 @@ def apply_corrections(library: Library, doc_id: int) -> int:
     Needs no model: only human (edited or approved) memory entries are used; they are marked
     as from memory. Returns how many sentences got one.
     """
-    doc = library.get_document(doc_id)
+    doc = library.documents.get(doc_id)
     by_key: dict[str, list[int]] = defaultdict(list)
-    for unit_id, source in library.pending_units(doc_id):
+    for unit_id, source in library.units.pending(doc_id):
         by_key[memory_key(source)].append(unit_id)
-    hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], HUMAN)
+    hits = library.memory.lookup(by_key, doc["source_lang"], doc["target_lang"], HUMAN)
     results = [(unit_id, text) for key, (text, _) in hits.items() for unit_id in by_key[key]]
     if not results:
         return 0
-    return library.store_translations(results, model_id=HUMAN, origin=ORIGIN_MEMORY)
+    return library.units.store_translations(results, model_id=HUMAN, origin=ORIGIN_MEMORY)
 
 
 def translate_document(
@@ -66,8 +102,11 @@ def translate_document(
     progress: Callable[[int, int], bool] | None = None,
     batch_tokens: int | None = None,
     focus: Callable[[], list[int]] | None = None,
+    segments: tuple[int, int | None] | None = None,
 ) -> int:
     """Translate the untranslated units of a document; return how many were stored.
+
+    ``segments`` (from, to) keeps to the segments at those positions (one chunk of a job).
 
     Reading order first: the first screen (title and first blocks) goes in the first batch,
     then the segments ``focus()`` names (what the reader has on screen), asked before each
@@ -83,10 +122,11 @@ def translate_document(
     from webapp.glossary import check, prepare
 
     model = model_for(library, doc_id)
-    doc = library.get_document(doc_id)
+    doc = library.documents.get(doc_id)
     terms = terms_for(library, doc_id)
-    pending = library.pending_units(doc_id)
-    stale = stale_units(library, doc_id, terms)
+    where = _positions(library, doc_id, segments)
+    pending = [(u, s) for u, s in library.units.pending(doc_id) if u in where]
+    stale = [unit for unit in stale_units(library, doc_id, terms) if unit[0] in where]
     total = len(pending) + len(stale)
     by_key: dict[str, list[int]] = defaultdict(list)
     for unit_id, source in pending:
@@ -102,7 +142,7 @@ def translate_document(
             keep_going = False
 
     source_of = dict(pending)
-    hits = library.memory_lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
+    hits = library.memory.lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
     hits = {key: hit for key, hit in hits.items()
             if all(c["ok"] for c in check(source_of[by_key[key][0]], hit[0], terms))}
     for origin in (ORIGIN_MEMORY, ORIGIN_MACHINE):
@@ -113,7 +153,8 @@ def translate_document(
             for unit_id in by_key[key]
         ]
         if results:
-            report(library.store_translations(results, model_id=model.model_id, origin=origin))
+            report(library.units.store_translations(results, model_id=model.model_id,
+                                                    origin=origin))
     keys = [key for key in by_key if key not in hits]
     sources = [source_of[by_key[key][0]] for key in keys]
     bound = {i for i, source in enumerate(sources) if terms and find_any(source, terms)}
@@ -127,12 +168,12 @@ def translate_document(
                 for unit_id in by_key[keys[i]]
             ]
             if results:
-                report(library.store_translations(results, model_id=model.model_id,
-                                                  remember=remember))
+                report(library.units.store_translations(results, model_id=model.model_id,
+                                                        remember=remember))
         redone = [(stale[i - len(keys)][0], text, stale[i - len(keys)][2])
                   for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
         if redone:
-            report(library.replace_machine_translations(redone, model_id=model.model_id))
+            report(library.units.replace_machine(redone, model_id=model.model_id))
 
     everything = [prepare(s, terms) if i in bound else s for i, s in enumerate(sources)]
     everything += [prepare(source, terms) for _, source, _ in stale]
@@ -143,7 +184,7 @@ def translate_document(
             on_batch=on_batch,
             batch_tokens=batch_tokens,
             should_stop=lambda: not keep_going,
-            wanted=_wanted(library, doc_id, keys, by_key, focus),
+            wanted=_wanted(where, keys, by_key, focus),
         )
     return done
 
@@ -153,9 +194,23 @@ def find_any(source: str, terms: list) -> bool:
     return any(term.source in source for term in terms)
 
 
+def _positions(library: Library, doc_id: int,
+               segments: tuple[int, int | None] | None) -> dict[int, tuple[int, int]]:
+    """unit id -> (segment id, segment position) of the document's units (in ``segments``)."""
+    return {u["id"]: (u["segment_id"], u["segment_position"])
+            for u in library.units.of_document(doc_id)
+            if _inside(u["segment_position"], segments)}
+
+
+def _inside(position: int, segments: tuple[int, int | None] | None) -> bool:
+    if segments is None:
+        return True
+    start, end = segments
+    return start <= position and (end is None or position < end)
+
+
 def _wanted(
-    library: Library,
-    doc_id: int,
+    where: dict[int, tuple[int, int]],
     keys: list[str],
     by_key: dict[str, list[int]],
     focus: Callable[[], list[int]] | None,
@@ -164,7 +219,6 @@ def _wanted(
 
     (Machine sentences redone for a glossary term keep their length-sorted place.)
     """
-    where = library.pending_segments(doc_id)  # a unit a person just translated is not there
     of_segment: dict[int, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         for unit_id in by_key[key]:
@@ -183,37 +237,39 @@ def _wanted(
 
 def set_focus(library: Library, doc_id: int, segment_ids: list[int]) -> bool:
     """Tell the document's running translation which segments are on screen; False if none runs."""
-    job = library.active_job(TRANSLATE_JOB, str(doc_id))
+    job = library.jobs.active(TRANSLATE_JOB, str(doc_id))
     if job is None or job["status"] not in ACTIVE:
         return False
-    library.set_priority(job["id"], segment_ids[:MAX_FOCUS])
+    library.jobs.set_priority(job["id"], segment_ids[:MAX_FOCUS])
     return True
 
 
-def run_job(
-    library: Library,
-    job: dict,
-    *,
-    batch_tokens: int | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-    **_: object,
-) -> None:
-    """Do one claimed translation job, recording progress; a cancel stops it between batches.
-
-    The reader's on-screen segments (``set_focus``) are read before each batch. Progress counts
-    the whole job: a job resumed after a crash starts from what the earlier run stored, not from
-    0 of what remains. ``jobs.run_job`` records how it ended.
+def run_chunk(library: Library, job: dict, chunk: dict, *,
+              progress: Callable[[int, int], bool], batch_tokens: int | None = None,
+              **_: object) -> None:
+    """Do one leased chunk of a translation job: its segments' sentences, the first screen and
+    then what the reader has on screen first. ``progress(done, total)`` after each stored batch
+    counts the whole chunk (a chunk taken over after a crash starts from what the earlier run
+    stored); it answers False when the job was cancelled or the chunk lost, and the work stops.
     """
-    job_id, doc_id = job["id"], int(job["target"])
-    remaining = len(library.pending_units(doc_id))
-    whole = max(int(job.get("total") or 0), remaining)
-    before = whole - remaining  # stored by an earlier run of this job
+    from webapp.actions.glossary import stale_units, terms_for
 
-    def progress(done: int, total: int) -> bool:
-        done, total = before + done, before + total
-        if on_progress is not None:
-            on_progress(done, total)
-        return library.job_progress(job_id, done, total) != CANCELLED
+    doc_id = int(job["target"])
+    span = ((chunk["segment_from"], chunk["segment_to"])
+            if chunk.get("segment_from") is not None else None)
+    where = _positions(library, doc_id, span)
+    remaining = sum(1 for unit_id, _ in library.units.pending(doc_id) if unit_id in where)
+    remaining += sum(1 for unit_id, _, _ in stale_units(library, doc_id,
+                                                        terms_for(library, doc_id))
+                     if unit_id in where)
+    whole = max(int(chunk.get("total") or 0), remaining)
+    before = whole - remaining  # stored by an earlier run of this chunk (or by people)
+    if not progress(before, whole):
+        return
 
-    translate_document(library, doc_id, progress=progress, batch_tokens=batch_tokens,
-                       focus=lambda: library.priority(job_id))
+    def report(done: int, total: int) -> bool:
+        return progress(before + done, before + total)
+
+    translate_document(library, doc_id, progress=report, batch_tokens=batch_tokens,
+                       focus=lambda: library.jobs.priority(job["id"]), segments=span)
+    progress(whole, whole)  # every unit of the chunk is done, by the model or by a person

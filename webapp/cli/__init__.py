@@ -1,18 +1,17 @@
 """The ``enface`` command line: a thin click layer over the actions.
 
 Domain errors become ``click.ClickException`` here, at the edge (message on stderr, exit 1).
-``library`` holds serve, import, list and export; ``work`` the commands that run models.
+``library`` holds serve, import, list and export; ``work`` the commands that run models;
+``ops`` the worker and the database (upgrade, copy).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import click
 
 from webapp import config, engine
 from webapp.errors import EnfaceError
-from webapp.storage import Library
+from webapp.storage import Library, redact
 
 
 class Context:
@@ -28,13 +27,27 @@ class Context:
         engine.configure(inter_threads=self.settings["INTER_THREADS"],
                          intra_threads=self.settings["INTRA_THREADS"])
         self._library: Library | None = None
+        self._queue = None
 
     @property
     def library(self) -> Library:
-        """The library in the data dir (created and migrated on first use)."""
+        """The library the settings name (created and migrated on first use)."""
         if self._library is None:
-            self._library = Library(Path(self.settings["DATA_DIR"]) / "library.sqlite3")
+            try:
+                self._library = Library(self.settings["DATABASE_URL"])
+            except Exception as exc:  # a database that cannot be reached or read
+                raise click.ClickException(
+                    f"Cannot open the library at {redact(self.settings['DATABASE_URL'])}: "
+                    f"{getattr(exc, 'orig', None) or exc}") from None
         return self._library
+
+    def submit(self, job_id: int, kind: str) -> None:
+        """Tell running workers about a job (they share it with this process)."""
+        if self._queue is None:
+            from webapp.worker.queue import JobQueue
+
+            self._queue = JobQueue(self.settings)
+        self._queue.submit(job_id, kind)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -55,7 +68,7 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.obj = Context(data_dir)
 
 
-from webapp.cli import feeds, glossary, library, users, work  # noqa: E402 - commands attach
+from webapp.cli import feeds, glossary, library, ops, users, work  # noqa: E402 - commands attach
 
-__all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "users",
+__all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "ops", "users",
            "work"]

@@ -46,7 +46,7 @@ def add(ctx: Context, url: str, offline: bool) -> None:
 @pass_ctx
 def list_(ctx: Context) -> None:
     """List subscriptions: id, documents, last check, title and URL."""
-    for feed in ctx.library.list_feeds():
+    for feed in ctx.library.feeds.all():
         state = f"error: {feed['error']}" if feed["error"] else (feed["checked_at"] or "never")
         click.echo(f"{feed['id']}\t{feed['documents']}\t{state}\t{feed['title'] or ''}\t"
                    f"{feed['url']}")
@@ -74,7 +74,7 @@ def update(ctx: Context, feed_ids: tuple[int, ...], offline: bool) -> None:
 def remove(ctx: Context, feed_id: int) -> None:
     """Unsubscribe (documents already imported stay)."""
     try:
-        ctx.library.remove_feed(feed_id)
+        ctx.library.feeds.remove(feed_id)
     except EnfaceError as exc:
         raise fail(exc) from exc
     click.echo(f"Removed feed {feed_id}.", err=True)

@@ -17,16 +17,22 @@ from webapp.errors import EnfaceError
 @main.command()
 @click.option("--host", envvar="ENFACE_HOST", default="127.0.0.1", show_default=True)
 @click.option("--port", envvar="ENFACE_PORT", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, help="Request threads.")
+@click.option("--threads", default=8, show_default=True, help="Request threads per process.")
+@click.option("--processes", envvar="ENFACE_PROCESSES", default=1, show_default=True,
+              type=click.IntRange(1, 64),
+              help="Web processes (more than one: gunicorn; state is shared in the database).")
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
-    """Serve the reader (imports seeds/ into an empty library first)."""
-    from waitress import create_server
+def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> None:
+    """Serve the reader (imports seeds/ into an empty library first).
 
-    from webapp.web.app import create_app
+    Unless ENFACE_WORKER=0 (workers run elsewhere: ``enface worker``), a job worker runs beside
+    the server as a child process at a lower CPU priority.
+    """
+    from webapp.web.app import create_app, ensure_secret_key
     from webapp.web.security import is_loopback
+    from webapp.worker.consumer import spawn_embedded, stop_embedded
 
-    if not is_loopback(host) and ctx.library.account_count() == 0:
+    if not is_loopback(host) and ctx.library.accounts.count() == 0:
         if not ctx.settings.get("API_TOKEN"):
             raise click.ClickException(
                 f"Refusing to serve on {host}: nobody could sign in. Create the first admin "
@@ -35,13 +41,34 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
         click.echo("No users yet: only the JSON API (with ENFACE_API_TOKEN) can be used until "
                    "you add one with 'enface users add NAME --role admin'.", err=True)
     _check_port(host, port)
-    app = create_app({"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port})
-    server = create_server(app, host=host, port=port, threads=threads)
-    click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at http://{host}:{server.effective_port}/")
+    settings = {"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port}
+    ensure_secret_key(ctx.settings["DATA_DIR"])  # one key for every process, made once
+    child = None
+    if ctx.settings["WORKER"]:
+        child = spawn_embedded(ctx.settings["DATA_DIR"], host=host,
+                               nice=ctx.settings["WORKER_NICE"])
     try:
-        server.run()
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        pass
+        if processes > 1:
+            from webapp.web.multiprocess import serve_processes
+
+            click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at http://{host}:{port}/ "
+                       f"with {processes} processes")
+            serve_processes(settings, host=host, port=port, processes=processes,
+                            threads=threads, proxies=ctx.settings["PROXIES"])
+            return
+        from waitress import create_server
+
+        app = create_app(settings)
+        server = create_server(app, host=host, port=port, threads=threads)
+        click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at "
+                   f"http://{host}:{server.effective_port}/")
+        try:
+            server.run()
+        except KeyboardInterrupt:  # pragma: no cover - interactive
+            pass
+    finally:
+        if child is not None:
+            stop_embedded(child)
 
 
 def _check_port(host: str, port: int) -> None:
@@ -136,7 +163,7 @@ def login_name() -> str | None:
 @pass_ctx
 def list_(ctx: Context, as_json: bool) -> None:
     """List the documents in the library."""
-    docs = ctx.library.list_documents()
+    docs = ctx.library.documents.page()
     if as_json:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return

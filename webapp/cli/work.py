@@ -11,7 +11,7 @@ import click
 from webapp import engine
 from webapp.actions import models as model_actions
 from webapp.actions import translate as translation
-from webapp.actions.jobs import run_job, worker_lock
+from webapp.actions.jobs import run_job
 from webapp.cli import Context, fail, main, pass_ctx
 from webapp.errors import EnfaceError
 from webapp.vocabulary import ACTIVE, DONE
@@ -22,61 +22,46 @@ from webapp.vocabulary import ACTIVE, DONE
 @click.option("--all", "all_docs", is_flag=True, help="Translate every document.")
 @pass_ctx
 def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
-    """Translate documents (progress on stderr). A running server's worker is used if it has one."""
+    """Translate documents (progress on stderr); running workers share the work."""
     library = ctx.library
     if all_docs:
-        doc_ids = tuple(d["id"] for d in reversed(library.list_documents()))
+        doc_ids = tuple(d["id"] for d in reversed(library.documents.page()))
     if not doc_ids:
         raise click.UsageError("Give document ids, or --all.")
     jobs, failed = [], 0
     for doc_id in doc_ids:
         try:
-            jobs.append(translation.queue_translation(library, doc_id))
+            jobs.append(translation.queue_translation(library, doc_id, ctx.submit))
         except EnfaceError as exc:
             failed += 1
             click.echo(f"Error: document {doc_id}: {exc}", err=True)
     if not jobs:
         sys.exit(1)
-    total = sum(library.get_job(j)["total"] for j in jobs)
+    total = sum(library.jobs.get(j)["total"] for j in jobs)
     with click.progressbar(length=total, label="Translating", file=sys.stderr,
                            show_pos=True) as bar:
-        with worker_lock(ctx.settings["DATA_DIR"], wait=False) as mine:
-            for job_id in jobs:
-                if mine and library.claim_job(job_id):
-                    _run_here(library, job_id, bar, ctx.settings["BATCH_TOKENS"])
-                else:
-                    _follow(library, job_id, bar)
+        seen = dict.fromkeys(jobs, 0)
+
+        def show(job_id: int, done: int) -> None:
+            bar.update(done - seen[job_id])
+            seen[job_id] = done
+
+        for job_id in jobs:  # this process is one more worker; it waits for chunks others hold
+            run_job(library, job_id, batch_tokens=ctx.settings["BATCH_TOKENS"],
+                    on_progress=lambda done, _total, job_id=job_id: show(job_id, done))
+            while (job := library.jobs.get(job_id))["status"] in ACTIVE:
+                show(job_id, job["done"])
+                time.sleep(0.5)
+                run_job(library, job_id, batch_tokens=ctx.settings["BATCH_TOKENS"])
+            show(job_id, job["done"])
     for job_id in jobs:
-        job = library.get_job(job_id)
+        job = library.jobs.get(job_id)
         if job["status"] != DONE:
             failed += 1
             click.echo(f"Error: document {job['target']}: translation {job['status']}"
                        + (f": {job['error']}" if job["error"] else ""), err=True)
     if failed:
         sys.exit(1)
-
-
-def _run_here(library, job_id: int, bar, batch_tokens: int | None) -> None:
-    seen = 0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal seen
-        bar.update(done - seen)
-        seen = done
-
-    run_job(library, library.get_job(job_id), batch_tokens=batch_tokens, on_progress=progress)
-
-
-def _follow(library, job_id: int, bar) -> None:
-    """Another process (the server) is the worker: show its progress until the job ends."""
-    seen = 0
-    while True:
-        job = library.get_job(job_id)
-        bar.update(job["done"] - seen)
-        seen = job["done"]
-        if job["status"] not in ACTIVE:
-            return
-        time.sleep(0.5)
 
 
 @main.group()

@@ -1,28 +1,54 @@
-"""Storage: the one module that holds SQL. ``Library`` wraps the SQLite file."""
+"""Storage: the one package that holds SQL. ``Library`` is the unit of work and its repositories.
+
+One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
+history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small
+class over the same ``Database``. A ``with library.transaction():`` block makes the calls of
+several repositories one transaction; outside one, each write is its own.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .accounts import Accounts, acting_as, actor
-from .db import Database, iso, utcnow
+from .database import Database, iso, memory_key, redact, utcnow
 from .documents import Documents
 from .feeds import Feeds
 from .glossary import Glossary
 from .jobs import Jobs
+from .memory import HUMAN, Memory
 from .review import Review
 from .search import Search
-from .units import Units, memory_key
+from .units import Units
 
-__all__ = ["Library", "Database", "acting_as", "actor", "iso", "utcnow", "memory_key"]
+__all__ = ["Library", "Database", "HUMAN", "acting_as", "actor", "iso", "memory_key", "redact",
+           "utcnow"]
 
 
-class Library(Documents, Units, Jobs, Review, Accounts, Feeds, Glossary, Search):
-    """The document library in one SQLite file (schema migrated on open)."""
+class Library:
+    """A library: SQLite (a file path, or ``sqlite:///…``) or PostgreSQL (``postgresql://…``),
+    migrated on open."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.db = Database(path)
+    def __init__(self, url: Path | str, *, migrate: bool = True) -> None:
+        self.db = Database(url, migrate=migrate)
+        self.documents = Documents(self.db)
+        self.memory = Memory(self.db)
+        self.units = Units(self.db, self.memory)
+        self.review = Review(self.db, self.units, self.memory)
+        self.jobs = Jobs(self.db)
+        self.glossary = Glossary(self.db)
+        self.accounts = Accounts(self.db)
+        self.feeds = Feeds(self.db)
+        self.search = Search(self.db)
+
+    def transaction(self):
+        """A unit of work over every repository (see ``Database.transaction``)."""
+        return self.db.transaction()
+
+    def reading(self):
+        """Several reads on one connection (one snapshot on SQLite)."""
+        return self.db.reading()
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close the library's connections."""
         self.db.close()

@@ -1,24 +1,28 @@
-"""Accounts: people who sign in, their API tokens, failed sign-ins, and who made each revision.
+"""The accounts repository: people who sign in, their API tokens, failed sign-ins.
 
 Who is acting is a context variable (``acting_as``) rather than an argument threaded through
 every save: the web layer sets it for the length of a request (the CLI may too), and
-``units._write`` stamps it on every revision it records, so no edit path can forget it.
+``Units.write_revision`` stamps it on every revision it records, so no edit path can forget it.
+Names are unique whatever their case; both sides of a comparison go through lower().
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import sqlalchemy as sa
+
 from webapp.errors import NotFound
 
-from .db import Database, utcnow
+from .database import Database, utcnow
+from .tables import account, api_token, login_failure
 
 _ACTOR: ContextVar[str | None] = ContextVar("enface_actor", default=None)
-ACCOUNT_COLUMNS = "id, name, role, password_hash, session_key, created_at"
+_ACCOUNT = (account.c.id, account.c.name, account.c.role, account.c.password_hash,
+            account.c.session_key, account.c.created_at)
 
 
 def actor() -> str | None:
@@ -36,165 +40,120 @@ def acting_as(name: str | None) -> Iterator[None]:
         _ACTOR.reset(token)
 
 
+def _same_name(column: Any, name: str) -> Any:
+    return sa.func.lower(column) == sa.func.lower(name)
+
+
 class Accounts:
-    """Mixin: accounts, tokens and sign-in failures."""
+    """Accounts, tokens and sign-in failures."""
 
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def account_count(self) -> int:
+    def count(self) -> int:
         """How many accounts exist."""
-        return self.db.one("SELECT COUNT(*) AS n FROM account")["n"]
+        return self.db.scalar(sa.select(sa.func.count()).select_from(account))
 
-    def list_accounts(self) -> list[dict[str, Any]]:
+    def all(self) -> list[dict[str, Any]]:
         """Every account (without secrets) with its live token count, by name."""
-        rows = self.db.query(
-            "SELECT a.id, a.name, a.role, a.created_at, COUNT(t.id) AS tokens FROM account a"
-            " LEFT JOIN api_token t ON t.account_id = a.id AND t.revoked_at IS NULL"
-            " GROUP BY a.id ORDER BY a.name"
-        )
-        return [dict(r) for r in rows]
+        return self.db.rows(
+            sa.select(account.c.id, account.c.name, account.c.role, account.c.created_at,
+                      sa.func.count(api_token.c.id).label("tokens"))
+            .select_from(account.outerjoin(api_token, sa.and_(
+                api_token.c.account_id == account.c.id, api_token.c.revoked_at.is_(None))))
+            .group_by(account.c.id).order_by(account.c.name))
 
-    def find_account(self, name: str) -> dict[str, Any] | None:
+    def find(self, name: str) -> dict[str, Any] | None:
         """The account called ``name`` (any case), or None."""
-        row = self.db.one(
-            f"SELECT {ACCOUNT_COLUMNS} FROM account WHERE name = ?", (name,)  # noqa: S608
-        )
-        return dict(row) if row else None
+        return self.db.row(sa.select(*_ACCOUNT).where(_same_name(account.c.name, name)))
 
-    def get_account(self, account_id: int) -> dict[str, Any]:
+    def get(self, account_id: int) -> dict[str, Any]:
         """One account; NotFound if absent."""
-        row = self.db.one(
-            f"SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = ?", (account_id,)  # noqa: S608
-        )
-        if row is None:
+        found = self.db.row(sa.select(*_ACCOUNT).where(account.c.id == account_id))
+        if found is None:
             raise NotFound(f"There is no user {account_id}.")
-        return dict(row)
+        return found
 
-    def add_account(self, name: str, role: str, password_hash: str, session_key: str) -> int:
+    def add(self, name: str, role: str, password_hash: str, session_key: str) -> int:
         """Store a new account; return its id (the caller checks the name is free)."""
-        with self.db.write() as conn:
-            return conn.execute(
-                "INSERT INTO account (name, role, password_hash, session_key, created_at)"
-                " VALUES (?,?,?,?,?)",
-                (name, role, password_hash, session_key, utcnow()),
-            ).lastrowid
+        with self.db.transaction() as conn:
+            return conn.execute(sa.insert(account).returning(account.c.id).values(
+                name=name, role=role, password_hash=password_hash, session_key=session_key,
+                created_at=utcnow())).scalar_one()
 
-    def update_account(self, account_id: int, **fields: str) -> None:
+    def update(self, account_id: int, **fields: str) -> None:
         """Change an account's role, password hash and/or session key."""
         allowed = {"role", "password_hash", "session_key"}
         if not fields or set(fields) - allowed:
             raise ValueError(f"only {sorted(allowed)} can change")
-        assignments = ", ".join(f"{key} = ?" for key in fields)
-        with self.db.write() as conn:
-            if conn.execute(
-                f"UPDATE account SET {assignments} WHERE id = ?",  # noqa: S608 - fixed keys
-                (*fields.values(), account_id),
-            ).rowcount == 0:
+        with self.db.transaction() as conn:
+            if conn.execute(sa.update(account).where(account.c.id == account_id)
+                            .values(**fields)).rowcount == 0:
                 raise NotFound(f"There is no user {account_id}.")
 
-    def remove_account(self, account_id: int) -> None:
+    def remove(self, account_id: int) -> None:
         """Remove an account and its tokens (its revisions keep its name)."""
-        with self.db.write() as conn:
-            if conn.execute("DELETE FROM account WHERE id = ?", (account_id,)).rowcount == 0:
+        with self.db.transaction() as conn:
+            if conn.execute(sa.delete(account).where(account.c.id == account_id)).rowcount == 0:
                 raise NotFound(f"There is no user {account_id}.")
 
     def add_token(self, account_id: int, token_hash: str) -> int:
         """Store a token's hash for an account; return the token's id."""
-        with self.db.write() as conn:
-            return conn.execute(
-                "INSERT INTO api_token (account_id, token_hash, created_at) VALUES (?,?,?)",
-                (account_id, token_hash, utcnow()),
-            ).lastrowid
+        with self.db.transaction() as conn:
+            return conn.execute(sa.insert(api_token).returning(api_token.c.id).values(
+                account_id=account_id, token_hash=token_hash, created_at=utcnow())).scalar_one()
 
-    def list_tokens(self, account_id: int) -> list[dict[str, Any]]:
+    def tokens(self, account_id: int) -> list[dict[str, Any]]:
         """An account's tokens (never their secrets), newest first."""
-        rows = self.db.query(
-            "SELECT id, created_at, last_used_at, revoked_at FROM api_token"
-            " WHERE account_id = ? ORDER BY id DESC",
-            (account_id,),
-        )
-        return [dict(r) for r in rows]
+        return self.db.rows(
+            sa.select(api_token.c.id, api_token.c.created_at, api_token.c.last_used_at,
+                      api_token.c.revoked_at)
+            .where(api_token.c.account_id == account_id).order_by(api_token.c.id.desc()))
 
-    def token_account(self, token_hash: str) -> dict[str, Any] | None:
+    def by_token(self, token_hash: str) -> dict[str, Any] | None:
         """The account a live token belongs to (noting its use), or None."""
-        row = self.db.one(
-            "SELECT t.id AS token_id, t.last_used_at, a.id, a.name, a.role, a.session_key"
-            " FROM api_token t JOIN account a ON a.id = t.account_id"
-            " WHERE t.token_hash = ? AND t.revoked_at IS NULL",
-            (token_hash,),
-        )
-        if row is None:
+        found = self.db.row(
+            sa.select(api_token.c.id.label("token_id"), api_token.c.last_used_at, account.c.id,
+                      account.c.name, account.c.role, account.c.session_key)
+            .join(account, account.c.id == api_token.c.account_id)
+            .where(api_token.c.token_hash == token_hash, api_token.c.revoked_at.is_(None)))
+        if found is None:
             return None
         now = utcnow()
-        if row["last_used_at"] != now:  # at most one write per token per second
-            with self.db.write() as conn:
-                conn.execute("UPDATE api_token SET last_used_at = ? WHERE id = ?",
-                             (now, row["token_id"]))
-        return dict(row)
+        if found["last_used_at"] != now:  # at most one write per token per second
+            with self.db.transaction() as conn:
+                conn.execute(sa.update(api_token).where(api_token.c.id == found["token_id"])
+                             .values(last_used_at=now))
+        return found
 
     def revoke_tokens(self, account_id: int, token_id: int | None = None) -> int:
         """Revoke one of an account's tokens (or all of them); return how many."""
-        query = "UPDATE api_token SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL"
-        params: tuple = (utcnow(), account_id)
+        query = sa.update(api_token).where(api_token.c.account_id == account_id,
+                                           api_token.c.revoked_at.is_(None))
         if token_id is not None:
-            query += " AND id = ?"
-            params += (token_id,)
-        with self.db.write() as conn:
-            return conn.execute(query, params).rowcount
+            query = query.where(api_token.c.id == token_id)
+        with self.db.transaction() as conn:
+            return conn.execute(query.values(revoked_at=utcnow())).rowcount
 
-    def record_login_failure(self, address: str, name: str, *, keep_after: str) -> None:
+    def record_failure(self, address: str, name: str, *, keep_after: str) -> None:
         """Note a failed sign-in (and forget those older than ``keep_after``)."""
-        with self.db.write() as conn:
-            conn.execute("DELETE FROM login_failure WHERE at < ?", (keep_after,))
-            conn.execute("INSERT INTO login_failure (address, name, at) VALUES (?,?,?)",
-                         (address, name, utcnow()))
+        with self.db.transaction() as conn:
+            conn.execute(sa.delete(login_failure).where(login_failure.c.at < keep_after))
+            conn.execute(sa.insert(login_failure).values(address=address, name=name,
+                                                         at=utcnow()))
 
-    def login_failures(self, address: str, name: str, since: str) -> tuple[int, int, str]:
+    def failures(self, address: str, name: str, since: str) -> tuple[int, int, str]:
         """Failures since ``since``: (from this address, for this name, the oldest counted)."""
-        row = self.db.one(
-            "SELECT SUM(address = ?) AS by_address, SUM(name = ?) AS by_name, MIN(at) AS oldest"
-            " FROM login_failure WHERE at >= ? AND (address = ? OR name = ?)",
-            (address, name, since, address, name),
-        )
-        return row["by_address"] or 0, row["by_name"] or 0, row["oldest"] or ""
+        by_name = _same_name(login_failure.c.name, name)
+        row = self.db.row(
+            sa.select(sa.func.count().filter(login_failure.c.address == address).label("a"),
+                      sa.func.count().filter(by_name).label("n"),
+                      sa.func.min(login_failure.c.at).label("oldest"))
+            .where(login_failure.c.at >= since,
+                   sa.or_(login_failure.c.address == address, by_name)))
+        return row["a"], row["n"], row["oldest"] or ""
 
-    def clear_login_failures(self, name: str) -> None:
+    def clear_failures(self, name: str) -> None:
         """Forget an account's failed sign-ins (after a successful one)."""
-        with self.db.write() as conn:
-            conn.execute("DELETE FROM login_failure WHERE name = ?", (name,))
-
-    def last_editors(self, doc_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-        """Per document of ``doc_ids``: who made its newest attributed revision, and when."""
-        rows = self.db.query(
-            "SELECT s.document_id, r.user_name, MAX(r.created_at) AS at FROM segment s"
-            " JOIN unit u ON u.segment_id = s.id JOIN revision r ON r.unit_id = u.id"
-            " WHERE s.document_id IN (SELECT value FROM json_each(?))"
-            " AND r.user_name IS NOT NULL GROUP BY s.document_id",
-            (json.dumps(list(doc_ids)),),
-        )
-        return {r["document_id"]: {"user_name": r["user_name"], "at": r["at"]} for r in rows}
-
-    def last_editor(self, doc_id: int) -> dict[str, str] | None:
-        """Who made a document's newest attributed revision, and when (None: nobody yet)."""
-        row = self.db.one(
-            "SELECT r.user_name, r.created_at AS at FROM revision r"
-            " JOIN unit u ON u.id = r.unit_id JOIN segment s ON s.id = u.segment_id"
-            " WHERE s.document_id = ? AND r.user_name IS NOT NULL"
-            " ORDER BY r.created_at DESC, r.id DESC LIMIT 1",
-            (doc_id,),
-        )
-        return dict(row) if row else None
-
-    def unit_authors(self, doc_id: int) -> dict[int, tuple[str | None, str | None]]:
-        """Per unit: (who made its first attributed revision, who made its newest revision)."""
-        rows = self.db.query(
-            "SELECT r.unit_id, r.user_name FROM revision r JOIN unit u ON u.id = r.unit_id"
-            " JOIN segment s ON s.id = u.segment_id WHERE s.document_id = ?"
-            " ORDER BY r.unit_id, r.revision",
-            (doc_id,),
-        )
-        authors: dict[int, tuple[str | None, str | None]] = {}
-        for r in rows:
-            first = authors.get(r["unit_id"], (None, None))[0] or r["user_name"]
-            authors[r["unit_id"]] = (first, r["user_name"])
-        return authors
+        with self.db.transaction() as conn:
+            conn.execute(sa.delete(login_failure).where(_same_name(login_failure.c.name, name)))

@@ -1,19 +1,26 @@
-"""Documents, their segments and units: storing articles and reading them back."""
+"""The documents repository: storing articles (atomic, idempotent) and reading them back."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
+
 from webapp.errors import NotFound
 from webapp.segmenting.article import Article
+from webapp.vocabulary import APPROVED, REVIEWED, UNTRANSLATED
 
-from .db import Database, iso, utcnow
+from .database import Database, iso, utcnow
+from .tables import document, segment, unit
 
-UNIT_COLUMNS = "u.id, u.position, u.source, u.translation, u.status, u.revision, u.updated_at"
+#: A unit as the JSON contract shapes it (and the columns it is read from).
+UNIT_FIELDS = ("id", "position", "source", "translation", "status", "revision", "updated_at")
+UNIT_COLUMNS = [unit.c[name] for name in UNIT_FIELDS]
+_META = ("id", "title", "source_url", "published_at", "source_lang", "target_lang", "origin",
+         "created_at")
 
 
 def content_hash(article: Article) -> str:
@@ -23,180 +30,157 @@ def content_hash(article: Article) -> str:
 
 def unit_dict(row: Any) -> dict[str, Any]:
     """A unit row as the JSON contract shapes it."""
-    return {
-        "id": row["id"],
-        "position": row["position"],
-        "source": row["source"],
-        "translation": row["translation"],
-        "status": row["status"],
-        "revision": row["revision"],
-        "updated_at": row["updated_at"],
-    }
+    return {name: row[name] for name in UNIT_FIELDS}
+
+
+def _count(condition: Any) -> Any:
+    return sa.func.count(unit.c.id).filter(condition)
 
 
 class Documents:
-    """Mixin: the document side of the library."""
+    """Documents with their segments (blocks) and units (sentences)."""
 
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def find_by_hash(self, digest: str) -> int | None:
         """The id of the document with this content hash, if any."""
-        row = self.db.one("SELECT id FROM document WHERE content_hash = ?", (digest,))
-        return row["id"] if row else None
+        return self.db.scalar(sa.select(document.c.id).where(document.c.content_hash == digest))
 
-    def add_article(self, article: Article, target_lang: str = "en") -> tuple[int, bool]:
+    def add(self, article: Article, target_lang: str = "en") -> tuple[int, bool]:
         """Store an article atomically; return (id, created); a re-import is (old id, False)."""
         digest = content_hash(article)
         existing = self.find_by_hash(digest)
         if existing is not None:
             return existing, False
         try:
-            return self._insert_article(article, digest, target_lang), True
-        except sqlite3.IntegrityError:  # the same content, imported meanwhile by another thread
+            return self._insert(article, digest, target_lang), True
+        except sa.exc.IntegrityError:  # the same content, imported meanwhile by another thread
             existing = self.find_by_hash(digest)
             if existing is None:
                 raise
             return existing, False
 
-    def _insert_article(self, article: Article, digest: str, target_lang: str) -> int:
-        now = utcnow()
-        with self.db.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO document (title, source_url, published_at, source_lang, target_lang,"
-                " origin, content_hash, raw, meta, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    article.title,
-                    article.source_url,
-                    iso(article.published_at),
-                    article.source_lang,
-                    target_lang,
-                    article.origin,
-                    digest,
-                    article.raw,
-                    json.dumps(article.meta, ensure_ascii=False, default=str),
-                    now,
-                ),
-            )
-            doc_id = cur.lastrowid
-            for position, block in enumerate(article.blocks):
-                seg = conn.execute(
-                    "INSERT INTO segment (document_id, position, kind, href) VALUES (?,?,?,?)",
-                    (doc_id, position, block.kind, block.href),
-                ).lastrowid
-                sentences = article.sentences(block)
-                conn.executemany(
-                    "INSERT INTO unit (segment_id, position, source) VALUES (?,?,?)",
-                    [(seg, i, s) for i, s in enumerate(sentences)],
-                )
+    def _insert(self, article: Article, digest: str, target_lang: str) -> int:
+        with self.db.transaction() as conn:
+            doc_id = conn.execute(sa.insert(document).returning(document.c.id), {
+                "title": article.title, "source_url": article.source_url,
+                "published_at": iso(article.published_at), "source_lang": article.source_lang,
+                "target_lang": target_lang, "origin": article.origin, "content_hash": digest,
+                "raw": article.raw,
+                "meta": json.dumps(article.meta, ensure_ascii=False, default=str),
+                "created_at": utcnow(),
+            }).scalar_one()
+            blocks = list(article.blocks)
+            if not blocks:
+                return doc_id
+            ids = dict(conn.execute(
+                sa.insert(segment).returning(segment.c.position, segment.c.id,
+                                             sort_by_parameter_order=True),
+                [{"document_id": doc_id, "position": position, "kind": block.kind,
+                  "href": block.href} for position, block in enumerate(blocks)],
+            ).all())
+            rows = [{"segment_id": ids[position], "position": i, "source": sentence}
+                    for position, block in enumerate(blocks)
+                    for i, sentence in enumerate(article.sentences(block))]
+            if rows:
+                conn.execute(sa.insert(unit), rows)
         return doc_id
 
-    def list_documents(self, limit: int = -1, offset: int = 0) -> list[dict[str, Any]]:
+    def page(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Every document (or a page of ``limit`` from ``offset``), newest first, with unit
         counts by status."""
-        rows = self.db.query(
-            "SELECT d.id, d.title, d.source_url, d.published_at, d.source_lang, d.target_lang,"
-            " d.origin, d.created_at, COUNT(u.id) AS units,"
-            " SUM(u.status != 'untranslated') AS translated,"
-            " SUM(u.status IN ('edited', 'approved')) AS reviewed,"
-            " SUM(u.status = 'approved') AS approved"
-            " FROM document d LEFT JOIN segment s ON s.document_id = d.id"
-            " LEFT JOIN unit u ON u.segment_id = s.id"
-            " WHERE d.id IN (SELECT id FROM document ORDER BY id DESC LIMIT ? OFFSET ?)"
-            " GROUP BY d.id ORDER BY d.id DESC",
-            (limit, offset),
+        ids = sa.select(document.c.id).order_by(document.c.id.desc()).limit(limit).offset(offset)
+        query = (
+            sa.select(*(document.c[name] for name in _META),
+                      sa.func.count(unit.c.id).label("units"),
+                      _count(unit.c.status != UNTRANSLATED).label("translated"),
+                      _count(unit.c.status.in_(sorted(REVIEWED))).label("reviewed"),
+                      _count(unit.c.status == APPROVED).label("approved"))
+            .select_from(document.outerjoin(segment, segment.c.document_id == document.c.id)
+                         .outerjoin(unit, unit.c.segment_id == segment.c.id))
+            .where(document.c.id.in_(ids.scalar_subquery()) if limit is not None else sa.true())
+            .group_by(document.c.id).order_by(document.c.id.desc())
         )
-        return [dict(row) | _zero(row) for row in rows]
+        return self.db.rows(query)
 
-    def best_document_for(self, sources: Iterable[str]) -> int | None:
+    def count(self) -> int:
+        """How many documents the library holds."""
+        return self.db.scalar(sa.select(sa.func.count()).select_from(document))
+
+    def best_for_sources(self, sources: Iterable[str]) -> int | None:
         """The document with the most units whose source, whitespace squashed, is one of
         ``sources`` (squashed already); the newest on a tie; None when no unit matches."""
-        row = self.db.one(
-            "SELECT s.document_id FROM unit u JOIN segment s ON s.id = u.segment_id"
-            " WHERE squash(u.source) IN (SELECT value FROM json_each(?))"
-            " GROUP BY s.document_id ORDER BY COUNT(*) DESC, s.document_id DESC LIMIT 1",
-            (json.dumps(sorted(sources), ensure_ascii=False),),
+        wanted = sorted(set(sources))
+        if not wanted:
+            return None
+        query = (
+            sa.select(segment.c.document_id)
+            .select_from(unit.join(segment, segment.c.id == unit.c.segment_id))
+            .where(self.db.among(sa.func.squash(unit.c.source), wanted))
+            .group_by(segment.c.document_id)
+            .order_by(sa.func.count().desc(), segment.c.document_id.desc())
+            .limit(1)
         )
-        return row[0] if row else None
+        return self.db.scalar(query)
 
-    def get_document(self, doc_id: int) -> dict[str, Any]:
+    def get(self, doc_id: int) -> dict[str, Any]:
         """One document's metadata (no segments); NotFound if absent."""
-        row = self.db.one(
-            "SELECT id, title, source_url, published_at, source_lang, target_lang, origin,"
-            " created_at, meta FROM document WHERE id = ?",
-            (doc_id,),
-        )
-        if row is None:
+        found = self.db.row(sa.select(*(document.c[name] for name in _META), document.c.meta)
+                            .where(document.c.id == doc_id))
+        if found is None:
             raise NotFound(f"There is no document {doc_id}.")
-        doc = dict(row)
-        doc["meta"] = _meta(doc["meta"])
-        return doc
+        found["meta"] = _meta(found["meta"])
+        return found
 
-    def document_json(self, doc_id: int) -> dict[str, Any]:
-        """The document JSON of DESIGN.md: metadata, segments in order, units in order."""
-        doc = self.get_document(doc_id)
-        segments: dict[int, dict[str, Any]] = {}
-        for seg in self.db.query(
-            "SELECT id, position, kind, href FROM segment WHERE document_id = ? ORDER BY position",
-            (doc_id,),
-        ):
-            segments[seg["id"]] = dict(seg) | {"units": []}
-        for row in self.db.query(
-            f"SELECT u.segment_id, {UNIT_COLUMNS} FROM unit u JOIN segment s"  # noqa: S608
-            " ON s.id = u.segment_id WHERE s.document_id = ? ORDER BY s.position, u.position",
-            (doc_id,),
-        ):
-            segments[row["segment_id"]]["units"].append(unit_dict(row))
-        return {
-            "id": doc["id"],
-            "title": doc["title"],
-            "source_url": doc["source_url"],
-            "published_at": doc["published_at"],
-            "source_lang": doc["source_lang"],
-            "target_lang": doc["target_lang"],
-            "origin": doc["origin"],
-            "created_at": doc["created_at"],
-            "segments": list(segments.values()),
-        }
+    def tree(self, doc_id: int, *, with_meta: bool = False) -> dict[str, Any]:
+        """The document JSON of DESIGN.md: metadata, segments in order, units in order (and
+        the stored ``meta`` of the import, when asked)."""
+        with self.db.reading():
+            doc = self.get(doc_id)
+            segments: dict[int, dict[str, Any]] = {}
+            for seg in self.db.rows(
+                sa.select(segment.c.id, segment.c.position, segment.c.kind, segment.c.href)
+                .where(segment.c.document_id == doc_id).order_by(segment.c.position)
+            ):
+                segments[seg["id"]] = seg | {"units": []}
+            for row in self.db.rows(
+                sa.select(unit.c.segment_id, *UNIT_COLUMNS)
+                .join(segment, segment.c.id == unit.c.segment_id)
+                .where(segment.c.document_id == doc_id)
+                .order_by(segment.c.position, unit.c.position)
+            ):
+                segments[row["segment_id"]]["units"].append(unit_dict(row))
+        extra = {"meta": doc["meta"]} if with_meta else {}
+        return {name: doc[name] for name in _META} | extra | {"segments": list(segments.values())}
 
-    def units_changed_since(self, doc_id: int, since: str) -> list[dict[str, Any]]:
-        """A document's units changed at or after ``since`` (ISO UTC; "" means ever)."""
-        rows = self.db.query(
-            f"SELECT {UNIT_COLUMNS} FROM unit u JOIN segment s ON s.id = u.segment_id"  # noqa: S608
-            " WHERE s.document_id = ? AND u.updated_at >= ? ORDER BY s.position, u.position",
-            (doc_id, since),
-        )
-        return [unit_dict(row) for row in rows]
-
-    def last_change(self, doc_id: int) -> str:
-        """When a unit of the document last changed (ISO UTC), or "" if none ever did."""
-        row = self.db.one(
-            "SELECT MAX(u.updated_at) AS at FROM unit u JOIN segment s ON s.id = u.segment_id"
-            " WHERE s.document_id = ?",
-            (doc_id,),
-        )
-        return row["at"] or ""
-
-    def set_document_lang(self, doc_id: int, source_lang: str) -> None:
+    def set_lang(self, doc_id: int, source_lang: str) -> None:
         """Override a document's detected source language."""
-        with self.db.write() as conn:
-            if conn.execute(
-                "UPDATE document SET source_lang = ? WHERE id = ?", (source_lang, doc_id)
-            ).rowcount == 0:
+        with self.db.transaction() as conn:
+            if conn.execute(sa.update(document).where(document.c.id == doc_id)
+                            .values(source_lang=source_lang)).rowcount == 0:
                 raise NotFound(f"There is no document {doc_id}.")
 
-    def delete_document(self, doc_id: int) -> None:
+    def delete(self, doc_id: int) -> None:
         """Remove a document with its segments, units and history."""
-        with self.db.write() as conn:
-            if conn.execute("DELETE FROM document WHERE id = ?", (doc_id,)).rowcount == 0:
+        with self.db.transaction() as conn:
+            if conn.execute(sa.delete(document).where(document.c.id == doc_id)).rowcount == 0:
                 raise NotFound(f"There is no document {doc_id}.")
 
-    def document_count(self) -> int:
-        """How many documents the library holds."""
-        return self.db.one("SELECT COUNT(*) AS n FROM document")["n"]
+    def positions(self, doc_id: int, segment_ids: Iterable[int]) -> list[int]:
+        """The positions of those of a document's segments, in the order of ``segment_ids``."""
+        wanted = [i for i in segment_ids if isinstance(i, int)]
+        if not wanted:
+            return []
+        found = {r["id"]: r["position"] for r in self.db.rows(
+            sa.select(segment.c.id, segment.c.position)
+            .where(segment.c.document_id == doc_id, segment.c.id.in_(wanted)))}
+        return [found[i] for i in wanted if i in found]
 
-
-def _zero(row: Any) -> dict[str, int]:
-    return {k: row[k] or 0 for k in ("translated", "reviewed", "approved")}
+    def langs(self, doc_id: int) -> tuple[str, str]:
+        """A document's (source, target) languages; NotFound if absent."""
+        doc = self.get(doc_id)
+        return doc["source_lang"], doc["target_lang"]
 
 
 def _meta(stored: object) -> dict[str, Any]:

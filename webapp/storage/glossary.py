@@ -1,15 +1,21 @@
-"""The glossary and the user dictionary (words kept whole when splitting): see 0002_glossary."""
+"""The glossary repository (terms translation must follow) and the user dictionary (words the
+splitter keeps whole)."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from ..errors import Conflict, NotFound
-from .db import Database, utcnow
+import sqlalchemy as sa
 
-_COLUMNS = "id, source, target, note, document_id"
+from webapp.errors import Conflict, NotFound
+
+from .database import Database, utcnow
+from .tables import document, glossary, user_word
+
+_ENTRY = (glossary.c.id, glossary.c.source, glossary.c.target, glossary.c.note,
+          glossary.c.document_id)
 _FIELDS = ("source", "target", "note", "document_id")
 
 
@@ -17,99 +23,118 @@ def _duplicate(source: str) -> Conflict:
     return Conflict(f"“{source}” is already in the glossary for that scope.")
 
 
+@contextmanager
+def _refused() -> Iterator[None]:
+    """A duplicate or a vanished document another writer made meanwhile, as our errors."""
+    try:
+        yield
+    except sa.exc.IntegrityError as exc:
+        if "unique" in str(exc.orig).lower() or "duplicate" in str(exc.orig).lower():
+            raise Conflict("That term is already in the glossary for that scope.") from exc
+        raise NotFound("The document of that term is not in the library any more.") from exc
+
+
 class Glossary:
-    """Mixin: glossary entries (library-wide or for one document) and the user dictionary."""
+    """Glossary entries (library-wide or for one document) and the user dictionary."""
 
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def glossary(self, *, query: str = "", document_id: int | None = None) -> list[dict[str, Any]]:
-        """Entries, source order; ``query`` filters on source, target or note."""
-        like = f"%{query.strip()}%"
-        rows = self.db.query(
-            f"SELECT {_COLUMNS} FROM glossary WHERE (source LIKE ? OR target LIKE ?"  # noqa: S608
-            " OR note LIKE ?) AND (? IS NULL OR document_id IS NULL OR document_id = ?)"
-            " ORDER BY source, document_id",
-            (like, like, like, document_id, document_id),
-        )
-        return [dict(r) for r in rows]
+    def entries(self, *, query: str = "", document_id: int | None = None) -> list[dict[str, Any]]:
+        """Entries, source order; ``query`` (taken literally) filters on source, target or
+        note; ``document_id`` keeps the library-wide entries and that document's."""
+        text = query.strip()
+        found = sa.select(*_ENTRY).order_by(glossary.c.source, glossary.c.document_id)
+        if text:
+            found = found.where(sa.or_(*(column.contains(text, autoescape=True) for column in
+                                         (glossary.c.source, glossary.c.target, glossary.c.note))))
+        if document_id is not None:
+            found = found.where(sa.or_(glossary.c.document_id.is_(None),
+                                       glossary.c.document_id == document_id))
+        return self.db.rows(found)
 
-    def glossary_for(self, document_id: int) -> list[dict[str, Any]]:
+    def for_document(self, document_id: int) -> list[dict[str, Any]]:
         """The entries that apply to a document: its own win over library-wide ones."""
-        rows = self.db.query(
-            f"SELECT {_COLUMNS} FROM glossary WHERE document_id IS NULL"  # noqa: S608
-            " OR document_id = ? ORDER BY document_id IS NULL",
-            (document_id,),
-        )
+        rows = self.db.rows(
+            sa.select(*_ENTRY).where(sa.or_(glossary.c.document_id.is_(None),
+                                            glossary.c.document_id == document_id))
+            .order_by(glossary.c.document_id.is_(None)))
         chosen: dict[str, dict[str, Any]] = {}
         for row in rows:
-            chosen.setdefault(row["source"], dict(row))
+            chosen.setdefault(row["source"], row)
         return list(chosen.values())
 
-    def glossary_entry(self, entry_id: int) -> dict[str, Any]:
+    def get(self, entry_id: int) -> dict[str, Any]:
         """One entry; NotFound if absent."""
-        row = self.db.one(f"SELECT {_COLUMNS} FROM glossary WHERE id = ?",  # noqa: S608
-                          (entry_id,))
-        if row is None:
+        found = self.db.row(sa.select(*_ENTRY).where(glossary.c.id == entry_id))
+        if found is None:
             raise NotFound(f"There is no glossary entry {entry_id}.")
-        return dict(row)
+        return found
 
-    def add_terms(self, rows: Iterable[tuple[str, str, str, int | None]]) -> list[int]:
+    def add(self, rows: Iterable[tuple[str, str, str, int | None]]) -> list[int]:
         """Insert (source, target, note, document_id) rows, all or none; Conflict on a duplicate."""
         now = utcnow()
-        ids = []
-        with self.db.write() as conn:
+        ids: list[int] = []
+        with _refused(), self.db.transaction() as conn:
             for source, target, note, document_id in rows:
-                try:
-                    cursor = conn.execute(
-                        "INSERT INTO glossary (source, target, note, document_id, created_at,"
-                        " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        (source, target, note, document_id, now, now),
-                    )
-                except sqlite3.IntegrityError as exc:
-                    if "UNIQUE" in str(exc):
-                        raise _duplicate(source) from exc
-                    raise NotFound(f"There is no document {document_id}.") from exc
-                ids.append(int(cursor.lastrowid))
+                self._check_document(document_id)
+                if self._taken(source, document_id):
+                    raise _duplicate(source)
+                ids.append(conn.execute(sa.insert(glossary).returning(glossary.c.id).values(
+                    source=source, target=target, note=note, document_id=document_id,
+                    created_at=now, updated_at=now)).scalar_one())
         return ids
 
-    def update_term(self, entry_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    def update(self, entry_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         """Change some of source, target, note, document_id; the entry after the change."""
-        current = self.glossary_entry(entry_id)
-        merged = {field: changes.get(field, current[field]) for field in _FIELDS}
-        try:
-            with self.db.write() as conn:
-                conn.execute(
-                    "UPDATE glossary SET source = ?, target = ?, note = ?, document_id = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    (*(merged[f] for f in _FIELDS), utcnow(), entry_id),
-                )
-        except sqlite3.IntegrityError as exc:
-            if "UNIQUE" in str(exc):
-                raise _duplicate(merged["source"]) from exc
-            raise NotFound(f"There is no document {merged['document_id']}.") from exc
-        return self.glossary_entry(entry_id)
+        with _refused(), self.db.transaction() as conn:
+            current = self.get(entry_id)
+            merged = {field: changes.get(field, current[field]) for field in _FIELDS}
+            self._check_document(merged["document_id"])
+            if self._taken(merged["source"], merged["document_id"], besides=entry_id):
+                raise _duplicate(merged["source"])
+            conn.execute(sa.update(glossary).where(glossary.c.id == entry_id)
+                         .values(**merged, updated_at=utcnow()))
+        return self.get(entry_id)
 
-    def remove_term(self, entry_id: int) -> None:
+    def _taken(self, source: str, document_id: int | None, besides: int | None = None) -> bool:
+        query = sa.select(glossary.c.id).where(
+            glossary.c.source == source,
+            glossary.c.document_id.is_(None) if document_id is None
+            else glossary.c.document_id == document_id)
+        if besides is not None:
+            query = query.where(glossary.c.id != besides)
+        return self.db.scalar(query) is not None
+
+    def _check_document(self, document_id: int | None) -> None:
+        if document_id is not None and self.db.scalar(
+                sa.select(document.c.id).where(document.c.id == document_id)) is None:
+            raise NotFound(f"There is no document {document_id}.")
+
+    def remove(self, entry_id: int) -> None:
         """Delete an entry; NotFound if absent."""
-        with self.db.write() as conn:
-            if conn.execute("DELETE FROM glossary WHERE id = ?", (entry_id,)).rowcount == 0:
+        with self.db.transaction() as conn:
+            if conn.execute(sa.delete(glossary).where(glossary.c.id == entry_id)).rowcount == 0:
                 raise NotFound(f"There is no glossary entry {entry_id}.")
 
     def user_words(self) -> list[str]:
         """Words the splitter keeps whole, besides the glossary's source terms."""
-        return [r["word"] for r in self.db.query("SELECT word FROM user_word ORDER BY word")]
+        return [r["word"] for r in self.db.rows(sa.select(user_word.c.word)
+                                                .order_by(user_word.c.word))]
 
     def add_user_word(self, word: str) -> None:
         """Keep ``word`` whole when splitting (no error if it is there already)."""
-        with self.db.write() as conn:
-            conn.execute("INSERT OR IGNORE INTO user_word VALUES (?, ?)", (word, utcnow()))
+        with self.db.transaction() as conn:
+            conn.execute(sa.text("INSERT INTO user_word (word, created_at) VALUES (:w, :now)"
+                                 " ON CONFLICT DO NOTHING"), {"w": word, "now": utcnow()})
 
     def remove_user_word(self, word: str) -> None:
         """Split ``word`` as the dictionary would again."""
-        with self.db.write() as conn:
-            conn.execute("DELETE FROM user_word WHERE word = ?", (word,))
+        with self.db.transaction() as conn:
+            conn.execute(sa.delete(user_word).where(user_word.c.word == word))
 
     def split_words(self) -> list[str]:
         """Every word the splitter must keep whole: user words and glossary source terms."""
-        rows = self.db.query("SELECT word FROM user_word UNION SELECT source FROM glossary")
-        return [r[0] for r in rows]
+        query = sa.union(sa.select(user_word.c.word), sa.select(glossary.c.source))
+        with self.db.connection() as conn:
+            return list(conn.execute(query).scalars())

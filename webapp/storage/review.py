@@ -1,6 +1,7 @@
 """Review: approve, clear, restore, paragraph saves and merges, and spreading corrections.
 
-A paragraph (segment) edited as a whole is saved one of two ways, each in one transaction:
+Part of the units aggregate, written only through ``Units``' public methods. A paragraph
+(segment) edited as a whole is saved one of two ways, each in one unit of work:
 
 * ``save_segment``: one text per sentence, in order: each unit whose text changed gets a new
   revision; any unit changed since the reader's base revision refuses the whole save (Conflict).
@@ -12,15 +13,16 @@ A paragraph (segment) edited as a whole is saved one of two ways, each in one tr
 
 ``propagate`` copies a human translation onto every unit elsewhere with the same normalised
 source that no person has touched (untranslated, machine or memory), as status ``memory``. SQL
-narrows the candidates to sources containing the key's longest run of ideographs before Python
-compares normalised keys, so a save does not normalise the whole library.
+narrows the candidates to sources containing the key's longest run of ideographs; Python
+compares their normalised keys.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from typing import Any
+
+import sqlalchemy as sa
 
 from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.vocabulary import (
@@ -30,14 +32,14 @@ from webapp.vocabulary import (
     ORIGIN_HUMAN,
     ORIGIN_MEMORY,
     REVIEWED,
-    STATUSES,
     UNTOUCHED,
     UNTRANSLATED,
 )
 
-from .db import Database, utcnow
-from .documents import UNIT_COLUMNS, unit_dict
-from .units import HUMAN, _remember, _write, memory_key
+from .database import Database, memory_key
+from .memory import HUMAN, Memory
+from .tables import document, revision, segment, unit
+from .units import Units
 
 _IDEOGRAPHS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 
@@ -51,86 +53,38 @@ def _probe(key: str) -> str:
     return max(_IDEOGRAPHS.findall(key), key=len, default="")
 
 
-def _key_function(conn: sqlite3.Connection) -> None:
-    conn.create_function("enface_memory_key", 1, memory_key, deterministic=True)
-
-
 class Review:
-    """Mixin: reviewing translations (uses ``get_unit`` and ``update_unit`` of Units)."""
+    """What people do to translations beyond typing one sentence."""
 
-    db: Database
+    def __init__(self, db: Database, units: Units, memory: Memory) -> None:
+        self.db = db
+        self.units = units
+        self.memory = memory
 
-    def approve_unit(self, unit_id: int, *, base_revision: int) -> dict[str, Any]:
+    def approve(self, unit_id: int, *, base_revision: int) -> dict[str, Any]:
         """Mark a translated unit approved (its text unchanged)."""
-        unit = self.get_unit(unit_id)
-        if not unit["translation"]:
+        found = self.units.get(unit_id)
+        if not found["translation"]:
             raise EnfaceError("There is nothing to approve: this sentence is not translated.")
-        return self.update_unit(unit_id, unit["translation"], base_revision=base_revision,
-                                status=APPROVED)
+        return self.units.update(unit_id, found["translation"], base_revision=base_revision,
+                                 status=APPROVED)
 
-    def clear_unit(self, unit_id: int, *, base_revision: int) -> dict[str, Any]:
+    def clear(self, unit_id: int, *, base_revision: int) -> dict[str, Any]:
         """Remove a unit's translation (a new revision with no text)."""
-        return self.update_unit(unit_id, None, base_revision=base_revision,
-                                status=UNTRANSLATED)
+        return self.units.update(unit_id, None, base_revision=base_revision, status=UNTRANSLATED)
 
-    def restore_revision(self, unit_id: int, revision: int, *, base_revision: int) -> dict:
+    def restore(self, unit_id: int, number: int, *, base_revision: int) -> dict[str, Any]:
         """Bring back the text of an old revision as a new revision (a person's choice)."""
-        row = self.db.one(
-            "SELECT text FROM revision WHERE unit_id = ? AND revision = ?", (unit_id, revision)
-        )
-        if row is None:
-            self.get_unit(unit_id)
-            raise NotFound(f"Sentence {unit_id} has no revision {revision}.")
-        text = row["text"]
-        return self.update_unit(unit_id, text, base_revision=base_revision,
-                                status=EDITED if text else UNTRANSLATED)
+        text = self.units.revision_text(unit_id, number)
+        return self.units.update(unit_id, text, base_revision=base_revision,
+                                 status=EDITED if text else UNTRANSLATED)
 
-    def revision_texts(self, unit_id: int) -> list[dict[str, Any]]:
-        """A unit's history, newest first."""
-        rows = self.db.query(
-            "SELECT revision, text, status, origin, model_id, created_at, user_name FROM revision"
-            " WHERE unit_id = ? ORDER BY revision DESC",
-            (unit_id,),
-        )
-        return [dict(r) for r in rows]
-
-    def status_counts(self, doc_id: int) -> dict[str, int]:
-        """How many of a document's units have each status (every status present, maybe 0)."""
-        counts = dict.fromkeys(STATUSES, 0)
-        for row in self.db.query(
-            "SELECT u.status, COUNT(*) AS n FROM unit u JOIN segment s ON s.id = u.segment_id"
-            " WHERE s.document_id = ? GROUP BY u.status",
-            (doc_id,),
-        ):
-            counts[row["status"]] = row["n"]
-        return counts
-
-    def get_segment(self, segment_id: int) -> dict[str, Any]:
-        """One segment with its units in order and its document's languages; NotFound if absent."""
-        seg = self.db.one(
-            "SELECT s.id, s.position, s.kind, s.href, s.document_id, d.source_lang,"
-            " d.target_lang FROM segment s JOIN document d ON d.id = s.document_id"
-            " WHERE s.id = ?",
-            (segment_id,),
-        )
-        if seg is None:
-            raise NotFound(f"There is no paragraph {segment_id}.")
-        rows = self.db.query(
-            f"SELECT {UNIT_COLUMNS} FROM unit u WHERE u.segment_id = ?"  # noqa: S608
-            " ORDER BY u.position",
-            (segment_id,),
-        )
-        return dict(seg) | {"units": [unit_dict(r) for r in rows]}
-
-    def _locked_units(self, conn: sqlite3.Connection, segment_id: int,
-                      bases: dict[int, int]) -> list[sqlite3.Row]:
-        """The segment's units inside a write; Conflict unless all are at their base revision."""
-        rows = conn.execute(
-            f"SELECT {UNIT_COLUMNS}, d.source_lang, d.target_lang FROM unit u"  # noqa: S608
-            " JOIN segment s ON s.id = u.segment_id JOIN document d ON d.id = s.document_id"
-            " WHERE u.segment_id = ? ORDER BY u.position",
-            (segment_id,),
-        ).fetchall()
+    def _checked(self, segment_id: int, bases: dict[int, int]) -> list[dict[str, Any]]:
+        """Inside a unit of work: the segment's units, locked; Conflict unless all are at their
+        base revision."""
+        ids = self.db.rows(sa.select(unit.c.id).where(unit.c.segment_id == segment_id))
+        rows = sorted(self.units.locked(r["id"] for r in ids).values(),
+                      key=lambda r: r["position"])
         if not rows:
             raise NotFound(f"There is no paragraph {segment_id}.")
         if set(bases) != {r["id"] for r in rows} or any(
@@ -143,82 +97,77 @@ class Review:
         self, segment_id: int, texts: list[str | None], bases: dict[int, int]
     ) -> list[dict[str, Any]]:
         """Save one text per unit of a segment as edits, all or nothing; return the units."""
-        now = utcnow()
-        with self.db.write() as conn:
-            rows = self._locked_units(conn, segment_id, bases)
+        with self.db.transaction():
+            rows = self._checked(segment_id, bases)
             if len(texts) != len(rows):
                 raise ValueError("one text per sentence is needed")
             for row, text in zip(rows, texts, strict=True):
                 if text == row["translation"]:
                     continue
-                status = EDITED if text else UNTRANSLATED
-                _write(conn, row["id"], row["revision"] + 1, text, status, ORIGIN_HUMAN,
-                       None, now)
+                self.units.write_revision(row["id"], row["revision"], text,
+                                          EDITED if text else UNTRANSLATED, ORIGIN_HUMAN, None)
                 if text:
-                    _remember(conn, row, text, ORIGIN_HUMAN, HUMAN, now)
-        return self.get_segment(segment_id)["units"]
+                    self.memory.remember(row["source"], row["source_lang"], row["target_lang"],
+                                         text, ORIGIN_HUMAN, HUMAN)
+        return self.units.segment(segment_id)["units"]
 
     def merge_segment(
         self, segment_id: int, translation: str, bases: dict[int, int]
     ) -> dict[str, Any]:
         """Make a segment's units one unit translated as ``translation``, keeping all history."""
-        now = utcnow()
-        with self.db.write() as conn:
-            rows = self._locked_units(conn, segment_id, bases)
-            first = rows[0]
-            ids = [r["id"] for r in rows]
-            marks = ",".join("?" * len(ids))
+        with self.db.transaction() as conn:
+            rows = self._checked(segment_id, bases)
+            first, ids = rows[0], [r["id"] for r in rows]
             if len(rows) > 1:
-                conn.execute(
-                    f"UPDATE revision SET revision = -id WHERE unit_id IN ({marks})",  # noqa: S608
-                    ids,
-                )
-                conn.execute(
-                    "UPDATE revision SET unit_id = ?, revision = (SELECT n FROM"  # noqa: S608
-                    " (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id)"
-                    f" AS n FROM revision WHERE unit_id IN ({marks})) r"
-                    f" WHERE r.id = revision.id) WHERE unit_id IN ({marks})",
-                    (first["id"], *ids, *ids),
-                )
-                conn.execute(f"DELETE FROM unit WHERE id IN ({marks[2:]})", ids[1:])  # noqa: S608
+                # out of the way of (unit_id, revision)'s uniqueness first, then renumbered
+                conn.execute(sa.update(revision).where(revision.c.unit_id.in_(ids))
+                             .values(revision=-revision.c.id))
+                order = (sa.select(revision.c.id, sa.func.row_number().over(
+                    order_by=(revision.c.created_at, revision.c.id)).label("n"))
+                    .where(revision.c.unit_id.in_(ids)).subquery())
+                conn.execute(sa.update(revision).where(revision.c.unit_id.in_(ids)).values(
+                    unit_id=first["id"],
+                    revision=sa.select(order.c.n).where(order.c.id == revision.c.id)
+                    .scalar_subquery()))
+                conn.execute(sa.delete(unit).where(unit.c.id.in_(ids[1:])))
             source = "".join(r["source"] for r in rows)
-            last = conn.execute(
-                "SELECT COALESCE(MAX(revision), 0) FROM revision WHERE unit_id = ?", (first["id"],)
-            ).fetchone()[0]
-            conn.execute("UPDATE unit SET source = ? WHERE id = ?", (source, first["id"]))
-            _write(conn, first["id"], last + 1, translation, EDITED, ORIGIN_HUMAN, None, now)
-            merged = {"source": source, "source_lang": first["source_lang"],
-                      "target_lang": first["target_lang"]}
-            _remember(conn, merged, translation, ORIGIN_HUMAN, HUMAN, now)
-        return self.get_unit(first["id"])
+            last = conn.execute(sa.select(sa.func.coalesce(sa.func.max(revision.c.revision), 0))
+                                .where(revision.c.unit_id == first["id"])).scalar_one()
+            # the unit's own counter follows its history, so the write below is revision last+1
+            conn.execute(sa.update(unit).where(unit.c.id == first["id"])
+                         .values(source=source, revision=last))
+            self.units.write_revision(first["id"], last, translation, EDITED, ORIGIN_HUMAN, None)
+            self.memory.remember(source, first["source_lang"], first["target_lang"], translation,
+                                 ORIGIN_HUMAN, HUMAN)
+        return self.units.get(first["id"])
 
     def propagate(self, unit_id: int) -> list[dict[str, Any]]:
         """Give this unit's human translation to untouched units with the same source elsewhere."""
-        unit = self.get_unit(unit_id)
-        if unit["status"] not in REVIEWED or not unit["translation"]:
+        found = self.units.get(unit_id)
+        if found["status"] not in REVIEWED or not found["translation"]:
             return []
-        conn = self.db.conn
-        _key_function(conn)
+        key = memory_key(found["source"])
+        langs = self.db.row(sa.select(document.c.source_lang, document.c.target_lang)
+                            .where(document.c.id == found["document_id"]))
         query = (
-            "SELECT u.id, u.revision FROM unit u JOIN segment s ON s.id = u.segment_id"
-            " JOIN document d ON d.id = s.document_id"
-            " WHERE u.id != ? AND u.status IN (?, ?, ?) AND u.translation IS NOT ?"
-            " AND d.source_lang = ? AND d.target_lang = ? AND instr(u.source, ?) > 0"
-            " AND enface_memory_key(u.source) = ?"
+            sa.select(unit.c.id, unit.c.source, unit.c.revision)
+            .select_from(unit.join(segment, segment.c.id == unit.c.segment_id)
+                         .join(document, document.c.id == segment.c.document_id))
+            .where(unit.c.id != unit_id, unit.c.status.in_(UNTOUCHED),
+                   unit.c.translation.is_distinct_from(found["translation"]),
+                   document.c.source_lang == langs["source_lang"],
+                   document.c.target_lang == langs["target_lang"],
+                   unit.c.source.contains(_probe(key), autoescape=True))
         )
-        key = memory_key(unit["source"])
-        params = (unit_id, *UNTOUCHED, unit["translation"], *self._langs(unit["document_id"]),
-                  _probe(key), key)
-        if not self.db.query(query, params):  # the usual case: read only, no write lock
-            return []
-        now = utcnow()
-        with self.db.write() as conn:
-            rows = conn.execute(query, params).fetchall()
-            for row in rows:
-                _write(conn, row["id"], row["revision"] + 1, unit["translation"],
-                       MEMORY, ORIGIN_MEMORY, None, now)
-        return [self.get_unit(row["id"]) for row in rows]
 
-    def _langs(self, doc_id: int) -> tuple[str, str]:
-        row = self.db.one("SELECT source_lang, target_lang FROM document WHERE id = ?", (doc_id,))
-        return row["source_lang"], row["target_lang"]
+        def matching() -> list[dict[str, Any]]:
+            return [r for r in self.db.rows(query) if memory_key(r["source"]) == key]
+
+        if not matching():  # the usual case: read only, no write lock
+            return []
+        with self.db.transaction():
+            changed = [r for r in matching()
+                       if self.units.write_revision(r["id"], r["revision"], found["translation"],
+                                                    MEMORY, ORIGIN_MEMORY, None,
+                                                    only_if=UNTOUCHED)]
+        return [self.units.get(r["id"]) for r in changed]

@@ -1,69 +1,81 @@
-"""Search: sentences whose source or English holds a text (the ``unit_search`` FTS5 index)."""
+"""The search repository: sentences whose source or English holds a text.
+
+Three characters or more go through an index: on SQLite the ``unit_search`` FTS5 table (trigram
+tokens, the query as one phrase, best first by rank); on PostgreSQL trigram GIN indexes serving
+``ILIKE '%text%'`` (newest first). One or two characters (a Chinese word is often two) are a
+scan on both, with LIKE's wildcards taken literally.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .db import Database
+import sqlalchemy as sa
+
+from .database import Database
+from .tables import document, segment, unit
 
 #: Marks around a match in a snippet (control characters no article text keeps).
 HIT_START, HIT_END = "\x02", "\x03"
-
-
-def _like(text: str) -> str:
-    """A LIKE pattern for ``text`` anywhere (its own % _ and \\ taken literally)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+_AROUND = 24  # characters of context on each side of a match in a computed snippet
+_HIT = (unit.c.id.label("unit_id"), segment.c.document_id, document.c.title)
+_JOINED = (unit.join(segment, segment.c.id == unit.c.segment_id)
+           .join(document, document.c.id == segment.c.document_id))
 
 
 class Search:
-    """Mixin: find sentences by their source or English."""
+    """Find sentences by their source or English."""
 
-    db: Database
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def search_units(
-        self, query: str, *, limit: int = 50, offset: int = 0
-    ) -> tuple[int, list[dict[str, Any]]]:
-        """(total, hits) for ``query`` anywhere in a sentence's source or English, best first.
+    def units(self, query: str, *, limit: int = 50, offset: int = 0
+              ) -> tuple[int, list[dict[str, Any]]]:
+        """(total, hits) for ``query`` anywhere in a sentence's source or English.
 
-        Three characters or more go through the trigram index (as one phrase: FTS syntax in the
-        query is only text); one or two characters (a Chinese word is often two) are looked up
-        with LIKE. A hit: document id and title, unit id, and a snippet with HIT_START /
-        HIT_END around the match.
+        A hit: document id and title, unit id, and a snippet with HIT_START / HIT_END around
+        the match.
         """
-        joined = (" JOIN segment s ON s.id = u.segment_id"
-                  " JOIN document d ON d.id = s.document_id")
-        if len(query) >= 3:
-            phrase = '"' + query.replace('"', '""') + '"'
-            total = self.db.one("SELECT COUNT(*) AS n FROM unit_search WHERE unit_search MATCH ?",
-                                (phrase,))["n"]
-            rows = self.db.query(
-                "SELECT u.id AS unit_id, s.document_id, d.title,"  # noqa: S608 - constants only
-                " snippet(unit_search, -1, ?, ?, '…', 16) AS snippet"
-                " FROM unit_search JOIN unit u ON u.id = unit_search.rowid" + joined +
-                " WHERE unit_search MATCH ? ORDER BY rank, u.id LIMIT ? OFFSET ?",
-                (HIT_START, HIT_END, phrase, limit, offset))
-            return total, [dict(r) for r in rows]
-        pattern = _like(query)
-        ids = [row["id"] for row in self.db.query(  # one scan: the count and the page
-            "SELECT id FROM unit WHERE source LIKE ? ESCAPE '\\' OR translation LIKE ?"
-            " ESCAPE '\\' ORDER BY id DESC", (pattern, pattern))]
-        page = ids[offset : offset + limit]
-        marks = ",".join("?" * len(page))
-        rows = {row["unit_id"]: row for row in self.db.query(
-            "SELECT u.id AS unit_id, s.document_id, d.title, u.source, u.translation"  # noqa: S608
-            " FROM unit u" + joined + f" WHERE u.id IN ({marks})", page)} if page else {}
-        return len(ids), [{"unit_id": r["unit_id"], "document_id": r["document_id"],
-                           "title": r["title"],
-                           "snippet": _mark(r["source"], r["translation"], query)}
-                          for r in (rows[i] for i in page)]
+        if len(query) >= 3 and self.db.sqlite:
+            return self._fts(query, limit, offset)
+        # SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE
+        find = "contains" if self.db.sqlite else "icontains"
+        match = sa.or_(getattr(unit.c.source, find)(query, autoescape=True),
+                       getattr(unit.c.translation, find)(query, autoescape=True))
+        with self.db.reading():
+            total = self.db.scalar(sa.select(sa.func.count()).select_from(unit).where(match))
+            rows = self.db.rows(sa.select(*_HIT, unit.c.source, unit.c.translation)
+                                .select_from(_JOINED).where(match)
+                                .order_by(unit.c.id.desc()).limit(limit).offset(offset))
+        return total, [{"unit_id": r["unit_id"], "document_id": r["document_id"],
+                        "title": r["title"], "snippet": _mark(r["source"], r["translation"],
+                                                              query)} for r in rows]
+
+    def _fts(self, query: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+        phrase = '"' + query.replace('"', '""') + '"'
+        with self.db.reading():
+            total = self.db.scalar(
+                sa.text("SELECT COUNT(*) FROM unit_search WHERE unit_search MATCH :q"),
+                {"q": phrase})
+            rows = self.db.rows(sa.text(
+                "SELECT u.id AS unit_id, s.document_id, d.title,"
+                " snippet(unit_search, -1, :start, :end, '…', 16) AS snippet"
+                " FROM unit_search JOIN unit u ON u.id = unit_search.rowid"
+                " JOIN segment s ON s.id = u.segment_id JOIN document d ON d.id = s.document_id"
+                " WHERE unit_search MATCH :q ORDER BY rank, u.id LIMIT :limit OFFSET :offset"),
+                {"start": HIT_START, "end": HIT_END, "q": phrase, "limit": limit,
+                 "offset": offset})
+        return total, rows
 
 
 def _mark(source: str, translation: str | None, query: str) -> str:
-    """The sentence text that holds ``query``, with the first match marked."""
+    """The sentence text that holds ``query`` around its first match, the match marked."""
     for text in (source, translation or ""):
         at = text.lower().find(query.lower())
         if at >= 0:
             end = at + len(query)
-            return f"{text[:at]}{HIT_START}{text[at:end]}{HIT_END}{text[end:]}"
+            head = text[max(0, at - _AROUND):at]
+            tail = text[end:end + _AROUND]
+            return ("…" if at > _AROUND else "") + f"{head}{HIT_START}{text[at:end]}{HIT_END}" \
+                + tail + ("…" if end + _AROUND < len(text) else "")
     return source

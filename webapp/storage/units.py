@@ -1,11 +1,17 @@
-"""Units: translations, edits with optimistic concurrency, history and translation memory."""
+"""The units repository: sentences, their translations and their history (revisions).
+
+Every change of a unit's English goes through ``write_revision``: a conditional update (the unit
+must still be at the revision the change was based on, and in the states it allows) followed by
+the revision row, with who made it. Two writers racing for one unit — two people, or two workers
+after a lease was taken over — cannot both win, on SQLite or PostgreSQL.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
+
+import sqlalchemy as sa
 
 from webapp.errors import Conflict, NotFound
 from webapp.vocabulary import (
@@ -16,137 +22,196 @@ from webapp.vocabulary import (
     ORIGIN_MACHINE,
     ORIGIN_MEMORY,
     REVIEWED,
+    STATUSES,
     UNTRANSLATED,
 )
 
 from .accounts import actor
-from .db import Database, utcnow
+from .database import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
+from .memory import HUMAN, Memory
+from .tables import document, revision, segment, unit
 
-_SPACE = re.compile(r"\s+")
-HUMAN = ""  # model_id of human translations in the memory: they win over any model's
-
-
-def memory_key(source: str) -> str:
-    """A source sentence normalised for the memory: NFKC, whitespace collapsed, trimmed."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", source)).strip()
+_HISTORY = (revision.c.revision, revision.c.text, revision.c.status, revision.c.origin,
+            revision.c.model_id, revision.c.created_at, revision.c.user_name)
+_WITH_LANGS = (unit.join(segment, segment.c.id == unit.c.segment_id)
+               .join(document, document.c.id == segment.c.document_id))
 
 
 class Units:
-    """Mixin: the sentence side of the library."""
+    """Sentences of documents: reading them, storing machine output, people's changes."""
 
-    db: Database
+    def __init__(self, db: Database, memory: Memory) -> None:
+        self.db = db
+        self.memory = memory
 
-    def get_unit(self, unit_id: int) -> dict[str, Any]:
-        """One unit with its document id; NotFound if absent."""
-        row = self.db.one(
-            f"SELECT {UNIT_COLUMNS}, s.document_id, s.id AS segment_id FROM unit u"  # noqa: S608
-            " JOIN segment s ON s.id = u.segment_id WHERE u.id = ?",
-            (unit_id,),
-        )
+    # --- reading ---------------------------------------------------------------------------
+
+    def get(self, unit_id: int) -> dict[str, Any]:
+        """One unit with its document and segment ids; NotFound if absent."""
+        row = self.db.row(sa.select(*UNIT_COLUMNS, segment.c.document_id, unit.c.segment_id)
+                          .join(segment, segment.c.id == unit.c.segment_id)
+                          .where(unit.c.id == unit_id))
         if row is None:
             raise NotFound(f"There is no sentence {unit_id}.")
-        return unit_dict(row) | {"document_id": row["document_id"], "segment_id": row["segment_id"]}
+        return unit_dict(row) | {"document_id": row["document_id"],
+                                 "segment_id": row["segment_id"]}
 
-    def revisions(self, unit_id: int) -> list[dict[str, Any]]:
-        """A unit's history, oldest first."""
-        self.get_unit(unit_id)
-        rows = self.db.query(
-            "SELECT revision, text, status, origin, model_id, created_at, user_name FROM revision"
-            " WHERE unit_id = ? ORDER BY revision",
-            (unit_id,),
-        )
-        return [dict(r) for r in rows]
+    def history(self, unit_id: int, *, newest_first: bool = False) -> list[dict[str, Any]]:
+        """A unit's revisions, oldest first (or newest first); NotFound for no such unit."""
+        with self.db.reading():
+            self.get(unit_id)
+            order = revision.c.revision.desc() if newest_first else revision.c.revision
+            return self.db.rows(sa.select(*_HISTORY).where(revision.c.unit_id == unit_id)
+                                .order_by(order))
 
-    def update_unit(
-        self,
-        unit_id: int,
-        translation: str | None,
-        *,
-        base_revision: int,
-        status: str,
-        origin: str = ORIGIN_HUMAN,
-        model_id: str | None = None,
-    ) -> dict[str, Any]:
+    def revision_text(self, unit_id: int, number: int) -> str | None:
+        """The text of one revision of a unit; NotFound if it has no such revision."""
+        row = self.db.row(sa.select(revision.c.text).where(revision.c.unit_id == unit_id,
+                                                           revision.c.revision == number))
+        if row is None:
+            self.get(unit_id)
+            raise NotFound(f"Sentence {unit_id} has no revision {number}.")
+        return row["text"]
+
+    def of_document(self, doc_id: int, *, statuses: Sequence[str] = STATUSES,
+                    since: str | None = None) -> list[dict[str, Any]]:
+        """A document's units in reading order, with their segment's id and position;
+        only those in ``statuses``, changed at or after ``since`` when given."""
+        query = (sa.select(*UNIT_COLUMNS, unit.c.segment_id,
+                           segment.c.position.label("segment_position"))
+                 .join(segment, segment.c.id == unit.c.segment_id)
+                 .where(segment.c.document_id == doc_id)
+                 .order_by(segment.c.position, unit.c.position))
+        if tuple(statuses) != STATUSES:
+            query = query.where(unit.c.status.in_(statuses))
+        if since is not None:
+            query = query.where(unit.c.updated_at >= since)
+        return self.db.rows(query)
+
+    def pending(self, doc_id: int) -> list[tuple[int, str]]:
+        """(unit id, source) of a document's untranslated units, in reading order."""
+        return [(u["id"], u["source"]) for u in self.of_document(doc_id, statuses=[UNTRANSLATED])]
+
+    def changed_since(self, doc_id: int, since: str) -> list[dict[str, Any]]:
+        """A document's units changed at or after ``since`` (ISO UTC; "" means ever)."""
+        return [unit_dict(u) for u in self.of_document(doc_id, since=since)]
+
+    def last_change(self, doc_id: int) -> str:
+        """When a unit of the document last changed (ISO UTC), or "" if none ever did."""
+        return self.db.scalar(
+            sa.select(sa.func.max(unit.c.updated_at))
+            .join(segment, segment.c.id == unit.c.segment_id)
+            .where(segment.c.document_id == doc_id)) or ""
+
+    def status_counts(self, doc_id: int) -> dict[str, int]:
+        """How many of a document's units have each status (every status present, maybe 0)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self.db.rows(
+            sa.select(unit.c.status, sa.func.count().label("n"))
+            .join(segment, segment.c.id == unit.c.segment_id)
+            .where(segment.c.document_id == doc_id).group_by(unit.c.status)
+        ):
+            counts[row["status"]] = row["n"]
+        return counts
+
+    def segment(self, segment_id: int) -> dict[str, Any]:
+        """One segment with its units in order and its document's languages; NotFound if absent."""
+        with self.db.reading():
+            seg = self.db.row(
+                sa.select(segment.c.id, segment.c.position, segment.c.kind, segment.c.href,
+                          segment.c.document_id, document.c.source_lang, document.c.target_lang)
+                .join(document, document.c.id == segment.c.document_id)
+                .where(segment.c.id == segment_id))
+            if seg is None:
+                raise NotFound(f"There is no paragraph {segment_id}.")
+            rows = self.db.rows(sa.select(*UNIT_COLUMNS).where(unit.c.segment_id == segment_id)
+                                .order_by(unit.c.position))
+        return seg | {"units": [unit_dict(r) for r in rows]}
+
+    def locked(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """Inside a unit of work: these units (revision, source, status, languages), locked
+        against other writers until it ends (PostgreSQL; SQLite's write lock covers it)."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        rows = self.db.rows(
+            sa.select(unit.c.id, unit.c.segment_id, unit.c.position, unit.c.source,
+                      unit.c.translation, unit.c.status, unit.c.revision, unit.c.updated_at,
+                      document.c.source_lang, document.c.target_lang)
+            .select_from(_WITH_LANGS).where(self.db.among(unit.c.id, wanted))
+            .order_by(unit.c.id).with_for_update(of=unit))
+        return {r["id"]: r for r in rows}
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def write_revision(self, unit_id: int, base: int, text: str | None, status: str,
+                       origin: str, model_id: str | None, *,
+                       only_if: Sequence[str] | None = None) -> bool:
+        """Set a unit's English as revision ``base + 1`` if it is still at ``base`` (and, with
+        ``only_if``, in one of those statuses); record the revision with who made it.
+        False when the unit moved on meanwhile (nothing written)."""
+        now = utcnow()
+        with self.db.transaction() as conn:
+            condition = [unit.c.id == unit_id, unit.c.revision == base]
+            if only_if is not None:
+                condition.append(unit.c.status.in_(only_if))
+            changed = conn.execute(
+                sa.update(unit).where(*condition)
+                .values(translation=text, status=status, revision=base + 1, updated_at=now)
+            ).rowcount
+            if changed != 1:
+                return False
+            conn.execute(sa.insert(revision).values(
+                unit_id=unit_id, revision=base + 1, text=text, status=status, origin=origin,
+                model_id=model_id, created_at=now, user_name=actor()))
+        return True
+
+    def update(self, unit_id: int, translation: str | None, *, base_revision: int, status: str,
+               origin: str = ORIGIN_HUMAN, model_id: str | None = None) -> dict[str, Any]:
         """Change a unit's translation and status if still at ``base_revision``, else Conflict."""
-        with self.db.write() as conn:
-            _change(conn, unit_id, translation, base_revision, status, origin, model_id)
-        return self.get_unit(unit_id)
+        with self.db.transaction():
+            self.change(unit_id, translation, base_revision, status, origin, model_id)
+        return self.get(unit_id)
+
+    def change(self, unit_id: int, translation: str | None, base_revision: int, status: str,
+               origin: str, model_id: str | None) -> int:
+        """Inside a unit of work: check the base revision, write the change, keep a reviewed
+        translation in the memory; 1 if it changed, 0 if it was already so."""
+        with self.db.transaction():
+            row = self.locked([unit_id]).get(unit_id)
+            if row is None:
+                raise NotFound(f"There is no sentence {unit_id}.")
+            if row["revision"] != base_revision:
+                raise Conflict(
+                    "This sentence was changed elsewhere since you started editing it.",
+                    current=unit_dict(row))
+            if row["translation"] == translation and row["status"] == status:
+                return 0
+            self.write_revision(unit_id, base_revision, translation, status, origin, model_id)
+            if status in REVIEWED and translation:
+                kept_as = ORIGIN_IMPORT if origin == ORIGIN_IMPORT else ORIGIN_HUMAN
+                self.memory.remember(row["source"], row["source_lang"], row["target_lang"],
+                                     translation, kept_as, HUMAN)
+        return 1
 
     def apply_changes(self, changes: Iterable[Any], *, origin: str = ORIGIN_IMPORT) -> int:
         """Apply many (unit_id, translation, status, base_revision) changes: all or none."""
-        count = 0
-        with self.db.write() as conn:
-            for change in changes:
-                count += _change(conn, change.unit_id, change.translation, change.base_revision,
-                                 change.status, origin, None)
-        return count
+        with self.db.transaction():
+            return sum(self.change(c.unit_id, c.translation, c.base_revision, c.status, origin,
+                                   None) for c in changes)
 
-    def pending_units(self, doc_id: int) -> list[tuple[int, str]]:
-        """(unit id, source) of a document's untranslated units, in reading order."""
-        rows = self.db.query(
-            "SELECT u.id, u.source FROM unit u JOIN segment s ON s.id = u.segment_id"
-            " WHERE s.document_id = ? AND u.status = 'untranslated'"
-            " ORDER BY s.position, u.position",
-            (doc_id,),
-        )
-        return [(r["id"], r["source"]) for r in rows]
-
-    def pending_segments(self, doc_id: int) -> dict[int, tuple[int, int]]:
-        """unit id -> (segment id, segment position) of a document's untranslated units."""
-        rows = self.db.query(
-            "SELECT u.id, s.id AS segment_id, s.position FROM unit u"
-            " JOIN segment s ON s.id = u.segment_id"
-            " WHERE s.document_id = ? AND u.status = 'untranslated'",
-            (doc_id,),
-        )
-        return {r["id"]: (r["segment_id"], r["position"]) for r in rows}
-
-    def memory_lookup(
-        self, sources: Iterable[str], source_lang: str, target_lang: str, model_id: str
-    ) -> dict[str, tuple[str, str]]:
-        """Memory hits for these sources: key -> (translation, origin). Human entries win."""
-        keys = sorted({memory_key(s) for s in sources})
-        hits: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.query(
-                "SELECT source_key, translation, origin, model_id FROM memory"  # noqa: S608
-                f" WHERE source_lang = ? AND target_lang = ? AND model_id IN (?, ?)"
-                f" AND source_key IN ({marks}) ORDER BY model_id = '' ",
-                (source_lang, target_lang, model_id, HUMAN, *chunk),
-            )
-            for r in rows:  # the human entry sorts last, so it overwrites the model's
-                hits[r["source_key"]] = (r["translation"], r["origin"])
-        return hits
-
-    def machine_units(self, doc_id: int) -> list[tuple[int, str, str | None, int]]:
+    def machine(self, doc_id: int) -> list[tuple[int, str, str | None, int]]:
         """(id, source, translation, revision) of a document's machine and memory units."""
-        rows = self.db.query(
-            "SELECT u.id, u.source, u.translation, u.revision FROM unit u"
-            " JOIN segment s ON s.id = u.segment_id WHERE s.document_id = ?"
-            " AND u.status IN ('machine', 'memory') ORDER BY s.position, u.position",
-            (doc_id,),
-        )
-        return [(r["id"], r["source"], r["translation"], r["revision"]) for r in rows]
+        return [(u["id"], u["source"], u["translation"], u["revision"])
+                for u in self.of_document(doc_id, statuses=[MACHINE, MEMORY])]
 
-    def replace_machine_translations(
-        self, results: Iterable[tuple[int, str, int]], *, model_id: str
-    ) -> int:
+    def replace_machine(self, results: Iterable[tuple[int, str, int]], *, model_id: str) -> int:
         """New machine output (unit id, text, base revision) for units nobody touched since."""
-        now = utcnow()
-        stored = 0
-        with self.db.write() as conn:
-            for unit_id, text, base in results:
-                row = conn.execute("SELECT revision, status FROM unit WHERE id = ?",
-                                   (unit_id,)).fetchone()
-                if row is None or row["revision"] != base or row["status"] not in (
-                        MACHINE, MEMORY):
-                    continue  # a person edited or approved it meanwhile: theirs stays
-                _write(conn, unit_id, base + 1, text, MACHINE, ORIGIN_MACHINE, model_id, now)
-                stored += 1
-        return stored
+        with self.db.transaction():
+            return sum(self.write_revision(unit_id, base, text, MACHINE, ORIGIN_MACHINE,
+                                           model_id, only_if=(MACHINE, MEMORY))
+                       for unit_id, text, base in results)
 
     def store_translations(
         self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = ORIGIN_MACHINE,
@@ -155,91 +220,65 @@ class Units:
         """Store machine (or memory) output for units still untranslated; return how many.
 
         ``remember=False`` keeps the output out of the memory (glossary-bound translations).
+        A unit a person (or another worker) got to first keeps what it has.
         """
-        now = utcnow()
-        stored = 0
+        results = list(results)
         status = MEMORY if origin == ORIGIN_MEMORY else MACHINE
-        with self.db.write() as conn:
+        stored = 0
+        with self.db.transaction():
+            rows = self.locked(unit_id for unit_id, _ in results)
             for unit_id, text in results:
-                row = conn.execute(
-                    "SELECT u.revision, u.source, u.status, d.source_lang, d.target_lang"
-                    " FROM unit u JOIN segment s ON s.id = u.segment_id"
-                    " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
-                    (unit_id,),
-                ).fetchone()
+                row = rows.get(unit_id)
                 if row is None or row["status"] != UNTRANSLATED:
                     continue  # deleted meanwhile, or a person got there first
-                _write(conn, unit_id, row["revision"] + 1, text, status, origin, model_id, now)
+                if not self.write_revision(unit_id, row["revision"], text, status, origin,
+                                           model_id, only_if=(UNTRANSLATED,)):
+                    continue
+                row["status"] = status  # the same unit twice in one call: the first wins
                 if origin == ORIGIN_MACHINE and remember:
-                    _remember(conn, row, text, ORIGIN_MACHINE, model_id, now)
+                    self.memory.remember(row["source"], row["source_lang"], row["target_lang"],
+                                         text, ORIGIN_MACHINE, model_id)
                 stored += 1
         return stored
 
+    # --- who did what ------------------------------------------------------------------------
 
-def _change(
-    conn: Any,
-    unit_id: int,
-    translation: str | None,
-    base_revision: int,
-    status: str,
-    origin: str,
-    model_id: str | None,
-) -> int:
-    """Inside a write: check the base revision, write the change; 1 if it changed, else 0."""
-    row = conn.execute(
-        "SELECT u.revision, u.source, u.translation, u.status, d.source_lang,"
-        " d.target_lang FROM unit u JOIN segment s ON s.id = u.segment_id"
-        " JOIN document d ON d.id = s.document_id WHERE u.id = ?",
-        (unit_id,),
-    ).fetchone()
-    if row is None:
-        raise NotFound(f"There is no sentence {unit_id}.")
-    if row["revision"] != base_revision:
-        current = conn.execute(
-            f"SELECT {UNIT_COLUMNS} FROM unit u WHERE u.id = ?", (unit_id,)  # noqa: S608
-        ).fetchone()
-        raise Conflict(
-            "This sentence was changed elsewhere since you started editing it.",
-            current=unit_dict(current),
+    def last_editors(self, doc_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """Per document of ``doc_ids``: who made its newest attributed revision, and when."""
+        wanted = list(doc_ids)
+        if not wanted:
+            return {}
+        newest = (
+            sa.select(segment.c.document_id, revision.c.user_name, revision.c.created_at,
+                      sa.func.row_number().over(
+                          partition_by=segment.c.document_id,
+                          order_by=(revision.c.created_at.desc(), revision.c.id.desc()),
+                      ).label("n"))
+            .select_from(revision.join(unit, unit.c.id == revision.c.unit_id)
+                         .join(segment, segment.c.id == unit.c.segment_id))
+            .where(self.db.among(segment.c.document_id, wanted),
+                   revision.c.user_name.is_not(None))
+            .subquery()
         )
-    if row["translation"] == translation and row["status"] == status:
-        return 0
-    now = utcnow()
-    _write(conn, unit_id, base_revision + 1, translation, status, origin, model_id, now)
-    if status in REVIEWED and translation:
-        kept_as = ORIGIN_IMPORT if origin == ORIGIN_IMPORT else ORIGIN_HUMAN
-        _remember(conn, row, translation, kept_as, HUMAN, now)
-    return 1
+        rows = self.db.rows(sa.select(newest.c.document_id, newest.c.user_name,
+                                      newest.c.created_at.label("at")).where(newest.c.n == 1))
+        return {r["document_id"]: {"user_name": r["user_name"], "at": r["at"]} for r in rows}
 
+    def last_editor(self, doc_id: int) -> dict[str, str] | None:
+        """Who made a document's newest attributed revision, and when (None: nobody yet)."""
+        return self.last_editors([doc_id]).get(doc_id)
 
-def _write(
-    conn: Any,
-    unit_id: int,
-    revision: int,
-    text: str | None,
-    status: str,
-    origin: str,
-    model_id: str | None,
-    now: str,
-) -> None:
-    """Set a unit's translation and record it as a revision, with who made it."""
-    conn.execute(
-        "UPDATE unit SET translation = ?, status = ?, revision = ?, updated_at = ? WHERE id = ?",
-        (text, status, revision, now, unit_id),
-    )
-    conn.execute(
-        "INSERT INTO revision (unit_id, revision, text, status, origin, model_id, created_at,"
-        " user_name) VALUES (?,?,?,?,?,?,?,?)",
-        (unit_id, revision, text, status, origin, model_id, now, actor()),
-    )
+    def authors(self, doc_id: int) -> dict[int, tuple[str | None, str | None]]:
+        """Per unit: (who made its first attributed revision, who made its newest revision)."""
+        rows = self.db.rows(
+            sa.select(revision.c.unit_id, revision.c.user_name)
+            .select_from(revision.join(unit, unit.c.id == revision.c.unit_id)
+                         .join(segment, segment.c.id == unit.c.segment_id))
+            .where(segment.c.document_id == doc_id)
+            .order_by(revision.c.unit_id, revision.c.revision))
+        authors: dict[int, tuple[str | None, str | None]] = {}
+        for r in rows:
+            first = authors.get(r["unit_id"], (None, None))[0] or r["user_name"]
+            authors[r["unit_id"]] = (first, r["user_name"])
+        return authors
 
-
-def _remember(conn: Any, row: Any, translation: str, origin: str, model_id: str, now: str) -> None:
-    conn.execute(
-        "INSERT INTO memory (source_key, source_lang, target_lang, model_id, translation, origin,"
-        " updated_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
-        " translation = excluded.translation, origin = excluded.origin,"
-        " updated_at = excluded.updated_at",
-        (memory_key(row["source"]), row["source_lang"], row["target_lang"], model_id,
-         translation, origin, now),
-    )

@@ -112,7 +112,7 @@ DOING = {
 def accounts_on() -> bool:
     """True when people must sign in (beyond loopback, accounts exist, or ENFACE_AUTH=1)."""
     config = current_app.config
-    return bool(config["AUTH"]) or not is_loopback(config["HOST"]) or lib().account_count() > 0
+    return bool(config["AUTH"]) or not is_loopback(config["HOST"]) or accounts.anyone(lib())
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from webapp.actions import documents as docs
 from webapp.actions import edit, glossary, search
-from webapp.actions import translate as translation
 from webapp.vocabulary import APPROVED
-from webapp.web.db import lib
-from webapp.web.worker import wake
+from webapp.web.db import lib, submit
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -27,7 +26,7 @@ def json_body() -> dict:
 @bp.get("/documents")
 def documents():
     """Every document with its progress counts."""
-    return jsonify(lib().list_documents())
+    return jsonify(docs.all_documents(lib()))
 
 
 @bp.get("/search")
@@ -45,16 +44,13 @@ def document(doc_id: int):
 @bp.post("/documents/<int:doc_id>/translate")
 def translate(doc_id: int):
     """Queue a translation: 202 with the job id."""
-    job_id = translation.queue_translation(lib(), doc_id)
-    wake(current_app._get_current_object())
-    return jsonify({"job": job_id}), 202
+    return jsonify({"job": docs.translate(lib(), doc_id, submit)}), 202
 
 
 @bp.get("/jobs/<int:job_id>")
 def job(job_id: int):
     """A job's status and progress."""
-    j = lib().get_job(job_id)
-    return jsonify({k: j[k] for k in ("id", "kind", "target", "status", "done", "total", "error")})
+    return jsonify(docs.job_status(lib(), job_id))
 
 
 @bp.patch("/units/<int:unit_id>")
@@ -77,4 +73,4 @@ def patch_unit(unit_id: int):
 @bp.get("/units/<int:unit_id>/revisions")
 def revisions(unit_id: int):
     """A unit's history, oldest first."""
-    return jsonify(lib().revisions(unit_id))
+    return jsonify(edit.revisions(lib(), unit_id))

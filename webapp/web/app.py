@@ -1,8 +1,10 @@
-"""``create_app``: settings, library, blueprints, security headers, error handlers, worker."""
+"""``create_app``: settings, library and queue, blueprints, security headers, error handlers."""
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,6 @@ from webapp.web import (
     reading,
     security,
     users,
-    worker,
 )
 
 
@@ -56,7 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     data_dir = Path(settings["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(data_dir)
+        app.config["SECRET_KEY"] = ensure_secret_key(data_dir)
     engine.use_folders(config.argos_folders(settings))
     engine.configure(inter_threads=settings["INTER_THREADS"],
                      intra_threads=settings["INTRA_THREADS"])
@@ -77,15 +78,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         from webapp.actions.imports import import_seeds
 
         import_seeds(db.library_of(app))
-    if settings["WORKER"]:
-        worker.start_worker(app)
     return app
 
 
-def _secret_key(data_dir: Path) -> bytes:
-    """A per-installation secret for sessions and CSRF tokens, made once and kept."""
-    path = data_dir / "secret_key"
-    if not path.exists():
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
-    return path.read_bytes()
+def ensure_secret_key(data_dir: Path | str) -> bytes:
+    """A per-installation secret for sessions and CSRF tokens, made once and kept (the first
+    of several processes starting together makes it; the others read it)."""
+    path = Path(data_dir) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    for _ in range(50):  # another process may be writing it this instant
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+        time.sleep(0.01)
+    return key

@@ -25,7 +25,7 @@ def login():
         return redirect(url_for("pages.library"))
     message = "Your session expired: sign in again." if request.args.get("expired") else None
     return render_template("login.html", next=request.args.get("next", ""), message=message,
-                           no_accounts=lib().account_count() == 0)
+                           no_accounts=not accounts.anyone(lib()))
 
 
 @bp.post("/login")
@@ -39,7 +39,7 @@ def login_post():
             limit=config["LOGIN_LIMIT"], window_minutes=config["LOGIN_WINDOW_MINUTES"])
     except (accounts.SignInRefused, accounts.Throttled) as exc:
         page = render_template("login.html", next=target, error=str(exc), name=name,
-                               no_accounts=lib().account_count() == 0)
+                               no_accounts=not accounts.anyone(lib()))
         return page, exc.status
     start_session(user, key)
     return redirect(_next_page(target), code=303)

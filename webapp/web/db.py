@@ -1,18 +1,19 @@
-"""The app's library: made once per app, reached by the views through ``lib()``."""
+"""The app's library and job queue: made once per app, reached by the views through ``lib()``
+and ``submit``."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from flask import Flask, current_app
 
 from webapp.storage import Library
+from webapp.worker.queue import JobQueue
 
 
 def init_app(app: Flask) -> Library:
-    """Open (and migrate) the library in the app's data folder."""
-    library = Library(Path(app.config["DATA_DIR"]) / "library.sqlite3")
+    """Open (and migrate) the library the settings name, and the queue that reaches workers."""
+    library = Library(app.config["DATABASE_URL"])
     app.extensions["library"] = library
+    app.extensions["queue"] = JobQueue(app.config)
     return library
 
 
@@ -24,3 +25,8 @@ def library_of(app: Flask) -> Library:
 def lib() -> Library:
     """The library of the app handling the current request."""
     return library_of(current_app)
+
+
+def submit(job_id: int, kind: str) -> None:
+    """Tell the workers about a job just queued (see ``webapp.worker.queue``)."""
+    current_app.extensions["queue"].submit(job_id, kind)

@@ -21,6 +21,7 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
+from webapp.actions import documents as docs
 from webapp.actions import edit, reading
 from webapp.errors import Conflict
 from webapp.web.db import lib
@@ -46,12 +47,6 @@ def _max_chars() -> int:
     return current_app.config["MAX_EDIT_CHARS"]
 
 
-def _counts(doc_id: int) -> dict:
-    counts = lib().status_counts(doc_id)
-    return {"counts": counts, "total": sum(counts.values()), "doc_id": doc_id,
-            "editor": lib().last_editor(doc_id)}
-
-
 def unit_reply(saved: edit.Saved, *, status: int = 200):
     """The unit partial, the review counts and units changed elsewhere on the page, for htmx."""
     unit = saved.unit
@@ -62,12 +57,13 @@ def unit_reply(saved: edit.Saved, *, status: int = 200):
     html = render_template("_unit.html", unit=unit)
     for other in same_doc:
         html += render_template("_unit.html", unit=other, oob=True)
-    html += render_template("_review.html", oob=True, **_counts(unit["document_id"]))
+    html += render_template("_review.html", oob=True,
+                            **docs.review_counts(lib(), unit["document_id"]))
     return html, status
 
 
 def _segment_reply(segment_id: int, *, editing: bool = False, kept: int = 0):
-    seg = lib().get_segment(segment_id)
+    seg = edit.paragraph(lib(), segment_id)
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=seg["document_id"],
                                 _anchor=f"seg-{segment_id}"), code=303)
@@ -77,24 +73,25 @@ def _segment_reply(segment_id: int, *, editing: bool = False, kept: int = 0):
         src_lang=vocabulary.bcp47(seg["source_lang"]),
         tgt_lang=vocabulary.bcp47(seg["target_lang"]),
     )
-    return html + render_template("_review.html", oob=True, **_counts(seg["document_id"]))
+    return html + render_template("_review.html", oob=True,
+                                  **docs.review_counts(lib(), seg["document_id"]))
 
 
 def _conflict(unit_id: int, exc: Conflict, yours: str | None):
-    theirs = exc.current or lib().get_unit(unit_id)
+    theirs = exc.current or edit.unit(lib(), unit_id)
     return render_template("_conflict.html", unit=theirs, yours=yours, message=str(exc)), 409
 
 
 @bp.get("/units/<int:unit_id>")
 def show(unit_id: int):
     """A sentence's English as the reader shows it (also: cancel an edit, keep theirs)."""
-    return unit_reply(edit.Saved(lib().get_unit(unit_id)))
+    return unit_reply(edit.Saved(edit.unit(lib(), unit_id)))
 
 
 @bp.get("/units/<int:unit_id>/edit")
 def edit_unit(unit_id: int):
     """The in-place editor for one sentence."""
-    return render_template("_editor.html", unit=lib().get_unit(unit_id), limit=_max_chars())
+    return render_template("_editor.html", unit=edit.unit(lib(), unit_id), limit=_max_chars())
 
 
 @bp.post("/units/<int:unit_id>")
@@ -178,7 +175,7 @@ def edit_segment(segment_id: int):
 @bp.post("/segments/<int:segment_id>")
 def save_segment(segment_id: int):
     """Save a paragraph: line per sentence, or merged into one sentence when asked."""
-    seg = lib().get_segment(segment_id)
+    seg = edit.paragraph(lib(), segment_id)
     bases = {u["id"]: _int(f"rev-{u['id']}") for u in seg["units"]}
     try:
         edit.save_paragraph(lib(), segment_id, request.form.get("translation", ""), bases,

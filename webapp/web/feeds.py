@@ -8,9 +8,8 @@ from htmx_flask import request as htmx_request
 from webapp.actions import feeds, jobs
 from webapp.errors import NotFound
 from webapp.vocabulary import ACTIVE, FEEDS_JOB
-from webapp.web.db import lib
+from webapp.web.db import lib, submit
 from webapp.web.security import is_loopback
-from webapp.web.worker import wake
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -18,7 +17,8 @@ bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 def _render(status: int = 200, **extra):
     template = "_feeds.html" if htmx_request.htmx else "feeds.html"
     job = feeds.update_job(lib())
-    context = {"feeds": lib().list_feeds(), "job": job if job and job["status"] in ACTIVE else None}
+    context = {"feeds": feeds.subscriptions(lib()),
+               "job": job if job and job["status"] in ACTIVE else None}
     return render_template(template, **{**context, **extra}), status
 
 
@@ -41,10 +41,9 @@ def add():
     url = (request.form.get("url") or "").strip()
     if not url.startswith(("http://", "https://")):
         return _render(400, error="Enter the http(s) address of an RSS or Atom feed.")
-    report, job_id = feeds.subscribe(lib(), url, **_limits())
+    report, job_id = feeds.subscribe(lib(), url, submit=submit, **_limits())
     if job_id is None:
         return _render(400, reports=[report])
-    wake(current_app._get_current_object())
     return _render(202, job=feeds.update_job(lib(), job_id),
                    message=f"Subscribed to {report.title or report.url}.")
 
@@ -53,8 +52,7 @@ def add():
 def update():
     """Queue the update of every subscription (the job worker imports their new items);
     answer with its status block, which polls until the update is done."""
-    job_id = feeds.queue_update(lib())
-    wake(current_app._get_current_object())
+    job_id = feeds.queue_update(lib(), submit=submit)
     if not htmx_request.htmx:
         return _render(202, job=feeds.update_job(lib(), job_id))
     return render_template("_feed_update.html", job=feeds.update_job(lib(), job_id)), 202
@@ -67,7 +65,8 @@ def update_status(job_id: int):
     job = feeds.update_job(lib(), job_id)
     if job is None:
         raise NotFound(f"There is no feed update {job_id}.")
-    return render_template("_feed_update.html", job=job, feeds=lib().list_feeds(), refresh=True)
+    return render_template("_feed_update.html", job=job, feeds=feeds.subscriptions(lib()),
+                           refresh=True)
 
 
 @bp.post("/update/<int:job_id>/cancel")
@@ -75,11 +74,11 @@ def cancel_update(job_id: int):
     """Stop a feed update between two feeds (what was imported stays)."""
     jobs.cancel(lib(), job_id, FEEDS_JOB)
     return render_template("_feed_update.html", job=feeds.update_job(lib(), job_id),
-                           feeds=lib().list_feeds(), refresh=True)
+                           feeds=feeds.subscriptions(lib()), refresh=True)
 
 
 @bp.post("/<int:feed_id>/delete")
 def remove(feed_id: int):
     """Unsubscribe (imported documents stay in the library)."""
-    lib().remove_feed(feed_id)
+    feeds.unsubscribe(lib(), feed_id)
     return _render(message=f"Unsubscribed from feed {feed_id}.")

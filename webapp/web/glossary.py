@@ -16,25 +16,20 @@ from flask import (
 )
 from htmx_flask import request as htmx_request
 
+from webapp.actions import documents as docs
 from webapp.actions import glossary, reading
 from webapp.errors import EnfaceError
 from webapp.web.api import json_body
-from webapp.web.db import lib
+from webapp.web.db import lib, submit
 from webapp.web.reading import data_dir, suggestion
-from webapp.web.worker import wake
 
 bp = Blueprint("glossary", __name__)
-#: The newest documents offered as a term's scope on the page (a term for an older one is added
-#: from its reader's word popup, or with the API's document_id).
-SCOPE_CHOICES = 200
 
 
 def _list(status: int = 200, **context):
-    query = request.values.get("q", "")
-    page = "_glossary_list.html" if htmx_request.htmx else "glossary.html"
-    documents = [] if htmx_request.htmx else lib().list_documents(SCOPE_CHOICES)
-    return render_template(page, entries=glossary.entries(lib(), query), query=query,
-                           documents=documents, user_words=lib().user_words(),
+    template = "_glossary_list.html" if htmx_request.htmx else "glossary.html"
+    return render_template(template, **glossary.page(lib(), request.values.get("q", ""),
+                                                     scopes=not htmx_request.htmx),
                            **context), status
 
 
@@ -95,9 +90,7 @@ def import_file():
         abort(400, "Choose a CSV, TSV or TBX file.")
     count = glossary.import_file(lib(), upload.stream.read(current_app.config["MAX_IMPORT_BYTES"]),
                                  upload.filename)
-    return render_template("glossary.html", entries=glossary.entries(lib()), query="",
-                           documents=lib().list_documents(SCOPE_CHOICES),
-                           user_words=lib().user_words(),
+    return render_template("glossary.html", **glossary.page(lib()),
                            message=f"Imported {count} entr{'y' if count == 1 else 'ies'}.")
 
 
@@ -135,13 +128,10 @@ def fix_unit(unit_id: int):
 @bp.post("/documents/<int:doc_id>/retranslate-terms")
 def retranslate(doc_id: int):
     """Queue the job that redoes machine sentences lacking a glossary term."""
-    glossary.retranslate_affected(lib(), doc_id)
-    wake(current_app._get_current_object())
+    glossary.retranslate_affected(lib(), doc_id, submit)
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=doc_id), code=303)
-    from webapp.web.pages import _progress
-
-    return render_template("_progress.html", **_progress(doc_id))
+    return render_template("_progress.html", **docs.progress(lib(), doc_id))
 
 
 # --- JSON API ------------------------------------------------------------------------------

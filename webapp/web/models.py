@@ -5,14 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from htmx_flask import request as htmx_request
 
 from webapp import engine
 from webapp.actions import models
 from webapp.errors import EnfaceError, NotFound
-from webapp.web.db import lib
-from webapp.web.worker import wake
+from webapp.web.db import lib, submit
 
 bp = Blueprint("models", __name__, url_prefix="/models")
 
@@ -50,10 +49,10 @@ def upload():
 def install():
     """Queue the download and install of a model from the Argos index (the job worker runs it)."""
     try:
-        models.queue_install(lib(), request.form.get("from", ""), request.form.get("to", "en"))
+        models.queue_install(lib(), request.form.get("from", ""), request.form.get("to", "en"),
+                             submit)
     except EnfaceError as exc:
         return _render(400, error=str(exc))
-    wake(current_app._get_current_object())
     return _render(202)
 
 

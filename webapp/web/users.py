@@ -18,7 +18,7 @@ def _render(status: int = 200, **extra):
 
 
 def _name(user_id: int) -> str:
-    return lib().get_account(user_id)["name"]
+    return accounts.user_name(lib(), user_id)
 
 
 @bp.get("", strict_slashes=False)

@@ -1,0 +1,150 @@
+"""The library and the reader: what their pages and the API show, each read in one place.
+
+The reader page is assembled by ``reader_page`` from one reading of the document (its row, its
+segments, its units, on one connection): the progress counts and the newest change are worked out
+from the units read, not asked for again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from webapp import engine, vocabulary
+from webapp.actions import Submit, glossary
+from webapp.actions import translate as translation
+from webapp.errors import EnfaceError, NoModel
+from webapp.reading import aids_for, is_chinese
+from webapp.storage import Library
+from webapp.vocabulary import ACTIVE, STATUSES, TRANSLATE_JOB
+
+LIBRARY_PAGE = 100  # documents a page of the library shows
+JOB_FIELDS = ("id", "kind", "target", "status", "done", "total", "error")
+
+
+def library_page(library: Library, page: int, *, editors: bool) -> dict[str, Any]:
+    """One page of the library, newest first: documents with their progress and running jobs
+    (and who last edited each, when people sign in)."""
+    with library.reading():
+        total = library.documents.count()
+        documents = library.documents.page(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
+        last = library.units.last_editors(d["id"] for d in documents) if editors else {}
+        running = library.jobs.active_targets(TRANSLATE_JOB)
+    return {"documents": documents, "editors": last, "page": page,
+            "pages": max(1, -(-total // LIBRARY_PAGE)), "total": total, "jobs": running}
+
+
+def all_documents(library: Library) -> list[dict[str, Any]]:
+    """Every document with its progress counts (the API's list)."""
+    return library.documents.page()
+
+
+def _counts(units: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for unit in units:
+        counts[unit["status"]] += 1
+    return counts
+
+
+def _missing_model(source_lang: str, target_lang: str) -> EnfaceError | None:
+    if engine.find_model(source_lang, target_lang) is None:
+        return NoModel(source_lang, target_lang)
+    return None
+
+
+def progress(library: Library, doc_id: int) -> dict[str, Any]:
+    """What the progress block shows: the job, the counts, the newest change, a missing model."""
+    with library.reading():
+        source_lang, target_lang = library.documents.langs(doc_id)  # NotFound: a 404
+        counts = library.units.status_counts(doc_id)
+        job = library.jobs.active(TRANSLATE_JOB, str(doc_id))
+        since = library.units.last_change(doc_id)
+    active = bool(job and job["status"] in ACTIVE)  # polling needs no model lookup
+    return {"doc_id": doc_id, "job": job, "counts": counts, "total": sum(counts.values()),
+            "since": since,
+            "missing": None if active else _missing_model(source_lang, target_lang)}
+
+
+def progress_block(library: Library, doc_id: int, since: str) -> dict[str, Any]:
+    """The progress block with the sentences changed since ``since``; the glossary checks of
+    the whole document once no translation runs."""
+    context = progress(library, doc_id)
+    context["fresh"] = library.units.changed_since(doc_id, since)
+    context["checks"] = None
+    if not (context["job"] and context["job"]["status"] in ACTIVE):
+        context["checks"] = glossary.annotate(library.documents.tree(doc_id),
+                                              glossary.terms_for(library, doc_id))
+    return context
+
+
+def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
+                marks: bool = True) -> dict[str, Any]:
+    """Everything the reader page shows, from one reading of the document."""
+    with library.reading():
+        doc = library.documents.tree(doc_id, with_meta=True)
+        terms = glossary.terms_for(library, doc_id)
+        job = library.jobs.active(TRANSLATE_JOB, str(doc_id))
+        editor = library.units.last_editor(doc_id)
+        split_words = library.glossary.split_words() if marks else []
+    checks = glossary.annotate(doc, terms)
+    glossary.with_fixes(doc, terms)
+    lang = doc["source_lang"]
+    if marks and is_chinese(lang):
+        shared = aids_for(data_dir)
+        shared.use_words(split_words)
+        for segment in doc["segments"]:
+            for unit in segment["units"]:
+                unit["source_html"] = shared.source_html(unit["source"], lang)
+    units = [u for s in doc["segments"] for u in s["units"]]
+    counts = _counts(units)
+    active = bool(job and job["status"] in ACTIVE)
+    progress_context = {
+        "doc_id": doc_id, "job": job, "counts": counts, "total": len(units),
+        "since": max((u["updated_at"] or "" for u in units), default=""),
+        "missing": None if active else _missing_model(lang, doc["target_lang"]),
+    }
+    return {"doc": doc, "checks": checks, "editor": editor,
+            "published_local": doc["meta"].get("published_local"), **progress_context}
+
+
+def translate(library: Library, doc_id: int, submit: Submit | None = None) -> int:
+    """Queue a document's translation (NotFound without the document, NoModel without a model);
+    the job's id."""
+    library.documents.get(doc_id)
+    return translation.queue_translation(library, doc_id, submit)
+
+
+def set_language(library: Library, doc_id: int, code: object) -> None:
+    """Override a document's detected source language with a language Enface knows."""
+    if not isinstance(code, str) or code not in vocabulary.NAMES or code == "und":
+        raise EnfaceError(f"Unknown language code {code!r}: choose one from the list.")
+    library.documents.set_lang(doc_id, code)
+
+
+def focus(library: Library, doc_id: int, raw: object) -> bool:
+    """The reader's blocks on screen ("3,4,5" segment ids) go first in a running translation;
+    False when none runs."""
+    library.documents.get(doc_id)
+    parts = [p.strip() for p in (raw if isinstance(raw, str) else "").split(",") if p.strip()]
+    if not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
+        raise EnfaceError("'segments' must be a comma-separated list of segment ids.")
+    return translation.set_focus(library, doc_id, [int(p) for p in parts])
+
+
+def delete(library: Library, doc_id: int) -> None:
+    """Remove a document with its segments, units and history."""
+    library.documents.delete(doc_id)
+
+
+def job_status(library: Library, job_id: int) -> dict[str, Any]:
+    """A job's status and progress, as the API gives it."""
+    job = library.jobs.get(job_id)
+    return {key: job[key] for key in JOB_FIELDS}
+
+
+def review_counts(library: Library, doc_id: int) -> dict[str, Any]:
+    """The review bar: how many sentences have each status, and who edited last."""
+    with library.reading():
+        counts = library.units.status_counts(doc_id)
+        editor = library.units.last_editor(doc_id)
+    return {"counts": counts, "total": sum(counts.values()), "doc_id": doc_id, "editor": editor}

@@ -1,0 +1,213 @@
+"""The database: one SQLAlchemy engine for SQLite (the default) or PostgreSQL, and the unit of work.
+
+Every repository reaches the database through ``Database.connection()``: inside a
+``transaction()`` (a unit of work) that is the transaction's connection, so repository calls made
+inside one block land together or not at all; outside, a short read on a connection of its own.
+
+SQLite: WAL, foreign keys on, ``BEGIN IMMEDIATE`` for writes (writers in this process queue on a
+lock, woken at once, instead of in SQLite's busy handler, which sleeps); the SQL functions the
+queries use (``squash``, ``enface_memory_key``) are registered on every connection.
+PostgreSQL: the same functions are made by the migrations; read committed, row locks and
+conditional updates where a write depends on what it read; pre-ping so a restarted server is
+reconnected to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+_SPACE = re.compile(r"\s+")
+
+
+def utcnow() -> str:
+    """Now as ISO 8601 UTC with a Z, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iso(dt: datetime | None) -> str | None:
+    """An aware datetime as ISO 8601 UTC with a Z (naive ones are taken as UTC)."""
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def squash(text: object) -> object:
+    """Text with its whitespace runs made one space and its ends trimmed (SQL: ``squash(x)``)."""
+    return " ".join(text.split()) if isinstance(text, str) else text
+
+
+def memory_key(source: str) -> str:
+    """A source sentence normalised for the memory: NFKC, whitespace collapsed, trimmed."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", source)).strip()
+
+
+def database_url(url_or_path: str | Path) -> str:
+    """A SQLAlchemy URL for a database URL or a SQLite file path."""
+    text = str(url_or_path)
+    if "://" not in text:
+        return f"sqlite:///{text}"
+    if text.startswith(("postgres://", "postgresql://")):  # the usual spellings: psycopg 3
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    return text
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, fit for logs and pages."""
+    try:
+        return sa.engine.make_url(database_url(url)).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(an unreadable database URL)"
+
+
+class Database:
+    """An engine and its unit of work: ``transaction()`` for writes, ``connection()`` for all."""
+
+    def __init__(self, url: str | Path, *, migrate: bool = True) -> None:
+        self.url = database_url(url)
+        parsed = sa.engine.make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = sa.create_engine(self.url, poolclass=sa.pool.QueuePool, pool_size=16,
+                                           max_overflow=64)
+            _sqlite_setup(self.engine)
+        elif self.dialect == "postgresql":
+            self.engine = sa.create_engine(self.url, pool_size=8, max_overflow=16,
+                                           pool_pre_ping=True, pool_recycle=3600)
+        else:
+            raise ValueError("Enface stores its library in SQLite or PostgreSQL, "
+                             f"not {self.dialect}.")
+        self._current: ContextVar[Connection | None] = ContextVar(f"enface_uow_{id(self)}",
+                                                                  default=None)
+        # SQLite: writers of this process queue here (see the module docstring).
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        if migrate:
+            from .migrate import upgrade
+
+            upgrade(self)
+
+    @property
+    def sqlite(self) -> bool:
+        """Whether this is the embedded SQLite library."""
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A unit of work: every repository call inside lands together or not at all.
+
+        Nested blocks join the outer one. On SQLite the write lock is taken at once.
+        """
+        current = self._current.get()
+        if current is not None and current.info.get("enface_write"):
+            yield current
+            return
+        if current is not None:
+            raise RuntimeError("a write cannot start inside a read block")
+        lock = self._write_lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self.engine.connect() as conn:
+                conn.info["enface_write"] = True
+                token = self._current.set(conn)
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    self._current.reset(token)
+                    conn.info.pop("enface_write", None)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """Several reads on one connection (on SQLite: one snapshot); joins an open unit of work."""
+        current = self._current.get()
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect() as conn:
+            token = self._current.set(conn)
+            try:
+                yield conn
+            finally:
+                self._current.reset(token)
+                conn.rollback()
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """The unit of work's connection, or a connection for one read."""
+        current = self._current.get()
+        if current is not None:
+            yield current
+            return
+        with self.engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+
+    def among(self, column: Any, values: list[Any]) -> Any:
+        """``column IN values`` as one bound value, however many there are (SQLite's limit on
+        bound variables is 32,766): a JSON array read by ``json_each`` on SQLite, an array on
+        PostgreSQL."""
+        if self.sqlite:
+            items = sa.func.json_each(sa.literal(json.dumps(values, ensure_ascii=False)))
+            return column.in_(sa.select(sa.column("value")).select_from(items))
+        element = sa.BigInteger() if all(isinstance(v, int) for v in values) else sa.Text()
+        return column == sa.any_(sa.cast(sa.literal(values, sa.ARRAY(element)),
+                                         sa.ARRAY(element)))
+
+    def rows(self, statement: Any, params: Any = None) -> list[dict[str, Any]]:
+        """The rows of a read, as dicts."""
+        with self.connection() as conn:
+            return [dict(r) for r in conn.execute(statement, params).mappings()]
+
+    def row(self, statement: Any, params: Any = None) -> dict[str, Any] | None:
+        """The first row of a read as a dict, or None."""
+        with self.connection() as conn:
+            found = conn.execute(statement, params).mappings().first()
+        return dict(found) if found is not None else None
+
+    def scalar(self, statement: Any, params: Any = None) -> Any:
+        """The first column of the first row of a read (None when there is none)."""
+        with self.connection() as conn:
+            return conn.execute(statement, params).scalar()
+
+    def close(self) -> None:
+        """Close every pooled connection (a new one opens on the next use)."""
+        self.engine.dispose()
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """Pragmas, SQL functions and BEGIN IMMEDIATE for writes on every SQLite connection."""
+
+    @event.listens_for(engine, "connect")
+    def connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we say BEGIN ourselves (see "begin")
+        for pragma in ("journal_mode = WAL", "foreign_keys = ON", "busy_timeout = 10000",
+                       "synchronous = FULL"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+        dbapi_conn.create_function("squash", 1, squash, deterministic=True)
+        dbapi_conn.create_function("enface_memory_key", 1, memory_key, deterministic=True)
+
+    @event.listens_for(engine, "begin")
+    def begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("enface_write") else "BEGIN")

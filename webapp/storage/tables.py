@@ -1,0 +1,214 @@
+"""The schema as SQLAlchemy Core tables: what the repositories query and ``db copy`` moves.
+
+The migrations (``migrations/versions``) make the schema; these tables describe the result, and
+a test holds the two together on SQLite and PostgreSQL. Ids are 64-bit on PostgreSQL (SQLite's
+are always), so an id a URL can carry never overflows. Times are ISO 8601 UTC text
+(``2021-05-26T18:49:49Z``): they sort as they happen and read the same on both databases.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from webapp.vocabulary import BLOCK_KINDS, JOB_STATES, ORIGINS, ROLES, STATUSES
+
+metadata = sa.MetaData()
+
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite: INTEGER PRIMARY KEY
+
+
+def _id() -> sa.Column:
+    return sa.Column("id", Id, primary_key=True, autoincrement=True)
+
+
+def _ref(table: str, *, cascade: str | None = "CASCADE", nullable: bool = False,
+         name: str | None = None) -> sa.Column:
+    return sa.Column(name or f"{table}_id", Id, sa.ForeignKey(f"{table}.id", ondelete=cascade),
+                     nullable=nullable)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+document = sa.Table(
+    "document", metadata,
+    _id(),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("source_url", sa.Text),
+    sa.Column("published_at", sa.Text),
+    sa.Column("source_lang", sa.Text, nullable=False),
+    sa.Column("target_lang", sa.Text, nullable=False, server_default="en"),
+    sa.Column("origin", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False, unique=True),
+    sa.Column("raw", sa.Text, nullable=False),
+    sa.Column("meta", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+segment = sa.Table(
+    "segment", metadata,
+    _id(),
+    _ref("document"),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, sa.CheckConstraint(_one_of("kind", BLOCK_KINDS)), nullable=False),
+    sa.Column("href", sa.Text),
+    sa.UniqueConstraint("document_id", "position"),
+)
+
+unit = sa.Table(
+    "unit", metadata,
+    _id(),
+    _ref("segment"),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("translation", sa.Text),
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", STATUSES)),
+              nullable=False, server_default="untranslated"),
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("updated_at", sa.Text),
+    sa.UniqueConstraint("segment_id", "position"),
+)
+
+revision = sa.Table(
+    "revision", metadata,
+    _id(),
+    _ref("unit"),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text),
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", STATUSES)),
+              nullable=False),
+    sa.Column("origin", sa.Text, sa.CheckConstraint(_one_of("origin", ORIGINS)), nullable=False),
+    sa.Column("model_id", sa.Text),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("user_name", sa.Text),
+    sa.UniqueConstraint("unit_id", "revision"),
+)
+
+job = sa.Table(
+    "job", metadata,
+    _id(),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", JOB_STATES)),
+              nullable=False, server_default="queued"),
+    sa.Column("done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("total", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("started_at", sa.Text),
+    sa.Column("finished_at", sa.Text),
+    sa.Column("result", sa.Text),
+)
+
+job_chunk = sa.Table(
+    "job_chunk", metadata,
+    _id(),
+    _ref("job"),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("segment_from", sa.Integer),  # translations: segment positions [from, to)
+    sa.Column("segment_to", sa.Integer),
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", JOB_STATES)),
+              nullable=False, server_default="queued"),
+    sa.Column("lease_owner", sa.Text),
+    sa.Column("lease_until", sa.Text),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("done", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("total", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("error", sa.Text),
+    sa.Column("enqueued_at", sa.Text),
+    sa.Column("started_at", sa.Text),
+    sa.Column("finished_at", sa.Text),
+    sa.UniqueConstraint("job_id", "position"),
+)
+
+job_priority = sa.Table(
+    "job_priority", metadata,
+    sa.Column("job_id", Id, sa.ForeignKey("job.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("segments", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+memory = sa.Table(
+    "memory", metadata,
+    sa.Column("source_key", sa.Text, primary_key=True),
+    sa.Column("source_lang", sa.Text, primary_key=True),
+    sa.Column("target_lang", sa.Text, primary_key=True),
+    sa.Column("model_id", sa.Text, primary_key=True),
+    sa.Column("translation", sa.Text, nullable=False),
+    sa.Column("origin", sa.Text, sa.CheckConstraint("origin IN ('machine', 'human', 'import')"),
+              nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+glossary = sa.Table(
+    "glossary", metadata,
+    _id(),
+    sa.Column("source", sa.Text, sa.CheckConstraint("length(source) BETWEEN 1 AND 100"),
+              nullable=False),
+    sa.Column("target", sa.Text, sa.CheckConstraint("length(target) BETWEEN 1 AND 200"),
+              nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    _ref("document", nullable=True),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+user_word = sa.Table(
+    "user_word", metadata,
+    sa.Column("word", sa.Text, sa.CheckConstraint("length(word) BETWEEN 1 AND 100"),
+              primary_key=True),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+account = sa.Table(
+    "account", metadata,
+    _id(),
+    sa.Column("name", sa.Text, nullable=False),  # unique whatever the case (see migrations)
+    sa.Column("role", sa.Text, sa.CheckConstraint(_one_of("role", ROLES)), nullable=False),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("session_key", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+api_token = sa.Table(
+    "api_token", metadata,
+    _id(),
+    _ref("account"),
+    sa.Column("token_hash", sa.Text, nullable=False, unique=True),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("last_used_at", sa.Text),
+    sa.Column("revoked_at", sa.Text),
+)
+
+login_failure = sa.Table(
+    "login_failure", metadata,
+    _id(),
+    sa.Column("address", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("at", sa.Text, nullable=False),
+)
+
+feed = sa.Table(
+    "feed", metadata,
+    _id(),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("title", sa.Text),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("checked_at", sa.Text),
+    sa.Column("error", sa.Text),
+)
+
+feed_item = sa.Table(
+    "feed_item", metadata,
+    sa.Column("feed_id", Id, sa.ForeignKey("feed.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("item_key", sa.Text, primary_key=True),
+    _ref("document", cascade="SET NULL", nullable=True),
+    sa.Column("seen_at", sa.Text, nullable=False),
+)
+
+#: Tables in an order that inserts parents before children (what ``db copy`` follows).
+COPY_ORDER = [document, segment, unit, revision, job, job_chunk, job_priority, memory, glossary,
+              user_word, account, api_token, login_failure, feed, feed_item]

@@ -1,0 +1,127 @@
+"""A worker: huey's consumer running our jobs, a sweeper, and the server's embedded worker.
+
+``run`` is ``enface worker``: it opens the library and the queue the settings name, and runs
+``concurrency`` consumer threads; each message "job N" makes a thread lease and run that job's
+chunks until none is free (``actions.jobs.run_job``). A sweeper thread resubmits jobs the queue
+may have lost (a queue server restarted, a message taken by a worker that was then killed):
+chunks queued for a while, and chunks whose lease ran out. When the database goes away, a job's
+thread waits and tries again, and the job shows that it is waiting.
+
+``spawn_embedded`` starts the same worker as a child of ``enface serve`` at a lower CPU priority,
+so reading stays quick while a translation uses every core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+from webapp.actions import jobs
+from webapp.storage import Library
+from webapp.worker.queue import JobQueue
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 10.0
+#: A job whose chunks wait this long with nobody on them is told to the queue again.
+RESUBMIT_AFTER = 30.0
+#: How long a job's thread keeps retrying while the database cannot be reached.
+DATABASE_PATIENCE = 600.0
+
+
+class Worker:
+    """One worker process: the library, the queue, the job settings, and the sweeper."""
+
+    def __init__(self, settings: dict[str, Any], *, concurrency: int = 1) -> None:
+        self.settings = settings
+        self.concurrency = max(1, concurrency)
+        self.library = Library(settings["DATABASE_URL"])
+        self.queue = JobQueue(settings, handler=self.handle)
+        self.job_settings = {"batch_tokens": settings.get("BATCH_TOKENS"),
+                             "max_bytes": settings.get("MAX_IMPORT_BYTES"),
+                             "public_only": settings.get("PUBLIC_ONLY", False)}
+        self.stopping = threading.Event()
+
+    def handle(self, job_id: int) -> None:
+        """Run what is free of job ``job_id`` (a queue message); wait out a lost database."""
+        waited = 0.0
+        while True:
+            try:
+                jobs.run_job(self.library, job_id, **self.job_settings)
+                if waited:
+                    self.library.jobs.note(job_id, None)
+                return
+            except Exception as exc:
+                if not jobs.database_lost(exc) or waited >= DATABASE_PATIENCE:
+                    raise
+                log.warning("job %s: the database cannot be reached; trying again", job_id)
+                time.sleep(min(5.0, DATABASE_PATIENCE - waited))
+                waited += 5.0
+                try:
+                    self.library.jobs.note(job_id, "The database could not be reached for a "
+                                           "while; the work went on when it was back.")
+                except Exception:  # still away: the next try tells
+                    log.debug("database still away", exc_info=True)
+
+    def sweep(self) -> int:
+        """Tell the queue again about jobs nobody works on; how many."""
+        stale = self.library.jobs.stale(older_than=RESUBMIT_AFTER)
+        for job in stale:
+            self.queue.submit(job["id"], job["kind"])
+            self.library.jobs.mark_enqueued(job["id"])
+        return len(stale)
+
+    def _sweeper(self) -> None:
+        while not self.stopping.wait(SWEEP_SECONDS):
+            try:
+                self.sweep()
+            except Exception:  # the database or the queue is away: next time
+                log.warning("sweep failed", exc_info=True)
+
+    def run(self) -> None:
+        """Consume until SIGINT / SIGTERM (work in hand is finished or given back)."""
+        try:
+            self.sweep()  # what was left by a stopped worker goes first
+        except Exception:
+            log.warning("first sweep failed", exc_info=True)
+        sweeper = threading.Thread(target=self._sweeper, name="enface-sweeper", daemon=True)
+        sweeper.start()
+        consumer = self.queue.huey.create_consumer(
+            workers=self.concurrency, worker_type="thread", periodic=False,
+            initial_delay=0.05, backoff=1.5, max_delay=1.0, check_worker_health=True)
+        self.job_settings["stop"] = consumer.stop_flag  # a shutdown gives back work in hand
+        signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
+        try:
+            consumer.run()
+        finally:
+            self.stopping.set()
+            self.queue.close()
+            self.library.close()
+
+
+def spawn_embedded(data_dir: str, *, host: str = "127.0.0.1",
+                   nice: int = 10) -> subprocess.Popen:
+    """Start ``enface worker`` as a child process, at a lower CPU priority than the server."""
+    def lower() -> None:  # in the child, before it runs Python
+        os.nice(max(0, nice))
+
+    env = dict(os.environ, ENFACE_DATA_DIR=data_dir, ENFACE_HOST=host)
+    return subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker", "--embedded"],
+                            env=env, preexec_fn=lower)  # noqa: S603,PLW1509 - our own module
+
+
+def stop_embedded(child: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Ask the embedded worker to stop (it gives back what it holds), then make sure."""
+    if child.poll() is not None:
+        return
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()

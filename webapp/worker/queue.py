@@ -1,0 +1,88 @@
+"""The job queue: huey, with its storage chosen by the settings.
+
+* nothing set (the laptop): ``SqliteHuey`` in the data folder (``queue.sqlite3``) — nothing to
+  start; the consumer runs inside ``enface serve`` (a child process);
+* ``ENFACE_DATABASE_URL`` on PostgreSQL: ``PostgresHuey`` in that same database (LISTEN/NOTIFY
+  wakes the workers) — the scaled setup needs no other server;
+* ``ENFACE_QUEUE_URL=redis://…``: ``PriorityRedisHuey`` (Redis 5 or newer), for those who run
+  Redis anyway.
+
+Why huey: one small, maintained library with all three storages, task priorities, a consumer
+with thread or process workers and graceful shutdown; Celery would bring a broker and a result
+backend for what is here a doorbell, and procrastinate is PostgreSQL only (no embedded default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, PostgresHuey, PriorityRedisHuey, SqliteHuey
+
+from webapp.storage.database import database_url
+from webapp.vocabulary import FEEDS_JOB, INSTALL_MODEL_JOB, TRANSLATE_JOB
+
+#: What the workers take first: installs (short, and a translation may wait for the model),
+#: feed updates, then translations.
+PRIORITY = {INSTALL_MODEL_JOB: 30, FEEDS_JOB: 20, TRANSLATE_JOB: 10}
+TASK = "enface.run_job"
+
+
+def queue_kind(settings: dict[str, Any]) -> str:
+    """Which storage the queue uses: ``sqlite``, ``postgresql`` or ``redis``."""
+    url = settings.get("QUEUE_URL") or ""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return "redis"
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql"
+    database = settings.get("DATABASE_URL") or ""
+    return "postgresql" if database.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+
+def make_huey(settings: dict[str, Any]) -> Huey:
+    """The huey instance for these settings (see the module docstring)."""
+    kind = queue_kind(settings)
+    common = {"results": False, "utc": True}
+    if kind == "redis":
+        return PriorityRedisHuey("enface", url=settings["QUEUE_URL"], **common)
+    if kind == "postgresql":
+        url = settings.get("QUEUE_URL") or settings["DATABASE_URL"]
+        dsn = database_url(url).replace("postgresql+psycopg://", "postgresql://")
+        return PostgresHuey("enface", dsn=dsn, **common)
+    path = Path(settings["DATA_DIR"]) / "queue.sqlite3"
+    return SqliteHuey("enface", filename=str(path), **common)
+
+
+class JobQueue:
+    """Tells workers about jobs (``submit``); in a worker, runs what it is told (``handler``)."""
+
+    def __init__(self, settings: dict[str, Any],
+                 handler: Callable[[int], None] | None = None) -> None:
+        self.huey = make_huey(settings)
+        self.kind = queue_kind(settings)
+        self._handler = handler
+        self._task = self.huey.task(name=TASK)(self._run)
+
+    def _run(self, job_id: int) -> None:
+        if self._handler is None:
+            raise RuntimeError("this process only submits jobs")
+        self._handler(job_id)
+
+    def submit(self, job_id: int, kind: str) -> None:
+        """There is work for job ``job_id`` (of ``kind``: it sets the priority)."""
+        self.huey.enqueue(self._task.s(job_id, priority=PRIORITY.get(kind, 0)))
+
+    def pending(self) -> int:
+        """How many messages wait in the queue (for /metrics and /healthz)."""
+        return self.huey.pending_count()
+
+    def ping(self) -> None:
+        """Raise when the queue's storage cannot be reached."""
+        self.huey.pending_count()
+
+    def close(self) -> None:
+        """Close the queue's connections."""
+        close = getattr(self.huey.storage, "close", None)
+        if close is not None:
+            close()

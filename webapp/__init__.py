@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask app: settings, library, blueprints, security, error handlers, worker."""
+    """Build the Flask app: settings, library and queue, blueprints, security, error handlers."""
     from webapp.web.app import create_app as build
 
     return build(test_config)

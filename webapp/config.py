@@ -14,7 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
              "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES",
-             "PROCESSES", "WORKER_NICE"}
+             "PROCESSES", "WORKER_NICE", "LEASE_SECONDS"}
 _BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS"}
 
 
@@ -36,6 +36,7 @@ def defaults() -> dict[str, Any]:
         "QUEUE_URL": None,  # None: the library's own (SQLite file / PostgreSQL); or redis://…
         "PROCESSES": 1,  # web processes of enface serve (more than one: gunicorn)
         "WORKER_NICE": 10,  # how much lower the embedded worker's CPU priority is
+        "LEASE_SECONDS": 30,  # a worker's hold on a chunk; a killed worker's is taken over after
         "BATCH_TOKENS": None,  # tokens per CTranslate2 batch (default: engine.TUNING per ISA)
         "MODELS_DIR": None,  # Argos packages; None: argospm's folders (see argos_folders)
         "INTER_THREADS": None,  # CTranslate2 workers (default: engine.TUNING per ISA)

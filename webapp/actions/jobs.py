@@ -18,7 +18,7 @@ from itertools import count
 
 from webapp.actions import feeds, models, translate
 from webapp.errors import EnfaceError, NotFound
-from webapp.storage import Library
+from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
     ACTIVE,
     CANCELLED,
@@ -171,11 +171,7 @@ def _wanted_positions(library: Library, job: dict) -> list[int]:
 
 def database_lost(exc: BaseException) -> bool:
     """Whether an error means the database could not be reached (not the job's fault)."""
-    import sqlalchemy as sa
-
-    lost = sa.exc.OperationalError | sa.exc.InterfaceError
-    return isinstance(exc, sa.exc.DBAPIError) and (exc.connection_invalidated
-                                                   or isinstance(exc, lost))
+    return unreachable(exc)
 
 
 __all__ = ["DONE", "RUNNERS", "cancel", "database_lost", "heartbeat", "owner_name", "run_chunk",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -28,6 +30,9 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
     Unless ENFACE_WORKER=0 (workers run elsewhere: ``enface worker``), a job worker runs beside
     the server as a child process at a lower CPU priority.
     """
+    if processes > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # before the metrics library is first imported: the processes count into files
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="enface-metrics-")
     from webapp.web.app import create_app, ensure_secret_key
     from webapp.web.security import is_loopback
     from webapp.worker.consumer import spawn_embedded, stop_embedded

@@ -56,6 +56,14 @@ def memory_key(source: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", source)).strip()
 
 
+def unreachable(exc: BaseException) -> bool:
+    """Whether an error means the database could not be reached (a server down or restarting,
+    a connection dropped, a SQLite file locked for too long): nobody's input is at fault."""
+    lost = sa.exc.OperationalError | sa.exc.InterfaceError
+    return isinstance(exc, sa.exc.DBAPIError) and (exc.connection_invalidated
+                                                   or isinstance(exc, lost))
+
+
 def database_url(url_or_path: str | Path) -> str:
     """A SQLAlchemy URL for a database URL or a SQLite file path."""
     text = str(url_or_path)

@@ -246,7 +246,7 @@ class Jobs:
                 return None
             job_id = row[0]
             conn.execute(sa.update(job_chunk).where(job_chunk.c.id == chunk_id).values(
-                status=status, error=error, lease_owner=None, lease_until=None, finished_at=now))
+                status=status, error=error, lease_until=None, finished_at=now))  # owner kept
             self._sum(job_id)
             if status == FAILED:
                 self.finish(job_id, FAILED, error)

@@ -115,6 +115,11 @@ class Units:
             counts[row["status"]] = row["n"]
         return counts
 
+    def totals(self) -> dict[str, int]:
+        """How many units of the whole library have each status."""
+        return {r["status"]: r["n"] for r in self.db.rows(
+            sa.select(unit.c.status, sa.func.count().label("n")).group_by(unit.c.status))}
+
     def segment(self, segment_id: int) -> dict[str, Any]:
         """One segment with its units in order and its document's languages; NotFound if absent."""
         with self.db.reading():

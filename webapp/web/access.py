@@ -29,6 +29,8 @@ ENDPOINTS: dict[str, str | None] = {
     "auth.login": PUBLIC,
     "auth.login_post": PUBLIC,
     "auth.logout": "read",
+    "ops.healthz": PUBLIC,  # says nothing private: database, queue, how many models
+    "ops.metrics": "users",  # counts of the whole library: admins (a Prometheus token)
     "pages.library": "read",
     "pages.documents": "read",
     "pages.search": "read",
@@ -181,6 +183,8 @@ def _refuse_anonymous():
 
 def check() -> object:
     """Before each request: identify the user, refuse what their role may not do."""
+    if request.endpoint == "ops.healthz":  # answers even when the database is away
+        return None
     g.accounts = accounts_on()
     g.user = identify()
     if request.endpoint is None:  # no such URL or method: the 404/405 comes next

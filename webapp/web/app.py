@@ -27,6 +27,7 @@ from webapp.web import (
     filters,
     glossary,
     models,
+    ops,
     pages,
     reading,
     security,
@@ -68,10 +69,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)  # who may: before the CSRF and same-origin checks
     security.init_app(app)
     errors.init_app(app)
+    ops.init_app(app)
     filters.init_app(app)
     checks.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp, reading.bp, glossary.bp):
+                      feeds.bp, reading.bp, glossary.bp, ops.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

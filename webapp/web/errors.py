@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.errors import Conflict, EnfaceError
+from webapp.storage import unreachable
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ TITLES = {
     415: "Wrong content type",
     429: "Too many tries",
     500: "Something went wrong",
+    503: "Not available just now",
 }
 
 
@@ -62,5 +64,10 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return _http(exc)
+        if unreachable(exc):
+            log.warning("the database cannot be reached: %s", exc)
+            return render_error(503, "The library's database cannot be reached just now. "
+                                     "Try again in a minute; if it lasts, tell whoever runs "
+                                     "this server.")
         log.exception("unexpected error", exc_info=exc)
         return render_error(500, InternalServerError.description)

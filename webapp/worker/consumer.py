@@ -27,9 +27,6 @@ from webapp.storage import Library
 from webapp.worker.queue import JobQueue
 
 log = logging.getLogger(__name__)
-SWEEP_SECONDS = 10.0
-#: A job whose chunks wait this long with nobody on them is told to the queue again.
-RESUBMIT_AFTER = 30.0
 #: How long a job's thread keeps retrying while the database cannot be reached.
 DATABASE_PATIENCE = 600.0
 
@@ -42,9 +39,13 @@ class Worker:
         self.concurrency = max(1, concurrency)
         self.library = Library(settings["DATABASE_URL"])
         self.queue = JobQueue(settings, handler=self.handle)
+        #: a lease's length; the sweeper looks three times as often, and a job whose chunks
+        #: wait that long with nobody on them is told to the queue again
+        self.lease = float(settings.get("LEASE_SECONDS") or jobs.LEASE_SECONDS)
         self.job_settings = {"batch_tokens": settings.get("BATCH_TOKENS"),
                              "max_bytes": settings.get("MAX_IMPORT_BYTES"),
-                             "public_only": settings.get("PUBLIC_ONLY", False)}
+                             "public_only": settings.get("PUBLIC_ONLY", False),
+                             "lease_seconds": self.lease}
         self.stopping = threading.Event()
 
     def handle(self, job_id: int) -> None:
@@ -70,14 +71,14 @@ class Worker:
 
     def sweep(self) -> int:
         """Tell the queue again about jobs nobody works on; how many."""
-        stale = self.library.jobs.stale(older_than=RESUBMIT_AFTER)
+        stale = self.library.jobs.stale(older_than=self.lease)
         for job in stale:
             self.queue.submit(job["id"], job["kind"])
             self.library.jobs.mark_enqueued(job["id"])
         return len(stale)
 
     def _sweeper(self) -> None:
-        while not self.stopping.wait(SWEEP_SECONDS):
+        while not self.stopping.wait(self.lease / 3):
             try:
                 self.sweep()
             except Exception:  # the database or the queue is away: next time

@@ -14,6 +14,8 @@ from webapp import create_app
 from webapp.actions import accounts
 from webapp.web.access import ENDPOINTS
 
+pytestmark = pytest.mark.both_databases
+
 HX = {"HX-Request": "true"}
 PUBLIC = {e for e, permission in ENDPOINTS.items() if permission is None}
 

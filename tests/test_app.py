@@ -11,6 +11,8 @@ from auth_helpers import add_user, sign_in
 
 from webapp import create_app
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def upload(post):

@@ -9,6 +9,8 @@ from argos_testmodel import install_test_model
 
 from webapp import engine
 
+pytestmark = pytest.mark.both_databases
+
 HX = {"HX-Request": "true"}
 
 

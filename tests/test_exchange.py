@@ -9,6 +9,8 @@ from webapp.errors import ImportFailed, TooLarge, WrongDocument
 from webapp.exports import ExportOptions, export_document
 from webapp.importing.exchange import Exchange, ExchangeUnit, argos_code, plan_import, read_exchange
 
+pytestmark = pytest.mark.both_databases
+
 
 def make_doc() -> dict:
     """Document 5: one paragraph of three sentences, one heading (statuses vary)."""

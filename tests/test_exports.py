@@ -25,6 +25,8 @@ from webapp.exports import (
     library_filename,
 )
 
+pytestmark = pytest.mark.both_databases
+
 TRICKY = 'He said: "1, 2\t3",\nthen <script>window.pwned = 1</script> & *left*'
 
 

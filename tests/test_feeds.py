@@ -19,6 +19,8 @@ from webapp.importing.feeds import parse_feed
 from webapp.storage import Library
 from webapp.vocabulary import FEEDS_JOB
 
+pytestmark = pytest.mark.both_databases
+
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 SERVED: dict[str, Path] = {}
 

@@ -10,6 +10,8 @@ from webapp.actions import translate as translating
 from webapp.cli import main
 from webapp.segmenting.article import Article, Block
 
+pytestmark = pytest.mark.both_databases
+
 SENTENCES = ["帕特鲁舍夫在日内瓦举行磋商。", "双方讨论了合作。"]
 
 

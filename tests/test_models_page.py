@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from argos_testmodel import build_package
 
 from webapp import engine
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_lists_installed_models(client, zh_model):

@@ -13,6 +13,8 @@ from webapp.reading import BadQuery, ReadingAids, aids_for, cedict
 from webapp.reading.pinyin import readings, tone
 from webapp.storage.dictionary import DictionaryIndex
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture(scope="module")
 def aids(cedict_index) -> ReadingAids:

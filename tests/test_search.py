@@ -16,6 +16,8 @@ from webapp.errors import EnfaceError
 from webapp.storage import Library
 from webapp.storage.search import HIT_END, HIT_START
 
+pytestmark = pytest.mark.both_databases
+
 LEGACY = Path(__file__).parent / "fixtures" / "legacy"
 
 

@@ -12,6 +12,8 @@ from webapp.actions import translate as translating
 from webapp.errors import NoModel
 from webapp.vocabulary import TRANSLATE_JOB
 
+pytestmark = pytest.mark.both_databases
+
 PARAGRAPHS = ["俄罗斯与中国举行磋商。两国要推动合作！", "法国学者认为分歧很深。", "这是第三段。"]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .accounts import Accounts, acting_as, actor
-from .database import Database, iso, memory_key, redact, unreachable, utcnow
+from .database import Database, iso, memory_key, redact, refused_value, unreachable, utcnow
 from .documents import Documents
 from .feeds import Feeds
 from .glossary import Glossary
@@ -22,7 +22,7 @@ from .search import Search
 from .units import Units
 
 __all__ = ["Library", "Database", "HUMAN", "acting_as", "actor", "iso", "memory_key", "redact",
-           "unreachable", "utcnow"]
+           "refused_value", "unreachable", "utcnow"]
 
 
 class Library:

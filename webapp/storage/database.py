@@ -64,6 +64,19 @@ def unreachable(exc: BaseException) -> bool:
                                                    or isinstance(exc, lost))
 
 
+def refused_value(exc: BaseException) -> str | None:
+    """What was wrong with a value the database refused to store (a NUL character, a number
+    out of its column's range), as a reader would say it; None for any other error."""
+    if not isinstance(exc, sa.exc.DataError):
+        return None
+    text = str(exc.orig).lower()
+    if "nul" in text or "0x00" in text:
+        return "Text with a NUL character (\\0) cannot be stored: remove it and try again."
+    if "out of range" in text:
+        return "A number is out of the range the library can store."
+    return "A value cannot be stored as it is: check what you entered."
+
+
 def database_url(url_or_path: str | Path) -> str:
     """A SQLAlchemy URL for a database URL or a SQLite file path."""
     text = str(url_or_path)

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.errors import Conflict, EnfaceError
-from webapp.storage import unreachable
+from webapp.storage import refused_value, unreachable
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return _http(exc)
+        refused = refused_value(exc)
+        if refused is not None:
+            return render_error(400, refused)
         if unreachable(exc):
             log.warning("the database cannot be reached: %s", exc)
             return render_error(503, "The library's database cannot be reached just now. "

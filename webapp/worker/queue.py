@@ -59,10 +59,18 @@ class JobQueue:
 
     def __init__(self, settings: dict[str, Any],
                  handler: Callable[[int], None] | None = None) -> None:
-        self.huey = make_huey(settings)
+        self.settings = settings
         self.kind = queue_kind(settings)
         self._handler = handler
-        self._task = self.huey.task(name=TASK)(self._run)
+        self._huey: Huey | None = None
+
+    @property
+    def huey(self) -> Huey:
+        """The huey instance, made (and its storage reached) on first use."""
+        if self._huey is None:
+            self._huey = make_huey(self.settings)
+            self._task = self._huey.task(name=TASK)(self._run)
+        return self._huey
 
     def _run(self, job_id: int) -> None:
         if self._handler is None:
@@ -71,7 +79,8 @@ class JobQueue:
 
     def submit(self, job_id: int, kind: str) -> None:
         """There is work for job ``job_id`` (of ``kind``: it sets the priority)."""
-        self.huey.enqueue(self._task.s(job_id, priority=PRIORITY.get(kind, 0)))
+        huey = self.huey
+        huey.enqueue(self._task.s(job_id, priority=PRIORITY.get(kind, 0)))
 
     def pending(self) -> int:
         """How many messages wait in the queue (for /metrics and /healthz)."""
@@ -83,6 +92,7 @@ class JobQueue:
 
     def close(self) -> None:
         """Close the queue's connections."""
-        close = getattr(self.huey.storage, "close", None)
-        if close is not None:
-            close()
+        if self._huey is not None:
+            close = getattr(self._huey.storage, "close", None)
+            if close is not None:
+                close()

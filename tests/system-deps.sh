@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: Chromium (browser tests), a CJK font, and the real consumers
-# the export tests open files in (epubcheck, LibreOffice, poppler). Installs only what is missing.
+# Debian packages the tests use: Chromium (browser tests), a CJK font, the real consumers the
+# export tests open files in (epubcheck, LibreOffice, poppler), and the real servers the scale-out
+# tests start themselves in temporary folders (PostgreSQL with pg_trgm, Redis). Installs only what
+# is missing; the distribution's own PostgreSQL cluster and Redis service are not used.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils)
+packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils
+          postgresql postgresql-contrib redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -48,7 +48,7 @@ class Workers:
         self.procs: list[subprocess.Popen] = []
         self.queue = None
 
-    def submit(self, job_id: int, kind: str) -> None:
+    def submit(self, job_id: int, kind: str, chunks: int = 1) -> None:
         """Tell these workers' queue about a job."""
         if self.queue is None:
             from webapp import config
@@ -58,7 +58,7 @@ class Workers:
                 "DATA_DIR": self.env["ENFACE_DATA_DIR"],
                 "DATABASE_URL": self.env["ENFACE_DATABASE_URL"],
                 "QUEUE_URL": self.env.get("ENFACE_QUEUE_URL")}))
-        self.queue.submit(job_id, kind)
+        self.queue.submit(job_id, kind, chunks)
 
     def start(self, concurrency: int = 1) -> subprocess.Popen:
         with open(self.tmp_path / f"worker{len(self.procs)}.log", "wb") as log:

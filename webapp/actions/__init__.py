@@ -6,6 +6,7 @@ and ``jobs`` (the background job runner)."""
 
 from collections.abc import Callable
 
-#: Tells the job queue there is work for a job, ``submit(job_id, kind)``: what the web app and
-#: the CLI pass to the actions that queue jobs (tests that run jobs themselves pass none).
-Submit = Callable[[int, str], None]
+#: Tells the job queue there is work for a job, ``submit(job_id, kind, chunks=1)`` (one message
+#: per chunk, so that idle workers share it): what the web app and the CLI pass to the actions
+#: that queue jobs (tests that run jobs themselves pass none).
+Submit = Callable[..., None]

@@ -74,7 +74,7 @@ def queue_translation(library: Library, doc_id: int, submit: Submit | None = Non
     job_id = library.jobs.create(TRANSLATE_JOB, str(doc_id),
                                  total=sum(total for _, _, total in chunks), chunks=chunks)
     if submit is not None:
-        submit(job_id, TRANSLATE_JOB)
+        submit(job_id, TRANSLATE_JOB, len(chunks))
     return job_id
 
 

@@ -41,13 +41,13 @@ class Context:
                     f"{getattr(exc, 'orig', None) or exc}") from None
         return self._library
 
-    def submit(self, job_id: int, kind: str) -> None:
+    def submit(self, job_id: int, kind: str, chunks: int = 1) -> None:
         """Tell running workers about a job (they share it with this process)."""
         if self._queue is None:
             from webapp.worker.queue import JobQueue
 
             self._queue = JobQueue(self.settings)
-        self._queue.submit(job_id, kind)
+        self._queue.submit(job_id, kind, chunks)
 
 
 pass_ctx = click.make_pass_decorator(Context)

@@ -71,10 +71,15 @@ class LocalPostgres:
     def start(self) -> LocalPostgres:
         """Make the cluster (first time), start the server, create the database."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        data = self.folder / "data"
         if self.run_as:
             account = pwd.getpwnam(self.run_as)
             os.chown(self.folder, account.pw_uid, account.pw_gid)
+            reach = subprocess.run(["runuser", "-u", self.run_as, "--", "test", "-w",
+                                    str(self.folder)], capture_output=True)
+            if reach.returncode != 0:  # inside a folder only root may enter: a place of its own
+                self.folder = Path(tempfile.mkdtemp(prefix="enface-pg-"))
+                os.chown(self.folder, account.pw_uid, account.pw_gid)
+        data = self.folder / "data"
         if not (data / "PG_VERSION").exists():
             self._run("initdb", "-D", str(data), "-U", self.user, "--auth=trust",
                       "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")

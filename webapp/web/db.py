@@ -27,6 +27,6 @@ def lib() -> Library:
     return library_of(current_app)
 
 
-def submit(job_id: int, kind: str) -> None:
+def submit(job_id: int, kind: str, chunks: int = 1) -> None:
     """Tell the workers about a job just queued (see ``webapp.worker.queue``)."""
-    current_app.extensions["queue"].submit(job_id, kind)
+    current_app.extensions["queue"].submit(job_id, kind, chunks)

@@ -73,7 +73,7 @@ class Worker:
         """Tell the queue again about jobs nobody works on; how many."""
         stale = self.library.jobs.stale(older_than=self.lease)
         for job in stale:
-            self.queue.submit(job["id"], job["kind"])
+            self.queue.submit(job["id"], job["kind"], job["chunks"])
             self.library.jobs.mark_enqueued(job["id"])
         return len(stale)
 

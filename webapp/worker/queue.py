@@ -77,10 +77,12 @@ class JobQueue:
             raise RuntimeError("this process only submits jobs")
         self._handler(job_id)
 
-    def submit(self, job_id: int, kind: str) -> None:
-        """There is work for job ``job_id`` (of ``kind``: it sets the priority)."""
+    def submit(self, job_id: int, kind: str, chunks: int = 1) -> None:
+        """There is work for job ``job_id`` (of ``kind``: it sets the priority): one message per
+        chunk, so that as many idle workers as there are chunks start on it."""
         huey = self.huey
-        huey.enqueue(self._task.s(job_id, priority=PRIORITY.get(kind, 0)))
+        for _ in range(max(1, chunks)):
+            huey.enqueue(self._task.s(job_id, priority=PRIORITY.get(kind, 0)))
 
     def pending(self) -> int:
         """How many messages wait in the queue (for /metrics and /healthz)."""

@@ -41,6 +41,13 @@ class Context:
                     f"{getattr(exc, 'orig', None) or exc}") from None
         return self._library
 
+    def close(self) -> None:
+        """Close the library's and the queue's connections (when the command ends)."""
+        if self._library is not None:
+            self._library.close()
+        if self._queue is not None:
+            self._queue.close()
+
     def submit(self, job_id: int, kind: str, chunks: int = 1) -> None:
         """Tell running workers about a job (they share it with this process)."""
         if self._queue is None:
@@ -66,6 +73,7 @@ def fail(exc: EnfaceError) -> click.ClickException:
 def main(ctx: click.Context, data_dir: str | None) -> None:
     """Enface: read foreign-language articles side by side with an offline English translation."""
     ctx.obj = Context(data_dir)
+    ctx.call_on_close(ctx.obj.close)
 
 
 from webapp.cli import feeds, glossary, library, ops, users, work  # noqa: E402 - commands attach

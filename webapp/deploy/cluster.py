@@ -1,4 +1,4 @@
-"""One machine, the scaled-out shape: PostgreSQL, N workers and M web processes, from local binaries.
+"""One machine, the scaled-out shape: PostgreSQL, N workers and M web processes (local binaries).
 
     python -m webapp.deploy.cluster --dir /tmp/enface-cluster --workers 2 --processes 2
 

@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 
 from webapp.reading import ReadingAids
 from webapp.reading import hsk as hsk_lists
-from webapp.reading.pinyin import has_han
 from webapp.vocabulary import WORD_IGNORED, WORD_KNOWN, WORD_NEW
 
 from .tokens import NAME, WORD, lexicon_for
@@ -71,19 +70,18 @@ def profile(aids: ReadingAids, sources: Iterable[str], lang: str = "zh") -> Prof
     lexicon = lexicon_for(aids)
     spans = aids.splitter.spans
     traditional = lang == "zt"
+    pieces: Counter[str] = Counter()  # each piece of the split once, then decided once
+    for text in sources:
+        pieces.update(text[start:end] for start, end in spans(text, traditional=traditional))
     words: Counter[str] = Counter()
     names: Counter[str] = Counter()
-    for text in sources:
-        for start, end in spans(text, traditional=traditional):
-            piece = text[start:end]
-            if not has_han(piece):
-                continue
-            key = lexicon.key(piece, lang)
-            for s, e, kind in lexicon.pieces(key):
-                if kind == WORD:
-                    words[key[s:e]] += 1
-                elif kind == NAME:
-                    names[key[s:e]] += 1
+    for piece, count in pieces.items():
+        key = lexicon.key(piece, lang)
+        for s, e, kind in lexicon.pieces(key):
+            if kind == WORD:
+                words[key[s:e]] += count
+            elif kind == NAME:
+                names[key[s:e]] += count
     return Profile(dict(words), dict(names))
 
 

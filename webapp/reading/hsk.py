@@ -58,5 +58,6 @@ def level_label(simplified_forms: Iterable[str]) -> str | None:
 
 
 def words_up_to(level: int, standard: str = "3.0") -> frozenset[str]:
-    """The words a learner who knows HSK levels 1…``level`` of a list has met."""
-    return frozenset(w for w, n in words(standard).items() if n <= level)
+    """The words a learner who knows HSK levels 1…``level`` has met (3.0: as ``graded``)."""
+    table = graded() if standard == "3.0" else words(standard)
+    return frozenset(w for w, n in table.items() if n <= level)

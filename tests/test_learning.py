@@ -16,7 +16,7 @@ from webapp.learning.difficulty import (
     level_of,
     profile,
 )
-from webapp.learning.tokens import NAME, NUMBER, WORD, lexicon_for, running_words
+from webapp.learning.tokens import NAME, NUMBER, WORD, key_of, lexicon_for, running_words
 from webapp.reading import ReadingAids
 
 SEED = ("俄罗斯安全会议秘书帕特鲁舍夫（Nikolai Patrushev）和中共中央负责外事的最高官员"
@@ -70,6 +70,11 @@ def test_traditional_text_is_counted_by_its_simplified_words(aids):
     tokens = running_words(aids, "中國外交部發言人表示，中俄關係經得起考驗。", "zt")
     keys = {t.text: t.key for t in tokens if t.kind == WORD}
     assert keys["中國"] == "中国" and keys["發言人"] == "发言人" and keys["考驗"] == "考验"
+
+
+def test_a_word_given_in_either_script_is_one_word(aids):
+    assert key_of(aids, "銀行") == key_of(aids, "银行") == "银行"
+    assert key_of(aids, "磋商") == "磋商" and key_of(aids, "發言人") == "发言人"
 
 
 def test_offsets_point_at_the_text(aids):

@@ -206,6 +206,11 @@ def lexicon_for(aids: ReadingAids) -> Lexicon:
     return lexicon
 
 
+def key_of(aids: ReadingAids, word: str) -> str:
+    """A word as a learner gave it, in either script, as the word it is (its Simplified form)."""
+    return lexicon_for(aids).key(word, "zt")
+
+
 def running_words(aids: ReadingAids, text: str, lang: str = "zh") -> tuple[Token, ...]:
     """The words, names and numbers of a sentence, in order (punctuation and Latin left out)."""
     lexicon = lexicon_for(aids)

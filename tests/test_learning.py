@@ -40,6 +40,28 @@ def test_names_are_not_words_to_learn(aids):
     assert not any("Nikolai" in t or "（" in t for t in found)  # Latin and punctuation: not words
 
 
+def test_names_and_numbers_of_real_articles(aids, samples):
+    """The seed (RFA, Simplified) and a Citizen News article (Traditional), read whole."""
+    import re
+
+    def pieces(name, lang):
+        text = (samples / "articles" / name).read_text("utf-8")
+        found: dict[str, set[str]] = {WORD: set(), NAME: set(), NUMBER: set()}
+        for line in re.split(r"<[^>]+>|\n", text):
+            for token in running_words(aids, line, lang):
+                found[token.kind].add(token.text)
+        return found
+
+    seed = pieces("000_0c91fdeb926f7009.txt", "zh")
+    assert {"帕特鲁舍夫", "杨洁篪", "普京", "拜登", "拉夫罗夫", "赵立坚", "杜岱勒", "蔡凌", "莫斯科",
+            "巴黎", "伦敦", "乌克兰", "新疆", "七国集团", "外交部"} <= seed[NAME]
+    assert {"磋商", "联盟", "制裁", "战略", "疫情", "伙伴", "中国", "北京", "西方"} <= seed[WORD]
+    assert seed[NAME].isdisjoint(seed[WORD]) and seed[NUMBER] == {"第十六", "两", "四", "五", "第三"}
+    hk = pieces("hkcnews_1000_trad_numbered-list_md.txt", "zt")
+    assert {"梁振英", "翁維愷", "馬來西亞", "法國", "泰國"} <= hk[NAME]
+    assert {"政府", "國際"} <= hk[WORD]  # counted by their Simplified forms
+
+
 def test_a_proper_noun_the_hsk_lists_teach_is_a_word(aids):
     found = kinds(aids, "我是中国人，住在北京，不是莫斯科。")
     assert found["中国"] == found["北京"] == WORD

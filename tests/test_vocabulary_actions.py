@@ -14,6 +14,7 @@ import zipfile
 import pytest
 
 from webapp.actions import vocabulary as vocab
+from webapp.errors import NotFound
 from webapp.learning.cards import Example
 from webapp.learning.rules import BadWord
 from webapp.reading import ReadingAids
@@ -102,14 +103,20 @@ def test_vocabulary_pages(aids):
         vocab.vocabulary(store, {"page": "0"})
 
 
-def test_document_difficulty_for_this_learner(aids):
+def test_document_difficulty_for_this_learner(library, dictionary, add_article):
     store = MemoryStore()
-    sources = ["俄中两国举行战略安全磋商。", "磋商在莫斯科举行。"]
-    before = vocab.document_difficulty(store, aids, sources, "zh")
+    doc = add_article("俄中两国举行战略安全磋商。磋商在莫斯科举行。", "我爱喵呜喵。", title="磋商")
+    before = vocab.document_difficulty(store, library, dictionary, doc)
     store.set_statuses({"磋商": "known", "莫斯科": "learning1"})
-    after = vocab.document_difficulty(store, aids, sources, "zh")
-    assert after["known"] == 2 and after["words"] == before["words"] + 1  # a studied name counts
+    after = vocab.document_difficulty(store, library, dictionary, doc)
+    assert after["known"] == 3 and after["words"] == before["words"] + 1  # a studied name counts
     assert after["new_words"] == before["new_words"] - 1
+    library.add_user_word("喵呜喵")  # kept whole (3 words become 1), and a word, not a name
+    assert vocab.document_difficulty(store, library, dictionary, doc)["words"] == after["words"] - 2
+    english = add_article("The talks were held in Moscow.", lang="en", title="Talks")
+    assert vocab.document_difficulty(store, library, dictionary, english)["level"] is None
+    with pytest.raises(NotFound):
+        vocab.document_difficulty(store, library, dictionary, 999)
 
 
 def test_export_the_learning_words(aids):

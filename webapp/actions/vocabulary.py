@@ -10,14 +10,17 @@ their Simplified form (``webapp.learning.tokens.key_of``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Protocol
 
+from webapp.actions import reading
 from webapp.learning import deck, lists, rules
 from webapp.learning.cards import Card, Example, make_card
 from webapp.learning.difficulty import difficulty as learner_difficulty
 from webapp.learning.difficulty import profile
-from webapp.learning.tokens import key_of
-from webapp.reading import ReadingAids
+from webapp.learning.tokens import key_of, lexicon_for
+from webapp.reading import ReadingAids, is_chinese
+from webapp.storage import Library
 from webapp.vocabulary import WORD_KNOWN, WORD_NEW
 
 PER_PAGE = 100
@@ -105,11 +108,29 @@ def vocabulary(store: WordStore, args: Mapping[str, object]) -> dict:
     return {"total": total, "page": page, "per_page": PER_PAGE, "words": rows}
 
 
-def document_difficulty(store: WordStore, aids: ReadingAids, sources: Iterable[str],
-                        lang: str) -> dict:
-    """An article's difficulty for this learner (the sources of its units, in order)."""
+def learning_aids(library: Library, data_dir: Path | str) -> ReadingAids:
+    """The reading aids, the user dictionary's words counting as words to learn."""
+    shared = reading.aids(library, data_dir)
+    lexicon_for(shared).use_own_words(library.user_words())
+    return shared
+
+
+def difficulty_of(store: WordStore, aids: ReadingAids, sources: Iterable[str],
+                  lang: str) -> dict:
+    """A text's difficulty for this learner (the sources of its units, in order)."""
     text = profile(aids, sources, lang)
     return learner_difficulty(text, store.statuses([*text.words, *text.names]))
+
+
+def document_difficulty(store: WordStore, library: Library, data_dir: Path | str,
+                        doc_id: int) -> dict:
+    """``GET /api/documents/<id>/difficulty``; NotFound for no such document, and
+    ``{"words": 0, …, "level": None}`` for one that is not Chinese."""
+    doc = library.document_json(doc_id)
+    lang = doc["source_lang"]
+    sources = [u["source"] for seg in doc["segments"] for u in seg["units"]]
+    aids = learning_aids(library, data_dir)
+    return difficulty_of(store, aids, sources if is_chinese(lang) else [], lang)
 
 
 def export(store: WordStore, aids: ReadingAids, fmt: object,

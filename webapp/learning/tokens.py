@@ -70,8 +70,8 @@ class Lexicon:
         self._own: frozenset[str] = frozenset()
 
     def use_own_words(self, words: Iterable[str]) -> None:
-        """Words of the user dictionary (Simplified): always words to learn, never names."""
-        own = frozenset(w.strip() for w in words if w and w.strip())
+        """Words of the user dictionary (either script): always words to learn, never names."""
+        own = frozenset(self.key(w.strip(), "zt") for w in words if w and w.strip())
         if own != self._own:
             with self._lock:
                 self._own = own

@@ -66,6 +66,7 @@ def test_a_proper_noun_the_hsk_lists_teach_is_a_word(aids):
     found = kinds(aids, "我是中国人，住在北京，不是莫斯科。")
     assert found["中国"] == found["北京"] == WORD
     assert found["莫斯科"] == NAME
+    assert kinds(aids, "他穿T恤。")["T恤"] == WORD  # CC-CEDICT: "T xu4", a letter, not a name
 
 
 def test_a_phrase_no_dictionary_has_splits_into_its_words_and_names(aids):

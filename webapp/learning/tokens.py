@@ -40,6 +40,8 @@ UNKNOWN_TAGS = frozenset({"x", ""})  # found by jieba's HMM, or a word of the li
 TIME_TAG = "t"
 NUMERALS = "〇零一二三四五六七八九十百千万亿两"
 _NUMBER = re.compile(f"第?[{NUMERALS}]+(?:(?:分之|点)[{NUMERALS}]+)*")  # 三分之一, 三点五
+#: A capitalised first pinyin syllable (Mo4 si1 ke1); not a Latin letter of the word (T xu4).
+_PROPER = re.compile(r"[A-Z][a-z:]*[1-5]")
 _LONGEST = 8  # characters: a dictionary word inside a longer piece is never longer
 _CACHE_KEYS = 200_000
 
@@ -186,7 +188,7 @@ class Lexicon:
         if key in self._proper:
             return self._proper[key]
         entries = self.aids.dictionary.index.lookup(key)
-        proper = all(p[:1].isupper() for _, _, p, _ in entries) if entries else None
+        proper = all(_PROPER.match(p) for _, _, p, _ in entries) if entries else None
         return self._keep(self._proper, key, proper)
 
     def _is_name(self, key: str) -> bool:

@@ -1,5 +1,6 @@
 """The domain's words, in one place: languages and their tags, block kinds, unit statuses,
-revision origins, job kinds and job states. Templates get them through a context processor."""
+revision origins, job kinds and job states, a learner's word statuses. Templates get them
+through a context processor."""
 
 from __future__ import annotations
 
@@ -82,6 +83,30 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+# --- A learner's words: how well each word is known --------------------------------------
+
+#: ``new``: met but not studied (also every word without a status); ``learning1``…``learning4``:
+#: studied, from just seen to nearly known (Lute's levels 1–4); ``known``: needs no help;
+#: ``ignored``: not a word to learn (a name the splitter missed, a typo, a foreign word).
+WORD_NEW, WORD_KNOWN, WORD_IGNORED = "new", "known", "ignored"
+WORD_LEARNING = ("learning1", "learning2", "learning3", "learning4")
+WORD_STATUSES = (WORD_NEW, *WORD_LEARNING, WORD_KNOWN, WORD_IGNORED)
+WORD_STATUS_LABELS = {
+    WORD_NEW: "new",
+    "learning1": "learning (1 of 4)",
+    "learning2": "learning (2 of 4)",
+    "learning3": "learning (3 of 4)",
+    "learning4": "learning (4 of 4)",
+    WORD_KNOWN: "known",
+    WORD_IGNORED: "ignored",
+}
+
+
+def word_status_label(status: str) -> str:
+    """A word status as a reader says it."""
+    return WORD_STATUS_LABELS.get(status, status)
+
+
 # --- Jobs ----------------------------------------------------------------------------------
 
 TRANSLATE_JOB = "translate"  # target: a document id
@@ -101,7 +126,8 @@ def template_globals() -> dict:
     """What templates may use of the vocabulary."""
     return {"STATUSES": STATUSES, "REVIEWED": REVIEWED, "STATUS_LABELS": STATUS_LABELS,
             "ACTIVE_JOB_STATES": ACTIVE, "JOB_FAILED": FAILED, "JOB_CANCELLED": CANCELLED,
-            "LANGUAGE_NAMES": NAMES}
+            "LANGUAGE_NAMES": NAMES, "WORD_STATUSES": WORD_STATUSES,
+            "WORD_STATUS_LABELS": WORD_STATUS_LABELS}
 
 #: SQLite's largest integer: ids and revisions beyond it are refused where they are read.
 MAX_ROW_ID = 2**63 - 1

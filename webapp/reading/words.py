@@ -88,6 +88,33 @@ class Splitter:
                 for word in sorted(added):
                     self._jieba.add_word(word, USER_FREQ, None)
 
+    def spans(self, text: str, *, traditional: bool = False) -> tuple[tuple[int, int], ...]:
+        """The (start, end) offsets of the words of ``text``, as ``split`` cuts it, no readings.
+
+        For counting words: a sentence already split reuses its split; any other is cut
+        without reading its pinyin (the slow part of a split) and without filling the cache.
+        """
+        with self._lock:
+            cached = self._cache.get((text, traditional))
+            if cached is None:
+                basis = self._simplify(text) if traditional and self._simplify else text
+                tokens = self._engine().tokenize(basis)
+        if cached is not None:
+            return tuple((w.start, w.end) for w in cached)
+        if "".join(text[start:end] for _, start, end in tokens) != text:
+            return tuple((i, i + 1) for i in range(len(text)))  # never expected
+        return tuple((start, end) for _, start, end in tokens)
+
+    def tag(self, word: str) -> str | None:
+        """jieba's part-of-speech tag for a word (``nr`` person, ``ns`` place, ``m`` numeral…).
+
+        jieba tags a word from its dictionary, whatever the sentence: ``x`` is a word it found
+        by itself, ``""`` a word of the library's own; None when it would not keep it whole.
+        """
+        with self._lock:
+            tagged = self._engine().tag(word)
+        return tagged[0][1] if len(tagged) == 1 and tagged[0][0] == word else None
+
     def split(self, text: str, *, traditional: bool = False) -> tuple[Word, ...]:
         """The words of ``text`` in order; their texts concatenate to ``text`` exactly."""
         key = (text, traditional)

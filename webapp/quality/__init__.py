@@ -8,7 +8,7 @@ score, the findings and a person's review into one figure.
 
 from __future__ import annotations
 
-from webapp.quality import number_check  # noqa: F401 - registers its check
+from webapp.quality import number_check, text_checks  # noqa: F401 - they register their checks
 from webapp.quality.checks import CHECKS, Finding, Link, Pair, run
 
 __all__ = ["CHECKS", "Finding", "Link", "Pair", "run"]

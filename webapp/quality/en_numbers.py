@@ -52,6 +52,9 @@ _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+|[^\s-
 _CLOCK = re.compile(r"(?::(\d{2}))?(?::\d{2})?\s*(?:([ap])\.?\s?m\b\.?|o'clock\b)?", re.I)
 _MAY = re.compile(r"(?:\b(?:in|on|since|by|until|till|from|of|early|late|mid|end|last|next|"
                   r"this|and|or|to|through|between|before|after)\s*-?\s*|\d\s)$", re.I)
+_STARTS = frozenset({*_NUMBER_WORDS, *_APPROXIMATE, *_MONTH_INDEX, *_WEEKDAY_INDEX,
+                     *(d + "s" for d in _WEEKDAY_INDEX), "noon", "midday", "midnight", "a",
+                     "an", "decades"})
 WEAK_WORDS = {"one", "first", "second", "once", "a", "an", "single", "quarter", "quarters",
               *MULTIPLES}
 
@@ -59,10 +62,14 @@ WEAK_WORDS = {"one", "first", "second", "once", "a", "an", "single", "quarter", 
 def english(text: str) -> list[Mention]:
     """The numbers of an English sentence, in order (see ``webapp.quality.numbers``)."""
     tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    starts = [i for i, (word, _, _) in enumerate(tokens)
+              if word[0].isdigit() or word.lower() in _STARTS or _ROMAN.fullmatch(word)]
     found: list[Mention] = []
-    i = 0
-    while i < len(tokens):
-        mention, i = _read(text, tokens, i)
+    after = 0
+    for i in starts:
+        if i < after:
+            continue  # inside the mention before
+        mention, after = _read(text, tokens, i)
         if mention is not None:
             found.append(mention)
     return found

@@ -59,13 +59,26 @@ def _romanised(mention: Mention, pair: Pair) -> bool:
     return len(spelled) > 3 and re.search(r"\b" + re.escape(spelled), words) is not None
 
 
-def pair_up(source: list[Mention], target: list[Mention]) -> dict[int, int]:
+def pair_up(source: list[Mention], target: list[Mention], source_text: str = "",
+            target_text: str = "") -> dict[int, int]:
     """A largest one-to-one pairing of source to English mentions that match (index → index).
 
-    Strong mentions are placed first, so a weak one never takes the English a strong one needs.
+    Strong mentions are placed first, and the nearest pairs (by place in the sentence) before
+    far ones, so a weak mention never takes the English a strong one needs and two 两 each
+    keep the 'two' beside them; then any mention left alone may take another's English when
+    that one has a second choice (an augmenting path), so the pairing is as large as can be.
     """
-    options = [[j for j, e in enumerate(target) if matches(s, e)] for s in source]
+    def distance(i: int, j: int) -> float:
+        return abs(_where(source[i], source_text) - _where(target[j], target_text))
+
+    options = [sorted((j for j, e in enumerate(target) if matches(s, e)),
+                      key=lambda j, i=i: distance(i, j)) for i, s in enumerate(source)]
     owner: dict[int, int] = {}  # English index → source index
+    candidates = sorted((source[i].weak, distance(i, j), i, j)
+                        for i in range(len(source)) for j in options[i])
+    for _, _, first, j in candidates:
+        if j not in owner and first not in owner.values():
+            owner[j] = first
 
     def place(i: int, seen: set[int]) -> bool:
         for j in options[i]:
@@ -77,7 +90,8 @@ def pair_up(source: list[Mention], target: list[Mention]) -> dict[int, int]:
         return False
 
     for i in sorted(range(len(source)), key=lambda i: source[i].weak):
-        place(i, set())
+        if i not in owner.values():
+            place(i, set())
     return {i: j for j, i in owner.items()}
 
 
@@ -113,11 +127,12 @@ def number(pair: Pair) -> list[Finding]:
     found = _currencies(pair)
     if not source and not any(e.kind != CODE and not e.weak for e in target):
         return found
-    paired = pair_up(source, target)
+    paired = pair_up(source, target, pair.source, pair.target)
     used = set(paired.values())
     loose = {key(v) for v in loose_values(pair.source)}
     months = {key(v) for m in re.finditer(r"([一二三四五六七八九十]{2,3})月", pair.source)
               for v in loose_values(m.group(1))}  # 七八月: July and August
+    months |= {key(v) for m in source if m.kind == MONTH for v in m.values}
     context = _context_values(pair.context) if pair.context else frozenset()
     spare = [j for j, e in enumerate(target) if j not in used and e.kind in (NUMBER, MONTH)
              and not e.weak and not _converted(e, pair.target)

@@ -48,7 +48,7 @@ MEASURES = frozenset((
 _MEASURE = re.compile(r"[多余来]?(" + "|".join(sorted(MEASURES, key=len, reverse=True)) + ")")
 #: Measure words that do not make a lone 十/百/千/万 a number (十分 'very', 万分, 千万 'must').
 _NOT_ALONE = frozenset("分 点 时 大 方面 多 余 来 万 亿 千 百".split())
-_APPROX_BEFORE = ("数", "几", "上", "成", "若干")
+_APPROX_BEFORE = ("数", "几", "若干")
 #: What may follow a number's measure word inside one word (一月份, 八十年代, 三年前).
 _SUFFIXES = frozenset("份 代 底 初 末 中 间 前 后 内 里 多 余 来 半 左右 以来 以上 以下".split())
 _PM = ("下午", "晚上", "晚", "傍晚", "夜间", "夜里", "午后")
@@ -251,8 +251,9 @@ def _character_mention(text: str, m: re.Match) -> Mention | None:
     """A numeral written in characters, where its context makes it a number."""
     start, run = m.start(), m["cn"]
     before = text[max(0, start - 2):start]
-    if before.endswith(_APPROX_BEFORE) or text.startswith("几", m.end("cn")):
-        return None  # 数百, 几千, 上万, 十几: a rough count
+    if (before.endswith(_APPROX_BEFORE) or text.startswith("几", m.end("cn"))
+            or (before.endswith(("上", "成")) and run[0] in _UNITS)):
+        return None  # 数百, 几千, 上万, 成千, 十几: a rough count
     if before.endswith("第"):
         value = cn_value(run)
         return None if value is None else _in_context(text, start, m.end("cn"), value,

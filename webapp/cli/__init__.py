@@ -55,7 +55,7 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.obj = Context(data_dir)
 
 
-from webapp.cli import feeds, glossary, library, users, work  # noqa: E402 - commands attach
+from webapp.cli import feeds, glossary, library, qa, users, work  # noqa: E402 - commands attach
 
-__all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "users",
+__all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "qa", "users",
            "work"]

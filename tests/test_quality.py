@@ -318,3 +318,25 @@ def test_risk_figures():
     assert risk([Finding("number", "m")], reviewed=True) == pytest.approx(0.6 * REVIEWED_FACTOR)
     assert model_doubt(-0.1) < 0.1 < model_doubt(-1.0) < 0.5 < model_doubt(-3.0)
     assert risk(score=-3.0) > risk(score=-0.2) > 0
+
+
+# ------------------------------------------------------------------ the stored record
+
+def test_a_units_record_and_its_export_note():
+    from webapp.quality.record import review_note, unit_record
+
+    source = "北京野生动物已达500余种"
+    good = unit_record(source, "Beijing now has more than 500 species of wild animals.")
+    assert good == {"checks": [], "risk": 0.0}
+    assert review_note(good) == "risk 0.00"
+    bad = unit_record(source, "Beijing now has more than 600 species of wild animals.",
+                      score=-2.0)
+    assert [c["kind"] for c in bad["checks"]] == ["number"]
+    assert bad["checks"][0]["target_spans"] == [[26, 29]]
+    assert bad["risk"] > good["risk"]
+    reviewed = unit_record(source, "Beijing now has more than 600 species of wild animals.",
+                           score=-2.0, reviewed=True)
+    assert reviewed["risk"] < bad["risk"]
+    assert review_note(bad).startswith(f"risk {bad['risk']:.2f} · number: The source says 500")
+    assert unit_record(source, None) == {"checks": [], "risk": None}
+    assert review_note(unit_record(source, "")) == ""

@@ -72,10 +72,11 @@ def main() -> None:
     loaded = _load(model)
     tokens = [loaded.tokenizer.encode(s) for s in lines]
     options = _options(loaded, 1, 1, 1024)
-    plain = statistics.median(timed(loaded.translator.translate_batch, [x], **options)
-                              for x in tokens)
-    attention = statistics.median(timed(lambda x: loaded.translator.translate_batch(
-        [x], return_attention=True, **options), x) for x in tokens)
+    def translate(x: list[str], attention: bool) -> None:
+        loaded.translator.translate_batch([x], return_attention=attention, **options)
+
+    plain = statistics.median(timed(translate, x, False) for x in tokens)
+    attention = statistics.median(timed(translate, x, True) for x in tokens)
     chars = statistics.mean(len(s) for s in lines)
     print(f"{len(pairs)} WMT21 sentences ({chars:.0f} characters on average), base-size int8 "
           f"model, {cpu_isa()}, 1 thread")

@@ -107,7 +107,7 @@ def _read(text: str, tokens: list[tuple[str, int, int]], i: int) -> tuple[Mentio
     if word[0].isdigit() and re.match(r":\d", text[start - 1:start + 1]):  # :05, not :00
         return (_mention(text, start, end, {_float(word)}) if _float(word) else None), i + 1
     if word[0].isdigit():
-        before = text[:start]
+        before = text[max(0, start - 40):start]
         code = re.search(r"(?:([A-Za-z]+)|[A-Z][A-Za-z]*-)$", before)  # G20, COVID-19
         if code and code.group(1) not in _CURRENCY_CODES:  # but RMB280, not post-90s
             return _mention(text, start, end, {_float(word)}, CODE), i + 1
@@ -120,7 +120,8 @@ def _read(text: str, tokens: list[tuple[str, int, int]], i: int) -> tuple[Mentio
             return _mention(text, start, end + fraction.end(), {value}), _skip(
                 tokens, i, end + fraction.end())
     if _ROMAN.fullmatch(word) and (len(word) > 1 or re.search(
-            r"\b(?:Level|Phase|Stage|Grade|Class|Type|Category|War|No\.?)\s+$", text[:start])):
+            r"\b(?:Level|Phase|Stage|Grade|Class|Type|Category|War|No\.?)\s+$",
+            text[max(0, start - 40):start])):
         return _mention(text, start, end, {float(_roman(word))}), i + 1  # Level III
     if word[0].isdigit() or lower in _NUMBER_WORDS or (
             lower in ("a", "an") and _follows(lower, nxt, "")):
@@ -153,11 +154,12 @@ def _skip(tokens: list[tuple[str, int, int]], i: int, end: int) -> int:
 def _month(text: str, tokens: list[tuple[str, int, int]], i: int) -> Mention | None:
     word, start, end = tokens[i]
     after = text[end:end + 3]
-    if word == "May" and not (_MAY.search(text[:start]) or re.match(r"\s*\d", after)):
+    before = text[max(0, start - 40):start]
+    if word == "May" and not (_MAY.search(before) or re.match(r"\s*\d", after)):
         return None  # the verb
     if word not in MONTHS and not re.match(r"\.?\s*\d", after):
         return None  # Jan, Mar, Dec only as abbreviations before a day
-    if word == "March" and re.search(r"\bLong\s+$", text[:start]):
+    if word == "March" and re.search(r"\bLong\s+$", before):
         return None
     month = _MONTH_INDEX[word.lower()]
     return _mention(text, start, end, {month + 1.0}, MONTH)

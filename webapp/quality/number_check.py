@@ -33,6 +33,9 @@ CURRENCIES = {
     "港币": ("Hong Kong dollars", r"HK\$|\bdollars?\b|\bHKD\b"),
     "卢布": ("roubles", r"\bro?ubles?\b|\bRUB\b"),
 }
+#: A sentence has a few numbers; a unit with hundreds (a table pasted as one line) has only
+#: its first ones paired, which keeps the pairing's time and recursion bounded.
+MAX_MENTIONS = 200
 _NEAR = 0.3  # how far apart (as a share of the sentence) a weak number and its replacement may be
 
 
@@ -71,14 +74,22 @@ def pair_up(source: list[Mention], target: list[Mention], source_text: str = "",
     def distance(i: int, j: int) -> float:
         return abs(_where(source[i], source_text) - _where(target[j], target_text))
 
-    options = [sorted((j for j, e in enumerate(target) if matches(s, e)),
-                      key=lambda j, i=i: distance(i, j)) for i, s in enumerate(source)]
+    by_value: dict[float, list[int]] = {}
+    for j, e in enumerate(target):
+        for value in {key(v) for v in e.values}:
+            by_value.setdefault(value, []).append(j)
+    options = []
+    for i, s in enumerate(source):
+        found = {j for v in s.values for j in by_value.get(key(v), ()) if matches(s, target[j])}
+        options.append(sorted(found, key=lambda j, i=i: distance(i, j)))
     owner: dict[int, int] = {}  # English index → source index
     candidates = sorted((source[i].weak, distance(i, j), i, j)
                         for i in range(len(source)) for j in options[i])
+    taken: set[int] = set()
     for _, _, first, j in candidates:
-        if j not in owner and first not in owner.values():
+        if j not in owner and first not in taken:
             owner[j] = first
+            taken.add(first)
 
     def place(i: int, seen: set[int]) -> bool:
         for j in options[i]:
@@ -89,9 +100,11 @@ def pair_up(source: list[Mention], target: list[Mention], source_text: str = "",
                     return True
         return False
 
+    placed = set(owner.values())
     for i in sorted(range(len(source)), key=lambda i: source[i].weak):
-        if i not in owner.values():
+        if i not in placed and options[i]:
             place(i, set())
+            placed = set(owner.values())
     return {i: j for j, i in owner.items()}
 
 
@@ -102,7 +115,7 @@ def _where(mention: Mention, text: str) -> float:
 def _converted(mention: Mention, text: str) -> bool:
     """Whether an English number is a conversion in brackets: '6,000 mu (400 hectares)'."""
     return re.search(r"\d[^()]{0,25}\(\s*(?:about|around|approx\.?|some|c\.)?\s*$",
-                     text[:mention.start]) is not None
+                     text[max(0, mention.start - 40):mention.start]) is not None
 
 
 @lru_cache(maxsize=256)
@@ -122,8 +135,8 @@ def number(pair: Pair) -> list[Finding]:
     """Numbers, dates, times, percentages and amounts that differ between source and English."""
     if pair.source_lang not in ("zh", "zt"):
         return []
-    source = chinese(pair.source)
-    target = english(pair.target)
+    source = chinese(pair.source)[:MAX_MENTIONS]
+    target = english(pair.target)[:MAX_MENTIONS]
     found = _currencies(pair)
     if not source and not any(e.kind != CODE and not e.weak for e in target):
         return found

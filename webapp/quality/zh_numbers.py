@@ -190,7 +190,8 @@ def _roman_ascii(word: str) -> float | None:
 def _digit_mention(text: str, m: re.Match) -> Mention | None:
     start, end = m.span()
     raw = m["num"]
-    if re.search(r"[A-Za-z]-?$", text[:start]) or re.match(r"[A-Za-z]", text[m.end("num"):]):
+    after = text[m.end("num"):m.end("num") + 1]
+    if re.search(r"[A-Za-z]-?$", text[max(0, start - 2):start]) or re.match(r"[A-Za-z]", after):
         return _m(text, start, m.end("num"), {_digits(raw)}, CODE)  # COVID-19, 5G, Z164
     mag = m["mag"] or ""
     if mag.endswith("百") and text.startswith(("分", "点"), end):  # 3百分点 is not 300

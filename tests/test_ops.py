@@ -120,9 +120,10 @@ def test_db_copy_moves_everything_and_checks_it(tmp_path, library, add_article, 
 
 
 def add_article_to(library: Library, text: str) -> int:
-    from conftest import make_article
+    from webapp.segmenting.article import Article, Block
 
-    return library.documents.add(make_article(text, title="新"))[0]
+    blocks = [Block("title", "新"), Block("paragraph", text)]
+    return library.documents.add(Article("新", blocks, "zh", "new.txt", text))[0]
 
 
 def test_cli_db_copy_and_upgrade(tmp_path, postgres_server, seed_file):

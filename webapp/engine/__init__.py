@@ -37,12 +37,16 @@ from webapp.engine.packages import (
     remove_model,
     use_folders,
 )
+from webapp.engine.scoring import Analysis, Word, analyse, score
 
 __all__ = [
+    "Analysis",
     "DEFAULT_BATCH_TOKENS",
     "INSTALL_HINT",
     "ModelInfo",
+    "Word",
     "alternatives",
+    "analyse",
     "available_models",
     "configure",
     "find_model",
@@ -50,6 +54,7 @@ __all__ = [
     "install_from_index",
     "installed_models",
     "remove_model",
+    "score",
     "translate_sentences",
     "use_folders",
     "validate_archive",

@@ -382,29 +382,51 @@ def test_index_offline_fails_fast_with_advice(no_network):
     assert time.monotonic() - started < 5
 
 
-def test_install_from_index_downloads_with_progress(tmp_path, monkeypatch, model):
+@pytest.fixture
+def file_server(tmp_path):
+    """``tmp_path`` served over HTTP on a loopback port (its base URL)."""
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_install_from_index_downloads_with_progress(tmp_path, monkeypatch, model, file_server):
     from argostranslate import settings
 
     archive = build_package(tmp_path, "ko", "en")
     index = [
         {**GOOD_META, "from_code": "ko", "to_code": "en", "from_name": "Korean",
-         "to_name": "English", "links": [archive.as_uri()]},
+         "to_name": "English", "links": [f"{file_server}/{archive.name}"]},
         {**GOOD_META, "from_name": "Chinese", "to_name": "English", "links": []},
     ]
     (tmp_path / "index.json").write_text(json.dumps(index))
-    monkeypatch.setattr(settings, "remote_package_index", (tmp_path / "index.json").as_uri())
-    listed = engine.available_models()
+    monkeypatch.setattr(settings, "remote_package_index", f"{file_server}/index.json")
+    with pytest.raises(ModelError, match="ENFACE_ALLOW_PRIVATE_URLS=1"):  # the outbound rule
+        engine.available_models()
+    listed = engine.available_models(allow_private=True)
     assert [(p["from_code"], p["installed_version"]) for p in listed] == [
         ("ko", None),
         ("zh", "1.0"),
     ]
     seen: list[tuple[int, int]] = []
-    installed = engine.install_from_index("ko", "en", progress=lambda d, t: seen.append((d, t)))
+    installed = engine.install_from_index("ko", "en", progress=lambda d, t: seen.append((d, t)),
+                                          allow_private=True)
     try:
         assert installed.model_id == "argos:ko-en@1.0"
         assert seen[-1] == (archive.stat().st_size, archive.stat().st_size)
         with pytest.raises(NotFound, match="no model for xx"):
-            engine.install_from_index("xx", "en")
+            engine.install_from_index("xx", "en", allow_private=True)
     finally:
         engine.remove_model("ko", "en")
 

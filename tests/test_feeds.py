@@ -168,6 +168,17 @@ def test_cli_import_of_a_feed_file_imports_its_items(tmp_path, feed_files):
 
 
 @pytest.fixture
+def app(tmp_path):
+    """The app, allowed to fetch from the loopback feed server (ENFACE_ALLOW_PRIVATE_URLS=1)."""
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False,
+                      "TESTING": True, "ALLOW_PRIVATE_URLS": True})
+    yield app
+    app.extensions["library"].close()
+
+
+@pytest.fixture
 def feed_server(feed_files):
     """The feed folder served over HTTP on a free loopback port."""
     handler = functools.partial(QuietHandler, directory=str(feed_files))
@@ -205,7 +216,7 @@ def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_serv
     assert added.status_code == 202 and "Importing the feed’s items" in added.get_data(as_text=True)
     assert len(library.list_feeds()) == 1 and library.document_count() == 0
     first = library.latest_job(FEEDS_JOB)
-    assert jobs.run_next(library, app.config["DATA_DIR"], public_only=False)
+    assert jobs.run_next(library, app.config["DATA_DIR"], allow_private=True)
     imported = client.get(f"/feeds/update/{first['id']}", headers={"HX-Request": "true"})
     assert "2 new, 0 skipped, 0 failed" in imported.get_data(as_text=True)
     assert "The feed’s items are in." in imported.get_data(as_text=True)
@@ -215,7 +226,7 @@ def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_serv
     job = library.latest_job(FEEDS_JOB)
     polling = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
     assert f'hx-get="/feeds/update/{job["id"]}"' in polling.get_data(as_text=True)
-    assert jobs.run_next(library, app.config["DATA_DIR"], public_only=False)
+    assert jobs.run_next(library, app.config["DATA_DIR"], allow_private=True)
     done = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
     text = done.get_data(as_text=True)
     assert "0 new, 2 skipped, 0 failed" in text and "hx-get" not in text
@@ -269,27 +280,27 @@ def test_feeds_page_refuses_bad_input_and_missing_csrf(client, library, feed_ser
 def test_a_new_subscription_imports_only_its_own_items_in_a_job(library, feed_files, feed_server):
     feeds.add_feed(library, str(feed_files / "news.rss"))
     before = library.document_count()
-    report, job_id = feeds.subscribe(library, f"{feed_server}/news.atom", public_only=False)
+    report, job_id = feeds.subscribe(library, f"{feed_server}/news.atom", allow_private=True)
     assert report.ok and job_id is not None and library.document_count() == before
-    assert feeds.subscribe(library, f"{feed_server}/news.atom")[1] == job_id  # queued once
+    assert feeds.subscribe(library, f"{feed_server}/news.atom", allow_private=True)[1] == job_id  # queued once
     job = library.get_job(job_id)
-    jobs.run_job(library, job, public_only=False)
+    jobs.run_job(library, job, allow_private=True)
     (done,) = feeds.update_job(library, job_id)["reports"]
     assert done.url.endswith("/news.atom") and len(done.new) == 2
     assert library.document_count() == before + 2
     # Unsubscribed before its job ran: the job ends with nothing to do.
-    gone, gone_job = feeds.subscribe(library, f"{feed_server}/news.atom")
+    gone, gone_job = feeds.subscribe(library, f"{feed_server}/news.atom", allow_private=True)
     assert gone_job != job_id
     library.remove_feed(library.list_feeds()[-1]["id"])
-    jobs.run_job(library, library.get_job(gone_job), public_only=False)
+    jobs.run_job(library, library.get_job(gone_job), allow_private=True)
     assert feeds.update_job(library, gone_job)["reports"] == []
-    broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", public_only=False)
+    broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", allow_private=True)
     assert none is None and "404" in broken.error and len(library.list_feeds()) == 1
 
 
 def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
         app, client, library, feed_server):
-    feeds.add_feed(library, f"{feed_server}/news.atom")
+    feeds.add_feed(library, f"{feed_server}/news.atom", allow_private=True)
     job_id = feeds.queue_update(library)
     status = client.get(f"/feeds/update/{job_id}", headers={"HX-Request": "true"})
     assert f'hx-post="/feeds/update/{job_id}/cancel"' in status.get_data(as_text=True)
@@ -301,7 +312,7 @@ def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
     assert cancelled.status_code == 200
     assert "The feed update was cancelled." in cancelled.get_data(as_text=True)
     assert library.get_job(job_id)["status"] == "cancelled"
-    assert not jobs.run_next(library, app.config["DATA_DIR"], public_only=False)  # nothing left
+    assert not jobs.run_next(library, app.config["DATA_DIR"], allow_private=True)  # nothing left
     translation = library.create_job("translate", "1")
     assert _post(client, f"/feeds/update/{translation}/cancel").status_code == 404
     assert library.get_job(translation)["status"] == "queued"

@@ -14,7 +14,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
              "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES"}
-_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS"}
+_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "ALLOW_PRIVATE_URLS"}
 
 
 class SettingError(EnfaceError):
@@ -42,6 +42,8 @@ def defaults() -> dict[str, Any]:
         "LOGIN_LIMIT": 10,  # failed sign-ins per address and per account ...
         "LOGIN_WINDOW_MINUTES": 10,  # ... within this many minutes, then sign-in waits
         "ALLOWED_HOSTS": "",  # host names served besides loopback (comma-separated; * for any)
+        "ALLOW_PRIVATE_URLS": False,  # URL imports, feeds and model downloads may reach private,
+        # loopback and link-local addresses (off: public addresses only, see webapp.outbound)
         "TARGET_LANG": "en",
         "WORD_MARKS": True,  # Chinese source words as lookup targets with readings (the reader)
     }

@@ -49,6 +49,7 @@ def run_install_job(
     *,
     on_progress: Callable[[int, int], None] | None = None,
     install: Callable[..., engine.ModelInfo] | None = None,
+    allow_private: bool = False,
     **_: object,
 ) -> None:
     """Do one claimed install job, recording the download's progress in bytes.
@@ -63,7 +64,8 @@ def run_install_job(
         if on_progress is not None:
             on_progress(done, total)
 
-    (install or engine.install_from_index)(from_code, to_code, progress=progress)
+    (install or engine.install_from_index)(from_code, to_code, progress=progress,
+                                           allow_private=allow_private)
 
 
 def remove(from_code: str, to_code: str) -> None:

@@ -39,7 +39,8 @@ def add(ctx: Context, url: str, offline: bool) -> None:
     from webapp.actions.feeds import add_feed
 
     _print([add_feed(ctx.library, url, fetch_pages=not offline,
-                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"])])
+                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
+                     allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])])
 
 
 @feeds.command("list")
@@ -62,7 +63,8 @@ def update(ctx: Context, feed_ids: tuple[int, ...], offline: bool) -> None:
 
     try:
         reports = update_feeds(ctx.library, list(feed_ids), fetch_pages=not offline,
-                               max_bytes=ctx.settings["MAX_IMPORT_BYTES"])
+                               max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
+                               allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
     except EnfaceError as exc:
         raise fail(exc) from exc
     _print(reports)

@@ -82,7 +82,8 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | 
     for source in sources:
         with acting_as(by.strip() if by and by.strip() else login_name()):
             results = import_source(ctx.library, source, lang=lang,
-                                    max_bytes=ctx.settings["MAX_IMPORT_BYTES"])
+                                    max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
+                                    allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
         for result in results:
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")

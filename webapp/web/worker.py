@@ -9,7 +9,6 @@ from flask import Flask
 
 from webapp.actions import jobs
 from webapp.storage import Library
-from webapp.web.security import is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ def start_worker(app: Flask) -> Worker:
     worker = Worker(app.extensions["library"], app.config["DATA_DIR"],
                     batch_tokens=app.config["BATCH_TOKENS"],
                     max_bytes=app.config["MAX_IMPORT_BYTES"],
-                    public_only=not is_loopback(app.config["HOST"]))
+                    allow_private=app.config["ALLOW_PRIVATE_URLS"])
     app.extensions["worker"] = worker
     worker.start()
     return worker

@@ -38,7 +38,8 @@ def defaults() -> dict[str, Any]:
         "API_TOKEN": None,  # a shared admin token for the JSON API (per-user tokens are better)
         "AUTH": False,  # accounts even on loopback (always on beyond loopback or once users exist)
         "SESSION_HOURS": 12,  # a sign-in lasts this long, however active
-        "PROXIES": 0,  # trusted proxies in front: honour that many X-Forwarded-* hops (ProxyFix)
+        "PROXIES": 0,  # trusted proxies in front: honour that many X-Forwarded-* hops
+        "TRUSTED_PROXY": "*",  # the address the nearest proxy connects from (*: any peer)
         "LOGIN_LIMIT": 10,  # failed sign-ins per address and per account ...
         "LOGIN_WINDOW_MINUTES": 10,  # ... within this many minutes, then sign-in waits
         "ALLOWED_HOSTS": "",  # host names served besides loopback (comma-separated; * for any)

@@ -47,6 +47,14 @@ def start_server(data_dir: Path, log: Path, port: int, env: dict[str, str] | Non
 
 
 @pytest.fixture
+def launch():
+    """``launch.start_server`` and ``launch.free_port``, for tests that start servers their way."""
+    import types
+
+    return types.SimpleNamespace(start_server=start_server, free_port=free_port)
+
+
+@pytest.fixture
 def server_env() -> dict[str, str]:
     """Extra environment for ``server`` (a test module may override this fixture)."""
     return {}

@@ -24,6 +24,7 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     from waitress import create_server
 
     from webapp.web.app import create_app
+    from webapp.web.proxies import proxy_trust, waitress_options
     from webapp.web.security import is_loopback
 
     if not is_loopback(host) and ctx.library.account_count() == 0:
@@ -34,9 +35,15 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
             )
         click.echo("No users yet: only the JSON API (with ENFACE_API_TOKEN) can be used until "
                    "you add one with 'enface users add NAME --role admin'.", err=True)
+    trust = proxy_trust(ctx.settings)
+    if trust and trust.peer == "*" and not is_loopback(host):
+        click.echo(f"Warning: X-Forwarded-* headers are trusted from anyone who reaches {host}:"
+                   f"{port}; set ENFACE_TRUSTED_PROXY to your proxy's address.", err=True)
     _check_port(host, port)
-    app = create_app({"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port})
-    server = create_server(app, host=host, port=port, threads=threads)
+    app = create_app({"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port,
+                      "SERVER_READS_PROXY_HEADERS": True})
+    server = create_server(app, host=host, port=port, threads=threads,
+                           **waitress_options(app.config))
     click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at http://{host}:{server.effective_port}/")
     try:
         server.run()

@@ -182,6 +182,43 @@ def test_signing_out_ends_the_session(app):
     assert client.get("/").status_code == 302
 
 
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str):
+    """A fresh client holding only a copy of an old session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+@pytest.mark.parametrize("how", ["sign-out", "new password", "removed"])
+def test_an_old_cookie_stops_working_once_the_session_ended(app, how):
+    admin, admin_csrf = as_user(app, "ad-admin")
+    other_device, _ = as_user(app, "ad-admin")
+    old = _cookie(admin)
+    thief = _replay(app, old)
+    assert thief.get("/").status_code == 200 and thief.get("/users").status_code == 200
+    assert thief.get("/api/documents").status_code == 200
+    if how == "sign-out":
+        assert admin.post("/logout", data={"csrf_token": admin_csrf}).status_code == 303
+    else:
+        keeper, csrf = as_user(app, "ed-editor")
+        library = app.extensions["library"]
+        library.update_account(library.find_account("ed-editor")["id"], role="admin")
+        target = library.find_account("ad-admin")["id"]
+        path, form = ((f"/users/{target}/password", {"password": "a brand new one"})
+                      if how == "new password" else (f"/users/{target}/remove", {}))
+        done = keeper.post(path, data={**form, "csrf_token": csrf}, headers=HX)
+        assert done.status_code == 200, done.get_data(as_text=True)
+    thief = _replay(app, old)
+    assert thief.get("/").status_code == 302
+    assert thief.get("/users").status_code == 302
+    assert thief.get("/api/documents").status_code == 401
+    assert other_device.get("/").status_code == 302  # everywhere
+
+
 def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc, post):
     client, csrf = as_user(app, "re-reader")
     unit = unit_ids(library, doc)[1]

@@ -47,6 +47,10 @@ def login_post():
 
 @bp.post("/logout")
 def logout():
-    """Sign out: the session ends."""
+    """Sign out: this session ends, and every other session of the account with it (a copied
+    cookie stops working too)."""
+    user = g.get("user")
+    if user is not None and user.id is not None and session.get("uid") == user.id:
+        accounts.end_sessions(lib(), user.id)
     session.clear()
     return redirect(url_for("auth.login"), code=303)

@@ -103,10 +103,24 @@ def test_an_anonymous_page_request_comes_back_after_signing_in(app, doc):
 
 def test_sign_in_goes_nowhere_but_this_site(app):
     client = app.test_client()
-    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example",
+                   "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example",
+                   "/%09/evil.example".replace("%09", "\t"), "/\\/evil.example", "/\x00/x",
+                   "/x\r\nSet-Cookie: a=b", "/x\nLocation: //evil.example", "/\x7f/evil.example"):
+        client = app.test_client()
         response = client.post("/login", data={"name": "re-reader", "password": PASSWORD,
                                                 "next": target, "csrf_token": csrf_of(client)})
-        assert response.headers["Location"] == "/"
+        assert response.status_code == 303, repr(target)
+        assert response.headers["Location"] == "/", repr(target)
+    client = app.test_client()
+    encoded = client.post("/login?x", data=b"name=re-reader&password=" + PASSWORD.replace(
+        " ", "+").encode() + b"&next=/%09/evil.example&csrf_token=" + csrf_of(client).encode(),
+        content_type="application/x-www-form-urlencoded")
+    assert encoded.headers["Location"] == "/"
+    kept = app.test_client()
+    response = kept.post("/login", data={"name": "re-reader", "password": PASSWORD,
+                                         "next": "/documents/1?view=en#u3", "csrf_token": csrf_of(kept)})
+    assert response.headers["Location"] == "/documents/1?view=en#u3"
 
 
 def test_the_sign_in_form_needs_its_csrf_token(app):

@@ -257,3 +257,17 @@ def test_url_imports_reach_no_local_address_unless_allowed(tmp_path, upload, see
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+def test_every_endpoint_a_template_names_exists(app):
+    """A wrong name in url_for() is a 500 only when that branch renders (it hid on the Glossary
+    page until a document-scoped term existed): check every template's names at once."""
+    import re
+
+    from webapp.config import resource_dir
+
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    named = {(path.name, name) for path in resource_dir("templates").glob("*.html")
+             for name in re.findall(r"url_for\(\s*['\"]([^'\"]+)['\"]", path.read_text())}
+    assert len(named) > 40
+    assert {(page, name) for page, name in named if name not in endpoints} == set()

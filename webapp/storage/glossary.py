@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import Conflict, NotFound
 from .db import Database, utcnow
+from .search import _like
 
 _COLUMNS = "id, source, target, note, document_id"
 _FIELDS = ("source", "target", "note", "document_id")
@@ -24,10 +25,11 @@ class Glossary:
 
     def glossary(self, *, query: str = "", document_id: int | None = None) -> list[dict[str, Any]]:
         """Entries, source order; ``query`` filters on source, target or note."""
-        like = f"%{query.strip()}%"
+        like = _like(query.strip())  # % and _ in the query are text, not wildcards
         rows = self.db.query(
-            f"SELECT {_COLUMNS} FROM glossary WHERE (source LIKE ? OR target LIKE ?"  # noqa: S608
-            " OR note LIKE ?) AND (? IS NULL OR document_id IS NULL OR document_id = ?)"
+            f"SELECT {_COLUMNS} FROM glossary WHERE (source LIKE ? ESCAPE '\\'"  # noqa: S608
+            " OR target LIKE ? ESCAPE '\\' OR note LIKE ? ESCAPE '\\')"
+            " AND (? IS NULL OR document_id IS NULL OR document_id = ?)"
             " ORDER BY source, document_id",
             (like, like, like, document_id, document_id),
         )

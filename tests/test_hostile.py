@@ -340,3 +340,113 @@ def test_form_numbers_out_of_range_are_a_400(client, library, csrf):
                             (f"/units/{unit['id']}/restore", {"restore": value})):
             response = client.post(path, data={"csrf_token": csrf, "revision": value, **extra})
             assert response.status_code == 400, (path, value)
+
+
+# --- lone surrogates: no door lets one reach the word splitter (or storage) --------------------
+
+SURROGATE = "\ud800"
+
+
+@pytest.fixture
+def splitter_spy(monkeypatch) -> list[str]:
+    """Every text handed to the word splitter (and every word it is told to keep whole)."""
+    from webapp.reading import words
+
+    seen: list[str] = []
+    split, use_words = words.Splitter.split, words.Splitter.use_words
+
+    def spy_split(self, text, **kwargs):
+        seen.append(text)
+        return split(self, text, **kwargs)
+
+    def spy_use_words(self, given):
+        given = list(given)
+        seen.extend(given)
+        return use_words(self, given)
+
+    monkeypatch.setattr(words.Splitter, "split", spy_split)
+    monkeypatch.setattr(words.Splitter, "use_words", spy_use_words)
+    return seen
+
+
+def _surrogate_files() -> dict[str, bytes]:
+    s = SURROGATE
+    body = "正文第一句话。第二句话很长。"
+    front = (f'---\ntitle: "标题\\ud800一"\nauthor: "作者\\udc00"\nurl: "http://a.example/\\ud800"\n'
+             f'tags: ["\\ud800", "标签"]\n---\n{body}\n').encode()
+    envelope = f"<!--1622055000000-->\n[标题&#xD800;二](http://a.example/2)\n---\n<p>{body}&#xD800;</p>"
+    return {
+        "front.md": front,
+        "envelope.txt": envelope.encode(),
+        "page.html": f"<p>{body}&#xD800;&#55296;</p>".encode(),
+        "bytes.txt": body.encode() + b"\xed\xa0\x80" + "第三句。".encode(),
+        "escape.txt": (body + s).encode("utf-8", "surrogatepass"),
+        "markdown.md": f"# 标题&#xD800;\n\n{body}&#55296;\n".encode(),
+        "feed.rss": (f'<rss version="2.0"><channel><title>源&#xD800;</title><item><title>标题&#xD800;'
+                     f'</title><guid>g1</guid><description>&lt;p&gt;{body}&#xD800;&lt;/p&gt;'
+                     f'</description></item></channel></rss>').encode(),
+    }
+
+
+def test_no_door_lets_a_lone_surrogate_reach_the_word_splitter(
+        app, client, library, csrf, splitter_spy, tmp_path, dictionary):
+    from click.testing import CliRunner
+
+    from webapp.actions import glossary, reading, search
+    from webapp.cli import main
+    from webapp.errors import EnfaceError
+
+    statuses = []
+    for name, data in _surrogate_files().items():
+        response = client.post("/import", data={"csrf_token": csrf,
+                                                "files": (__import__("io").BytesIO(data), name)},
+                               content_type="multipart/form-data")
+        statuses.append((name, response.status_code))
+    assert all(status < 500 for _, status in statuses), statuses
+    runner = CliRunner()
+    env = {"ENFACE_DATA_DIR": app.config["DATA_DIR"]}
+    for name, data in _surrogate_files().items():
+        path = tmp_path / f"cli-{name}"
+        path.write_bytes(data)
+        result = runner.invoke(main, ["import", str(path)], env=env)
+        assert isinstance(result.exception, SystemExit | None), (name, result.exception)
+    bad = f"日{SURROGATE}内"
+    for body in ({"source": bad, "target": "x"}, {"source": "日内", "target": bad},
+                 {"source": "日内", "target": "x", "note": bad}):
+        assert client.post("/api/glossary", json=body).status_code == 400
+    result = runner.invoke(main, ["glossary", "add", bad, "x"], env=env)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    with pytest.raises(EnfaceError):
+        glossary.add(library, bad, "x")
+    with pytest.raises(EnfaceError):
+        reading.keep_word(library, bad)
+    with pytest.raises(EnfaceError):
+        reading.lookup(app.config["DATA_DIR"], bad)
+    assert search.search(library, bad).query == "日 内"
+    searched = runner.invoke(main, ["search", bad], env=env)
+    assert isinstance(searched.exception, SystemExit | None), searched.exception
+    for doc in library.list_documents():
+        assert client.get(f"/documents/{doc['id']}").status_code == 200
+        for segment in library.document_json(doc["id"])["segments"]:
+            for unit in segment["units"]:
+                assert client.get(f"/api/units/{unit['id']}/words").status_code == 200
+                patched = client.patch(f"/api/units/{unit['id']}",
+                                       json={"translation": bad, "revision": unit["revision"]})
+                assert patched.status_code == 400
+    assert library.document_count() >= 4  # the envelope, the page, the Markdown, the feed item
+    assert splitter_spy and not [t for t in splitter_spy if re.search("[\ud800-\udfff]", t)]
+    for table, columns in (("document", "title, raw, meta, source_url"), ("unit", "source"),
+                           ("glossary", "source, target, note")):
+        for row in library.db.query(f"SELECT {columns} FROM {table}"):  # noqa: S608
+            for value in row:
+                assert value is None or not re.search("[\ud800-\udfff]", str(value)), table
+
+
+def test_a_nul_or_control_character_in_a_search_is_no_500(client, library):
+    add(library, "战略安全磋商。")
+    for query in ("a\x00b", "战略\x00安全", "\x00\x00\x00", "战\x1b略安全", "安全\x7f"):
+        for path in ("/search", "/api/search"):
+            response = client.get(path, query_string={"q": query})
+            assert response.status_code == 200, (path, repr(query))
+    hits = client.get("/api/search", query_string={"q": "战略\x00"}).get_json()
+    assert hits["query"] == "战略" and hits["total"] == 1

@@ -24,6 +24,7 @@ _ENTITY = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)\b", re.I)
 _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF)>\s*\Z", re.I)
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _SNIFF = 4096
 _MAX_ITEMS = 1000
 _FULL_TEXT = 40  # characters of text from which an item's content counts as a story
@@ -67,7 +68,8 @@ def parse_feed(data: bytes, origin: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
                                    "subset); such feeds are refused")
     if not looks_like_feed(data):
         raise ImportFailed(origin, "not an RSS or Atom feed")
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True,
+    parsed = feedparser.parse(_valid_char_refs(data), sanitize_html=True,
+                              resolve_relative_uris=True,
                               response_headers={"content-location": origin})
     reason = parsed.get("bozo_exception")
     if not parsed.get("version") and not parsed.entries or reason and not _closed(data):
@@ -75,6 +77,18 @@ def parse_feed(data: bytes, origin: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     title = " ".join(str(parsed.feed.get("title") or origin).split())
     items = [_item(entry) for entry in parsed.entries[:_MAX_ITEMS]]
     return Feed(origin, title, [i for i in items if i is not None])
+
+
+def _valid_char_refs(data: bytes) -> bytes:
+    """The feed with character references to no character (a lone surrogate such as
+    ``&#xD800;``, beyond U+10FFFF, NUL) made U+FFFD, as HTML parsers do (feedparser crashes)."""
+
+    def fix(match: re.Match) -> bytes:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        bad = code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+        return b"&#xFFFD;" if bad else match[0]
+
+    return _CHAR_REF.sub(fix, data) if b"&#" in data else data
 
 
 def _closed(data: bytes) -> bool:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: Chromium (browser tests), a CJK font, the real consumers
-# the export tests open files in (epubcheck, LibreOffice, poppler), and nginx (the TLS proxy in
-# front of the real server in tests/e2e/test_proxy_e2e.py). Installs only what is missing.
+# Debian packages the tests use: Chromium (browser tests), a CJK font, the real consumers the
+# export tests open files in (epubcheck, LibreOffice, poppler, markdown: the original
+# Markdown.pl), and nginx (the TLS proxy in front of the real server in
+# tests/e2e/test_proxy_e2e.py). Installs only what is missing.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils nginx)
+packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils nginx markdown)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

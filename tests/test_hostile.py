@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -450,3 +451,25 @@ def test_a_nul_or_control_character_in_a_search_is_no_500(client, library):
             assert response.status_code == 200, (path, repr(query))
     hits = client.get("/api/search", query_string={"q": "战略\x00"}).get_json()
     assert hits["query"] == "战略" and hits["total"] == 1
+
+
+def test_a_job_killed_after_its_last_batch_was_stored_ends_with_done_equal_total(library,
+                                                                                 zh_model):
+    """The probe's 475 of 496: the killed run stored every batch but noted progress only up
+    to 85 %; the resumed run found nothing left and so reported nothing."""
+    from webapp.actions import jobs, translate
+
+    doc_id = add(library, "".join(f"第{i}句话。" for i in range(30)))
+    job_id = translate.queue_translation(library, doc_id)
+    whole = library.get_job(job_id)["total"]
+    assert library.claim_job(job_id)
+    library.job_progress(job_id, whole * 85 // 100, whole)  # noted before the kill ...
+    translate.translate_document(library, doc_id)  # ... stored after it was last noted
+    assert library.pending_units(doc_id) == []
+    library.requeue_interrupted()  # the next worker finds the job left running
+    seen: list[tuple[int, int]] = []
+    assert jobs.run_next(library, Path(library.db.path).parent,
+                         on_progress=lambda done, total: seen.append((done, total)))
+    job = library.get_job(job_id)
+    assert job["status"] == "done" and (job["done"], job["total"]) == (whole, whole)
+    assert seen[-1] == (whole, whole)

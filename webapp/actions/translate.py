@@ -202,18 +202,26 @@ def run_job(
 
     The reader's on-screen segments (``set_focus``) are read before each batch. Progress counts
     the whole job: a job resumed after a crash starts from what the earlier run stored, not from
-    0 of what remains. ``jobs.run_job`` records how it ended.
+    0 of what remains, and ends with the document's own count (a run killed after storing its
+    last batch but before noting it leaves nothing for the resumed run to report).
+    ``jobs.run_job`` records how it ended.
     """
     job_id, doc_id = job["id"], int(job["target"])
     remaining = len(library.pending_units(doc_id))
     whole = max(int(job.get("total") or 0), remaining)
     before = whole - remaining  # stored by an earlier run of this job
+    reported = [whole]
 
     def progress(done: int, total: int) -> bool:
         done, total = before + done, before + total
+        reported[0] = total
         if on_progress is not None:
             on_progress(done, total)
         return library.job_progress(job_id, done, total) != CANCELLED
 
     translate_document(library, doc_id, progress=progress, batch_tokens=batch_tokens,
                        focus=lambda: library.priority(job_id))
+    total = reported[0]
+    done = max(0, total - len(library.pending_units(doc_id)))
+    if library.job_progress(job_id, done, total) != CANCELLED and on_progress is not None:
+        on_progress(done, total)

@@ -244,6 +244,7 @@ SLOW_BEFORE = {  # inputs that took seconds (quadratic patterns, deep nesting, b
     "big-front-matter": ("a.md", "---\n" + "a: b\n" * 20_000 + "---\n正文第一句。"),
     "bracket-run": ("a.md", "正文。" + "[" * 100_000 + "\n"),
     "bracket-pairs": ("a.md", "正文。" + "[](" * 30_000 + "\n"),
+    "unclosed-quotes": ("a.txt", "正文，" + "（“《" * 10_000 + "很长的一句话，" * 30_000),
 }
 
 

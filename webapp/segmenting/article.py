@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from webapp.segmenting.sentences import split_sentences
+from webapp.segmenting.sentences import bounded, split_sentences
 from webapp.text import has_invalid, strip_invalid
 from webapp.vocabulary import BLOCK_KINDS
 
@@ -45,5 +45,7 @@ class Article:
             self.blocks = [b for b in cleaned if b.kind == "title" or b.text.strip()]
 
     def sentences(self, block: Block) -> list[str]:
-        """A block's sentences in the article's language (they concatenate to its text)."""
-        return split_sentences(block.text, self.source_lang) or [block.text]
+        """A block's sentences in the article's language (they concatenate to its text), none
+        longer than a model can decode whole (``sentences.bounded``)."""
+        lang = self.source_lang
+        return bounded(split_sentences(block.text, lang) or [block.text], lang)

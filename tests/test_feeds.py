@@ -50,13 +50,16 @@ def feed_files(tmp_path) -> Path:
 def test_rss_and_atom_imported_twice_second_run_imports_nothing_new(lib, feed_files, no_network):
     reports = [add_feed(lib, str(feed_files / name), fetch_pages=False)
                for name in ("news.rss", "news.atom")]
-    assert [len(r.new) for r in reports] == [2, 2]
-    assert reports[0].failed and "only a summary" in reports[0].failed[0]  # offline: no page
-    assert lib.document_count() == 4
+    assert [len(r.new) for r in reports] == [3, 2] and not reports[0].failed
+    # offline, the summary-only item is its summary, with a warning that says so
+    (summary,) = [r for r in reports[0].new if r.warning]
+    assert "not fetched (offline)" in summary.warning and "summary" in summary.warning
+    assert "warning: 只有摘要的条目: the linked page was not fetched" in reports[0].describe()
+    assert lib.document_count() == 5
     again = update_feeds(lib, fetch_pages=False)
     assert [len(r.new) for r in again] == [0, 0]
-    assert [r.skipped for r in again] == [2, 2]
-    assert lib.document_count() == 4
+    assert [r.skipped for r in again] == [3, 2]
+    assert lib.document_count() == 5
     docs = {d["title"]: d for d in lib.list_documents()}
     park = lib.get_document(docs["城市公园今年新增绿地三百公顷"]["id"])
     assert park["published_at"] == "2024-05-14T01:30:00Z"  # +0800 in the feed, kept as an instant
@@ -195,7 +198,9 @@ def feed_server(feed_files):
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """A static file handler that does not log to stderr."""
 
-    extensions_map = {".atom": "application/atom+xml", ".rss": "application/rss+xml"}
+    extensions_map = {".atom": "application/atom+xml", ".rss": "application/rss+xml",
+                      ".xrss": "application/x-rss+xml", ".xml": "text/xml",
+                      ".bin": "application/octet-stream", ".png": "image/png"}
 
     def log_message(self, *args) -> None:  # noqa: D102
         pass
@@ -317,3 +322,54 @@ def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
     assert _post(client, f"/feeds/update/{translation}/cancel").status_code == 404
     assert library.get_job(translation)["status"] == "queued"
     assert _post(client, "/feeds/update/999/cancel").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["feed.xrss", "feed.atom", "feed.xml", "feed.bin", "feed.png"])
+def test_feeds_are_read_whatever_xml_type_they_are_served_as(lib, feed_files, feed_server,
+                                                              name):
+    """application/x-rss+xml, application/atom+xml, text/xml, and anything whose bytes are a
+    feed (application/octet-stream, even a wrong image/png)."""
+    source = "news.rss" if name != "feed.atom" else "news.atom"
+    shutil.copy(feed_files / source, feed_files / name)
+    report = add_feed(lib, f"{feed_server}/{name}", fetch_pages=False, allow_private=True)
+    assert report.ok, report.error
+    assert len(report.new) >= 2
+
+
+def test_a_file_that_is_no_feed_is_refused_whatever_its_type(lib, feed_files, feed_server):
+    (feed_files / "page.bin").write_bytes(b"\x89PNG\r\n\x1a\n not a feed")
+    report = add_feed(lib, f"{feed_server}/page.bin", allow_private=True)
+    assert not report.ok and "not a feed" in report.error and lib.list_feeds() == []
+
+
+def test_an_items_own_full_text_is_the_article_however_short(lib, tmp_path, no_network):
+    feed = tmp_path / "short.rss"
+    feed.write_text(
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        "<title>t</title><item><title>短讯</title><link>https://news.example.org/short</link>"
+        "<guid>s1</guid><description>这是一段比正文还长的摘要，说了很多很多的话，但它只是摘要。"
+        "</description><content:encoded><![CDATA[<p>短讯全文。</p>]]></content:encoded></item>"
+        "</channel></rss>", encoding="utf-8")
+    report = add_feed(lib, str(feed), fetch_pages=True)  # online, but nothing is fetched
+    assert len(report.new) == 1 and not report.failed and not report.new[0].warning
+    assert no_network == []
+    doc = lib.document_json(report.new[0].doc_id)
+    assert [u["source"] for s in doc["segments"][1:] for u in s["units"]] == ["短讯全文。"]
+
+
+def test_a_link_that_cannot_be_fetched_imports_the_feeds_text_with_a_warning(
+        lib, feed_files, feed_server):
+    rss = (feed_files / "news.rss").read_text(encoding="utf-8")
+    (feed_files / "gone.rss").write_text(
+        rss.replace("http://127.0.0.1:9/never-fetched.html", f"{feed_server}/missing.html"),
+        encoding="utf-8")
+    report = add_feed(lib, f"{feed_server}/gone.rss", allow_private=True)
+    assert len(report.new) == 3 and not report.failed
+    (warned,) = [r for r in report.new if r.warning]
+    assert "could not be fetched" in warned.warning and "404" in warned.warning
+    units = [u["source"] for s in lib.document_json(warned.doc_id)["segments"]
+             for u in s["units"]]
+    assert "这一条只有摘要。" in units
+    refused = add_feed(lib, str(feed_files / "news.rss"))  # its link: a loopback address
+    (private,) = [r for r in [*refused.new, *refused.known] if r.warning]
+    assert "ENFACE_ALLOW_PRIVATE_URLS=1" in private.warning

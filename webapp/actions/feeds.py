@@ -44,7 +44,8 @@ class FeedReport:
         name = f"{self.title} ({self.url})" if self.title else self.url
         head = (f"{name}: {len(self.new)} new, {self.skipped} skipped, "
                 f"{len(self.failed)} failed")
-        return "\n".join([head, *(f"  failed: {reason}" for reason in self.failed)])
+        warned = [f"  warning: {r.title}: {r.warning}" for r in self.new if r.warning]
+        return "\n".join([head, *warned, *(f"  failed: {reason}" for reason in self.failed)])
 
 
     def to_dict(self) -> dict:
@@ -62,8 +63,10 @@ def read_feed_bytes(source: str, *, max_bytes: int, allow_private: bool = False)
     """The bytes of a feed file or URL (size-limited)."""
     if source.startswith(("http://", "https://")):
         from webapp.importing.download import download
+        from webapp.importing.feeds import FEED_TYPES, looks_like_feed
 
-        data, _, _ = download(source, timeout=15, max_bytes=max_bytes, allow_private=allow_private)
+        data, _, _ = download(source, timeout=15, max_bytes=max_bytes, allow_private=allow_private,
+                              sniff=looks_like_feed, accept=FEED_TYPES)
         return data
     path = Path(source)
     try:
@@ -127,16 +130,20 @@ def import_feed(
 
 
 def _article(item, feed, fetch_pages: bool, max_bytes: int, allow_private: bool):
-    """The item's own full text, else its linked page."""
+    """The item's own full text, else its linked page; when the page cannot be had (offline,
+    or its download fails) the feed's summary, with a warning saying so."""
     from webapp.importing import fetch_url
     from webapp.importing.feeds import item_article
 
     if item.content or not item.link:
         return item_article(item, feed)
     if not fetch_pages:
-        raise ImportFailed(item.link, "the feed carries only a summary and pages are not "
-                                      "fetched (offline)")
-    article = fetch_url(item.link, max_bytes=max_bytes, allow_private=allow_private)
+        return item_article(item, feed, warning="the linked page was not fetched (offline)")
+    try:
+        article = fetch_url(item.link, max_bytes=max_bytes, allow_private=allow_private)
+    except EnfaceError as exc:
+        reason = getattr(exc, "reason", None) or str(exc)
+        return item_article(item, feed, warning=f"the linked page could not be fetched ({reason})")
     article.meta.update({"feed": feed.url, "feed_title": feed.title, "guid": item.key})
     article.published_at = article.published_at or item.published
     if item.title:

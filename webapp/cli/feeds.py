@@ -9,8 +9,10 @@ import click
 from webapp.cli import Context, fail, main, pass_ctx
 from webapp.errors import EnfaceError
 
-_OFFLINE = click.option("--offline", is_flag=True,
-                        help="Never fetch linked pages (items without full text then fail).")
+_OFFLINE = click.option(
+    "--offline", is_flag=True,
+    help="Never fetch linked pages (items without full text are imported from the feed's "
+         "summary, with a warning).")
 
 
 @main.group()

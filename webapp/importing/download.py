@@ -24,7 +24,7 @@ def is_text_type(mime: str) -> bool:
 
 def download(
     url: str, *, timeout: float, max_bytes: int, allow_private: bool = False,
-    sniff: Callable[[bytes], bool] | None = None,
+    sniff: Callable[[bytes], bool] | None = None, accept: str = _ACCEPT,
 ) -> tuple[bytes, str, str | None]:
     """Fetch ``url``; return ``(body, final URL, Content-Type)`` or raise ImportFailed/TooLarge.
 
@@ -34,7 +34,7 @@ def download(
     deadline = time.monotonic() + timeout
     try:
         with open_url(url, timeout=timeout, allow_private=allow_private,
-                      headers={"Accept": _ACCEPT}) as opened:
+                      headers={"Accept": accept}) as opened:
             return _read(opened.response, url, deadline, max_bytes, opened.url, sniff)
     except FetchFailed as exc:
         raise ImportFailed(url, exc.reason) from exc

@@ -26,8 +26,11 @@ _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)\b", re.I)
 _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF)>\s*\Z", re.I)
 _CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _SNIFF = 4096
+#: What a feed request accepts (any other answer is read if its bytes sniff as a feed).
+FEED_TYPES = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
+              "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 _MAX_ITEMS = 1000
-_FULL_TEXT = 40  # characters of text from which an item's content counts as a story
+_STORY = 400  # characters of text from which a summary (<description>) counts as the story
 
 
 @dataclass(frozen=True)
@@ -113,26 +116,32 @@ def _item(entry: dict) -> FeedItem | None:
 
 
 def _content(entry: dict) -> str | None:
-    """The item's full story: the longest HTML/text content, when it is more than a teaser."""
+    """The item's own full text (``content:encoded``, Atom ``content``: the longest), whatever
+    its length; else a summary long enough to be the story (some feeds put it in
+    ``<description>``); else None (a teaser: the linked page is the story)."""
     bodies = [c.get("value") or "" for c in entry.get("content") or []]
-    summary = entry.get("summary") or ""
-    best = max(bodies, key=len, default="")
-    if len(_text(best)) >= max(_FULL_TEXT, len(_text(summary))):
+    best = max(bodies, key=lambda body: len(_text(body)), default="")
+    if _text(best):
         return best
-    if len(_text(summary)) >= 10 * _FULL_TEXT:  # some feeds put the whole story in <description>
-        return summary
-    return None
+    summary = entry.get("summary") or ""
+    return summary if len(_text(summary)) >= _STORY else None
 
 
 def _text(markup: str) -> str:
     return re.sub(r"<[^>]*>|\s+", "", markup)
 
 
-def item_article(item: FeedItem, feed: Feed) -> Article:
-    """An article from an item's own content (ImportFailed when the feed has no full text)."""
-    if not item.content:
-        raise ImportFailed(item.link or item.key, "the feed carries only a summary of this item")
-    blocks = segment_html(item.content, base_url=item.link)
+def item_article(item: FeedItem, feed: Feed, *, warning: str | None = None) -> Article:
+    """An article from an item's own text: its full content, or with ``warning`` (why the
+    linked page is not the article) its summary; ImportFailed when the feed has neither."""
+    body = item.content or (item.summary if warning else None)
+    if not body or not _text(body):
+        why = ("the feed carries only a summary of this item" if item.summary and not warning
+               else "the feed has no text for this item" + (f", and {warning}" if warning else ""))
+        raise ImportFailed(item.link or item.key, why)
+    blocks = segment_html(body, base_url=item.link)
     meta = {"format": "feed", "feed": feed.url, "feed_title": feed.title, "guid": item.key}
-    return build_article(item.title, blocks, raw=item.content, origin=item.link or item.key,
+    if warning and not item.content:
+        meta["warning"] = f"{warning}; the feed's summary was imported instead"
+    return build_article(item.title, blocks, raw=body, origin=item.link or item.key,
                          url=item.link, published=item.published, meta=meta)

@@ -474,3 +474,95 @@ def test_a_job_killed_after_its_last_batch_was_stored_ends_with_done_equal_total
     job = library.get_job(job_id)
     assert job["status"] == "done" and (job["done"], job["total"]) == (whole, whole)
     assert seen[-1] == (whole, whole)
+
+
+# --- the route walk over every kind of stored entity ------------------------------------------
+
+ID_KINDS = {"doc_id": "document", "unit_id": "unit", "segment_id": "segment", "job_id": "job",
+            "entry_id": "glossary", "feed_id": "feed", "user_id": "user"}
+QUERIES = {"/": ["", "?page=2", "?page=999"], "/documents": ["", "?state=translated&sort=title"],
+           "/search": ["", "?q=第一", "?q=句"], "/glossary": ["", "?q=说", "?q=_"],
+           "/words": ["?q=第一", "?q=说了&document=1"], "/api/dictionary": ["?q=第一"],
+           "/api/documents": ["", "?q=第&page=2"], "/api/search": ["?q=第一句"],
+           "/api/glossary": ["", "?q=First"], "/export": ["?format=md", "?format=json"]}
+
+
+def walk_paths(app, ids: dict[str, list[int]]) -> list[str]:
+    """Every GET route: with every id of its kind and one id of each other kind, and the query
+    variants of ``QUERIES``."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        if not rule.arguments:
+            paths += [rule.rule + q for q in QUERIES.get(rule.rule, [""])]
+            continue
+        (name,) = rule.arguments
+        values = set(ids[ID_KINDS[name]]) | {kind_ids[0] for kind_ids in ids.values()}
+        extra = ["?format=docx", "?format=tmx"] if rule.endpoint == "downloads.document" else [
+            "?filter=unreviewed&view=interleaved" if rule.endpoint == "pages.document" else ""]
+        paths += [rule.rule.replace(f"<int:{name}>", str(v)) + q for v in sorted(values)
+                  for q in extra]
+    return paths
+
+
+def walk(client, paths: list[str]) -> list[str]:
+    """The paths answered with a 5xx (page and htmx partial), or with unsafe links."""
+    broken = []
+    for path in paths:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(path, headers=headers)
+            if response.status_code >= 500:
+                broken.append(f"{path} {headers}: {response.status_code}")
+            elif response.mimetype == "text/html":
+                assert_only_web_links(response.get_data(as_text=True), path)
+    return broken
+
+
+@pytest.fixture
+def stocked_app(tmp_path, zh_model, cedict_index):
+    """An app (accounts on) over a library holding every kind of entity in every state."""
+    from stocked import stock
+
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False,
+                      "TESTING": True})
+    (tmp_path / "data" / cedict_index.name).symlink_to(cedict_index)
+    app.stocked_ids = stock(app.extensions["library"])
+    yield app
+    app.extensions["library"].close()
+
+
+@pytest.mark.slow
+def test_every_page_renders_over_every_kind_of_stored_entity(stocked_app):
+    """Document-scoped terms (the Glossary page was a 500 as soon as one existed), feeds with
+    errors, jobs of each kind in each state, users of each role: walked as each role."""
+    from auth_helpers import sign_in
+
+    paths = walk_paths(stocked_app, stocked_app.stocked_ids)
+    assert len(paths) > 150
+    for role in ("ad-admin", "ed-editor", "re-reader"):
+        client = stocked_app.test_client()
+        assert sign_in(client, role).status_code == 303
+        todo = paths if role == "ad-admin" else [p for p in paths if "<" not in p and (
+            p.count("/") <= 1 or p.startswith(("/documents/1", "/feeds", "/glossary")))]
+        assert walk(client, todo) == [], role
+    client = stocked_app.test_client()
+    sign_in(client, "ad-admin")
+    glossary_page = client.get("/glossary").get_data(as_text=True)
+    assert 'href="/documents/1">document 1</a>' in glossary_page  # the scoped term's link
+    feeds_page = client.get("/feeds").get_data(as_text=True)
+    assert "the server answered 500" in feeds_page and "<script>alert" not in feeds_page
+    users_page = client.get("/users").get_data(as_text=True)
+    assert all(name in users_page for name in ("re-reader", "ed-editor", "ad-admin"))
+
+
+def test_the_pages_a_document_scoped_term_appears_on_render(client, library):
+    """Defect 7 on its own, in the fast suite: one document-scoped term, every page."""
+    from webapp.actions import glossary
+
+    doc_id = add(library)
+    glossary.add(library, "说了", "said", document_id=doc_id)
+    for path in ("/glossary", "/glossary?q=说", f"/documents/{doc_id}", "/api/glossary"):
+        assert client.get(path).status_code == 200, path

@@ -101,25 +101,30 @@ def test_an_anonymous_page_request_comes_back_after_signing_in(app, doc):
     assert client.get(f"/documents/{doc}").status_code == 200
 
 
+UNSAFE_NEXT = ("//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example",
+               "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\\/evil.example",
+               "/\x00/x", "/x\r\nSet-Cookie: a=b", "/x\nLocation: //evil.example",
+               "/\x7f/evil.example", "javascript:alert(1)", "")
+
+
 def test_sign_in_goes_nowhere_but_this_site(app):
-    client = app.test_client()
-    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example",
-                   "/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example",
-                   "/%09/evil.example".replace("%09", "\t"), "/\\/evil.example", "/\x00/x",
-                   "/x\r\nSet-Cookie: a=b", "/x\nLocation: //evil.example", "/\x7f/evil.example"):
+    from webapp.web.auth import _next_page
+
+    with app.test_request_context():
+        for target in UNSAFE_NEXT:
+            assert _next_page(target) == "/", repr(target)
+        assert _next_page("/documents/1?view=en#u3") == "/documents/1?view=en#u3"
+    # through the form: a tab (an open redirect to //evil.example) and CR/LF (a 500) before
+    for body in (b"&next=/%09/evil.example", b"&next=/x%0D%0ASet-Cookie:%20a=b"):
         client = app.test_client()
-        response = client.post("/login", data={"name": "re-reader", "password": PASSWORD,
-                                                "next": target, "csrf_token": csrf_of(client)})
-        assert response.status_code == 303, repr(target)
-        assert response.headers["Location"] == "/", repr(target)
-    client = app.test_client()
-    encoded = client.post("/login?x", data=b"name=re-reader&password=" + PASSWORD.replace(
-        " ", "+").encode() + b"&next=/%09/evil.example&csrf_token=" + csrf_of(client).encode(),
-        content_type="application/x-www-form-urlencoded")
-    assert encoded.headers["Location"] == "/"
+        response = client.post("/login", data=b"name=re-reader&password=" + PASSWORD.replace(
+            " ", "+").encode() + body + b"&csrf_token=" + csrf_of(client).encode(),
+            content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 303 and response.headers["Location"] == "/", body
     kept = app.test_client()
     response = kept.post("/login", data={"name": "re-reader", "password": PASSWORD,
-                                         "next": "/documents/1?view=en#u3", "csrf_token": csrf_of(kept)})
+                                         "next": "/documents/1?view=en#u3",
+                                         "csrf_token": csrf_of(kept)})
     assert response.headers["Location"] == "/documents/1?view=en#u3"
 
 

@@ -37,7 +37,8 @@ class Article:
     def __post_init__(self) -> None:
         """Whatever door it came through, an article holds no character stored text may not
         (``webapp.text``): a block left blank by that is dropped."""
-        self.title = strip_invalid(self.title)
+        if has_invalid(self.title):
+            self.title = strip_invalid(self.title)
         if has_invalid(self.raw):
             self.raw = strip_invalid(self.raw)
         if any(has_invalid(block.text) for block in self.blocks):

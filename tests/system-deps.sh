@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the tests use: Chromium (browser tests), a CJK font, the real consumers the
-# export tests open files in (epubcheck, LibreOffice, poppler), and the real servers the scale-out
-# tests start themselves in temporary folders (PostgreSQL with pg_trgm, Redis). Installs only what
-# is missing; the distribution's own PostgreSQL cluster and Redis service are not used.
+# export tests open files in (epubcheck, LibreOffice, poppler, markdown: the original
+# Markdown.pl), nginx (the TLS proxy in front of the real server in tests/e2e/test_proxy_e2e.py),
+# and the real servers the scale-out tests start themselves in temporary folders (PostgreSQL with
+# pg_trgm, Redis). Installs only what is missing; the distribution's own PostgreSQL cluster and
+# Redis service are not used.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils
+packages=(chromium fonts-noto-cjk epubcheck libreoffice-writer-nogui poppler-utils nginx markdown
           postgresql postgresql-contrib redis-server)
 missing=()
 for p in "${packages[@]}"; do

@@ -104,12 +104,31 @@ def test_an_anonymous_page_request_comes_back_after_signing_in(app, doc):
     assert client.get(f"/documents/{doc}").status_code == 200
 
 
+UNSAFE_NEXT = ("//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example",
+               "/\n/evil.example", "/\r\n/evil.example", "/ /evil.example", "/\\/evil.example",
+               "/\x00/x", "/x\r\nSet-Cookie: a=b", "/x\nLocation: //evil.example",
+               "/\x7f/evil.example", "javascript:alert(1)", "")
+
+
 def test_sign_in_goes_nowhere_but_this_site(app):
-    client = app.test_client()
-    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
-        response = client.post("/login", data={"name": "re-reader", "password": PASSWORD,
-                                                "next": target, "csrf_token": csrf_of(client)})
-        assert response.headers["Location"] == "/"
+    from webapp.web.auth import _next_page
+
+    with app.test_request_context():
+        for target in UNSAFE_NEXT:
+            assert _next_page(target) == "/", repr(target)
+        assert _next_page("/documents/1?view=en#u3") == "/documents/1?view=en#u3"
+    # through the form: a tab (an open redirect to //evil.example) and CR/LF (a 500) before
+    for body in (b"&next=/%09/evil.example", b"&next=/x%0D%0ASet-Cookie:%20a=b"):
+        client = app.test_client()
+        response = client.post("/login", data=b"name=re-reader&password=" + PASSWORD.replace(
+            " ", "+").encode() + body + b"&csrf_token=" + csrf_of(client).encode(),
+            content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 303 and response.headers["Location"] == "/", body
+    kept = app.test_client()
+    response = kept.post("/login", data={"name": "re-reader", "password": PASSWORD,
+                                         "next": "/documents/1?view=en#u3",
+                                         "csrf_token": csrf_of(kept)})
+    assert response.headers["Location"] == "/documents/1?view=en#u3"
 
 
 def test_the_sign_in_form_needs_its_csrf_token(app):
@@ -183,6 +202,43 @@ def test_signing_out_ends_the_session(app):
     response = client.post("/logout", data={"csrf_token": csrf})
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     assert client.get("/").status_code == 302
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str):
+    """A fresh client holding only a copy of an old session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+@pytest.mark.parametrize("how", ["sign-out", "new password", "removed"])
+def test_an_old_cookie_stops_working_once_the_session_ended(app, how):
+    admin, admin_csrf = as_user(app, "ad-admin")
+    other_device, _ = as_user(app, "ad-admin")
+    old = _cookie(admin)
+    thief = _replay(app, old)
+    assert thief.get("/").status_code == 200 and thief.get("/users").status_code == 200
+    assert thief.get("/api/documents").status_code == 200
+    if how == "sign-out":
+        assert admin.post("/logout", data={"csrf_token": admin_csrf}).status_code == 303
+    else:
+        keeper, csrf = as_user(app, "ed-editor")
+        library = app.extensions["library"]
+        library.accounts.update(library.accounts.find("ed-editor")["id"], role="admin")
+        target = library.accounts.find("ad-admin")["id"]
+        path, form = ((f"/users/{target}/password", {"password": "a brand new one"})
+                      if how == "new password" else (f"/users/{target}/remove", {}))
+        done = keeper.post(path, data={**form, "csrf_token": csrf}, headers=HX)
+        assert done.status_code == 200, done.get_data(as_text=True)
+    thief = _replay(app, old)
+    assert thief.get("/").status_code == 302
+    assert thief.get("/users").status_code == 302
+    assert thief.get("/api/documents").status_code == 401
+    assert other_device.get("/").status_code == 302  # everywhere
 
 
 def test_a_reader_reads_and_downloads_but_changes_nothing(app, library, doc, post):

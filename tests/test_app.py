@@ -223,25 +223,53 @@ def test_uploading_an_xliff_applies_it(client, seed_file, upload):
     assert client.get(f"/api/units/{unit['id']}/revisions").get_json()[-1]["origin"] == "import"
 
 
-def test_a_server_others_can_reach_imports_no_local_urls(tmp_path, upload):
+@pytest.mark.parametrize("host", ["0.0.0.0", "127.0.0.1"])
+def test_url_imports_reach_no_local_address_unless_allowed(tmp_path, upload, seed_file, host):
+    """Beyond loopback and for the local single user alike: ENFACE_ALLOW_PRIVATE_URLS=1 only."""
+    import functools
     import http.server
     import threading
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
+                                directory=str(seed_file.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/{seed_file.name}"
     try:
-        app = create_app({"DATA_DIR": str(tmp_path), "SEED": False, "WORKER": False,
-                          "HOST": "0.0.0.0", "TESTING": True})
-        client = app.test_client()
-        add_user(app.extensions["library"], "ed", "editor")  # beyond loopback: accounts on
-        assert sign_in(client, "ed").status_code == 303
-        url = f"http://127.0.0.1:{httpd.server_address[1]}/"
-        response = upload(client=client, url=url)
-        assert response.status_code == 400
-        assert "private or local address" in response.get_data(as_text=True)
-        assert app.extensions["library"].documents.count() == 0
+        for allowed in (False, True):
+            app = create_app({"DATA_DIR": str(tmp_path / str(allowed)), "SEED": False,
+                              "WORKER": False, "HOST": host, "TESTING": True,
+                              "ALLOW_PRIVATE_URLS": allowed})
+            client = app.test_client()
+            if host != "127.0.0.1":
+                add_user(app.extensions["library"], "ed", "editor")  # beyond loopback: accounts
+                assert sign_in(client, "ed").status_code == 303
+            response = upload(client=client, url=url)
+            text = response.get_data(as_text=True)
+            if allowed:
+                assert response.status_code == 200, text
+                assert app.extensions["library"].documents.count() == 1
+            else:
+                assert response.status_code == 400
+                assert "loopback address" in text and "ENFACE_ALLOW_PRIVATE_URLS=1" in text
+                assert app.extensions["library"].documents.count() == 0
+            app.extensions["library"].close()
     finally:
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+def test_every_endpoint_a_template_names_exists(app):
+    """A wrong name in url_for() is a 500 only when that branch renders (it hid on the Glossary
+    page until a document-scoped term existed): check every template's names at once."""
+    import re
+
+    from webapp.config import resource_dir
+
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    named = {(path.name, name) for path in resource_dir("templates").glob("*.html")
+             for name in re.findall(r"url_for\(\s*['\"]([^'\"]+)['\"]", path.read_text())}
+    assert len(named) > 40
+    assert {(page, name) for page, name in named if name not in endpoints} == set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import subprocess
 import sys
@@ -165,6 +166,7 @@ def test_same_decoding_options_as_argostranslate(model, argos_one_sentence, monk
     assert ours_options.pop("max_batch_size") >= theirs_options.pop("max_batch_size")
     theirs_options.pop("return_scores")  # Argos sums scores across sentences; we need none
     assert ours_options.pop("asynchronous") is True  # lets batches overlap (inter_threads > 1)
+    assert ours_options.pop("max_decoding_length") == 256  # CTranslate2's default, said aloud
     assert ours_options == theirs_options
 
 
@@ -382,29 +384,51 @@ def test_index_offline_fails_fast_with_advice(no_network):
     assert time.monotonic() - started < 5
 
 
-def test_install_from_index_downloads_with_progress(tmp_path, monkeypatch, model):
+@pytest.fixture
+def file_server(tmp_path):
+    """``tmp_path`` served over HTTP on a loopback port (its base URL)."""
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_install_from_index_downloads_with_progress(tmp_path, monkeypatch, model, file_server):
     from argostranslate import settings
 
     archive = build_package(tmp_path, "ko", "en")
     index = [
         {**GOOD_META, "from_code": "ko", "to_code": "en", "from_name": "Korean",
-         "to_name": "English", "links": [archive.as_uri()]},
+         "to_name": "English", "links": [f"{file_server}/{archive.name}"]},
         {**GOOD_META, "from_name": "Chinese", "to_name": "English", "links": []},
     ]
     (tmp_path / "index.json").write_text(json.dumps(index))
-    monkeypatch.setattr(settings, "remote_package_index", (tmp_path / "index.json").as_uri())
-    listed = engine.available_models()
+    monkeypatch.setattr(settings, "remote_package_index", f"{file_server}/index.json")
+    with pytest.raises(ModelError, match="ENFACE_ALLOW_PRIVATE_URLS=1"):  # the outbound rule
+        engine.available_models()
+    listed = engine.available_models(allow_private=True)
     assert [(p["from_code"], p["installed_version"]) for p in listed] == [
         ("ko", None),
         ("zh", "1.0"),
     ]
     seen: list[tuple[int, int]] = []
-    installed = engine.install_from_index("ko", "en", progress=lambda d, t: seen.append((d, t)))
+    installed = engine.install_from_index("ko", "en", progress=lambda d, t: seen.append((d, t)),
+                                          allow_private=True)
     try:
         assert installed.model_id == "argos:ko-en@1.0"
         assert seen[-1] == (archive.stat().st_size, archive.stat().st_size)
         with pytest.raises(NotFound, match="no model for xx"):
-            engine.install_from_index("xx", "en")
+            engine.install_from_index("xx", "en", allow_private=True)
     finally:
         engine.remove_model("ko", "en")
 
@@ -482,3 +506,34 @@ def test_the_isa_is_the_one_ctranslate2_picks():
     assert inference.isa_of("vendor_id : GenuineIntel\nflags : fpu sse4_1 avx\n") == "AVX"
     assert inference.isa_of("vendor_id : GenuineIntel\nflags : fpu sse4_1\n") == "GENERIC"
     assert inference.isa_of("") == "GENERIC"
+
+
+# --- length: nothing is cut short ----------------------------------------------------------
+
+def _one_long_sentence(sample_lines: list[str], chars: int) -> str:
+    """Real Chinese text run together into one sentence of ``chars`` characters (commas only)."""
+    text = re.sub("[。！？；．｡!?.…]", "，", "".join(sample_lines))
+    return (text * (chars // len(text) + 1))[:chars]
+
+
+def test_a_sentence_longer_than_the_model_decodes_is_translated_whole(model, sample_lines):
+    """Before: CTranslate2 stopped the English at 256 tokens (a 300,000-character sentence
+    came back as 626 characters); now long pieces are cut at clause punctuation, decoded
+    separately and joined."""
+    sentence = _one_long_sentence(sample_lines, 3000)
+    assert len(split_sentences(sentence, "zh", quote_limit=0)) == 1
+    english = engine.translate_sentences([sentence], model)[0]
+    assert english.replace(" ", "") == sentence.replace(" ", "")  # the copy model: all of it
+
+
+def test_an_output_that_reaches_the_decoding_limit_is_an_error_not_a_cut(model, sample_lines,
+                                                                          monkeypatch):
+    monkeypatch.setattr(inference, "MAX_INPUT_TOKENS", 100_000)  # no cutting: as before
+    sentence = _one_long_sentence(sample_lines, 600)
+    with pytest.raises(inference.TooLongToTranslate, match="not stored cut short"):
+        engine.translate_sentences([sentence], model)
+    stored: list = []
+    with pytest.raises(inference.TooLongToTranslate):
+        engine.translate_sentences(["短句。", sentence], model,
+                                   on_batch=lambda i, texts: stored.extend(texts))
+    assert sentence not in "".join(stored)

@@ -507,3 +507,70 @@ def test_escaped_markdown_renders_as_the_same_words(text):
 
     rendered = html.fromstring(f"<div>{MarkdownIt().render(escape_markdown(text))}</div>")
     assert rendered.text_content().split() == text.split()
+
+
+HOSTILE_TEXT = [
+    '<img src=x onerror="alert(1)" >', "<script>alert(1)</script>", "<svg/onload=alert(1)>",
+    "<a href=javascript:alert(1)>x</a>", "<iframe src=//evil.example>", "&lt;b&gt;bold&lt;/b&gt;",
+    "<!-- comment --><b>b</b>", "<div onclick=alert(1)>x</div>", "x <style>*{}</style> y",
+    '[x](javascript:alert(1)) ![i](//evil.example/p.png)', "<http://evil.example/>",
+    "<details open ontoggle=alert(1)>", "AT&T &amp; &#60;i&#62;",
+]
+
+
+def _hostile_doc() -> dict:
+    segments = []
+    for position, (kind, text) in enumerate(
+            [("title", HOSTILE_TEXT[0])] + [(k, t) for t in HOSTILE_TEXT
+                                            for k in ("paragraph", "heading", "list_item",
+                                                      "caption", "quote")]):
+        segments.append({"id": position + 1, "position": position, "kind": kind, "href": None,
+                         "units": [{"id": position + 1, "position": 0, "source": text,
+                                    "translation": text, "status": "machine"}]})
+    return {"id": 1, "title": HOSTILE_TEXT[0], "source_lang": "zh", "target_lang": "en",
+            "source_url": None, "published_at": None, "segments": segments}
+
+
+def _markdown_renderers() -> dict:
+    import markdown
+    from markdown_it import MarkdownIt
+
+    renderers = {"markdown-it (CommonMark)": MarkdownIt().render,
+                 "Python-Markdown": markdown.markdown}
+    perl = shutil.which("markdown")  # Debian's markdown: the original Markdown.pl
+    if perl:
+        renderers["Markdown.pl"] = lambda text: subprocess.run(
+            [perl], input=text, capture_output=True, text=True, check=True).stdout
+    return renderers
+
+
+def live_html(rendered: str) -> list[str]:
+    """Elements and attributes in rendered Markdown that text could not have made."""
+    allowed = {"div", "h1", "h2", "p", "blockquote", "ul", "li", "em", "br", "code", "a"}
+    found = []
+    for element in html.fromstring(f"<div>{rendered}</div>").iter():
+        if not isinstance(element.tag, str):
+            found.append("comment")
+            continue
+        if element.tag not in allowed:
+            found.append(element.tag)
+        found += [f"{element.tag}@{name}" for name in element.attrib
+                  if name != "href" or not element.attrib[name].startswith("https://")]
+    return found
+
+
+@pytest.mark.parametrize("bilingual", [True, False])
+def test_markdown_export_is_text_in_every_markdown_renderer(bilingual):
+    """HTML-looking text stays text in CommonMark, Python-Markdown and the original Markdown.pl
+    (which passes a backslash-escaped "\\<img ...>" through as live HTML)."""
+    exported = export_document(_hostile_doc(), "md", ExportOptions(bilingual=bilingual)).decode()
+    renderers = _markdown_renderers()
+    if shutil.which("markdown") is None:
+        pytest.fail("Markdown.pl not found: run tests/system-deps.sh")
+    for name, render in renderers.items():
+        rendered = render(exported)
+        assert live_html(rendered) == [], name
+        if name != "Markdown.pl":  # it keeps some backslashes; the words are there
+            words = html.fromstring(f"<div>{rendered}</div>").text_content()
+            for text in HOSTILE_TEXT:
+                assert " ".join(text.split()) in " ".join(words.split()), (name, text)

@@ -52,13 +52,16 @@ def feed_files(tmp_path) -> Path:
 def test_rss_and_atom_imported_twice_second_run_imports_nothing_new(lib, feed_files, no_network):
     reports = [add_feed(lib, str(feed_files / name), fetch_pages=False)
                for name in ("news.rss", "news.atom")]
-    assert [len(r.new) for r in reports] == [2, 2]
-    assert reports[0].failed and "only a summary" in reports[0].failed[0]  # offline: no page
-    assert lib.documents.count() == 4
+    assert [len(r.new) for r in reports] == [3, 2] and not reports[0].failed
+    # offline, the summary-only item is its summary, with a warning that says so
+    (summary,) = [r for r in reports[0].new if r.warning]
+    assert "not fetched (offline)" in summary.warning and "summary" in summary.warning
+    assert "warning: 只有摘要的条目: the linked page was not fetched" in reports[0].describe()
+    assert lib.documents.count() == 5
     again = update_feeds(lib, fetch_pages=False)
     assert [len(r.new) for r in again] == [0, 0]
-    assert [r.skipped for r in again] == [2, 2]
-    assert lib.documents.count() == 4
+    assert [r.skipped for r in again] == [3, 2]
+    assert lib.documents.count() == 5
     docs = {d["title"]: d for d in lib.documents.page()}
     park = lib.documents.get(docs["城市公园今年新增绿地三百公顷"]["id"])
     assert park["published_at"] == "2024-05-14T01:30:00Z"  # +0800 in the feed, kept as an instant
@@ -170,6 +173,17 @@ def test_cli_import_of_a_feed_file_imports_its_items(tmp_path, feed_files):
 
 
 @pytest.fixture
+def app(tmp_path):
+    """The app, allowed to fetch from the loopback feed server (ENFACE_ALLOW_PRIVATE_URLS=1)."""
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False,
+                      "TESTING": True, "ALLOW_PRIVATE_URLS": True})
+    yield app
+    app.extensions["library"].close()
+
+
+@pytest.fixture
 def feed_server(feed_files):
     """The feed folder served over HTTP on a free loopback port."""
     handler = functools.partial(QuietHandler, directory=str(feed_files))
@@ -186,7 +200,9 @@ def feed_server(feed_files):
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """A static file handler that does not log to stderr."""
 
-    extensions_map = {".atom": "application/atom+xml", ".rss": "application/rss+xml"}
+    extensions_map = {".atom": "application/atom+xml", ".rss": "application/rss+xml",
+                      ".xrss": "application/x-rss+xml", ".xml": "text/xml",
+                      ".bin": "application/octet-stream", ".png": "image/png"}
 
     def log_message(self, *args) -> None:  # noqa: D102
         pass
@@ -207,7 +223,7 @@ def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_serv
     assert added.status_code == 202 and "Importing the feed’s items" in added.get_data(as_text=True)
     assert len(library.feeds.all()) == 1 and library.documents.count() == 0
     first = library.jobs.latest(FEEDS_JOB)
-    assert jobs.run_next(library, public_only=False)
+    assert jobs.run_next(library, allow_private=True)
     imported = client.get(f"/feeds/update/{first['id']}", headers={"HX-Request": "true"})
     assert "2 new, 0 skipped, 0 failed" in imported.get_data(as_text=True)
     assert "The feed’s items are in." in imported.get_data(as_text=True)
@@ -217,7 +233,7 @@ def test_feeds_page_subscribe_update_unsubscribe(app, client, library, feed_serv
     job = library.jobs.latest(FEEDS_JOB)
     polling = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
     assert f'hx-get="/feeds/update/{job["id"]}"' in polling.get_data(as_text=True)
-    assert jobs.run_next(library, public_only=False)
+    assert jobs.run_next(library, allow_private=True)
     done = client.get(f"/feeds/update/{job['id']}", headers={"HX-Request": "true"})
     text = done.get_data(as_text=True)
     assert "0 new, 2 skipped, 0 failed" in text and "hx-get" not in text
@@ -271,27 +287,27 @@ def test_feeds_page_refuses_bad_input_and_missing_csrf(client, library, feed_ser
 def test_a_new_subscription_imports_only_its_own_items_in_a_job(library, feed_files, feed_server):
     feeds.add_feed(library, str(feed_files / "news.rss"))
     before = library.documents.count()
-    report, job_id = feeds.subscribe(library, f"{feed_server}/news.atom", public_only=False)
+    report, job_id = feeds.subscribe(library, f"{feed_server}/news.atom", allow_private=True)
     assert report.ok and job_id is not None and library.documents.count() == before
-    assert feeds.subscribe(library, f"{feed_server}/news.atom")[1] == job_id  # queued once
+    assert feeds.subscribe(library, f"{feed_server}/news.atom", allow_private=True)[1] == job_id  # queued once
     job = library.jobs.get(job_id)
-    jobs.run_job(library, job, public_only=False)
+    jobs.run_job(library, job, allow_private=True)
     (done,) = feeds.update_job(library, job_id)["reports"]
     assert done.url.endswith("/news.atom") and len(done.new) == 2
     assert library.documents.count() == before + 2
     # Unsubscribed before its job ran: the job ends with nothing to do.
-    gone, gone_job = feeds.subscribe(library, f"{feed_server}/news.atom")
+    gone, gone_job = feeds.subscribe(library, f"{feed_server}/news.atom", allow_private=True)
     assert gone_job != job_id
     library.feeds.remove(library.feeds.all()[-1]["id"])
-    jobs.run_job(library, library.jobs.get(gone_job), public_only=False)
+    jobs.run_job(library, library.jobs.get(gone_job), allow_private=True)
     assert feeds.update_job(library, gone_job)["reports"] == []
-    broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", public_only=False)
+    broken, none = feeds.subscribe(library, f"{feed_server}/missing.rss", allow_private=True)
     assert none is None and "404" in broken.error and len(library.feeds.all()) == 1
 
 
 def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
         app, client, library, feed_server):
-    feeds.add_feed(library, f"{feed_server}/news.atom")
+    feeds.add_feed(library, f"{feed_server}/news.atom", allow_private=True)
     job_id = feeds.queue_update(library)
     status = client.get(f"/feeds/update/{job_id}", headers={"HX-Request": "true"})
     assert f'hx-post="/feeds/update/{job_id}/cancel"' in status.get_data(as_text=True)
@@ -303,8 +319,59 @@ def test_a_feed_update_can_be_cancelled_and_other_jobs_are_not_its_to_cancel(
     assert cancelled.status_code == 200
     assert "The feed update was cancelled." in cancelled.get_data(as_text=True)
     assert library.jobs.get(job_id)["status"] == "cancelled"
-    assert not jobs.run_next(library, public_only=False)  # nothing left
+    assert not jobs.run_next(library, allow_private=True)  # nothing left
     translation = library.jobs.create("translate", "1")
     assert _post(client, f"/feeds/update/{translation}/cancel").status_code == 404
     assert library.jobs.get(translation)["status"] == "queued"
     assert _post(client, "/feeds/update/999/cancel").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["feed.xrss", "feed.atom", "feed.xml", "feed.bin", "feed.png"])
+def test_feeds_are_read_whatever_xml_type_they_are_served_as(lib, feed_files, feed_server,
+                                                              name):
+    """application/x-rss+xml, application/atom+xml, text/xml, and anything whose bytes are a
+    feed (application/octet-stream, even a wrong image/png)."""
+    source = "news.rss" if name != "feed.atom" else "news.atom"
+    shutil.copy(feed_files / source, feed_files / name)
+    report = add_feed(lib, f"{feed_server}/{name}", fetch_pages=False, allow_private=True)
+    assert report.ok, report.error
+    assert len(report.new) >= 2
+
+
+def test_a_file_that_is_no_feed_is_refused_whatever_its_type(lib, feed_files, feed_server):
+    (feed_files / "page.bin").write_bytes(b"\x89PNG\r\n\x1a\n not a feed")
+    report = add_feed(lib, f"{feed_server}/page.bin", allow_private=True)
+    assert not report.ok and "not a feed" in report.error and lib.feeds.all() == []
+
+
+def test_an_items_own_full_text_is_the_article_however_short(lib, tmp_path, no_network):
+    feed = tmp_path / "short.rss"
+    feed.write_text(
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        "<title>t</title><item><title>短讯</title><link>https://news.example.org/short</link>"
+        "<guid>s1</guid><description>这是一段比正文还长的摘要，说了很多很多的话，但它只是摘要。"
+        "</description><content:encoded><![CDATA[<p>短讯全文。</p>]]></content:encoded></item>"
+        "</channel></rss>", encoding="utf-8")
+    report = add_feed(lib, str(feed), fetch_pages=True)  # online, but nothing is fetched
+    assert len(report.new) == 1 and not report.failed and not report.new[0].warning
+    assert no_network == []
+    doc = lib.documents.tree(report.new[0].doc_id)
+    assert [u["source"] for s in doc["segments"][1:] for u in s["units"]] == ["短讯全文。"]
+
+
+def test_a_link_that_cannot_be_fetched_imports_the_feeds_text_with_a_warning(
+        lib, feed_files, feed_server):
+    rss = (feed_files / "news.rss").read_text(encoding="utf-8")
+    (feed_files / "gone.rss").write_text(
+        rss.replace("http://127.0.0.1:9/never-fetched.html", f"{feed_server}/missing.html"),
+        encoding="utf-8")
+    report = add_feed(lib, f"{feed_server}/gone.rss", allow_private=True)
+    assert len(report.new) == 3 and not report.failed
+    (warned,) = [r for r in report.new if r.warning]
+    assert "could not be fetched" in warned.warning and "404" in warned.warning
+    units = [u["source"] for s in lib.documents.tree(warned.doc_id)["segments"]
+             for u in s["units"]]
+    assert "这一条只有摘要。" in units
+    refused = add_feed(lib, str(feed_files / "news.rss"))  # its link: a loopback address
+    (private,) = [r for r in [*refused.new, *refused.known] if r.warning]
+    assert "ENFACE_ALLOW_PRIVATE_URLS=1" in private.warning

@@ -121,19 +121,15 @@ def test_every_id_route_with_odd_ids_is_a_clean_4xx(app, client):
 
 
 @pytest.fixture
-def busy_library(library, add_article, zh_model):
-    """A library with something behind every kind of id: documents (one translated, so units
-    have revisions), a queued translation, a model install job, a feed update job and a
-    glossary entry."""
-    from webapp.actions import feeds, glossary
-    from webapp.actions import translate as translating
+def busy_library(library, client, zh_model):
+    """A library with every kind of entity in every state behind the ids (``stocked.stock``:
+    documents with revisions, scoped terms, feeds with errors, jobs of each kind and state,
+    users of each role), and ``client`` signed in as its admin."""
+    from auth_helpers import sign_in
+    from stocked import stock
 
-    first = add_article("第一段。第二句。", "第二段。")
-    translating.translate_document(library, first)
-    translating.queue_translation(library, add_article("另一篇。"))
-    library.jobs.create("install-model", "zh-en")
-    feeds.queue_update(library)
-    glossary.add(library, "第一", "First")
+    stock(library)
+    assert sign_in(client, "ad-admin").status_code == 303
     return library
 
 
@@ -164,6 +160,7 @@ def test_real_ids_of_every_kind_with_junk_forms_are_never_a_500(app, client, bus
                     response = client.open(path, method=method, data={**form, "csrf_token": token},
                                            headers={"HX-Request": "true"})
                     assert response.status_code < 500, (method, path, form)
+    assert client.get("/").status_code == 200  # still signed in: the walk was not anonymous
 
 
 def test_api_bodies_of_every_wrong_shape_are_never_a_500(app, client, busy_library):
@@ -182,6 +179,7 @@ def test_api_bodies_of_every_wrong_shape_are_never_a_500(app, client, busy_libra
                 assert response.status_code < 500, (method, path, body)
                 if response.status_code >= 400:
                     assert response.get_json()["error"]
+    assert client.get("/").status_code == 200  # still signed in: the walk was not anonymous
 
 
 JUNK_VALUES = ["", "\x00", "-1", "0", "9" * 25, "abc", "x" * 20_000, "%", "'; drop", "１２", "²",
@@ -196,6 +194,8 @@ FIELDS = ["q", "page", "status", "filter", "lang", "format", "view", "since", "l
 def test_every_route_with_junk_query_and_form_values_is_never_a_500(app, client, busy_library):
     token = _csrf(client)
     for rule in app.url_map.iter_rules():
+        if rule.endpoint == "auth.logout":
+            continue  # the walk stays signed in (signing out is tested on its own)
         path = rule.rule
         for name in rule.arguments:
             path = (path.replace(f"<int:{name}>", "1").replace(f"<path:{name}>", "x.js")
@@ -219,3 +219,4 @@ def test_every_route_with_junk_query_and_form_values_is_never_a_500(app, client,
                                            data={**values, "csrf_token": token},
                                            headers={"HX-Request": "true"})
                 assert response.status_code < 500, (method, path, str(values)[:40])
+    assert client.get("/").status_code == 200  # still signed in: the walk was not anonymous

@@ -281,3 +281,18 @@ def test_a_bad_split_is_fixed_from_the_popup(client, csrf, library, dictionary):
     client.post("/words/forget", data={"word": "日内瓦湖边"}, headers=headers)
     words = [w["text"] for w in client.get(f"/api/units/{unit['id']}/words").get_json()]
     assert "日内瓦湖边" not in words
+
+
+def test_glossary_search_takes_wildcards_and_odd_characters_as_text(client, library):
+    from webapp.actions import glossary
+
+    glossary.add(library, "日内瓦", "Geneva", "city")
+    glossary.add(library, "百分比", "100% share", "a_b note")
+    for query, expected in (("_", ["百分比"]), ("%", ["百分比"]), ("\\", []), ("a_b", ["百分比"]),
+                            ("%ne%", []), ("ne", ["日内瓦"]), ("", ["日内瓦", "百分比"])):
+        listed = client.get("/api/glossary", query_string={"q": query}).get_json()
+        assert [t["source"] for t in listed] == expected, query
+        page = client.get("/glossary", query_string={"q": query}, headers={"HX-Request": "true"})
+        assert page.status_code == 200
+    for odd in ("\x00", "a\x00b", "日\x00内"):
+        assert client.get("/api/glossary", query_string={"q": odd}).status_code < 500

@@ -252,6 +252,7 @@ SLOW_BEFORE = {  # inputs that took seconds (quadratic patterns, deep nesting, b
     "big-front-matter": ("a.md", "---\n" + "a: b\n" * 20_000 + "---\n正文第一句。"),
     "bracket-run": ("a.md", "正文。" + "[" * 100_000 + "\n"),
     "bracket-pairs": ("a.md", "正文。" + "[](" * 30_000 + "\n"),
+    "unclosed-quotes": ("a.txt", "正文，" + "（“《" * 10_000 + "很长的一句话，" * 30_000),
 }
 
 
@@ -350,3 +351,225 @@ def test_form_numbers_out_of_range_are_a_400(client, library, csrf):
                             (f"/units/{unit['id']}/restore", {"restore": value})):
             response = client.post(path, data={"csrf_token": csrf, "revision": value, **extra})
             assert response.status_code == 400, (path, value)
+
+
+# --- lone surrogates: no door lets one reach the word splitter (or storage) --------------------
+
+SURROGATE = "\ud800"
+
+
+@pytest.fixture
+def splitter_spy(monkeypatch) -> list[str]:
+    """Every text handed to the word splitter (and every word it is told to keep whole)."""
+    from webapp.reading import words
+
+    seen: list[str] = []
+    split, use_words = words.Splitter.split, words.Splitter.use_words
+
+    def spy_split(self, text, **kwargs):
+        seen.append(text)
+        return split(self, text, **kwargs)
+
+    def spy_use_words(self, given):
+        given = list(given)
+        seen.extend(given)
+        return use_words(self, given)
+
+    monkeypatch.setattr(words.Splitter, "split", spy_split)
+    monkeypatch.setattr(words.Splitter, "use_words", spy_use_words)
+    return seen
+
+
+def _surrogate_files() -> dict[str, bytes]:
+    s = SURROGATE
+    body = "正文第一句话。第二句话很长。"
+    front = (f'---\ntitle: "标题\\ud800一"\nauthor: "作者\\udc00"\nurl: "http://a.example/\\ud800"\n'
+             f'tags: ["\\ud800", "标签"]\n---\n{body}\n').encode()
+    envelope = f"<!--1622055000000-->\n[标题&#xD800;二](http://a.example/2)\n---\n<p>{body}&#xD800;</p>"
+    return {
+        "front.md": front,
+        "envelope.txt": envelope.encode(),
+        "page.html": f"<p>{body}&#xD800;&#55296;</p>".encode(),
+        "bytes.txt": body.encode() + b"\xed\xa0\x80" + "第三句。".encode(),
+        "escape.txt": (body + s).encode("utf-8", "surrogatepass"),
+        "markdown.md": f"# 标题&#xD800;\n\n{body}&#55296;\n".encode(),
+        "feed.rss": (f'<rss version="2.0"><channel><title>源&#xD800;</title><item><title>标题&#xD800;'
+                     f'</title><guid>g1</guid><description>&lt;p&gt;{body}&#xD800;&lt;/p&gt;'
+                     f'</description></item></channel></rss>').encode(),
+    }
+
+
+def test_no_door_lets_a_lone_surrogate_reach_the_word_splitter(
+        app, client, library, csrf, splitter_spy, tmp_path, dictionary):
+    from click.testing import CliRunner
+
+    from webapp.actions import glossary, reading, search
+    from webapp.cli import main
+    from webapp.errors import EnfaceError
+
+    statuses = []
+    for name, data in _surrogate_files().items():
+        response = client.post("/import", data={"csrf_token": csrf,
+                                                "files": (__import__("io").BytesIO(data), name)},
+                               content_type="multipart/form-data")
+        statuses.append((name, response.status_code))
+    assert all(status < 500 for _, status in statuses), statuses
+    runner = CliRunner()
+    env = {"ENFACE_DATA_DIR": app.config["DATA_DIR"]}
+    for name, data in _surrogate_files().items():
+        path = tmp_path / f"cli-{name}"
+        path.write_bytes(data)
+        result = runner.invoke(main, ["import", str(path)], env=env)
+        assert isinstance(result.exception, SystemExit | None), (name, result.exception)
+    bad = f"日{SURROGATE}内"
+    for body in ({"source": bad, "target": "x"}, {"source": "日内", "target": bad},
+                 {"source": "日内", "target": "x", "note": bad}):
+        assert client.post("/api/glossary", json=body).status_code == 400
+    result = runner.invoke(main, ["glossary", "add", bad, "x"], env=env)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    with pytest.raises(EnfaceError):
+        glossary.add(library, bad, "x")
+    with pytest.raises(EnfaceError):
+        reading.keep_word(library, bad)
+    with pytest.raises(EnfaceError):
+        reading.lookup(app.config["DATA_DIR"], bad)
+    assert search.search(library, bad).query == "日 内"
+    searched = runner.invoke(main, ["search", bad], env=env)
+    assert isinstance(searched.exception, SystemExit | None), searched.exception
+    for doc in library.documents.page():
+        assert client.get(f"/documents/{doc['id']}").status_code == 200
+        for segment in library.documents.tree(doc["id"])["segments"]:
+            for unit in segment["units"]:
+                assert client.get(f"/api/units/{unit['id']}/words").status_code == 200
+                patched = client.patch(f"/api/units/{unit['id']}",
+                                       json={"translation": bad, "revision": unit["revision"]})
+                assert patched.status_code == 400
+    assert library.documents.count() >= 4  # the envelope, the page, the Markdown, the feed item
+    assert splitter_spy and not [t for t in splitter_spy if re.search("[\ud800-\udfff]", t)]
+    for table, columns in (("document", "title, raw, meta, source_url"), ("unit", "source"),
+                           ("glossary", "source, target, note")):
+        for row in library.db.rows(sa.text(f"SELECT {columns} FROM {table}")):  # noqa: S608
+            for value in row.values():
+                assert value is None or not re.search("[\ud800-\udfff]", str(value)), table
+
+
+def test_a_nul_or_control_character_in_a_search_is_no_500(client, library):
+    add(library, "战略安全磋商。")
+    for query in ("a\x00b", "战略\x00安全", "\x00\x00\x00", "战\x1b略安全", "安全\x7f"):
+        for path in ("/search", "/api/search"):
+            response = client.get(path, query_string={"q": query})
+            assert response.status_code == 200, (path, repr(query))
+    hits = client.get("/api/search", query_string={"q": "战略\x00"}).get_json()
+    assert hits["query"] == "战略" and hits["total"] == 1
+
+
+def test_a_job_killed_after_its_last_batch_was_stored_ends_with_done_equal_total(library,
+                                                                                 zh_model):
+    """The probe's 475 of 496: the killed run stored every batch but noted progress only up
+    to 85 %; the resumed run found nothing left and so reported nothing."""
+    from webapp.actions import jobs, translate
+
+    doc_id = add(library, "".join(f"第{i}句话。" for i in range(30)))
+    job_id = translate.queue_translation(library, doc_id)
+    whole = library.jobs.get(job_id)["total"]
+    chunk = library.jobs.claim(job_id, "killed", lease_seconds=-1)  # its lease ran out
+    library.jobs.progress(chunk["id"], "killed", whole * 85 // 100, whole)  # noted before ...
+    translate.translate_document(library, doc_id)  # ... stored after it was last noted
+    assert library.units.pending(doc_id) == []
+    seen: list[tuple[int, int]] = []
+    assert jobs.run_next(library, on_progress=lambda done, total: seen.append((done, total)))
+    job = library.jobs.get(job_id)
+    assert job["status"] == "done" and (job["done"], job["total"]) == (whole, whole)
+    assert seen[-1] == (whole, whole)
+
+
+# --- the route walk over every kind of stored entity ------------------------------------------
+
+ID_KINDS = {"doc_id": "document", "unit_id": "unit", "segment_id": "segment", "job_id": "job",
+            "entry_id": "glossary", "feed_id": "feed", "user_id": "user"}
+QUERIES = {"/": ["", "?page=2", "?page=999"], "/documents": ["", "?state=translated&sort=title"],
+           "/search": ["", "?q=第一", "?q=句"], "/glossary": ["", "?q=说", "?q=_"],
+           "/words": ["?q=第一", "?q=说了&document=1"], "/api/dictionary": ["?q=第一"],
+           "/api/documents": ["", "?q=第&page=2"], "/api/search": ["?q=第一句"],
+           "/api/glossary": ["", "?q=First"], "/export": ["?format=md", "?format=json"]}
+
+
+def walk_paths(app, ids: dict[str, list[int]]) -> list[str]:
+    """Every GET route: with every id of its kind and one id of each other kind, and the query
+    variants of ``QUERIES``."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        if not rule.arguments:
+            paths += [rule.rule + q for q in QUERIES.get(rule.rule, [""])]
+            continue
+        (name,) = rule.arguments
+        values = set(ids[ID_KINDS[name]]) | {kind_ids[0] for kind_ids in ids.values()}
+        extra = ["?format=docx", "?format=tmx"] if rule.endpoint == "downloads.document" else [
+            "?filter=unreviewed&view=interleaved" if rule.endpoint == "pages.document" else ""]
+        paths += [rule.rule.replace(f"<int:{name}>", str(v)) + q for v in sorted(values)
+                  for q in extra]
+    return paths
+
+
+def walk(client, paths: list[str]) -> list[str]:
+    """The paths answered with a 5xx (page and htmx partial), or with unsafe links."""
+    broken = []
+    for path in paths:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(path, headers=headers)
+            if response.status_code >= 500:
+                broken.append(f"{path} {headers}: {response.status_code}")
+            elif response.mimetype == "text/html":
+                assert_only_web_links(response.get_data(as_text=True), path)
+    return broken
+
+
+@pytest.fixture
+def stocked_app(tmp_path, zh_model, cedict_index):
+    """An app (accounts on) over a library holding every kind of entity in every state."""
+    from stocked import stock
+
+    from webapp import create_app
+
+    app = create_app({"DATA_DIR": str(tmp_path / "data"), "SEED": False, "WORKER": False,
+                      "TESTING": True})
+    (tmp_path / "data" / cedict_index.name).symlink_to(cedict_index)
+    app.stocked_ids = stock(app.extensions["library"])
+    yield app
+    app.extensions["library"].close()
+
+
+@pytest.mark.slow
+def test_every_page_renders_over_every_kind_of_stored_entity(stocked_app):
+    """Document-scoped terms (the Glossary page was a 500 as soon as one existed), feeds with
+    errors, jobs of each kind in each state, users of each role: walked as each role."""
+    from auth_helpers import sign_in
+
+    paths = walk_paths(stocked_app, stocked_app.stocked_ids)
+    assert len(paths) > 150
+    for role in ("ad-admin", "ed-editor", "re-reader"):
+        client = stocked_app.test_client()
+        assert sign_in(client, role).status_code == 303
+        todo = paths if role == "ad-admin" else [p for p in paths if "<" not in p and (
+            p.count("/") <= 1 or p.startswith(("/documents/1", "/feeds", "/glossary")))]
+        assert walk(client, todo) == [], role
+    client = stocked_app.test_client()
+    sign_in(client, "ad-admin")
+    glossary_page = client.get("/glossary").get_data(as_text=True)
+    assert 'href="/documents/1">document 1</a>' in glossary_page  # the scoped term's link
+    feeds_page = client.get("/feeds").get_data(as_text=True)
+    assert "the server answered 500" in feeds_page and "<script>alert" not in feeds_page
+    users_page = client.get("/users").get_data(as_text=True)
+    assert all(name in users_page for name in ("re-reader", "ed-editor", "ad-admin"))
+
+
+def test_the_pages_a_document_scoped_term_appears_on_render(client, library):
+    """Defect 7 on its own, in the fast suite: one document-scoped term, every page."""
+    from webapp.actions import glossary
+
+    doc_id = add(library)
+    glossary.add(library, "说了", "said", document_id=doc_id)
+    for path in ("/glossary", "/glossary?q=说", f"/documents/{doc_id}", "/api/glossary"):
+        assert client.get(path).status_code == 200, path

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webapp.segmenting.sentences import QUOTE_LIMIT, split_sentences
+from webapp.segmenting.sentences import QUOTE_LIMIT, bounded, cut_long, max_chars, split_sentences
 
 LANGS = ["zh", "zt", "en", "fr", "ja", "und"]
 
@@ -147,3 +147,39 @@ def test_lines_of_a_paragraph_keep_their_breaks_inside_the_sentences():
     text = "搭地铁去坐邮轮！\n去免税城买买买。\n目前\n南沙码头工程\n已进入验收阶段"
     assert split_sentences(text, "zh") == [
         "搭地铁去坐邮轮！\n", "去免税城买买买。\n", "目前\n南沙码头工程\n已进入验收阶段"]
+
+
+# --- bounds: no unit longer than a model decodes whole ------------------------------------
+
+
+def test_a_long_sentence_is_cut_at_clause_punctuation_then_at_a_hard_bound():
+    clause = "这是一个很长的从句，"  # 10 characters ending in a comma
+    pieces = cut_long(clause * 50, 200)
+    assert "".join(pieces) == clause * 50
+    assert all(len(p) <= 200 and p.endswith("，") for p in pieces)
+    english = "word " * 300
+    pieces = cut_long(english, 600)
+    assert "".join(pieces) == english and all(len(p) <= 600 for p in pieces)
+    assert all(p.endswith(" ") for p in pieces)
+    solid = "字" * 1000  # no punctuation, no space: the hard bound
+    assert [len(p) for p in cut_long(solid, 200)] == [200] * 5
+
+
+def test_every_unit_of_an_import_is_bounded_and_the_text_is_kept():
+    from webapp.segmenting.article import Article, Block
+
+    line = "很长的一句话，" * 300_000  # 2,100,000 characters, one sentence
+    article = Article("标题", [Block("title", "标题"), Block("paragraph", line)], "zh", "x", "r")
+    units = article.sentences(article.blocks[1])
+    assert "".join(units) == line
+    assert max(len(u) for u in units) <= max_chars("zh") == 200
+    assert len(units) >= len(line) // 200
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("中文，、；： ,;:—。.!?ab\n")), max_size=400),
+       st.integers(min_value=1, max_value=60))
+def test_bounds_keep_the_text_and_hold(text, limit):
+    pieces = bounded(split_sentences(text, "zh") or [text], "zh", limit)
+    assert "".join(pieces) == text
+    assert all(len(p) <= limit for p in pieces) or text == ""

@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
              "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES",
              "PROCESSES", "WORKER_NICE", "LEASE_SECONDS"}
-_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS"}
+_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "ALLOW_PRIVATE_URLS"}
 
 
 class SettingError(EnfaceError):
@@ -44,10 +44,13 @@ def defaults() -> dict[str, Any]:
         "API_TOKEN": None,  # a shared admin token for the JSON API (per-user tokens are better)
         "AUTH": False,  # accounts even on loopback (always on beyond loopback or once users exist)
         "SESSION_HOURS": 12,  # a sign-in lasts this long, however active
-        "PROXIES": 0,  # trusted proxies in front: honour that many X-Forwarded-* hops (ProxyFix)
+        "PROXIES": 0,  # trusted proxies in front: honour that many X-Forwarded-* hops
+        "TRUSTED_PROXY": "*",  # the address the nearest proxy connects from (*: any peer)
         "LOGIN_LIMIT": 10,  # failed sign-ins per address and per account ...
         "LOGIN_WINDOW_MINUTES": 10,  # ... within this many minutes, then sign-in waits
         "ALLOWED_HOSTS": "",  # host names served besides loopback (comma-separated; * for any)
+        "ALLOW_PRIVATE_URLS": False,  # URL imports, feeds and model downloads may reach private,
+        # loopback and link-local addresses (off: public addresses only, see webapp.outbound)
         "TARGET_LANG": "en",
         "WORD_MARKS": True,  # Chinese source words as lookup targets with readings (the reader)
     }

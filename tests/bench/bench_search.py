@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
@@ -53,9 +55,9 @@ def build(path: Path, count: int, *, index: bool = True, seed: int = 7) -> float
     zh, en = lines()
     library = Library(path)
     if not index:
-        with library.db.write() as conn:
+        with library.transaction() as conn:
             for name in ("insert", "delete", "update"):
-                conn.execute(f"DROP TRIGGER unit_search_{name}")
+                conn.exec_driver_sql(f"DROP TRIGGER unit_search_{name}")
     rng = random.Random(seed)
     by_text = {text: i for i, text in enumerate(zh)}
     started = time.perf_counter()
@@ -89,7 +91,7 @@ def main() -> None:
     path = work / "library.sqlite3"
     seconds = build(path, args.articles)
     library = Library(path)
-    units = library.db.one("SELECT COUNT(*) AS n FROM unit")["n"]
+    units = library.db.scalar(sa.text("SELECT COUNT(*) FROM unit"))
     print(f"library: {args.articles:,} articles, {units:,} sentences, built in {seconds:.0f} s "
           f"({path.stat().st_size / 1e6:.0f} MB)")
     zh, en = lines()

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -21,29 +22,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """Start ``enface serve`` on a fresh library (seeds imported) and yield its base URL."""
-    port = free_port()
-    env = dict(os.environ, ENFACE_DATA_DIR=str(tmp_path / "lib"))
-    log = tmp_path / "server.log"
+def start_server(data_dir: Path, log: Path, port: int, env: dict[str, str] | None = None,
+                 host: str = "127.0.0.1") -> subprocess.Popen:
+    """Start ``enface serve`` on ``data_dir`` and wait until it answers (its output in ``log``)."""
+    environment = dict(os.environ, ENFACE_DATA_DIR=str(data_dir), **(env or {}))
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "webapp.cli", "serve", "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "webapp.cli", "serve", "--host", host, "--port", str(port)],
+            env=environment, stdout=out, stderr=subprocess.STDOUT,
         )
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{host}:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(base + "/", timeout=2).read()
-            break
+            urllib.request.urlopen(base + "/login", timeout=2).read()
+            return proc
+        except urllib.error.HTTPError:  # it answers (a refusal is an answer)
+            return proc
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 pytest.fail(f"server did not start:\n{log.read_text()}")
             time.sleep(0.1)
-    yield base
+
+
+@pytest.fixture
+def launch():
+    """``launch.start_server`` and ``launch.free_port``, for tests that start servers their way."""
+    import types
+
+    return types.SimpleNamespace(start_server=start_server, free_port=free_port)
+
+
+@pytest.fixture
+def server_env() -> dict[str, str]:
+    """Extra environment for ``server`` (a test module may override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def server(tmp_path, server_env):
+    """Start ``enface serve`` on a fresh library (seeds imported) and yield its base URL."""
+    port = free_port()
+    proc = start_server(tmp_path / "lib", tmp_path / "server.log", port, server_env)
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
 

@@ -22,6 +22,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
+def server_env() -> dict[str, str]:
+    """The feed server is on loopback: the real server must be allowed to fetch from it."""
+    return {"ENFACE_ALLOW_PRIVATE_URLS": "1"}
+
+
+@pytest.fixture
 def feed_url():
     """The fixture feeds served on a free loopback port."""
     server = http.server.ThreadingHTTPServer(

@@ -186,6 +186,15 @@ def set_password(library: Library, name: str, password: str) -> None:
                            session_key=secrets.token_urlsafe(16))
 
 
+def end_sessions(library: Library, account_id: int) -> None:
+    """End every session of an account (signing out signs out everywhere): the key every
+    session cookie carries, checked on every request, changes."""
+    try:
+        library.accounts.update(account_id, session_key=secrets.token_urlsafe(16))
+    except NotFound:
+        pass  # removed meanwhile: its sessions are over anyway
+
+
 def _since(minutes: int) -> str:
     return (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -46,7 +46,8 @@ class FeedReport:
         name = f"{self.title} ({self.url})" if self.title else self.url
         head = (f"{name}: {len(self.new)} new, {self.skipped} skipped, "
                 f"{len(self.failed)} failed")
-        return "\n".join([head, *(f"  failed: {reason}" for reason in self.failed)])
+        warned = [f"  warning: {r.title}: {r.warning}" for r in self.new if r.warning]
+        return "\n".join([head, *warned, *(f"  failed: {reason}" for reason in self.failed)])
 
 
     def to_dict(self) -> dict:
@@ -60,12 +61,14 @@ class FeedReport:
         return cls(**{**data, **results})
 
 
-def read_feed_bytes(source: str, *, max_bytes: int, public_only: bool = False) -> bytes:
+def read_feed_bytes(source: str, *, max_bytes: int, allow_private: bool = False) -> bytes:
     """The bytes of a feed file or URL (size-limited)."""
     if source.startswith(("http://", "https://")):
         from webapp.importing.download import download
+        from webapp.importing.feeds import FEED_TYPES, looks_like_feed
 
-        data, _, _ = download(source, timeout=15, max_bytes=max_bytes, public_only=public_only)
+        data, _, _ = download(source, timeout=15, max_bytes=max_bytes, allow_private=allow_private,
+                              sniff=looks_like_feed, accept=FEED_TYPES)
         return data
     path = Path(source)
     try:
@@ -87,7 +90,7 @@ def import_feed(
     feed_id: int | None = None,
     fetch_pages: bool = True,
     max_bytes: int | None = None,
-    public_only: bool = False,
+    allow_private: bool = False,
     data: bytes | None = None,
 ) -> FeedReport:
     """Import a feed's items not seen before (for a subscription) or all of them (a file)."""
@@ -97,7 +100,7 @@ def import_feed(
     report = FeedReport(source, feed_id)
     try:
         if data is None:
-            data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
+            data = read_feed_bytes(source, max_bytes=max_bytes, allow_private=allow_private)
         feed = parse_feed(data, source, max_bytes=max_bytes)
     except EnfaceError as exc:
         report.error = getattr(exc, "reason", None) or str(exc)
@@ -112,7 +115,7 @@ def import_feed(
             continue
         try:
             result = store_article(library, _article(item, feed, fetch_pages, max_bytes,
-                                                      public_only), item.link or item.key)
+                                                      allow_private), item.link or item.key)
         except EnfaceError as exc:
             report.failed.append(str(exc))
             continue
@@ -128,17 +131,21 @@ def import_feed(
     return report
 
 
-def _article(item, feed, fetch_pages: bool, max_bytes: int, public_only: bool):
-    """The item's own full text, else its linked page."""
+def _article(item, feed, fetch_pages: bool, max_bytes: int, allow_private: bool):
+    """The item's own full text, else its linked page; when the page cannot be had (offline,
+    or its download fails) the feed's summary, with a warning saying so."""
     from webapp.importing import fetch_url
     from webapp.importing.feeds import item_article
 
     if item.content or not item.link:
         return item_article(item, feed)
     if not fetch_pages:
-        raise ImportFailed(item.link, "the feed carries only a summary and pages are not "
-                                      "fetched (offline)")
-    article = fetch_url(item.link, max_bytes=max_bytes, public_only=public_only)
+        return item_article(item, feed, warning="the linked page was not fetched (offline)")
+    try:
+        article = fetch_url(item.link, max_bytes=max_bytes, allow_private=allow_private)
+    except EnfaceError as exc:
+        reason = getattr(exc, "reason", None) or str(exc)
+        return item_article(item, feed, warning=f"the linked page could not be fetched ({reason})")
     article.meta.update({"feed": feed.url, "feed_title": feed.title, "guid": item.key})
     article.published_at = article.published_at or item.published
     if item.title:
@@ -147,7 +154,7 @@ def _article(item, feed, fetch_pages: bool, max_bytes: int, public_only: bool):
 
 
 def _store_subscription(
-    library: Library, source: str, max_bytes: int | None, public_only: bool,
+    library: Library, source: str, max_bytes: int | None, allow_private: bool,
 ) -> tuple[FeedReport, bytes | None, int]:
     """Read and parse a feed, then store the subscription: (report, the feed's bytes, max
     bytes). A feed that cannot be read is not stored: the report holds the error, no bytes."""
@@ -158,7 +165,7 @@ def _store_subscription(
     if not source.startswith(("http://", "https://")):
         source = str(Path(source).resolve())
     try:
-        data = read_feed_bytes(source, max_bytes=max_bytes, public_only=public_only)
+        data = read_feed_bytes(source, max_bytes=max_bytes, allow_private=allow_private)
         feed = parse_feed(data, source, max_bytes=max_bytes)
     except EnfaceError as exc:
         return FeedReport(source, error=getattr(exc, "reason", None) or str(exc)), None, max_bytes
@@ -168,18 +175,18 @@ def _store_subscription(
 
 def add_feed(
     library: Library, source: str, *, fetch_pages: bool = True, max_bytes: int | None = None,
-    public_only: bool = False,
+    allow_private: bool = False,
 ) -> FeedReport:
     """Subscribe to a feed and import its items; a feed that cannot be read is not stored."""
-    report, data, max_bytes = _store_subscription(library, source, max_bytes, public_only)
+    report, data, max_bytes = _store_subscription(library, source, max_bytes, allow_private)
     if data is None:
         return report
     return import_feed(library, report.url, feed_id=report.feed_id, fetch_pages=fetch_pages,
-                       max_bytes=max_bytes, public_only=public_only, data=data)
+                       max_bytes=max_bytes, allow_private=allow_private, data=data)
 
 
 def subscribe(
-    library: Library, source: str, *, max_bytes: int | None = None, public_only: bool = False,
+    library: Library, source: str, *, max_bytes: int | None = None, allow_private: bool = False,
     submit: Submit | None = None,
 ) -> tuple[FeedReport, int | None]:
     """Subscribe to a feed URL and queue the import of its items; (report, job id).
@@ -188,7 +195,7 @@ def subscribe(
     stored (the report's ``error``, no job); its items, and the pages they link to, are imported
     by the job worker, not in the caller's request.
     """
-    report, data, _ = _store_subscription(library, source, max_bytes, public_only)
+    report, data, _ = _store_subscription(library, source, max_bytes, allow_private)
     if data is None:
         return report, None
     return report, queue_update(library, report.feed_id, submit)
@@ -196,12 +203,12 @@ def subscribe(
 
 def update_feeds(
     library: Library, feed_ids: list[int] | None = None, *, fetch_pages: bool = True,
-    max_bytes: int | None = None, public_only: bool = False,
+    max_bytes: int | None = None, allow_private: bool = False,
 ) -> list[FeedReport]:
     """Read every subscription (or the given ones) and import its new items."""
     feeds = [library.feeds.get(i) for i in feed_ids] if feed_ids else library.feeds.all()
     return [import_feed(library, f["url"], feed_id=f["id"], fetch_pages=fetch_pages,
-                        max_bytes=max_bytes, public_only=public_only) for f in feeds]
+                        max_bytes=max_bytes, allow_private=allow_private) for f in feeds]
 
 
 def feed_results(report: FeedReport) -> list[ImportResult]:
@@ -244,7 +251,7 @@ def run_update_job(
     *,
     progress: Callable[[int, int], bool],
     max_bytes: int | None = None,
-    public_only: bool = False,
+    allow_private: bool = False,
     fetch_pages: bool = True,
     **_: object,
 ) -> None:
@@ -258,7 +265,7 @@ def run_update_job(
         if not progress(done, len(subscriptions)):
             return
         report = import_feed(library, feed["url"], feed_id=feed["id"], fetch_pages=fetch_pages,
-                             max_bytes=max_bytes, public_only=public_only)
+                             max_bytes=max_bytes, allow_private=allow_private)
         reports.append(report.to_dict())
         library.jobs.set_result(job["id"], json.dumps(reports, ensure_ascii=False))
     progress(len(subscriptions), len(subscriptions))

@@ -74,12 +74,11 @@ def import_source(
     *,
     lang: str | None = None,
     max_bytes: int | None = None,
-    public_only: bool = False,
+    allow_private: bool = False,
 ) -> list[ImportResult]:
     """Import a file, every article in a folder, or a URL; one result per document.
 
-    ``public_only`` refuses URLs that lead to private or local addresses (for a server that
-    others can reach).
+    URLs that lead to private or local addresses are refused unless ``allow_private``.
     """
     from webapp import importing  # trafilatura & co load on the first import only
 
@@ -87,7 +86,7 @@ def import_source(
     try:
         if source.startswith(("http://", "https://")):
             article = importing.fetch_url(source, lang=lang, max_bytes=max_bytes,
-                                          public_only=public_only)
+                                          allow_private=allow_private)
             return [store_article(library, article, source)]
         path = Path(source)
         if path.is_dir():
@@ -118,13 +117,13 @@ def import_source(
 
 def import_url(
     library: Library, url: str, *, lang: str | None = None, max_bytes: int | None = None,
-    public_only: bool = False,
+    allow_private: bool = False,
 ) -> list[ImportResult]:
     """Import the article at an http(s) URL (anything else is refused, never read as a path)."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         return [ImportResult(url, error=f"{url}: not an http(s) URL")]
-    return import_source(library, url, lang=lang, max_bytes=max_bytes, public_only=public_only)
+    return import_source(library, url, lang=lang, max_bytes=max_bytes, allow_private=allow_private)
 
 
 def import_seeds(library: Library) -> list[ImportResult]:

@@ -55,6 +55,7 @@ def run_install_job(
     *,
     progress: Callable[[int, int], bool],
     install: Callable[..., engine.ModelInfo] | None = None,
+    allow_private: bool = False,
     **_: object,
 ) -> None:
     """Do one claimed install job, recording the download's progress in bytes.
@@ -62,7 +63,8 @@ def run_install_job(
     ``jobs.run_chunk`` records how it ended.
     """
     from_code, _sep, to_code = job["target"].partition(" ")
-    (install or engine.install_from_index)(from_code, to_code, progress=progress)
+    (install or engine.install_from_index)(from_code, to_code, progress=progress,
+                                           allow_private=allow_private)
 
 
 def remove(from_code: str, to_code: str) -> None:

@@ -14,6 +14,7 @@ from webapp.errors import EnfaceError
 from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
 from webapp.reading.pinyin import has_han
 from webapp.storage import Library
+from webapp.text import has_invalid
 
 
 def aids(library: Library, data_dir: Path | str) -> ReadingAids:
@@ -49,7 +50,8 @@ def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]
 def keep_word(library: Library, word: object) -> str:
     """Keep a word whole when splitting (the user dictionary); EnfaceError if it cannot be."""
     text = word.strip() if isinstance(word, str) else ""
-    if not 2 <= len(text) <= 20 or not has_han(text) or any(ch.isspace() for ch in text):
+    if (not 2 <= len(text) <= 20 or not has_han(text) or any(ch.isspace() for ch in text)
+            or has_invalid(text)):
         raise EnfaceError("A word to keep whole has 2 to 20 characters, Chinese among them, "
                           "and no spaces.")
     library.glossary.add_user_word(text)

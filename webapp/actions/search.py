@@ -8,6 +8,7 @@ from typing import Any
 from webapp.errors import EnfaceError
 from webapp.storage import Library
 from webapp.storage.search import HIT_END, HIT_START
+from webapp.text import INVALID
 
 MAX_QUERY = 200  # characters: a sentence, not a document
 PER_PAGE = 50
@@ -40,13 +41,14 @@ def plain(snippet: str) -> str:
 
 
 def clean_query(query: object) -> str:
-    """The query as searched: text with its whitespace collapsed; 400 when it is not text or
-    too long."""
+    """The query as searched: text with its whitespace collapsed and characters no text holds
+    (NUL and other controls, lone surrogates) taken as spaces; 400 when it is not text or too
+    long."""
     if query is None:
         return ""
     if not isinstance(query, str):
         raise EnfaceError("The search must be text.")
-    text = " ".join(query.split())
+    text = " ".join(INVALID.sub(" ", query).split())
     if len(text) > MAX_QUERY:
         raise EnfaceError(f"A search is at most {MAX_QUERY} characters.")
     return text

@@ -252,16 +252,11 @@ def run_chunk(library: Library, job: dict, chunk: dict, *,
     counts the whole chunk (a chunk taken over after a crash starts from what the earlier run
     stored); it answers False when the job was cancelled or the chunk lost, and the work stops.
     """
-    from webapp.actions.glossary import stale_units, terms_for
-
     doc_id = int(job["target"])
     span = ((chunk["segment_from"], chunk["segment_to"])
             if chunk.get("segment_from") is not None else None)
     where = _positions(library, doc_id, span)
-    remaining = sum(1 for unit_id, _ in library.units.pending(doc_id) if unit_id in where)
-    remaining += sum(1 for unit_id, _, _ in stale_units(library, doc_id,
-                                                        terms_for(library, doc_id))
-                     if unit_id in where)
+    remaining = _left(library, doc_id, where)
     whole = max(int(chunk.get("total") or 0), remaining)
     before = whole - remaining  # stored by an earlier run of this chunk (or by people)
     if not progress(before, whole):
@@ -272,4 +267,15 @@ def run_chunk(library: Library, job: dict, chunk: dict, *,
 
     translate_document(library, doc_id, progress=report, batch_tokens=batch_tokens,
                        focus=lambda: library.jobs.priority(job["id"]), segments=span)
-    progress(whole, whole)  # every unit of the chunk is done, by the model or by a person
+    # the end counts what is left now: a run killed after storing its last batch, or people
+    # translating meanwhile, leave less to report than the batches said
+    progress(whole - _left(library, doc_id, where), whole)
+
+
+def _left(library: Library, doc_id: int, where: dict[int, tuple[int, int]]) -> int:
+    """How many units of a chunk still need the model: untranslated, or lacking a term."""
+    from webapp.actions.glossary import stale_units, terms_for
+
+    stale = stale_units(library, doc_id, terms_for(library, doc_id))
+    return (sum(1 for unit_id, _ in library.units.pending(doc_id) if unit_id in where)
+            + sum(1 for unit_id, _, _ in stale if unit_id in where))

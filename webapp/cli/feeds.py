@@ -9,8 +9,10 @@ import click
 from webapp.cli import Context, fail, main, pass_ctx
 from webapp.errors import EnfaceError
 
-_OFFLINE = click.option("--offline", is_flag=True,
-                        help="Never fetch linked pages (items without full text then fail).")
+_OFFLINE = click.option(
+    "--offline", is_flag=True,
+    help="Never fetch linked pages (items without full text are imported from the feed's "
+         "summary, with a warning).")
 
 
 @main.group()
@@ -39,7 +41,8 @@ def add(ctx: Context, url: str, offline: bool) -> None:
     from webapp.actions.feeds import add_feed
 
     _print([add_feed(ctx.library, url, fetch_pages=not offline,
-                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"])])
+                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
+                     allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])])
 
 
 @feeds.command("list")
@@ -62,7 +65,8 @@ def update(ctx: Context, feed_ids: tuple[int, ...], offline: bool) -> None:
 
     try:
         reports = update_feeds(ctx.library, list(feed_ids), fetch_pages=not offline,
-                               max_bytes=ctx.settings["MAX_IMPORT_BYTES"])
+                               max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
+                               allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
     except EnfaceError as exc:
         raise fail(exc) from exc
     _print(reports)

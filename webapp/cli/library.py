@@ -34,6 +34,7 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
         # before the metrics library is first imported: the processes count into files
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="enface-metrics-")
     from webapp.web.app import create_app, ensure_secret_key
+    from webapp.web.proxies import proxy_trust, waitress_options
     from webapp.web.security import is_loopback
     from webapp.worker.consumer import spawn_embedded, stop_embedded
 
@@ -45,6 +46,10 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
             )
         click.echo("No users yet: only the JSON API (with ENFACE_API_TOKEN) can be used until "
                    "you add one with 'enface users add NAME --role admin'.", err=True)
+    trust = proxy_trust(ctx.settings)
+    if trust and trust.peer == "*" and not is_loopback(host):
+        click.echo(f"Warning: X-Forwarded-* headers are trusted from anyone who reaches {host}:"
+                   f"{port}; set ENFACE_TRUSTED_PROXY to your proxy's address.", err=True)
     _check_port(host, port)
     settings = {"DATA_DIR": ctx.settings["DATA_DIR"], "HOST": host, "PORT": port}
     ensure_secret_key(ctx.settings["DATA_DIR"])  # one key for every process, made once
@@ -58,13 +63,15 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
 
             click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at http://{host}:{port}/ "
                        f"with {processes} processes")
+            # gunicorn reads no forwarded headers itself: the app's ProxyFix does (proxies.wrap)
             serve_processes(settings, host=host, port=port, processes=processes,
-                            threads=threads, proxies=ctx.settings["PROXIES"])
+                            threads=threads)
             return
         from waitress import create_server
 
-        app = create_app(settings)
-        server = create_server(app, host=host, port=port, threads=threads)
+        app = create_app({**settings, "SERVER_READS_PROXY_HEADERS": True})
+        server = create_server(app, host=host, port=port, threads=threads,
+                               **waitress_options(app.config))
         click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at "
                    f"http://{host}:{server.effective_port}/")
         try:
@@ -114,7 +121,8 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | 
     for source in sources:
         with acting_as(by.strip() if by and by.strip() else login_name()):
             results = import_source(ctx.library, source, lang=lang,
-                                    max_bytes=ctx.settings["MAX_IMPORT_BYTES"])
+                                    max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
+                                    allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
         for result in results:
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")

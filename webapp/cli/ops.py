@@ -22,11 +22,10 @@ def worker(ctx: Context, concurrency: int, embedded: bool) -> None:
     Start one on every machine that reaches the library's database and the queue; each uses its
     own copy of the models and the CTranslate2 settings of its own CPU.
     """
-    from webapp.web.security import is_loopback
     from webapp.worker.consumer import Worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
-    settings = dict(ctx.settings, PUBLIC_ONLY=not is_loopback(ctx.settings["HOST"]))
+    settings = ctx.settings
     runner = Worker(settings, concurrency=concurrency)
     if not embedded:
         click.echo(f"Enface worker on {redact(settings['DATABASE_URL'])} "

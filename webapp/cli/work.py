@@ -81,10 +81,11 @@ def models_list() -> None:
 
 
 @models.command("available")
-def models_available() -> None:
+@pass_ctx
+def models_available(ctx: Context) -> None:
     """Models in the Argos index (needs the network)."""
     try:
-        listed = engine.available_models()
+        listed = engine.available_models(allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
     except EnfaceError as exc:
         raise fail(exc) from exc
     for p in listed:
@@ -97,7 +98,8 @@ def models_available() -> None:
 @click.argument("pair", nargs=-1)
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Install this .argosmodel file instead of downloading.")
-def models_install(pair: tuple[str, ...], file: Path | None) -> None:
+@pass_ctx
+def models_install(ctx: Context, pair: tuple[str, ...], file: Path | None) -> None:
     """Install FROM TO from the Argos index, or --file PATH.argosmodel."""
     try:
         if file is not None:
@@ -107,7 +109,7 @@ def models_install(pair: tuple[str, ...], file: Path | None) -> None:
         else:
             if len(pair) != 2:
                 raise click.UsageError("Give FROM and TO language codes, e.g. zh en.")
-            info = _download_and_install(*pair)
+            info = _download_and_install(*pair, ctx.settings["ALLOW_PRIVATE_URLS"])
     except EnfaceError as exc:
         raise fail(exc) from exc
     click.echo(f"Installed {info.from_code} → {info.to_code} {info.package_version}"
@@ -126,7 +128,7 @@ def models_remove(from_code: str, to_code: str) -> None:
     click.echo(f"Removed {from_code} → {to_code}.")
 
 
-def _download_and_install(from_code: str, to_code: str) -> engine.ModelInfo:
+def _download_and_install(from_code: str, to_code: str, allow_private: bool) -> engine.ModelInfo:
     """Install from the Argos index with a progress bar that appears once bytes arrive."""
     bar = None
 
@@ -139,7 +141,8 @@ def _download_and_install(from_code: str, to_code: str) -> engine.ModelInfo:
         bar.update(done - bar.pos)
 
     try:
-        return engine.install_from_index(from_code, to_code, progress=progress)
+        return engine.install_from_index(from_code, to_code, progress=progress,
+                                         allow_private=allow_private)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

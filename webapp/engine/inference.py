@@ -2,16 +2,24 @@
 
 Fidelity. For one sentence, ``translate_sentences([s], m)[0]`` equals
 ``argostranslate.translate.translate(s, from, to)`` with the same package whenever Argos keeps
-``s`` as one sentence: the same tokenizer object (``Package.tokenizer``), the same Translator
-settings (device, ``compute_type`` only when not ``auto``) and the same decoding options (beam
-size ``max(n, ARGOS_BEAM_SIZE)``, ``length_penalty=0.2``, ``replace_unknowns``, target prefix,
-CTranslate2's default ``max_decoding_length`` of 256, ``max_input_length`` of 1024) and the same
-detokenisation (prefix and one leading space removed). Lines of a sentence are translated
+``s`` as one sentence of at most ``MAX_INPUT_TOKENS`` tokens: the same tokenizer object
+(``Package.tokenizer``), the same Translator settings (device, ``compute_type`` only when not
+``auto``) and the same decoding options (beam size ``max(n, ARGOS_BEAM_SIZE)``,
+``length_penalty=0.2``, ``replace_unknowns``, target prefix, CTranslate2's default
+``max_decoding_length`` of 256, ``max_input_length`` of 1024) and the same detokenisation
+(prefix and one leading space removed). Lines of a sentence are translated
 separately and joined with ``\\n``, as Argos does with paragraphs. Argos's own sentence splitter
 (MiniSBD) would download a model: our sentences are split at import, and a unit that holds more
 than one sentence (a quotation kept whole for editing) is cut again at its inner sentence ends
 (``split_sentences`` with ``quote_limit=0``); its pieces are decoded separately and their tokens
 joined and detokenised together, as Argos joins the sentences of a paragraph.
+
+Length. CTranslate2 keeps at most 1,024 input tokens and Argos's decoding stops at 256 output
+tokens: a longer sentence would come back cut short without a word. Units are bounded at import
+(``segmenting.sentences.bounded``); here a piece of more than ``MAX_INPUT_TOKENS`` tokens (a
+unit stored before that bound, a language that tokenises densely) is cut again the same way and
+its parts decoded separately and joined, and an output that still reaches the decoding limit is
+an error (``TooLongToTranslate``), never a silently shortened translation.
 
 Order. ``wanted()`` names sentences to do next (the first screen, what the reader looks at);
 they go in small batches spread over the workers. The rest go longest first (``Planner``).
@@ -42,7 +50,13 @@ from webapp.engine.packages import ModelInfo
 from webapp.engine.schedule import Planner
 from webapp.errors import ModelError
 
+
+class TooLongToTranslate(ModelError):
+    """A sentence whose English would be longer than the model can produce in one go."""
+
 LENGTH_PENALTY = 0.2  # argostranslate.translate.apply_packaged_translation
+MAX_DECODING_LENGTH = 256  # Argos's (CTranslate2's default): output tokens per piece
+MAX_INPUT_TOKENS = 200  # a longer piece is cut before decoding (its English would not fit)
 #: Defaults per instruction set, from tests/bench/bench_translate.py and bench_first_screen.py
 #: on 2 cores, quiet (README, "Performance"): tokens per batch and CTranslate2 workers
 #: (inter_threads; each worker gets cores / workers threads). On every ISA measured two workers
@@ -178,6 +192,7 @@ def _options(loaded: _Loaded, count: int, num_hypotheses: int, batch_tokens: int
     prefix = [[loaded.target_prefix]] * count if loaded.target_prefix else None
     return {
         "target_prefix": prefix,
+        "max_decoding_length": MAX_DECODING_LENGTH,
         "replace_unknowns": True,
         "max_batch_size": batch_tokens,
         "batch_type": "tokens",
@@ -205,25 +220,44 @@ def _pieces(text: str, lang: str) -> list[str]:
     return [p.rstrip() for p in parts[:-1] if p.strip()] + parts[-1:]
 
 
+def _fitted(text: str, encode: Callable[[str], list[str]]) -> list[tuple[str, list[str]]]:
+    """``text`` and its tokens, or its parts and theirs when it has over ``MAX_INPUT_TOKENS``:
+    cut after clause punctuation, else spaces, else anywhere (``cut_long``), again if need be."""
+    from webapp.segmenting.sentences import cut_long
+
+    tokens = encode(text)
+    if len(tokens) <= MAX_INPUT_TOKENS or len(text) < 2:
+        return [(text, tokens)]
+    limit = max(1, min(len(text) // 2, len(text) * MAX_INPUT_TOKENS // len(tokens)))
+    parts = cut_long(text, limit)
+    kept = [p.rstrip() for p in parts[:-1] if p.strip()] + [p for p in parts[-1:] if p.strip()]
+    return [fit for part in kept for fit in _fitted(part, encode)]
+
+
 @dataclass
 class _Work:
-    """A list of sentences cut into items: lines (split at ``\\n``), then inner sentences."""
+    """A list of sentences cut into items: lines (split at ``\\n``), then inner sentences, then
+    parts short enough to decode whole; with each item's tokens."""
 
     split: list[list[str]]
     items: list[tuple[int, int]]  # (sentence index, line index) of each item, in order
     texts: list[str]
+    tokens: list[list[str]]
 
     @classmethod
-    def of(cls, sentences: Sequence[str], lang: str) -> _Work:
+    def of(cls, sentences: Sequence[str], lang: str,
+           encode: Callable[[str], list[str]]) -> _Work:
         split = [s.split("\n") if s.strip() else [] for s in sentences]
-        items, texts = [], []
+        items, texts, tokens = [], [], []
         for i, lines in enumerate(split):
             for j, line in enumerate(lines):
                 if line.strip():
                     for piece in _pieces(line, lang):
-                        items.append((i, j))
-                        texts.append(piece)
-        return cls(split, items, texts)
+                        for text, encoded in _fitted(piece, encode):
+                            items.append((i, j))
+                            texts.append(text)
+                            tokens.append(encoded)
+        return cls(split, items, texts, tokens)
 
     def join(self, i: int, lines: dict[int, list[list[str]]], loaded: _Loaded) -> str:
         """Sentence ``i`` from its items' tokens: a line's pieces decoded as one, as Argos does."""
@@ -252,10 +286,10 @@ def translate_sentences(
     results = [""] * len(sentences)
     if not any(s.strip() for s in sentences):
         return results
-    work = _Work.of(sentences, model.from_code)
     loaded = _load(model)
+    work = _Work.of(sentences, model.from_code, loaded.tokenizer.encode)
     batch_tokens = batch_tokens or tuning()["batch_tokens"]
-    tokens = [loaded.tokenizer.encode(text) for text in work.texts]
+    tokens = work.tokens
     planner = Planner([max(1, len(t)) for t in tokens], [i for i, _ in work.items], batch_tokens,
                       loaded.translator.num_translators)
     expected = Counter(i for i, _ in work.items)
@@ -266,7 +300,7 @@ def translate_sentences(
         finished = []
         for k, output in zip(batch, outputs, strict=True):
             i, j = work.items[k]
-            partial[i][j].append((k, output.result().hypotheses[0]))
+            partial[i][j].append((k, _whole(output.result().hypotheses[0], sentences[i])))
             got[i] += 1
             if got[i] == expected[i]:
                 lines = {j: [t for _, t in sorted(parts)] for j, parts in partial.pop(i).items()}
@@ -296,13 +330,23 @@ def translate_sentences(
     return results
 
 
+def _whole(hypothesis: list[str], sentence: str) -> list[str]:
+    """A decoded piece, unless the decoder stopped at its length limit (TooLongToTranslate)."""
+    if len(hypothesis) >= MAX_DECODING_LENGTH:
+        raise TooLongToTranslate(
+            f"The English of “{sentence[:40]}…” would be longer than the model can write in "
+            f"one go ({MAX_DECODING_LENGTH} tokens): it was not stored cut short. Edit the "
+            "sentence shorter, or split it, and translate again.")
+    return hypothesis
+
+
 def alternatives(sentence: str, model: ModelInfo, n: int = 3) -> list[str]:
     """Up to ``n`` distinct translations of one sentence, best first (beam search n-best)."""
     if not sentence.strip() or n < 1:
         return []
-    work = _Work.of([sentence], model.from_code)
     loaded = _load(model)
-    batch = [loaded.tokenizer.encode(text) for text in work.texts]
+    work = _Work.of([sentence], model.from_code, loaded.tokenizer.encode)
+    batch = work.tokens
     outputs = loaded.translator.translate_batch(
         batch, **_options(loaded, len(batch), n, DEFAULT_BATCH_TOKENS)
     )
@@ -311,7 +355,7 @@ def alternatives(sentence: str, model: ModelInfo, n: int = 3) -> list[str]:
         lines: dict[int, list[list[str]]] = defaultdict(list)
         for (_, j), output in zip(work.items, outputs, strict=True):
             hyps = output.hypotheses
-            lines[j].append(hyps[min(rank, len(hyps) - 1)])
+            lines[j].append(_whole(hyps[min(rank, len(hyps) - 1)], sentence))
         text = work.join(0, lines, loaded)
         if text not in found:
             found.append(text)

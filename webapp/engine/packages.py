@@ -13,8 +13,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 
 from webapp.engine.archive import unpack, validate_archive
 from webapp.errors import ModelError, NotFound, Offline
+from webapp.outbound import AddressRefused, FetchFailed, open_url
 
 PROBE_SENTENCE = "Test 1, 2, 3. 测试一下。"
 PROBE_TIMEOUT = 300  # seconds to load a model and translate one sentence in a child process
@@ -124,20 +123,36 @@ def find_model(from_code: str, to_code: str) -> ModelInfo | None:
     return None
 
 
-def _offline(what: str, exc: BaseException) -> Offline:
+MAX_INDEX_BYTES = 16 * 1024 * 1024
+
+
+def _offline(what: str, exc: BaseException) -> ModelError:
+    if isinstance(exc, AddressRefused):
+        return ModelError(f"{what}: {exc.reason}.")
     reason = getattr(exc, "reason", None) or exc
     return Offline(f"{what} could not be reached ({reason}). {INSTALL_HINT}")
 
 
-def available_models(*, timeout: float = 10) -> list[dict]:
-    """Packages in the Argos index, each with whether (and which version) is installed here."""
+def _answered(opened) -> None:
+    if opened.response.status >= 400:
+        raise FetchFailed(f"the server answered {opened.response.status}")
+
+
+def available_models(*, timeout: float = 10, allow_private: bool = False) -> list[dict]:
+    """Packages in the Argos index, each with whether (and which version) is installed here.
+
+    Fetched by the outbound rule (``webapp.outbound``): public addresses only unless
+    ``allow_private``."""
     from argostranslate import package, settings
 
     url = settings.remote_package_index
     try:  # argos's own update_package_index has no timeout and hides failures
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - https index
-            data = response.read()
-    except (OSError, ValueError) as exc:
+        with open_url(url, timeout=timeout, allow_private=allow_private) as opened:
+            _answered(opened)
+            data = opened.response.read(MAX_INDEX_BYTES + 1)
+        if len(data) > MAX_INDEX_BYTES:
+            raise FetchFailed(f"the index is over {MAX_INDEX_BYTES} bytes")
+    except FetchFailed as exc:
         raise _offline(f"The Argos package index ({url})", exc) from exc
     with package.package_lock:
         Path(settings.local_package_index).write_bytes(data)
@@ -163,24 +178,27 @@ def available_models(*, timeout: float = 10) -> list[dict]:
     ]
 
 
-def _download(links: list[str], dest: Path, progress, timeout: float) -> None:
-    errors = []
+def _download(links: list[str], dest: Path, progress, timeout: float,
+              allow_private: bool) -> None:
+    errors: list[BaseException] = []
     for link in links:
         try:
-            request = urllib.request.Request(link, headers={"User-Agent": "ArgosTranslate"})
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                total = int(response.headers.get("Content-Length") or 0)
+            with open_url(link, timeout=timeout, allow_private=allow_private) as opened:
+                _answered(opened)
+                length = opened.response.headers.get("Content-Length") or ""
+                total = int(length) if length.isascii() and length.isdigit() else 0
                 done = 0
                 with dest.open("wb") as out:
-                    while chunk := response.read(1 << 20):
+                    while chunk := opened.response.read(1 << 20):
                         out.write(chunk)
                         done += len(chunk)
                         if progress is not None:
                             progress(done, total)
             return
-        except (OSError, ValueError) as exc:
+        except FetchFailed as exc:
             errors.append(exc)
-    raise _offline("The model download", errors[-1] if errors else OSError("no download link"))
+    raise _offline("The model download",
+                   errors[-1] if errors else FetchFailed("the index lists no download link"))
 
 
 def install_from_index(
@@ -189,13 +207,15 @@ def install_from_index(
     *,
     progress: Callable[[int, int], None] | None = None,
     timeout: float = 30,
+    allow_private: bool = False,
 ) -> ModelInfo:
-    """Download a pair's package from the Argos index and install it; Offline when unreachable."""
+    """Download a pair's package from the Argos index and install it; Offline when unreachable
+    (public addresses only unless ``allow_private``)."""
     from argostranslate import settings
 
     matches = [
         p
-        for p in available_models(timeout=timeout)
+        for p in available_models(timeout=timeout, allow_private=allow_private)
         if p["from_code"] == from_code and p["to_code"] == to_code
     ]
     if not matches:
@@ -203,7 +223,7 @@ def install_from_index(
     folder = Path(tempfile.mkdtemp(prefix="enface-download-", dir=settings.downloads_dir))
     try:
         archive = folder / f"translate-{from_code}_{to_code}.argosmodel"
-        _download(matches[0]["links"], archive, progress, timeout)
+        _download(matches[0]["links"], archive, progress, timeout, allow_private)
         return install_file(archive, expect=(from_code, to_code))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -10,8 +10,11 @@ from webapp.exports.common import Meta, Row, meta, rows
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
 
-# Inline Markdown syntax, and "&name;" entity references, escaped with a backslash.
-_INLINE = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?\w+;)")
+# Inline Markdown syntax escaped with a backslash; < and > (HTML) and the & of what would read as
+# an entity reference written as entities, which every Markdown renderer keeps as text (the
+# original Markdown.pl and others pass "\<img ...>" through as live HTML).
+_INLINE = re.compile(r"([\\`*_\[\]~|])|([<>])|&(?=#?\w+;)")
+_ENTITIES = {"<": "&lt;", ">": "&gt;"}
 # Line starts that would open a heading, quote, list, rule or setext underline.
 _LINE_START = re.compile(r"^(\s*)([#>+=-])")
 _ORDERED = re.compile(r"^(\s*\d+)([.)])")
@@ -27,9 +30,13 @@ def _escape_line(line: str) -> str:
 def escape_markdown(text: str) -> str:
     """``text`` with Markdown syntax escaped so it renders as the same words."""
     lines = (line.strip() for line in text.split("\n"))
-    return "\n".join(
-        _escape_line(_INLINE.sub(lambda m: "\\" + (m.group(1) or "&"), line)) for line in lines
-    )
+    return "\n".join(_escape_line(_INLINE.sub(_escaped, line)) for line in lines)
+
+
+def _escaped(match: re.Match) -> str:
+    if match.group(1):
+        return "\\" + match.group(1)
+    return _ENTITIES[match.group(2)] if match.group(2) else "&amp;"
 
 
 def _link_target(url: str) -> str:

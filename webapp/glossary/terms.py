@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from webapp.errors import EnfaceError
+from webapp.text import has_invalid
 
 MAX_SOURCE = 100
 MAX_TARGET = 200
@@ -45,8 +46,9 @@ def _clean(value: object, name: str, limit: int, *, required: bool) -> str:
         raise BadTerm(f"The {name} is empty.")
     if len(text) > limit:
         raise BadTerm(f"The {name} has more than {limit} characters.")
-    if _CONTROL.search(text):
-        raise BadTerm(f"The {name} has control characters.")
+    if _CONTROL.search(text) or has_invalid(text):
+        raise BadTerm(f"The {name} has control characters or characters that are not text "
+                      "(a lone surrogate).")
     return text
 
 

@@ -135,12 +135,12 @@ def fetch_url(
     timeout: float = 15,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lang: str | None = None,
-    public_only: bool = False,
+    allow_private: bool = False,
 ) -> Article:
     """Download a page (http/https only; timeouts; size limit enforced while streaming; charset
-    from headers/meta/bytes; with ``public_only`` no private or local address) and import it."""
+    from headers/meta/bytes; no private or local address unless ``allow_private``) and import it."""
     data, final_url, content_type = download(url, timeout=timeout, max_bytes=max_bytes,
-                                             public_only=public_only)
+                                             allow_private=allow_private)
     article = load_bytes(data, final_url, source_url=final_url, content_type=content_type,
                          lang=lang, max_bytes=max_bytes)
     article.origin = url

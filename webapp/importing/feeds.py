@@ -24,9 +24,13 @@ _ENTITY = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)\b", re.I)
 _FEED_END = re.compile(rb"</(rss|feed|rdf:RDF)>\s*\Z", re.I)
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _SNIFF = 4096
+#: What a feed request accepts (any other answer is read if its bytes sniff as a feed).
+FEED_TYPES = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
+              "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 _MAX_ITEMS = 1000
-_FULL_TEXT = 40  # characters of text from which an item's content counts as a story
+_STORY = 400  # characters of text from which a summary (<description>) counts as the story
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ def parse_feed(data: bytes, origin: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
                                    "subset); such feeds are refused")
     if not looks_like_feed(data):
         raise ImportFailed(origin, "not an RSS or Atom feed")
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True,
+    parsed = feedparser.parse(_valid_char_refs(data), sanitize_html=True,
+                              resolve_relative_uris=True,
                               response_headers={"content-location": origin})
     reason = parsed.get("bozo_exception")
     if not parsed.get("version") and not parsed.entries or reason and not _closed(data):
@@ -75,6 +80,18 @@ def parse_feed(data: bytes, origin: str, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     title = " ".join(str(parsed.feed.get("title") or origin).split())
     items = [_item(entry) for entry in parsed.entries[:_MAX_ITEMS]]
     return Feed(origin, title, [i for i in items if i is not None])
+
+
+def _valid_char_refs(data: bytes) -> bytes:
+    """The feed with character references to no character (a lone surrogate such as
+    ``&#xD800;``, beyond U+10FFFF, NUL) made U+FFFD, as HTML parsers do (feedparser crashes)."""
+
+    def fix(match: re.Match) -> bytes:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        bad = code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF
+        return b"&#xFFFD;" if bad else match[0]
+
+    return _CHAR_REF.sub(fix, data) if b"&#" in data else data
 
 
 def _closed(data: bytes) -> bool:
@@ -99,26 +116,32 @@ def _item(entry: dict) -> FeedItem | None:
 
 
 def _content(entry: dict) -> str | None:
-    """The item's full story: the longest HTML/text content, when it is more than a teaser."""
+    """The item's own full text (``content:encoded``, Atom ``content``: the longest), whatever
+    its length; else a summary long enough to be the story (some feeds put it in
+    ``<description>``); else None (a teaser: the linked page is the story)."""
     bodies = [c.get("value") or "" for c in entry.get("content") or []]
-    summary = entry.get("summary") or ""
-    best = max(bodies, key=len, default="")
-    if len(_text(best)) >= max(_FULL_TEXT, len(_text(summary))):
+    best = max(bodies, key=lambda body: len(_text(body)), default="")
+    if _text(best):
         return best
-    if len(_text(summary)) >= 10 * _FULL_TEXT:  # some feeds put the whole story in <description>
-        return summary
-    return None
+    summary = entry.get("summary") or ""
+    return summary if len(_text(summary)) >= _STORY else None
 
 
 def _text(markup: str) -> str:
     return re.sub(r"<[^>]*>|\s+", "", markup)
 
 
-def item_article(item: FeedItem, feed: Feed) -> Article:
-    """An article from an item's own content (ImportFailed when the feed has no full text)."""
-    if not item.content:
-        raise ImportFailed(item.link or item.key, "the feed carries only a summary of this item")
-    blocks = segment_html(item.content, base_url=item.link)
+def item_article(item: FeedItem, feed: Feed, *, warning: str | None = None) -> Article:
+    """An article from an item's own text: its full content, or with ``warning`` (why the
+    linked page is not the article) its summary; ImportFailed when the feed has neither."""
+    body = item.content or (item.summary if warning else None)
+    if not body or not _text(body):
+        why = ("the feed carries only a summary of this item" if item.summary and not warning
+               else "the feed has no text for this item" + (f", and {warning}" if warning else ""))
+        raise ImportFailed(item.link or item.key, why)
+    blocks = segment_html(body, base_url=item.link)
     meta = {"format": "feed", "feed": feed.url, "feed_title": feed.title, "guid": item.key}
-    return build_article(item.title, blocks, raw=item.content, origin=item.link or item.key,
+    if warning and not item.content:
+        meta["warning"] = f"{warning}; the feed's summary was imported instead"
+    return build_article(item.title, blocks, raw=body, origin=item.link or item.key,
                          url=item.link, published=item.published, meta=meta)

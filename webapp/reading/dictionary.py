@@ -9,6 +9,7 @@ from pathlib import Path
 
 from webapp.errors import EnfaceError
 from webapp.storage.dictionary import DictionaryIndex, build_index
+from webapp.text import has_invalid
 
 from . import cedict
 
@@ -129,6 +130,9 @@ class Dictionary:
             raise BadQuery("Give a word to look up.")
         if len(word) > MAX_QUERY:
             raise BadQuery(f"A dictionary query has at most {MAX_QUERY} characters.")
+        if has_invalid(word):
+            raise BadQuery("A dictionary query cannot hold control characters or lone "
+                           "surrogates.")
         return self._lookup(word)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - one Dictionary per data folder, kept

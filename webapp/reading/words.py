@@ -12,6 +12,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from webapp.text import has_invalid, without_surrogates
+
 from .pinyin import has_han, readings
 
 CACHE_UNITS = 100_000
@@ -73,7 +75,8 @@ class Splitter:
 
     def use_words(self, words: Iterable[str]) -> None:
         """Make the splitter keep each of ``words`` whole (user dictionary and glossary)."""
-        wanted = {w.strip() for w in words if w and w.strip() and has_han(w)}
+        wanted = {w.strip() for w in words
+                  if w and w.strip() and has_han(w) and not has_invalid(w)}
         with self._lock:
             if wanted == self._words:
                 return
@@ -124,7 +127,8 @@ class Splitter:
                 self._cache.move_to_end(key)
                 return cached
             generation = self._generation
-            basis = self._simplify(text) if traditional and self._simplify else text
+            basis = without_surrogates(text)  # every door refuses them; this is the last guard
+            basis = self._simplify(basis) if traditional and self._simplify else basis
             tokens = self._engine().tokenize(basis)
         if "".join(text[start:end] for _, start, end in tokens) != text:
             tokens = [(ch, i, i + 1) for i, ch in enumerate(basis)]  # never expected

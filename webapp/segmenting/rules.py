@@ -10,8 +10,8 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import Tag
 
 from webapp.segmenting.article import Block
+from webapp.text import strip_invalid
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _CJK = (
     "\u3001-\u303f\uff01-\uff60\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\uac00-\ud7af\U00020000-\U0003134f"
@@ -22,7 +22,7 @@ _SPACE = re.compile(r"\s+")  # includes NBSP, U+3000 and U+2028 (a <br>)
 
 def clean_input(text: str) -> str:
     """Remove control characters, lone surrogates and non-characters that parsers reject."""
-    return _CONTROL.sub("", text)
+    return strip_invalid(text)
 
 
 def has_words(text: str) -> bool:

@@ -15,10 +15,10 @@ import time
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.actions import accounts
 from webapp.storage.accounts import acting_as
+from webapp.web import proxies
 from webapp.web.db import lib
 from webapp.web.security import is_loopback
 
@@ -212,10 +212,8 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=app.config["SESSION_HOURS"] * 3600,
     )
     app.session_interface = _SessionInterface()
-    proxies = app.config["PROXIES"]
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
-                                x_port=proxies, x_prefix=proxies)
+    if not app.config.get("SERVER_READS_PROXY_HEADERS"):  # enface serve: waitress does it
+        app.wsgi_app = proxies.wrap(app.wsgi_app, app.config)
     app.before_request(check)
 
     @app.teardown_request

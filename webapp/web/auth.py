@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
 from webapp.actions import accounts
@@ -9,11 +11,18 @@ from webapp.web.access import start_session
 from webapp.web.db import lib
 
 bp = Blueprint("auth", __name__)
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def _next_page(value: str | None) -> str:
-    """Where to go after signing in: a path on this site, else the library."""
-    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+    """Where to go after signing in: a path on this site, else the library.
+
+    Judged on what a browser would make of it: browsers drop tabs and line breaks anywhere in a
+    URL and read a backslash as a slash, so ``/<tab>/evil.example`` leads to ``//evil.example``;
+    any control character, backslash or whitespace is refused outright.
+    """
+    if (value and value.startswith("/") and not value.startswith("//")
+            and not _UNSAFE_IN_NEXT.search(value)):
         return value
     return url_for("pages.library")
 
@@ -47,6 +56,10 @@ def login_post():
 
 @bp.post("/logout")
 def logout():
-    """Sign out: the session ends."""
+    """Sign out: this session ends, and every other session of the account with it (a copied
+    cookie stops working too)."""
+    user = g.get("user")
+    if user is not None and user.id is not None and session.get("uid") == user.id:
+        accounts.end_sessions(lib(), user.id)
     session.clear()
     return redirect(url_for("auth.login"), code=303)

@@ -9,7 +9,6 @@ from webapp.actions import feeds, jobs
 from webapp.errors import NotFound
 from webapp.vocabulary import ACTIVE, FEEDS_JOB
 from webapp.web.db import lib, submit
-from webapp.web.security import is_loopback
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -23,9 +22,9 @@ def _render(status: int = 200, **extra):
 
 
 def _limits() -> dict:
-    """Size limit, and no private addresses for a server others can reach."""
+    """Size limit, and whether private addresses may be fetched."""
     return {"max_bytes": current_app.config["MAX_IMPORT_BYTES"],
-            "public_only": not is_loopback(current_app.config["HOST"])}
+            "allow_private": current_app.config["ALLOW_PRIVATE_URLS"]}
 
 
 @bp.get("", strict_slashes=False)

@@ -3,7 +3,8 @@
 Every process builds its own app (``create_app`` after the fork); what must be the same in all of
 them lives in the database (jobs, progress, sign-in throttling, accounts) or in the data folder
 (the session key, made once before the processes start). Gunicorn trusts no forwarded headers
-itself: the app's ProxyFix counts ``ENFACE_PROXIES`` hops, as it does under waitress.
+itself: the app reads them through ``web.proxies.wrap`` (ProxyFix for ``ENFACE_PROXIES`` hops,
+from ``ENFACE_TRUSTED_PROXY`` only), the same trust waitress is given under one process.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class _Processes(BaseApplication):
 
 
 def serve_processes(settings: dict[str, Any], *, host: str, port: int, processes: int,
-                    threads: int, proxies: int = 0) -> None:
+                    threads: int) -> None:
     """Serve with ``processes`` gunicorn workers of ``threads`` threads each (blocks)."""
     bracketed = f"[{host}]" if ":" in host else host
     _Processes(settings, {
@@ -38,7 +39,7 @@ def serve_processes(settings: dict[str, Any], *, host: str, port: int, processes
         "workers": processes,
         "threads": threads,
         "worker_class": "gthread",
-        "forwarded_allow_ips": "",  # ProxyFix in the app decides, by ENFACE_PROXIES
+        "forwarded_allow_ips": "",  # the app decides (web.proxies.wrap), by ENFACE_PROXIES
         "secure_scheme_headers": {},
         "timeout": 120,
         "graceful_timeout": 20,

@@ -22,7 +22,6 @@ from webapp.reading import is_chinese
 from webapp.storage import utcnow
 from webapp.web.db import lib, submit
 from webapp.web.reading import reading_settings
-from webapp.web.security import is_loopback
 
 bp = Blueprint("pages", __name__)
 
@@ -67,7 +66,7 @@ def import_files():
     url = (request.form.get("url") or "").strip()
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
-                                          public_only=not is_loopback(current_app.config["HOST"])))
+                                          allow_private=current_app.config["ALLOW_PRIVATE_URLS"]))
     if not results:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400

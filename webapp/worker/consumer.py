@@ -44,7 +44,7 @@ class Worker:
         self.lease = float(settings.get("LEASE_SECONDS") or jobs.LEASE_SECONDS)
         self.job_settings = {"batch_tokens": settings.get("BATCH_TOKENS"),
                              "max_bytes": settings.get("MAX_IMPORT_BYTES"),
-                             "public_only": settings.get("PUBLIC_ONLY", False),
+                             "allow_private": settings.get("ALLOW_PRIVATE_URLS", False),
                              "lease_seconds": self.lease}
         self.stopping = threading.Event()
 
@@ -111,7 +111,7 @@ def spawn_embedded(data_dir: str, *, host: str = "127.0.0.1",
     def lower() -> None:  # in the child, before it runs Python
         os.nice(max(0, nice))
 
-    env = dict(os.environ, ENFACE_DATA_DIR=data_dir, ENFACE_HOST=host)
+    env = dict(os.environ, ENFACE_DATA_DIR=data_dir, ENFACE_HOST=host)  # the server's settings
     return subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker", "--embedded"],
                             env=env, preexec_fn=lower)  # noqa: S603,PLW1509 - our own module
 

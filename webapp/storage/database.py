@@ -197,15 +197,18 @@ class Database:
                                          sa.ARRAY(element)))
 
     def rows(self, statement: Any, params: Any = None) -> list[dict[str, Any]]:
-        """The rows of a read, as dicts."""
+        """The rows of a read, as dicts (keys read once per result, not once per row)."""
         with self.connection() as conn:
-            return [dict(r) for r in conn.execute(statement, params).mappings()]
+            result = conn.execute(statement, params)
+            keys = list(result.keys())
+            return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
 
     def row(self, statement: Any, params: Any = None) -> dict[str, Any] | None:
         """The first row of a read as a dict, or None."""
         with self.connection() as conn:
-            found = conn.execute(statement, params).mappings().first()
-        return dict(found) if found is not None else None
+            result = conn.execute(statement, params)
+            found = result.first()
+            return dict(zip(result.keys(), found, strict=True)) if found is not None else None
 
     def scalar(self, statement: Any, params: Any = None) -> Any:
         """The first column of the first row of a read (None when there is none)."""

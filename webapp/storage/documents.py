@@ -150,7 +150,7 @@ class Documents:
                 .where(segment.c.document_id == doc_id)
                 .order_by(segment.c.position, unit.c.position)
             ):
-                segments[row["segment_id"]]["units"].append(unit_dict(row))
+                segments[row.pop("segment_id")]["units"].append(row)  # exactly UNIT_FIELDS
         extra = {"meta": doc["meta"]} if with_meta else {}
         return {name: doc[name] for name in _META} | extra | {"segments": list(segments.values())}
 

@@ -145,6 +145,20 @@
     if (el && !el.classList.contains("editing")) { refocus = null; el.focus({ preventScroll: true }); }
   });
 
+  // Messages: an error can be dismissed; a later change that worked clears the old ones.
+  const messages = document.getElementById("messages");
+  document.addEventListener("click", (e) => {
+    const x = closest(e.target, "[data-dismiss]");
+    if (x) { const box = x.closest(".error, .notice"); if (box) box.remove(); }
+  });
+  document.addEventListener("htmx:afterRequest", (e) => {
+    const verb = (e.detail.requestConfig && e.detail.requestConfig.verb) || "get";
+    // (not the background report of what is on screen, which the page sends on its own)
+    if (messages && e.detail.xhr && e.detail.xhr.status < 400 && verb !== "get" && e.detail.elt !== document.body) {
+      messages.replaceChildren();
+    }
+  });
+
   // The "only unreviewed" filter: a class on the reader, kept in the address for reloads.
   document.addEventListener("change", (e) => {
     if (!closest(e.target, "[data-filter]")) return;

@@ -28,6 +28,11 @@ def model_for(library: Library, doc_id: int):
     return model
 
 
+def missing_models(pairs) -> list[tuple[str, str]]:
+    """The (source, target) language pairs among ``pairs`` that no installed model covers."""
+    return sorted({pair for pair in pairs if engine.find_model(*pair) is None})
+
+
 def queue_translation(library: Library, doc_id: int) -> int:
     """Queue a translation job for a document (after checking a model covers it).
 

@@ -26,9 +26,11 @@ from webapp.web import (
     filters,
     glossary,
     models,
+    offline,
     pages,
     reading,
     security,
+    send,
     users,
     worker,
 )
@@ -71,8 +73,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     filters.init_app(app)
     checks.init_app(app)
+    offline.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp, reading.bp, glossary.bp):
+                      feeds.bp, reading.bp, glossary.bp, offline.bp, send.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

@@ -49,4 +49,7 @@ def login_post():
 def logout():
     """Sign out: the session ends."""
     session.clear()
-    return redirect(url_for("auth.login"), code=303)
+    response = redirect(url_for("auth.login"), code=303)
+    # this browser's copies of the person's pages (the service worker's caches) go too
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -58,7 +58,10 @@ def _documents() -> dict:
     total = lib().document_count()
     documents = lib().list_documents(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
     editors = lib().last_editors(d["id"] for d in documents) if g.accounts else {}
+    untranslated = {(d["source_lang"], d["target_lang"]) for d in documents
+                    if d["translated"] < d["units"]}
     return {"documents": documents, "editors": editors,
+            "no_model": translation.missing_models(untranslated),
             "page": page, "pages": max(1, -(-total // LIBRARY_PAGE)), "total": total,
             "jobs": lib().active_targets(vocabulary.TRANSLATE_JOB)}
 
@@ -190,6 +193,8 @@ def _progress(doc_id: int) -> dict:
             model_error = exc
     return {
         "doc_id": doc_id,
+        "no_model": [(model_error.from_code, model_error.to_code)]
+        if isinstance(model_error, NoModel) else [],
         "job": job,
         "counts": counts,
         "total": sum(counts.values()),

@@ -77,10 +77,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: API paths that a request carrying a token may reach from another origin (a browser extension):
+#: a token is never sent on its own as a cookie is, so such a request cannot be forged.
+TOKEN_CROSS_ORIGIN = frozenset({"/api/pages"})
+
+
 def _check_api() -> None:
     if request.method not in SAFE_METHODS:
         if request.mimetype != "application/json" and request.content_length:
             abort(415, "The API accepts application/json only.")
+        if request.path in TOKEN_CROSS_ORIGIN and request.headers.get(
+                "Authorization", "").startswith("Bearer "):
+            return  # the token is checked (and must be valid) in webapp.web.access
         site = request.headers.get("Sec-Fetch-Site")
         origin = request.headers.get("Origin")
         if site not in (None, "same-origin", "none") or (origin and not _own_origin(origin)):

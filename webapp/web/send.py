@@ -22,6 +22,7 @@ its own); without one the API's same-origin rule applies as on every other route
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -126,7 +127,9 @@ def bookmarklet_code(origin: str) -> str:
     script = (config.resource_dir("static") / "js" / "bookmarklet.js").read_text(encoding="utf-8")
     script = re.sub(r"^\s*//.*$", "", script, flags=re.M)
     script = " ".join(line.strip() for line in script.splitlines() if line.strip())
-    return "javascript:" + script.replace("__ENFACE_ORIGIN__", origin).replace("%", "%25")
+    script = script.replace("__ENFACE_ORIGIN__", origin)
+    # "?" and "#" would start a query or a fragment of the javascript: URL: encode all but these
+    return "javascript:" + quote(script, safe=" ()[]{};,.=>!&|+-*/'\":_<")
 
 
 @bp.get("/bookmarklet")

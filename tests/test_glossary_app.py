@@ -279,3 +279,11 @@ def test_a_bad_split_is_fixed_from_the_popup(client, csrf, library, dictionary):
     client.post("/words/forget", data={"word": "日内瓦湖边"}, headers=headers)
     words = [w["text"] for w in client.get(f"/api/units/{unit['id']}/words").get_json()]
     assert "日内瓦湖边" not in words
+
+
+def test_the_glossary_page_lists_a_term_of_one_document(client, library, add_article):
+    doc = add_article("俄罗斯与中国。")
+    glossary.add(library, "俄罗斯", "Russia", document_id=doc)
+    page = client.get("/glossary")
+    assert page.status_code == 200  # its link to the document was built for a missing route
+    assert f'href="/documents/{doc}"' in page.get_data(as_text=True)

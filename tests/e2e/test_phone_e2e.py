@@ -119,7 +119,7 @@ def test_the_reader_opens_on_the_article_with_its_tools_folded(browser, server):
     expect(page.locator(".keys").first).to_be_hidden()  # no key hints for a finger
     expect(page.locator("#review")).to_be_hidden()  # Read mode: no counts
     page.get_by_text("View and tools").click()
-    expect(page.get_by_label("View")).to_be_visible()
+    expect(page.locator("select[name=view]")).to_be_visible()
     # Review mode shows the counts; remembered by the address and by this browser
     page.locator(".modes label", has_text="Review").click()
     expect(page.locator("#review")).to_be_visible()

@@ -116,20 +116,21 @@
     if (original) { editor.replaceWith(original); originals.delete(editor.dataset.unit); original.focus(); }
   });
 
-  // ---- sign-out: this person's copies go (the server also sends Clear-Site-Data)
-  document.addEventListener("submit", async (e) => {
-    const form = closest(e.target, "form.whoami");
-    if (!form || form.dataset.forgotten) return;
-    e.preventDefault();
-    const waiting = store ? (await store.all("edits").catch(() => [])).length : 0;
-    if (waiting && !window.confirm(`${waiting} sentence edit(s) made offline are not sent yet; signing out discards them. Sign out anyway?`)) return;
-    try {
-      for (const name of await caches.keys()) if (name.startsWith("enface-user-")) await caches.delete(name);
-      if (store) { await store.clear("edits"); await store.clear("conflicts"); await store.clear("meta"); }
-      await toWorker({ type: "forget" });
-    } finally {
-      form.dataset.forgotten = "1";
-      form.submit();
+  // ---- sign-out: this person's copies go (the server also sends Clear-Site-Data, which
+  // empties this browser's storage for the site whatever happens here)
+  let waiting = 0; // edits not sent yet, known before anyone presses "Sign out"
+  const count = () => store && store.all("edits").then((all) => { waiting = all.length; }).catch(() => {});
+  count();
+  document.addEventListener("enface:queued", count);
+  navigator.serviceWorker.addEventListener("message", count);
+  document.addEventListener("submit", (e) => {
+    if (!closest(e.target, "form.whoami")) return;
+    if (waiting && !window.confirm(`${waiting} sentence edit(s) made offline are not sent yet; signing out discards them. Sign out anyway?`)) {
+      e.preventDefault();
+      return;
     }
+    caches.keys().then((names) => names.filter((n) => n.startsWith("enface-user-")).forEach((n) => caches.delete(n)));
+    if (store) for (const name of ["edits", "conflicts", "meta"]) store.clear(name).catch(() => {});
+    toWorker({ type: "forget" });
   });
 })();

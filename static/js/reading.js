@@ -47,8 +47,9 @@
     const chars = Array.from(w.dataset.text || w.textContent);
     w.dataset.text = chars.join("");
     const readings = ((script === "zy" && w.dataset.zy) || w.dataset.py || "").split(" ");
-    const ruby = document.createElement("ruby");
-    chars.forEach((ch, i) => {
+    // one ruby per character, so that CSS can give every character the same width
+    w.replaceChildren(...chars.map((ch, i) => {
+      const ruby = document.createElement("ruby");
       const span = document.createElement("span");
       span.textContent = ch;
       const r = readings[i] || "";
@@ -56,8 +57,8 @@
       const rt = document.createElement("rt");
       rt.textContent = r;
       ruby.append(span, rt);
-    });
-    w.replaceChildren(ruby);
+      return ruby;
+    }));
     w.dataset.ruby = script;
   };
   const rubifyAll = (root, script) => root.querySelectorAll(".w[data-py]").forEach((w) => rubify(w, script));

@@ -144,13 +144,13 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== location.origin) return;
-  if (request.method === "POST" && EDIT.test(url.pathname)) { event.respondWith(sendOrQueue(request, url)); return; }
-  if (request.method !== "GET") {
-    event.respondWith(fetch(request).catch(() => html(
-      `<div class="error" role="alert"><strong class="title">You are offline</strong><p>This needs the server. Nothing was changed; try again when you are online.</p></div>`,
-      503, { "HX-Retarget": "#messages", "HX-Reswap": "innerHTML" })));
+  // Only the page's own edit requests are queued; every other change (and any form posted
+  // as a navigation) goes to the server untouched (offline.js says so when it cannot).
+  if (request.method === "POST" && request.mode !== "navigate" && EDIT.test(url.pathname)) {
+    event.respondWith(sendOrQueue(request, url));
     return;
   }
+  if (request.method !== "GET") return;
   if (ASSETS.includes(url.pathname)) {
     event.respondWith(caches.match(request, { cacheName: STATIC }).then((hit) => hit || fetch(request)));
     return;

@@ -85,6 +85,12 @@
   const originals = new Map();
   document.addEventListener("htmx:sendError", (e) => {
     const path = e.detail.pathInfo && (e.detail.pathInfo.finalRequestPath || e.detail.pathInfo.requestPath) || "";
+    const verb = (e.detail.requestConfig && e.detail.requestConfig.verb) || "get";
+    const messages = document.getElementById("messages");
+    if (verb !== "get" && messages && e.detail.elt !== document.body) { // a change that needs the server
+      messages.innerHTML = '<div class="error" role="alert"><button type="button" class="close secondary" data-dismiss aria-label="Dismiss this message">×</button><strong class="title">You are offline</strong><p>This needs the server. Nothing was changed; try again when you are back online.</p></div>';
+      return;
+    }
     const m = path.match(/^\/units\/(\d+)\/edit/);
     const template = document.getElementById("offline-editor");
     const t = m && document.getElementById(`t-${m[1]}`);
@@ -123,6 +129,9 @@
   count();
   document.addEventListener("enface:queued", count);
   navigator.serviceWorker.addEventListener("message", count);
+  // Until they are sent, ask again now and then (the first try may come before the server is
+  // back, or before the browser's connection really is).
+  setInterval(() => { if (waiting && navigator.onLine) { toWorker({ type: "flush" }); count(); } }, 4000);
   document.addEventListener("submit", (e) => {
     if (!closest(e.target, "form.whoami")) return;
     if (waiting && !window.confirm(`${waiting} sentence edit(s) made offline are not sent yet; signing out discards them. Sign out anyway?`)) {

@@ -203,6 +203,7 @@ def test_an_article_read_offline_and_an_offline_edit_sent_on_reconnect(browser, 
     expect(conflict.locator(".theirs")).to_contain_text("Theirs, from the server.")
     assert unit_text(enface, other) == "Theirs, from the server."
     conflict.get_by_role("button", name="Overwrite with yours").click()
+    expect(page.locator(f"#t-{other}.conflict")).to_have_count(0)  # settled
     expect(page.locator(f"#t-{other}")).to_have_class(re.compile(r"\bst-edited\b"))
     expect(page.locator(f"#t-{other}")).to_have_text(re.compile("Mine, written offline."))
     assert unit_text(enface, other) == "Mine, written offline."

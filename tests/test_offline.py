@@ -70,3 +70,13 @@ def test_signing_out_clears_this_browsers_copies(app, library):
     answer = client.post("/logout", data={"csrf_token": token})
     assert answer.status_code == 303
     assert answer.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_offline_page_everyone_shares_holds_nothing_of_anyone(app, library):
+    add_user(library, "ann", "editor")
+    client = app.test_client()
+    sign_in(client, "ann")
+    answer = client.get("/offline")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "You are offline" in page
+    assert "ann" not in page and "csrf" not in page and "Set-Cookie" not in answer.headers

@@ -80,3 +80,16 @@ def test_the_offline_page_everyone_shares_holds_nothing_of_anyone(app, library):
     page = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "You are offline" in page
     assert "ann" not in page and "csrf" not in page  # (a cache never keeps Set-Cookie)
+
+
+def test_what_browsers_fetch_unasked_starts_no_session(client):
+    """A new session's cookie could replace the one a tab got a moment before, and its forms'
+    CSRF token would stop working: the icon a browser asks for, and errors for anything that
+    is not a page, start none."""
+    with client.get("/favicon.ico", headers={"Accept": "image/*,*/*;q=0.8"}) as icon:
+        assert icon.status_code == 200 and "Set-Cookie" not in icon.headers
+    missing = client.get("/apple-touch-icon.png", headers={"Accept": "image/*,*/*;q=0.8"})
+    assert missing.status_code == 404 and missing.mimetype == "text/plain"
+    assert "Set-Cookie" not in missing.headers and "nothing at this address" in missing.get_data(as_text=True)
+    page = client.get("/nowhere", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html"

@@ -127,6 +127,15 @@
     if (form && form.isConnected && e.detail.xhr.status >= 400) delete form.dataset.leaving;
   });
 
+  // History and alternatives open below the editor: bring them into view (on a phone the
+  // on-screen keyboard leaves little room).
+  document.addEventListener("htmx:afterSwap", (e) => {
+    const panel = e.detail.target;
+    if (panel instanceof Element && panel.matches(".panel") && panel.firstElementChild) {
+      panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  });
+
   // After a swap: focus the editor's text, or the sentence the reader was moving to.
   document.addEventListener("htmx:afterSettle", () => {
     if (refocus === null) return;

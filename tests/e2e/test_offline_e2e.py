@@ -219,6 +219,7 @@ def test_share_a_url_into_enface(browser, enface, site):
     page.goto(enface.base + "/share?title=战略&text=" + site + "/plain.html")  # Android: URL in text
     expect(page.locator(".shared-url")).to_have_text(site + "/plain.html")
     page.get_by_role("button", name="Import").click()
+
     expect(page).to_have_url(re.compile(r"/documents/\d+$"))
     expect(page.locator("#reader")).to_contain_text("第十六轮战略安全磋商")
     context.close()

@@ -92,7 +92,8 @@ ENDPOINTS: dict[str, str | None] = {
     "glossary.retranslate": "translate",
     "offline.manifest": PUBLIC,  # the app's name and icons, for installing
     "offline.service_worker": PUBLIC,  # holds no data; registered from the sign-in page too
-    "offline.page": PUBLIC,  # lists what this browser saved, from its own cache
+    "offline.page": PUBLIC,
+    "offline.favicon": PUBLIC,  # lists what this browser saved, from its own cache
     "offline.state": "read",
     "send.bookmarklet": "import",
     "send.window": "import",

@@ -57,6 +57,11 @@ def render_error(status: int, message: str, extra: dict | None = None, *,
     if request.headers.get("HX-Request"):
         response = render_template("_error.html", **context)
         return response, status, {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
+    accept = request.headers.get("Accept")
+    if accept and "text/html" not in accept:  # an icon, a script: no page (a page would start
+        # a session, whose cookie could replace the one a tab got a moment before)
+        text = f"{context['title']}: {message}"
+        return text, status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("error.html", **context), status
 
 

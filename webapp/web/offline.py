@@ -83,6 +83,12 @@ def service_worker():
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon where browsers look for it unasked (a page of ours names the SVG itself)."""
+    return current_app.send_static_file("img/icon-192.png")
+
+
 @bp.get("/offline")
 def page():
     """Shown for a page that was never saved while the connection is down: the saved ones."""

@@ -86,7 +86,9 @@ def service_worker():
 @bp.get("/favicon.ico")
 def favicon():
     """The icon where browsers look for it unasked (a page of ours names the SVG itself)."""
-    return current_app.send_static_file("img/icon-192.png")
+    icon = config.resource_dir("static") / "img" / "icon-192.png"
+    return Response(icon.read_bytes(), mimetype="image/png",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/offline")

@@ -169,7 +169,7 @@ def test_translate_without_a_model_says_what_is_missing(client, seed_file, monke
     assert api.status_code == 400
     assert "enface models install" in api.get_json()["error"]
     page = client.get("/documents/1").get_data(as_text=True)
-    assert "no model can translate it" in page
+    assert "No translation model is installed for Chinese" in page
 
 
 def test_json_api_never_answers_500_to_garbage(client):

@@ -185,7 +185,7 @@ def test_length_limit_and_empty_edits(client, library, doc, post):
 def test_approve_and_review_counts(client, library, doc, post):
     first, second = units(library, doc)[1:3]
     refused = post(f"/units/{first['id']}/approve", revision="0")
-    assert refused.status_code == 400 and "nothing to approve" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "no English yet" in refused.get_data(as_text=True)
     library.units.store_translations([(first["id"], "machine one")], model_id="m")
     approved = post(f"/units/{first['id']}/approve", revision="1")
     assert approved.status_code == 200
@@ -256,7 +256,7 @@ def test_retranslate_without_a_model_says_so(client, library, doc, post, monkeyp
     unit = units(library, doc)[1]
     response = post(f"/units/{unit['id']}/retranslate", revision="0")
     assert response.status_code == 400
-    assert "No translation model for zh → en" in response.get_data(as_text=True)
+    assert "No translation model is installed for Chinese" in response.get_data(as_text=True)
     assert client.get(f"/units/{unit['id']}/alternatives", headers=HX).status_code == 400
     assert library.units.get(unit["id"])["status"] == "untranslated"
 

@@ -296,3 +296,11 @@ def test_glossary_search_takes_wildcards_and_odd_characters_as_text(client, libr
         assert page.status_code == 200
     for odd in ("\x00", "a\x00b", "日\x00内"):
         assert client.get("/api/glossary", query_string={"q": odd}).status_code < 500
+
+
+def test_the_glossary_page_lists_a_term_of_one_document(client, library, add_article):
+    doc = add_article("俄罗斯与中国。")
+    glossary.add(library, "俄罗斯", "Russia", document_id=doc)
+    page = client.get("/glossary")
+    assert page.status_code == 200  # its link to the document was built for a missing route
+    assert f'href="/documents/{doc}"' in page.get_data(as_text=True)

@@ -7,6 +7,7 @@ class EnfaceError(Exception):
     """Base of every error Enface reports to a person; ``str(exc)`` is the message."""
 
     status = 400
+    title: str | None = None  # the heading a page shows (else one by status)
 
 
 class ImportFailed(EnfaceError):
@@ -28,12 +29,14 @@ class NotFound(EnfaceError):
     """A document, unit, job or model that does not exist."""
 
     status = 404
+    title = "Not found"
 
 
 class Conflict(EnfaceError):
     """A stale edit: the unit changed since the revision the edit was based on."""
 
     status = 409
+    title = "Changed in the meantime"
 
     def __init__(self, message: str, current: dict | None = None) -> None:
         super().__init__(message)
@@ -46,6 +49,8 @@ class ModelError(EnfaceError):
 
 class NoModel(ModelError):
     """No installed model covers a language pair."""
+
+    title = "No translation model yet"
 
     def __init__(self, from_code: str, to_code: str) -> None:
         super().__init__(

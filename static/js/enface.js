@@ -127,6 +127,15 @@
     if (form && form.isConnected && e.detail.xhr.status >= 400) delete form.dataset.leaving;
   });
 
+  // History and alternatives open below the editor: bring them into view (on a phone the
+  // on-screen keyboard leaves little room).
+  document.addEventListener("htmx:afterSwap", (e) => {
+    const panel = e.detail.target;
+    if (panel instanceof Element && panel.matches(".panel") && panel.firstElementChild) {
+      panel.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  });
+
   // After a swap: focus the editor's text, or the sentence the reader was moving to.
   document.addEventListener("htmx:afterSettle", () => {
     if (refocus === null) return;
@@ -143,6 +152,20 @@
     }
     const el = document.getElementById(`t-${want}`);
     if (el && !el.classList.contains("editing")) { refocus = null; el.focus({ preventScroll: true }); }
+  });
+
+  // Messages: an error can be dismissed; a later change that worked clears the old ones.
+  const messages = document.getElementById("messages");
+  document.addEventListener("click", (e) => {
+    const x = closest(e.target, "[data-dismiss]");
+    if (x) { const box = x.closest(".error, .notice"); if (box) box.remove(); }
+  });
+  document.addEventListener("htmx:afterRequest", (e) => {
+    const verb = (e.detail.requestConfig && e.detail.requestConfig.verb) || "get";
+    // (not the background report of what is on screen, which the page sends on its own)
+    if (messages && e.detail.xhr && e.detail.xhr.status < 400 && verb !== "get" && e.detail.elt !== document.body) {
+      messages.replaceChildren();
+    }
   });
 
   // The "only unreviewed" filter: a class on the reader, kept in the address for reloads.

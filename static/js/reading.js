@@ -7,9 +7,10 @@
   if (!reader) return;
   const popup = document.getElementById("word-popup");
   const KEY = "enface.reading";
-  const DEFAULTS = { view: "side", size: "m", pinyin: "0", tones: "0", script: reader.dataset.script || "py" };
+  const DEFAULTS = { view: "side", size: "m", pinyin: "0", tones: "0", script: reader.dataset.script || "py", mode: "read" };
   const CHOICES = { view: ["side", "interleaved", "english", "source"], size: ["s", "m", "l", "xl"],
-    pinyin: ["0", "1"], tones: ["0", "1"], script: ["py", "zy"] };
+    pinyin: ["0", "1"], tones: ["0", "1"], script: ["py", "zy"], mode: ["read", "review"] };
+  const doc = document.getElementById("doc") || reader;
   const docId = reader.dataset.document;
   const closest = (t, sel) => (t instanceof Element ? t.closest(sel) : null);
 
@@ -46,8 +47,9 @@
     const chars = Array.from(w.dataset.text || w.textContent);
     w.dataset.text = chars.join("");
     const readings = ((script === "zy" && w.dataset.zy) || w.dataset.py || "").split(" ");
-    const ruby = document.createElement("ruby");
-    chars.forEach((ch, i) => {
+    // one ruby per character, so that CSS can give every character the same width
+    w.replaceChildren(...chars.map((ch, i) => {
+      const ruby = document.createElement("ruby");
       const span = document.createElement("span");
       span.textContent = ch;
       const r = readings[i] || "";
@@ -55,8 +57,8 @@
       const rt = document.createElement("rt");
       rt.textContent = r;
       ruby.append(span, rt);
-    });
-    w.replaceChildren(ruby);
+      return ruby;
+    }));
     w.dataset.ruby = script;
   };
   const rubifyAll = (root, script) => root.querySelectorAll(".w[data-py]").forEach((w) => rubify(w, script));
@@ -69,13 +71,21 @@
 
   const apply = (s) => {
     for (const v of CHOICES.view) reader.classList.toggle(`view-${v}`, s.view === v);
+    // Read or Review: a class on #doc; other scripts follow it through the "enface:mode" event.
+    if (doc.dataset.mode !== s.mode) {
+      for (const m of CHOICES.mode) doc.classList.toggle(`mode-${m}`, s.mode === m);
+      doc.dataset.mode = s.mode;
+      document.dispatchEvent(new CustomEvent("enface:mode", { detail: { mode: s.mode } }));
+    }
     reader.classList.toggle("show-pinyin", s.pinyin === "1");
     reader.classList.toggle("show-tones", s.tones === "1");
     document.documentElement.dataset.size = s.size;
     if (s.pinyin === "1" || s.tones === "1") rubifyAll(reader, s.script);
     document.querySelectorAll("[data-reading]").forEach((input) => {
       const v = s[input.dataset.reading];
-      if (input.type === "checkbox") input.checked = v === "1"; else input.value = v;
+      if (input.type === "checkbox") input.checked = v === "1";
+      else if (input.type === "radio") input.checked = input.value === v;
+      else input.value = v;
     });
     reader.querySelectorAll(".s").forEach((el) => {
       if (s.view === "source") el.setAttribute("tabindex", "0"); else el.removeAttribute("tabindex");
@@ -92,7 +102,19 @@
     apply(current);
     save(current);
   });
-  document.addEventListener("submit", (e) => { if (closest(e.target, "form.reading-tools")) e.preventDefault(); });
+  document.addEventListener("submit", (e) => { if (closest(e.target, "form.reading-tools, form.mode-form")) e.preventDefault(); });
+
+  // ---- the tools disclosure: open on wide screens unless closed there before; kept per browser
+  const tools = document.getElementById("doc-tools");
+  const TOOLS = "enface.tools";
+  if (tools) {
+    let kept = null;
+    try { kept = localStorage.getItem(TOOLS); } catch { /* private mode */ }
+    tools.open = kept ? kept === "open" : window.matchMedia("(min-width: 721px)").matches;
+    tools.addEventListener("toggle", () => {
+      try { localStorage.setItem(TOOLS, tools.open ? "open" : "closed"); } catch { /* private mode */ }
+    });
+  }
   // New content swapped in by htmx (edits, progress) gets the same treatment.
   document.addEventListener("htmx:afterSettle", (e) => {
     if (current.pinyin === "1" || current.tones === "1") rubifyAll(e.detail.elt.parentNode || reader, current.script);
@@ -101,8 +123,21 @@
   // ---- the word popup
   let opened = null; // the word whose popup is open
   let hoverTimer = null;
+  const sheet = window.matchMedia("(max-width: 720px)"); // the popup is a bottom sheet (CSS)
   const placePopup = () => {
-    if (!opened || !popup || !popup.firstElementChild) return;
+    if (!popup || !popup.firstElementChild) return;
+    if (sheet.matches) { // keep the word visible above the sheet
+      popup.style.left = ""; popup.style.top = "";
+      const limit = window.innerHeight - popup.offsetHeight - 12;
+      const r = opened ? opened.getBoundingClientRect() : null;
+      if (r && r.bottom > limit) window.scrollBy({ top: r.bottom - limit + 12, behavior: "instant" });
+      return;
+    }
+    if (!opened) { // a selection's lookup: in view, near the top
+      popup.style.left = `${Math.max(8, (window.innerWidth - popup.offsetWidth) / 2) + window.scrollX}px`;
+      popup.style.top = `${64 + window.scrollY}px`;
+      return;
+    }
     const r = opened.getBoundingClientRect();
     const col = (closest(opened, ".col") || reader).getBoundingClientRect();
     const width = Math.min(popup.offsetWidth || 400, window.innerWidth - 16);
@@ -110,9 +145,14 @@
     left = Math.max(8, Math.min(left, window.innerWidth - width - 8));
     // Below the word, in the source column; where the English sits below the block (interleaved
     // view, narrow screens) the popup goes above the word instead.
-    const stacked = current.view === "interleaved" || window.matchMedia("(max-width: 720px)").matches;
-    const above = stacked && r.top > popup.offsetHeight + 16;
-    const top = above ? r.top - popup.offsetHeight - 6 : r.bottom + 6;
+    // Either way it stays inside the viewport: flipped when there is no room, clamped at last.
+    const h = popup.offsetHeight;
+    const stacked = current.view === "interleaved";
+    const roomBelow = window.innerHeight - r.bottom - 8 >= h + 6;
+    const roomAbove = r.top - 8 >= h + 6;
+    const above = (stacked && roomAbove) || (!roomBelow && roomAbove);
+    let top = above ? r.top - h - 6 : r.bottom + 6;
+    top = Math.max(8, Math.min(top, window.innerHeight - h - 8));
     popup.style.left = `${left + window.scrollX}px`;
     popup.style.top = `${top + window.scrollY}px`;
   };

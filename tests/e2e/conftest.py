@@ -71,6 +71,19 @@ def server(tmp_path, server_env):
 
 
 @pytest.fixture
+def admin_server(tmp_path, request):
+    """The real server on a library whose only account is an admin, "ada" (accounts on)."""
+    from auth_helpers import add_user
+
+    from webapp.storage import Library
+
+    library = Library(tmp_path / "lib" / "library.sqlite3")
+    add_user(library, "ada", "admin")
+    library.close()
+    return request.getfixturevalue("server")
+
+
+@pytest.fixture
 def page(browser, server):
     """A page in a fresh browser context that records any request leaving the server."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})

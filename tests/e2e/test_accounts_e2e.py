@@ -74,15 +74,6 @@ def test_an_editor_edits_and_a_reader_sees_who(team_server, browser):
     context.close()
 
 
-@pytest.fixture
-def admin_server(tmp_path, request):
-    """The real server on a library whose only account is an admin."""
-    library = Library(tmp_path / "lib" / "library.sqlite3")
-    add_user(library, "ada", "admin")
-    library.close()
-    return request.getfixturevalue("server")
-
-
 def test_an_admin_manages_users_and_the_new_user_signs_in(admin_server, browser):
     import json
     import urllib.request

@@ -174,6 +174,7 @@ def test_linked_highlighting_both_ways_and_the_unreviewed_filter(page, server):
     page.locator(f"#t-{title_unit} textarea").fill("Russia-China security talks")
     page.keyboard.press("Control+Enter")
     expect(page.locator(f"#t-{title_unit}")).to_have_class(re.compile(r"\bst-edited\b"))
+    page.locator(".modes label", has_text="Review").click()  # the filter is Review's
     page.get_by_label("Only unreviewed paragraphs").check()
     expect(title_row.locator(".col.tgt")).to_be_hidden()
     expect(page.locator("section.row:not(.colhead) > .col.tgt:visible")).to_have_count(before - 1)

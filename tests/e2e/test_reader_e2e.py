@@ -29,7 +29,7 @@ def test_library_then_seed_article_side_by_side(page, server, artifacts):
     first = page.locator(".kind-paragraph .col.src .s").first
     expect(first).to_contain_text("俄罗斯与中国5月25日")
     expect(page.locator(".t .pending").first).to_have_text("not translated yet")
-    expect(page.get_by_text("no model can translate it")).to_be_visible()
+    expect(page.get_by_text("No translation model is installed")).to_be_visible()
     assert page.locator(".kind-byline").count() == 1
     assert page.foreign_requests == []
     assert page.console_errors == []

@@ -30,7 +30,10 @@ def library_page(library: Library, page: int, *, editors: bool) -> dict[str, Any
         documents = library.documents.page(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
         last = library.units.last_editors(d["id"] for d in documents) if editors else {}
         running = library.jobs.active_targets(TRANSLATE_JOB)
+    untranslated = {(d["source_lang"], d["target_lang"]) for d in documents
+                    if d["translated"] < d["units"]}
     return {"documents": documents, "editors": last, "page": page,
+            "no_model": translation.missing_models(untranslated),
             "pages": max(1, -(-total // LIBRARY_PAGE)), "total": total, "jobs": running}
 
 
@@ -46,10 +49,13 @@ def _counts(units: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def _missing_model(source_lang: str, target_lang: str) -> EnfaceError | None:
-    if engine.find_model(source_lang, target_lang) is None:
-        return NoModel(source_lang, target_lang)
-    return None
+def _model_notice(active: bool, source_lang: str, target_lang: str) -> dict[str, Any]:
+    """``missing`` (the error, or None) and ``no_model`` (the pairs) for the progress block;
+    a running job needs no model lookup."""
+    if active or engine.find_model(source_lang, target_lang) is not None:
+        return {"missing": None, "no_model": []}
+    return {"missing": NoModel(source_lang, target_lang),
+            "no_model": [(source_lang, target_lang)]}
 
 
 def progress(library: Library, doc_id: int) -> dict[str, Any]:
@@ -61,8 +67,7 @@ def progress(library: Library, doc_id: int) -> dict[str, Any]:
         since = library.units.last_change(doc_id)
     active = bool(job and job["status"] in ACTIVE)  # polling needs no model lookup
     return {"doc_id": doc_id, "job": job, "counts": counts, "total": sum(counts.values()),
-            "since": since,
-            "missing": None if active else _missing_model(source_lang, target_lang)}
+            "since": since, **_model_notice(active, source_lang, target_lang)}
 
 
 def progress_block(library: Library, doc_id: int, since: str) -> dict[str, Any]:
@@ -101,7 +106,7 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
     progress_context = {
         "doc_id": doc_id, "job": job, "counts": counts, "total": len(units),
         "since": max((u["updated_at"] or "" for u in units), default=""),
-        "missing": None if active else _missing_model(lang, doc["target_lang"]),
+        **_model_notice(active, lang, doc["target_lang"]),
     }
     return {"doc": doc, "checks": checks, "editor": editor,
             "published_local": doc["meta"].get("published_local"), **progress_context}

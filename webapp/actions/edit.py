@@ -35,6 +35,8 @@ DEFAULT_MAX_CHARS = 5000
 class EditRefused(EnfaceError):
     """An edit that breaks a rule (too long, empty without asking to clear, not text)."""
 
+    title = "Not saved"
+
 
 @dataclass
 class Saved:
@@ -85,8 +87,17 @@ def save_translation(
     return Saved(unit, library.review.propagate(unit_id))
 
 
+class NothingToApprove(EditRefused):
+    """Approving a sentence that has no English."""
+
+    title = "Nothing to approve yet"
+
+
 def approve(library: Library, unit_id: int, *, base_revision: int) -> Saved:
     """Approve a sentence's English as it stands."""
+    if not library.units.get(unit_id)["translation"]:
+        raise NothingToApprove("This sentence has no English yet. Write it (click the "
+                               "sentence) or translate the document, then approve it.")
     unit = library.review.approve(unit_id, base_revision=base_revision)
     return Saved(unit, library.review.propagate(unit_id))
 

@@ -126,6 +126,32 @@ def import_url(
     return import_source(library, url, lang=lang, max_bytes=max_bytes, allow_private=allow_private)
 
 
+def import_page(
+    library: Library, html: str, url: str, *, lang: str | None = None, max_bytes: int,
+) -> ImportResult:
+    """Import a web page as the reader's browser shows it (its HTML after scripts ran, sent by
+    the bookmarklet or an extension) under its own address: extracted, dated and deduplicated
+    like a downloaded page, without fetching anything."""
+    from webapp import importing
+    from webapp.links import safe_url
+
+    address = safe_url((url or "").strip())
+    if address is None:
+        return ImportResult(url or "page", error="The page's address is not an http(s) URL, so "
+                                                 "it cannot be imported from the browser.")
+    if not isinstance(html, str) or not html.strip():
+        return ImportResult(address, error=f"{address}: the page arrived empty; reload it and "
+                                           "send it again.")
+    data = html.encode("utf-8", "replace")
+    try:
+        article = importing.load_bytes(data, address, source_url=address, lang=lang,
+                                       content_type="text/html; charset=utf-8",
+                                       max_bytes=max_bytes)
+    except EnfaceError as exc:
+        return ImportResult(address, error=str(exc))
+    return store_article(library, article, address)
+
+
 def import_seeds(library: Library) -> list[ImportResult]:
     """Import seeds/ into an empty library (first start); do nothing otherwise."""
     if library.documents.count():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from webapp import engine
@@ -10,7 +11,7 @@ from webapp.actions import Submit
 from webapp.engine.archive import LANGUAGE_CODE
 from webapp.errors import EnfaceError, ModelError
 from webapp.storage import Library
-from webapp.vocabulary import INSTALL_MODEL_JOB
+from webapp.vocabulary import FAILED, INSTALL_MODEL_JOB
 
 
 def _pair(from_code: str, to_code: str) -> tuple[str, str]:
@@ -46,6 +47,26 @@ def queue_install(library: Library, from_code: str, to_code: str,
 def install_job(library: Library) -> dict | None:
     """The running install job, or the latest one (for the Models page)."""
     return library.jobs.latest(INSTALL_MODEL_JOB)
+
+
+def failed_install(job: dict | None, installed: list[engine.ModelInfo]) -> dict | None:
+    """The latest install job if it failed, unless a model for its pair was installed after
+    it ended (from a file or the command line): a failure that still matters."""
+    if not job or job["status"] != FAILED:
+        return None
+    from_code, _sep, to_code = job["target"].partition(" ")
+    try:
+        ended = datetime.fromisoformat(job["finished_at"]).timestamp() + 1  # kept to the second
+    except (TypeError, ValueError):
+        return job
+    for model in installed:
+        if (model.from_code, model.to_code) == (from_code, to_code):
+            try:
+                if Path(model.path).stat().st_mtime > ended:
+                    return None
+            except OSError:
+                continue
+    return job
 
 
 def run_install_job(

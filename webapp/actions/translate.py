@@ -29,6 +29,11 @@ def model_for(library: Library, doc_id: int):
     return model
 
 
+def missing_models(pairs) -> list[tuple[str, str]]:
+    """The (source, target) language pairs among ``pairs`` that no installed model covers."""
+    return sorted({pair for pair in pairs if engine.find_model(*pair) is None})
+
+
 #: Units per chunk of a translation job: the work one worker takes at a time, so that several
 #: workers share a big document (see ``plan``).
 CHUNK_UNITS = 256

@@ -92,6 +92,17 @@ ENDPOINTS: dict[str, str | None] = {
     "glossary.api_delete": "glossary",
     "glossary.fix_unit": "edit",
     "glossary.retranslate": "translate",
+    "offline.manifest": PUBLIC,  # the app's name and icons, for installing
+    "offline.service_worker": PUBLIC,  # holds no data; registered from the sign-in page too
+    "offline.page": PUBLIC,
+    "offline.favicon": PUBLIC,  # lists what this browser saved, from its own cache
+    "offline.state": "read",
+    "send.bookmarklet": "import",
+    "send.window": "import",
+    "send.receive": "import",
+    "send.api": "import",
+    "send.share": "import",
+    "send.share_post": "import",
     "users.index": "users",
     "users.add": "users",
     "users.role": "users",

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
+from flask_compress import Compress
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
@@ -27,10 +28,12 @@ from webapp.web import (
     filters,
     glossary,
     models,
+    offline,
     ops,
     pages,
     reading,
     security,
+    send,
     users,
 )
 
@@ -64,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                      intra_threads=settings["INTRA_THREADS"])
     db.init_app(app)
     Htmx(app)
+    _compress(app)
 
     security.init_hosts(app)  # a request for another host (DNS rebinding) goes no further
     access.init_app(app)  # who may: before the CSRF and same-origin checks
@@ -72,8 +76,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ops.init_app(app)
     filters.init_app(app)
     checks.init_app(app)
+    offline.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp, reading.bp, glossary.bp, ops.bp):
+                      feeds.bp, reading.bp, glossary.bp, ops.bp, offline.bp, send.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:
@@ -81,6 +86,27 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         import_seeds(db.library_of(app))
     return app
+
+
+#: Responses worth compressing: pages, partials, JSON, styles, scripts, the manifest, icons.
+COMPRESSED_TYPES = ["text/html", "application/json", "text/css", "text/javascript",
+                    "application/javascript", "application/manifest+json", "image/svg+xml"]
+
+
+def _compress(app: Flask) -> None:
+    """Brotli or gzip for text responses, by what the browser accepts (flask-compress)."""
+    app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    Compress(app)
+
+    @app.after_request  # runs before the compression (after_request runs last-added first)
+    def _buffer_static(response: Response) -> Response:
+        """Our static files are small: read them whole, so they compress like any response
+        (a streamed file would lose its ``close`` to the compressing generator)."""
+        if request.endpoint == "static" and response.direct_passthrough:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
 
 
 def ensure_secret_key(data_dir: Path | str) -> bytes:

@@ -62,4 +62,7 @@ def logout():
     if user is not None and user.id is not None and session.get("uid") == user.id:
         accounts.end_sessions(lib(), user.id)
     session.clear()
-    return redirect(url_for("auth.login"), code=303)
+    response = redirect(url_for("auth.login"), code=303)
+    # this browser's copies of the person's pages (the service worker's caches) go too
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

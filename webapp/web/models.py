@@ -18,7 +18,10 @@ bp = Blueprint("models", __name__, url_prefix="/models")
 
 def _render(status: int = 200, **extra):
     template = "_models.html" if htmx_request.htmx else "models.html"
-    context = {"models": engine.installed_models(), "job": models.install_job(lib()), **extra}
+    installed = engine.installed_models()
+    job = models.install_job(lib())
+    context = {"models": installed, "job": job, "failed": models.failed_install(job, installed),
+               **extra}
     return render_template(template, **context), status
 
 

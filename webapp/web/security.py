@@ -5,12 +5,13 @@ Who may make a request (accounts, roles, tokens) is decided in ``webapp.web.acce
 
 from __future__ import annotations
 
+import base64
 import hmac
 import ipaddress
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, request, session
+from flask import Flask, Response, abort, current_app, g, request, session
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -21,17 +22,49 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def csrf_token() -> str:
-    """This session's CSRF token (made on first use)."""
+    """This session's CSRF token as pages carry it: masked afresh for each response.
+
+    Responses are compressed, so a secret that sat in every page unchanged next to text an
+    attacker can make the page repeat (a search) could be guessed from the compressed sizes
+    (BREACH); a random mask XOR-ed over it per response leaves nothing to guess. The session
+    keeps the token itself (made on first use).
+    """
+    if "csrf_masked" in g:
+        return g.csrf_masked
     token = session.get("csrf")
     if not token:
         token = session["csrf"] = secrets.token_urlsafe(32)
-    return token
+    raw = token.encode()
+    mask = secrets.token_bytes(len(raw))
+    masked = mask + bytes(a ^ b for a, b in zip(raw, mask, strict=True))
+    g.csrf_masked = base64.urlsafe_b64encode(masked).decode()
+    return g.csrf_masked
+
+
+def _unmask(sent: str) -> str:
+    """The session token inside a masked one (the token itself passes through unchanged)."""
+    try:
+        data = base64.urlsafe_b64decode(sent.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return sent
+    half = len(data) // 2
+    if len(data) % 2 or half < 16:
+        return sent
+    return bytes(a ^ b for a, b in zip(data[:half], data[half:], strict=True)).decode("latin-1")
+
+
+def csrf_valid(sent: str | None) -> bool:
+    """True when ``sent`` is this session's CSRF token, masked or not."""
+    own = session.get("csrf", "")
+    return bool(sent and own) and hmac.compare_digest(_unmask(sent).encode("latin-1"),
+                                                      own.encode("latin-1", "replace"))
 
 
 def _check_csrf() -> None:
     sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
-    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(403, "The form expired or did not come from this page; reload and try again.")
+    if not csrf_valid(sent):
+        abort(403, "This form was open too long or came from another site, so nothing was "
+                   "done. Reload the page and try again.")
 
 
 def is_loopback(host: str) -> bool:
@@ -44,10 +77,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: API paths that a request carrying a token may reach from another origin (a browser extension):
+#: a token is never sent on its own as a cookie is, so such a request cannot be forged.
+TOKEN_CROSS_ORIGIN = frozenset({"/api/pages"})
+
+
 def _check_api() -> None:
     if request.method not in SAFE_METHODS:
         if request.mimetype != "application/json" and request.content_length:
             abort(415, "The API accepts application/json only.")
+        if request.path in TOKEN_CROSS_ORIGIN and request.headers.get(
+                "Authorization", "").startswith("Bearer "):
+            return  # the token is checked (and must be valid) in webapp.web.access
         site = request.headers.get("Sec-Fetch-Site")
         origin = request.headers.get("Origin")
         if site not in (None, "same-origin", "none") or (origin and not _own_origin(origin)):

@@ -45,8 +45,11 @@ def test_a_reader_translates_on_the_cluster_and_both_workers_work(cluster, brows
     expect(page.locator("#progress")).not_to_contain_text("Translating", timeout=10_000)
     context.close()
     library = Library(cluster.database_url)
-    job = library.jobs.active("translate", str(doc_id))
-    assert job["status"] == "done" and job["done"] == job["total"] > 700
-    workers = {c["lease_owner"].split(":")[1] for c in library.jobs.chunks(job["id"])}
-    assert workers == {str(cluster.procs["worker1"].pid), str(cluster.procs["worker2"].pid)}
-    library.close()
+    try:
+        job = library.jobs.active("translate", str(doc_id))
+        assert job["status"] == "done" and job["done"] == job["total"] > 700
+        workers = {c["lease_owner"].split(":")[1] for c in library.jobs.chunks(job["id"])}
+        assert workers == {str(cluster.procs["worker1"].pid),
+                           str(cluster.procs["worker2"].pid)}
+    finally:
+        library.close()

@@ -77,6 +77,23 @@ def run_job(library: Library, job: dict | int, *, lease_seconds: float = LEASE_S
     return library.jobs.get(job_id)["status"]
 
 
+def run_one(library: Library, job_id: int, *, lease_seconds: float = LEASE_SECONDS,
+            **settings: object) -> bool:
+    """Run one chunk of a job nobody else holds (what a worker does for one queue message);
+    False when there was none to take."""
+    found = library.jobs.get(job_id)
+    if found["status"] not in ACTIVE:
+        return False
+    _ensure_chunks(library, found)
+    owner = owner_name()
+    chunk = library.jobs.claim(job_id, owner, lease_seconds=lease_seconds,
+                               first=_wanted_positions(library, found))
+    if chunk is None:
+        return False
+    run_chunk(library, found, chunk, owner, lease_seconds=lease_seconds, **settings)
+    return True
+
+
 def run_next(library: Library, **settings: object) -> bool:
     """Run a chunk of the next job with work left (installs, feeds, then translations); True
     if one ran."""
@@ -175,4 +192,4 @@ def database_lost(exc: BaseException) -> bool:
 
 
 __all__ = ["DONE", "RUNNERS", "cancel", "database_lost", "heartbeat", "owner_name", "run_chunk",
-           "run_job", "run_next"]
+           "run_job", "run_next", "run_one"]

@@ -64,6 +64,7 @@ class Cluster:
                        check=True, capture_output=True)
         for n in range(self.workers):
             self._start(f"worker{n + 1}", "worker")
+        self._wait_for_workers()
         self._start("web", "serve", "--port", str(self.port), "--processes",
                     str(self.processes))
         deadline = time.monotonic() + 60
@@ -77,6 +78,19 @@ class Cluster:
                     log = (self.folder / "web.log").read_text(errors="replace")
                     raise RuntimeError(f"the web processes did not start:\n{log}") from None
                 time.sleep(0.2)
+
+    def _wait_for_workers(self, timeout: float = 60) -> None:
+        """Until every worker says it is ready (its log's "worker ready" line)."""
+        deadline = time.monotonic() + timeout
+        for n in range(self.workers):
+            log = self.folder / f"worker{n + 1}.log"
+            while "worker ready" not in (log.read_text(errors="replace") if log.exists()
+                                         else ""):
+                if self.procs[f"worker{n + 1}"].poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"worker {n + 1} did not start:\n"
+                                       f"{log.read_text(errors='replace')}")
+                time.sleep(0.1)
 
     def stop(self) -> None:
         """Stop the web, the workers (they give back their work), then the database."""

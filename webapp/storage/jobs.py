@@ -163,6 +163,14 @@ class Jobs:
         return self.db.rows(sa.select(job_chunk).where(job_chunk.c.job_id == job_id)
                             .order_by(job_chunk.c.position))
 
+    def waiting_chunks(self, job_id: int) -> int:
+        """How many of an active job's chunks wait for a worker."""
+        return self.db.scalar(sa.select(sa.func.count()).select_from(job_chunk)
+                              .join(job, job.c.id == job_chunk.c.job_id)
+                              .where(job_chunk.c.job_id == job_id,
+                                     job_chunk.c.status == QUEUED,
+                                     job.c.status.in_(ACTIVE)))
+
     def claim(self, job_id: int, owner: str, *, lease_seconds: float,
               first: Iterable[int] = ()) -> dict[str, Any] | None:
         """Lease the next chunk of a job for ``owner``: a queued one, or one whose lease ran

@@ -49,13 +49,17 @@ class Worker:
         self.stopping = threading.Event()
 
     def handle(self, job_id: int) -> None:
-        """Run what is free of job ``job_id`` (a queue message); wait out a lost database."""
+        """One chunk of job ``job_id`` (a queue message; one is sent per chunk, so idle workers
+        share a job), then the job goes back to the queue if chunks wait; a lost database is
+        waited out."""
         waited = 0.0
         while True:
             try:
-                jobs.run_job(self.library, job_id, **self.job_settings)
+                jobs.run_one(self.library, job_id, **self.job_settings)
                 if waited:
                     self.library.jobs.note(job_id, None)
+                if self.library.jobs.waiting_chunks(job_id) and not self.stopping.is_set():
+                    self.queue.submit(job_id, self.library.jobs.get(job_id)["kind"])
                 return
             except Exception as exc:
                 if not jobs.database_lost(exc) or waited >= DATABASE_PATIENCE:
@@ -96,6 +100,7 @@ class Worker:
             workers=self.concurrency, worker_type="thread", periodic=False,
             initial_delay=0.05, backoff=1.5, max_delay=1.0, check_worker_health=True)
         self.job_settings["stop"] = consumer.stop_flag  # a shutdown gives back work in hand
+        log.info("worker ready: %s, %d at a time", self.queue.kind, self.concurrency)
         signal.signal(signal.SIGTERM, lambda *_: os.kill(os.getpid(), signal.SIGINT))
         try:
             consumer.run()

@@ -6,7 +6,13 @@ import pytest
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
 from webapp.exports import ExportOptions, export_document
-from webapp.importing.exchange import Exchange, ExchangeUnit, argos_code, plan_import, read_exchange
+from webapp.importing.readers.exchange import (
+    Exchange,
+    ExchangeUnit,
+    argos_code,
+    plan_import,
+    read_exchange,
+)
 
 
 def make_doc() -> dict:

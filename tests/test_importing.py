@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from webapp.errors import ImportFailed, TooLarge
-from webapp.importing import iter_folder, load_bytes, load_path
+from webapp.importing import NotReadable, iter_folder, load_bytes, load_path
 from webapp.segmenting.article import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,7 +109,7 @@ def test_envelope_title_with_brackets_and_a_url_with_parentheses():
     ("[t](u", None),
 ])
 def test_envelope_link_title_line(line, expected):
-    from webapp.importing.articles import link_title
+    from webapp.importing.readers.envelope import link_title
 
     assert link_title(line) == expected
 
@@ -289,9 +289,10 @@ def test_html_fragment_in_a_txt_file_is_sniffed():
     assert body_text(article) == "正文。"
 
 
-def test_unknown_extension_with_text_imports_as_text():
-    article = load_bytes("标题\n\n正文。".encode(), "article.data")
-    assert article.title == "标题"
+def test_text_without_an_extension_imports_as_text_and_an_unknown_extension_is_refused():
+    assert load_bytes("标题\n\n正文。".encode(), "article").title == "标题"
+    with pytest.raises(NotReadable, match=r"does not read \.data files; it reads .*\.html"):
+        load_bytes("标题\n\n正文。".encode(), "article.data")
 
 
 def test_lang_overrides_detection():
@@ -562,7 +563,7 @@ def test_any_text_gives_an_article_or_an_import_error(text, name):
 # --- folders -----------------------------------------------------------------------------------
 
 
-def test_iter_folder_is_recursive_sorted_and_skips_hidden_and_foreign_files(tmp_path):
+def test_iter_folder_is_recursive_sorted_skips_hidden_and_says_why_it_refuses_files(tmp_path):
     (tmp_path / "b.txt").write_text("乙\n\n正文。", encoding="utf-8")
     (tmp_path / "a.md").write_text("# 甲\n\n正文。", encoding="utf-8")
     (tmp_path / "sub").mkdir()
@@ -573,13 +574,17 @@ def test_iter_folder_is_recursive_sorted_and_skips_hidden_and_foreign_files(tmp_
     (tmp_path / ".git" / "d.txt").write_text("隐藏", encoding="utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n")
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
-    results = list(iter_folder(tmp_path))
-    names = [path.relative_to(tmp_path).as_posix() for path, _ in results]
-    assert names == ["a.md", "b.txt", "sub/c.html", "sub/empty.txt"]
-    assert [r.title for _, r in results[:2]] == ["甲", "乙"]
-    assert isinstance(results[2][1], Article)
-    error = results[3][1]
-    assert isinstance(error, ImportFailed) and "empty" in error.reason
+    results = dict((path.relative_to(tmp_path).as_posix(), r) for path, r in iter_folder(tmp_path))
+    assert list(results) == ["a.md", "b.txt", "image.png", "notes.json", "sub/c.html",
+                             "sub/empty.txt"]
+    assert [results[n].title for n in ("a.md", "b.txt")] == ["甲", "乙"]
+    assert isinstance(results["sub/c.html"], Article)
+    assert isinstance(results["image.png"], NotReadable) and "PNG" in results["image.png"].reason
+    assert isinstance(results["notes.json"], NotReadable)
+    assert "does not read .json" in results["notes.json"].reason
+    error = results["sub/empty.txt"]
+    assert isinstance(error, ImportFailed) and not isinstance(error, NotReadable)
+    assert "empty" in error.reason
 
 
 def test_iter_folder_on_the_samples(samples):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import lxml.html
 import pytest
 
-from webapp.importing.articles import _heading_title
-from webapp.importing.crosscheck import cross_check
 from webapp.importing.dates import parse_stamp
-from webapp.importing.page import page_title
+from webapp.importing.readers.html import _heading_title, segment_html
+from webapp.importing.readers.html.boilerplate import is_boilerplate
+from webapp.importing.readers.html.crosscheck import cross_check
+from webapp.importing.readers.html.lines import without_slide_counter
+from webapp.importing.readers.html.page import page_title
 from webapp.segmenting.article import Block
-from webapp.segmenting.blocks import segment_html
-from webapp.segmenting.lines import without_slide_counter
-from webapp.segmenting.rules import is_boilerplate
 
 
 def _tree(body: str, head: str = "") -> lxml.html.HtmlElement:
@@ -34,10 +35,12 @@ def test_the_pages_title_wins_over_an_extractor_title_of_another_story():
 def test_a_headline_block_corrects_a_title_with_a_channel_before_it_or_a_label():
     body = [Block("paragraph", "最新出炉联合国贸发报告：全球经济增长率降至2.3%"),
             Block("paragraph", "正文。")]
+    # the headline block is left out as a repeat of the title, where it stood
     assert _heading_title("明日股市预测--最新出炉联合国贸发报告：全球经济增长率降至2.3%", body) == (
-        "最新出炉联合国贸发报告：全球经济增长率降至2.3%", body[1:])
+        "最新出炉联合国贸发报告：全球经济增长率降至2.3%", [replace(body[0], left_out="title"), body[1]])
     labelled = [Block("heading", "原创最不愁吃肉的国家"), Block("paragraph", "正文。")]
-    assert _heading_title("最不愁吃肉的国家", labelled) == ("最不愁吃肉的国家", labelled[1:])
+    assert _heading_title("最不愁吃肉的国家", labelled) == (
+        "最不愁吃肉的国家", [replace(labelled[0], left_out="title"), labelled[1]])
     kept = [Block("paragraph", "原标题：最不愁吃肉的国家"), Block("paragraph", "正文。")]
     assert _heading_title("最不愁吃肉的国家", kept) == ("最不愁吃肉的国家", kept)
     colon = [Block("heading", "出国前后关注点大不同"), Block("paragraph", "正文。")]
@@ -72,9 +75,12 @@ def test_link_cards_after_the_story_and_a_credit_printed_after_it():
              Block("paragraph", "别的新闻一"), Block("paragraph", "09月07日"),
              Block("paragraph", "别的新闻二")]
     blocks = cross_check(found, tree, None).blocks
-    assert [(b.kind, b.text) for b in blocks] == [
+    assert [(b.kind, b.text) for b in blocks if not b.left_out] == [
         ("paragraph", "第一段正文，很长的一句话。"), ("paragraph", "第二段正文，也是一句话。"),
         ("byline", "责任编辑：王五")]
+    # the cards are not lost without a trace: they stay, left out, where they stood
+    assert [(b.text, b.left_out) for b in blocks if b.left_out] == [
+        ("别的新闻一", "link-cards"), ("09月07日", "link-cards"), ("别的新闻二", "link-cards")]
 
 
 def test_a_recommendation_widget_after_the_story_is_cut():

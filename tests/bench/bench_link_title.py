@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from webapp.importing import load_bytes  # noqa: E402
-from webapp.importing.articles import link_title  # noqa: E402
+from webapp.importing.readers.envelope import link_title  # noqa: E402
 
 #: The pattern used before (baseline only).
 BEFORE = re.compile(r"\A\[(?P<title>.*)\]\((?P<url>[^\s)]*(?:\([^\s)]*\)[^\s)]*)*)\)\Z")

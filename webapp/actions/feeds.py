@@ -89,7 +89,7 @@ def import_feed(
     data: bytes | None = None,
 ) -> FeedReport:
     """Import a feed's items not seen before (for a subscription) or all of them (a file)."""
-    from webapp.importing.feeds import parse_feed
+    from webapp.importing.readers.feed import parse_feed
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     report = FeedReport(source, feed_id)
@@ -129,7 +129,7 @@ def import_feed(
 def _article(item, feed, fetch_pages: bool, max_bytes: int, public_only: bool):
     """The item's own full text, else its linked page."""
     from webapp.importing import fetch_url
-    from webapp.importing.feeds import item_article
+    from webapp.importing.readers.feed import item_article
 
     if item.content or not item.link:
         return item_article(item, feed)
@@ -149,7 +149,7 @@ def _store_subscription(
 ) -> tuple[FeedReport, bytes | None, int]:
     """Read and parse a feed, then store the subscription: (report, the feed's bytes, max
     bytes). A feed that cannot be read is not stored: the report holds the error, no bytes."""
-    from webapp.importing.feeds import parse_feed
+    from webapp.importing.readers.feed import parse_feed
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     source = source.strip()

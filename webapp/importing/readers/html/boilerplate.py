@@ -1,10 +1,12 @@
-"""Boilerplate: promos, copyright notices, page controls, breadcrumbs and 'related' labels."""
+"""Boilerplate: page controls, breadcrumbs, stray numbers, 'related' labels, and (through
+``notices``) promo lines and copyright notices."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
+from webapp.importing.readers.html.notices import is_call_to_action, is_notice
 from webapp.segmenting.article import Block
 
 _NAV_TAIL = re.compile(
@@ -14,33 +16,6 @@ _NAV_TAIL = re.compile(
 )
 
 # ---- blocks -----------------------------------------------------------------------------------
-
-_PROMO = re.compile(
-    r"(下[载載]|download|安装|安裝).{0,40}(app\b|应用|應用|客户端|客戶端)|"
-    r"(app|应用|應用|客户端|客戶端).{0,10}下[载載]|"
-    r"^.{0,12}(关注|關注|追踪|追蹤|订阅|訂閱)(我们|我們|本台|本网|本網|本报|本報|我哋)|"
-    r"(订阅|訂閱|订户|訂戶|會員|会员).{0,60}(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|"
-    r"网址|網址|点击|點擊|按此|了解更多)|"
-    r"(请|請|欢迎|歡迎|加入|支持|成为|成為|立即|付费|付費|点击|點擊|按此).{0,30}"
-    r"(订阅|訂閱|订户|訂戶)|"
-    r"(获取|獲取)更多\s*rss|\bmore rss\b|"
-    r"(扫描|扫码|掃描|掃碼|长按|長按|识别|識別)[^。！？!?]{0,16}(二维码|二維碼|关注|關注)|"
-    r"(关注|關注|搜索|搜尋|订阅|訂閱)[^。！？!?]{0,16}(官方)?(微信|微博|公众号|公眾號|官方帐号|官方帳號|"
-    r"facebook|instagram|youtube|line)|"
-    r"回复【[^】]{1,12}】|點擊菜單欄|点击菜单栏|点【在看】|點【在看】|"
-    r"\b(follow us|download (our|the) app|get (our|the) app|subscribe (to|now)|"
-    r"sign up for (our|the)|support our journalism)\b",
-    re.I,
-)
-_COPYRIGHT = re.compile(
-    r"^[【\[]?(免责声明|免責聲明|声明|聲明)[】\]]?\s*[:：]?.{0,40}(仅|僅|不代表|不构成|不構成|观点|觀點)|"
-    r"违法和不良信息举报|違法和不良信息舉報|互联网新闻信息服务许可证|"
-    r"^(举报|舉報)(电话|電話|邮箱|郵箱|热线|熱線)\s*[:：]|"
-    r"©|\(c\)\s*\d{4}|版权所有|版權所有|all rights reserved|copyright\s*(©|\d{4})|"
-    r"(未经|未經|不得|禁止).{0,10}(转载|轉載)",
-    re.I,
-)
-
 
 # Labels of page controls that a feed or an extractor leaves behind as text of their own.
 _CHROME = re.compile(
@@ -72,8 +47,8 @@ _CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|c
 
 def left_out_rule(text: str) -> str | None:
     """Why a block or line is boilerplate: the label of a page control ('分享 :', '加载更多'),
-    a breadcrumb, a stray number, a promo ('download our app', 'subscribe') or a copyright
-    notice; None for article text."""
+    a breadcrumb, a stray number, a promo line ('download our app', 'follow us on …') or a
+    copyright notice (``notices``: short lines that report nothing); None for article text."""
     if len(text) <= 30 and _CHROMES.fullmatch(text):
         return "control"
     if len(text) <= 80 and _BREADCRUMB.search(text):
@@ -82,9 +57,9 @@ def left_out_rule(text: str) -> str | None:
         return "number"
     if _APP_LINE.fullmatch(text):
         return "promo"
-    if len(text) <= 200 and _PROMO.search(text):
+    if is_call_to_action(text):
         return "promo"
-    if len(text) <= 200 and _COPYRIGHT.search(text):
+    if is_notice(text):
         return "copyright"
     return None
 

@@ -35,6 +35,7 @@ _FONT_OBFUSCATION = ("http://www.idpf.org/2008/embedding", "http://ns.adobe.com/
 _DRM_FILES = {"META-INF/rights.xml": "Adobe ADEPT", "META-INF/sinf.xml": "Apple FairPlay",
               "META-INF/license.lcpl": "Readium LCP"}
 _ENC = "{http://www.w3.org/2001/04/xmlenc#}"
+_MARKUP = (".xml", ".opf", ".ncx", ".xhtml", ".html", ".htm", ".smil", ".svg")
 
 
 def sniff(source: Source) -> bool:
@@ -53,16 +54,20 @@ def read(source: Source) -> Article:
                                           "this file is not one")
     archive = Archive(source, _WHAT)
     _refuse_drm(archive)
+    for name in sorted(archive.names):
+        if name.lower().endswith(_MARKUP):
+            archive.text(name)  # refuses XML entities before anything parses the book
     book = _open(source)
     spine = [book.get_item_with_id(idref) for idref, _ in book.spine]
-    spine = [item for item in spine if item is not None and item.media_type in _XHTML]
+    spine = [item for item in spine if item is not None and item.media_type in _XHTML
+             and not _is_contents(item)]
     if len(spine) > MAX_CHAPTERS:
         raise ImportFailed(source.origin, f"the book has {len(spine):,} chapter files in its "
                                           f"reading order; the limit is {MAX_CHAPTERS:,}")
     titles = _contents(book)
     blocks: list[Block] = []
     for item in spine:
-        blocks.extend(_chapter(archive, item, titles.get(item.get_name())))
+        blocks.extend(_chapter(item, titles.get(item.get_name())))
     if not blocks:
         raise ImportFailed(source.origin, "the book has no text (only images?)")
     title = _metadata(book, "title") or name_title(source.origin)
@@ -88,6 +93,13 @@ def _open(source: Source):  # noqa: ANN202 - ebooklib's EpubBook
                                           f"({type(exc).__name__}: {exc})") from None
 
 
+def _is_contents(item) -> bool:  # noqa: ANN001 - an ebooklib item
+    """The EPUB 3 navigation document: the table of contents, which the chapter titles are."""
+    from ebooklib import epub
+
+    return isinstance(item, epub.EpubNav)
+
+
 def _refuse_drm(archive: Archive) -> None:
     """ImportFailed for a book under DRM; fonts obfuscated against copying are fine."""
     for name, scheme in _DRM_FILES.items():
@@ -107,11 +119,13 @@ def _refuse_drm(archive: Archive) -> None:
 def _contents(book) -> dict[str, str]:  # noqa: ANN001 - ebooklib's EpubBook
     """Chapter file name → its title in the table of contents (the first entry for it)."""
     titles: dict[str, str] = {}
-    pending = list(book.toc)
+    toc = book.toc
+    pending = list(toc) if isinstance(toc, tuple | list) else [toc]
     while pending:
         entry = pending.pop(0)
-        if isinstance(entry, tuple | list):
-            pending[:0] = [entry[0], *entry[1]] if len(entry) == 2 else list(entry)
+        if isinstance(entry, tuple | list):  # (section, [entries]) or a list of entries
+            pending[:0] = [part for item in entry
+                           for part in (item if isinstance(item, tuple | list) else [item])]
             continue
         href, title = getattr(entry, "href", None), getattr(entry, "title", None)
         if not href or not title or not str(title).strip():
@@ -122,13 +136,9 @@ def _contents(book) -> dict[str, str]:  # noqa: ANN001 - ebooklib's EpubBook
     return titles
 
 
-def _chapter(archive: Archive, item, title: str | None) -> list[Block]:  # noqa: ANN001
+def _chapter(item, title: str | None) -> list[Block]:  # noqa: ANN001 - an ebooklib item
     """One chapter file's blocks, a title block first when it starts a chapter."""
-    data = item.get_content()
-    if b"<!ENTITY" in data:
-        raise ImportFailed(archive.origin, f"{item.get_name()} in the {_WHAT} declares XML "
-                                           "entities, which are refused for safety")
-    chapter = read_xhtml(data.decode("utf-8", "replace"))
+    chapter = read_xhtml(item.get_content().decode("utf-8", "replace"))
     blocks = [block for block, _ in chapter.blocks]
     first = chapter.blocks[0] if chapter.blocks else None
     if title is None and first and first[0].kind == "heading" and first[1] <= 2:

@@ -225,3 +225,12 @@ def test_an_imported_book_comes_back_as_docx_a_table_per_chapter(library):
     titles = [cell.text for table in document.tables for row in table.rows for cell in row.cells
               if cell.paragraphs[0].style.name == "Heading 1"]
     assert "第一章 出发" in titles and "第二章 到达" in titles
+
+
+def test_the_upload_form_offers_and_takes_books_and_documents(client, post, library):
+    page = client.get("/").get_data(as_text=True)
+    assert ".epub" in page and ".docx" in page and ".rss" in page
+    response = post("/import", files={"files": [("book.epub", _book()),
+                                                ("report.docx", docx(_document))]}, lang="")
+    assert response.status_code == 200
+    assert sorted(d["title"] for d in library.list_documents()) == sorted(["测试之书", "年度报告"])

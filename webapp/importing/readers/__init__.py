@@ -28,7 +28,7 @@ from webapp.errors import ImportFailed, TooLarge
 from webapp.importing.readers.base import DEFAULT_MAX_BYTES, NotReadable, Source, size
 
 __all__ = ["ARTICLE", "DEFAULT_MAX_BYTES", "EXCHANGE", "FEED", "READERS", "NotReadable", "Reader",
-           "Source", "sniff"]
+           "Source", "accept", "sniff"]
 
 ARTICLE, FEED, EXCHANGE = "article", "feed", "exchange"
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -144,6 +144,12 @@ def _refuse_binary(source: Source) -> None:
         return  # UTF-16/32 text legitimately contains NUL bytes
     if b"\x00" in data[:65536]:
         raise NotReadable(origin, "this is a binary file (it contains NUL bytes), not text")
+
+
+def accept() -> str:
+    """What a file chooser offers: every reader's extensions and media types."""
+    return ",".join([ext for r in READERS for ext in r.extensions]
+                    + [mime for r in READERS for mime in r.media_types])
 
 
 def _known() -> str:

@@ -124,3 +124,13 @@ def test_a_subhead_class_and_the_pages_own_kinds():
 @pytest.mark.parametrize("text", ["图片均来自网络", "小花家的纸片。均为澎湃新闻记者段彦超 图"])
 def test_image_credits_are_captions(text):
     assert segment_html(f"<p>{text}</p>")[0].kind == "caption"
+
+
+def test_a_page_wrapped_whole_in_a_form_keeps_its_text_and_a_search_form_is_not_text():
+    story = "".join(f"<div>第{n}段正文，讲了一件很长的事情，" + "细节很多。" * 40 + "</div>"
+                    for n in range(3))
+    page = (f'<form id="Form1" action="x.aspx"><input type="hidden" name="__VIEWSTATE">{story}'
+            '<label>搜索 <input name="q"></label><select><option>选项一</option></select></form>')
+    assert [b.text[:4] for b in segment_html(page)] == ["第0段正", "第1段正", "第2段正"]
+    assert segment_html('<p>正文。</p><form><label>搜索本站</label><button>搜索</button></form>') \
+        == [Block("paragraph", "正文。")]

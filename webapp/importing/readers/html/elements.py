@@ -109,11 +109,27 @@ def _holds_article(tag: Tag) -> bool:
     return len(tag.find_all("p", limit=3)) >= 3 and len(tag.get_text()) > 600
 
 
+def _holds_text(tag: Tag, least: int = 600) -> bool:
+    """More than ``least`` characters of text outside form controls, scripts and styles."""
+    total = 0
+    for text in tag.find_all(string=True):
+        parent = text.parent
+        while parent is not tag and parent is not None and parent.name not in SILENT_TAGS:
+            parent = parent.parent
+        if parent is tag:
+            total += len(text.strip())
+            if total > least:
+                return True
+    return False
+
+
 def dropped(tag: Tag) -> str | None:
     """Why an element's whole content is not article text: a rule of
     ``webapp.vocabulary.LEFT_OUT_RULES`` (its text is kept as left-out blocks), ``SILENT``
     for an element without readable text (a script, a form control), None to keep it."""
     name = tag.name.lower()
+    if name == "form" and _holds_text(tag):
+        return None  # a page wrapped whole in a form (ASP.NET WebForms): its text is the page
     if name in SILENT_TAGS:
         return SILENT
     if name in _LEFT_OUT_TAGS:

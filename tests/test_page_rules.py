@@ -134,3 +134,23 @@ def test_a_page_wrapped_whole_in_a_form_keeps_its_text_and_a_search_form_is_not_
     assert [b.text[:4] for b in segment_html(page)] == ["第0段正", "第1段正", "第2段正"]
     assert segment_html('<p>正文。</p><form><label>搜索本站</label><button>搜索</button></form>') \
         == [Block("paragraph", "正文。")]
+
+
+def test_what_the_extractor_skips_beside_the_story_is_shown_as_left_out_not_lost():
+    from webapp.importing import load_bytes
+
+    story = "".join(f"<p>第{n}段：市政府今天召开新闻发布会，介绍了今年上半年的经济运行情况和下半年的"
+                    "工作安排，记者在现场听取了介绍。</p>" for n in range(6))
+    page = ("<html><head><title>上半年经济运行平稳_新闻频道</title></head><body>"
+            '<ul class="menu"><li><a href="/a">首页</a></li><li><a href="/b">新闻</a></li></ul>'
+            '<div class="top"><h1>上半年经济运行平稳</h1>'
+            '<div class="dek">主要指标好于预期，下半年继续稳中求进</div></div>'
+            f'<div class="article">{story}</div><div class="source">来源：某某日报　编辑：张三</div>'
+            '<div class="links"><a href="/x">另一条新闻的标题很长很长</a>'
+            '<a href="/y">第二条新闻的标题也很长</a></div></body></html>')
+    article = load_bytes(page.encode(), "page.html")
+    assert len(article.blocks) == 7  # the title and the six paragraphs
+    outside = [(lo.position, lo.text) for lo in article.left_out if lo.rule == "outside"]
+    assert (1, "主要指标好于预期，下半年继续稳中求进") in outside  # the standfirst, before the story
+    assert (7, "来源：某某日报 编辑：张三") in outside  # the source line, after it
+    assert not any("首页" in text or "另一条新闻" in text for _, text in outside)  # not menus

@@ -73,6 +73,7 @@ LEFT_OUT_RULES = {
     "related": "related links",
     "recommended": "recommendations",
     "link-cards": "links to other stories",
+    "outside": "beside the story",  # on the page around the story; the extractor left it out
     "date": "date line",
     "title": "repeats the title",
     "duplicate-caption": "duplicate caption",

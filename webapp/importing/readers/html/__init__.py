@@ -1,7 +1,8 @@
 """The web page reader: a whole saved page or a fragment of HTML becomes an article.
 
 A whole page goes through the main-content extractor (``page``), is checked against the page's
-own structure (``crosscheck``) and cleaned up by the page rules: the walk into raw blocks
+own structure (``crosscheck``), what it shows around the story kept as left out (``around``),
+and cleaned up by the page rules: the walk into raw blocks
 (``walk``), the article-level rules (``blocks``) and the judgement calls they make on elements
 (``elements``), boilerplate (``boilerplate``), kinds (``kinds``), bylines (``bylines``) and
 lines (``lines``). Every block a rule leaves out stays with the article as a left-out block.
@@ -66,6 +67,7 @@ def _page(text: str, origin: str, source_url: str | None) -> Article:
     """A whole saved page: the main content found by the extractor (cross-checked against the
     page's own article structure), else <article>/<main>/<body>, else everything."""
     from webapp.importing.dates import zone_for
+    from webapp.importing.readers.html.around import around
     from webapp.importing.readers.html.crosscheck import cross_check
     from webapp.importing.readers.html.page import extract_page
 
@@ -79,7 +81,7 @@ def _page(text: str, origin: str, source_url: str | None) -> Article:
             if page.container:
                 blocks = _restored(blocks, read_blocks(page.container, base_url=page.url))
             checked = cross_check(blocks, page.tree, page.url)
-            blocks = checked.blocks
+            blocks = around(checked.blocks, page.tree, page.url)
             if checked.warning:
                 meta["warning"] = checked.warning
         if any(b.text.strip() for b in kept(blocks) if b.kind != "title"):

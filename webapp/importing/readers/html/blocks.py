@@ -244,11 +244,12 @@ def _lines(text: str, dropped: Dropped) -> str:
 
 
 def read_blocks(
-    html: str, *, base_url: str | None = None, title: str | None = None
+    html: str, *, base_url: str | None = None, title: str | None = None, furniture: bool = True
 ) -> list[Block]:
     """Article body HTML -> the stream of its blocks, the left-out ones among them (no title
-    block; the importer prepends it). A leading block that repeats ``title`` is left out."""
-    return finish(collect(parse(html), base_url), title)
+    block; the importer prepends it). A leading block that repeats ``title`` is left out.
+    Without ``furniture``, the text of page furniture (adverts, share bars) is not collected."""
+    return finish(collect(parse(html), base_url, furniture=furniture), title)
 
 
 def segment_html(

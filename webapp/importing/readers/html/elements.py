@@ -136,12 +136,15 @@ def dropped(tag: Tag) -> str | None:
         return _LEFT_OUT_TAGS[name]
     if name == "a" and isinstance(tag.get("href"), str) and is_share_link(tag["href"]):
         return "share"
-    if _wraps_embed(tag):
+    if name in _WRAPPERS and _wraps_embed(tag):
         return "embed"
     if name in ("html", "body", "main", "article"):
         return None
     rule = _junk_attributes(tag)
     return None if rule is None or _holds_article(tag) else rule
+
+
+_WRAPPERS = frozenset({"div", "section", "figure", "blockquote", "span", "article"})
 
 
 def _wraps_embed(tag: Tag) -> bool:

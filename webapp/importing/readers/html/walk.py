@@ -184,10 +184,13 @@ def parse(html: str) -> BeautifulSoup:
         return BeautifulSoup(html, "lxml")
 
 
-def collect(root: Tag, base_url: str | None, rule: str | None = None) -> list[Raw]:
+def collect(
+    root: Tag, base_url: str | None, rule: str | None = None, *, furniture: bool = True
+) -> list[Raw]:
     """Walk the tree iteratively (any depth) and cut its text into raw blocks. The text of an
     element that is page furniture is walked on its own and comes out after the block it
-    interrupted, marked with the rule (``rule``: everything under ``root`` is such text)."""
+    interrupted, marked with the rule (``rule``: everything under ``root`` is such text);
+    without ``furniture``, such elements are skipped."""
     out: list[Raw] = []
     aside: list[Raw] = []  # furniture met since the last block boundary
     buf = _Buffer()
@@ -216,7 +219,8 @@ def collect(root: Tag, base_url: str | None, rule: str | None = None) -> list[Ra
         if why == elements.SILENT:
             continue
         if why and not rule:
-            aside.extend(replace(raw, left_out=why) for raw in collect(node, base_url, why))
+            if furniture:
+                aside.extend(replace(raw, left_out=why) for raw in collect(node, base_url, why))
             continue
         name = node.name.lower()
         if name == "br":

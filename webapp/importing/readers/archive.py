@@ -23,11 +23,18 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
                           huge_tree=False, remove_comments=True, remove_pis=True)
 
 
+#: The entries whose markup is checked for entity declarations before any library parses them.
+MARKUP = (".xml", ".rels", ".opf", ".ncx", ".xhtml", ".html", ".htm", ".smil", ".svg")
+
+
 class Archive:
     """A checked ZIP archive: its entries can be read, and its XML parts parsed, safely."""
 
     def __init__(self, source: Source, what: str) -> None:
         self.origin, self.what = source.origin, what
+        if not source.data.startswith(b"PK"):
+            raise ImportFailed(self.origin, f"not {_article(what)}: {_article(what)} is a ZIP "
+                                            "archive, and this file is not one")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(source.data))
             entries = self.zip.infolist()
@@ -52,6 +59,9 @@ class Archive:
                                                 f"{ratio:,} times larger than it is packed (a zip "
                                                 "bomb?)")
         self.names = {entry.filename for entry in entries}
+        for name in sorted(self.names):
+            if name.lower().endswith(MARKUP):
+                self.text(name)  # entity declarations refused before any library parses a part
 
     def read(self, name: str) -> bytes:
         """An entry's bytes (at most its declared size); ImportFailed when it is missing or
@@ -83,6 +93,10 @@ class Archive:
         if root is None:
             raise ImportFailed(self.origin, f"{name} in the {self.what} is empty")
         return root
+
+
+def _article(what: str) -> str:
+    return f"an {what}" if what[:1].lower() in "aeiou" else f"a {what}"
 
 
 def is_zip_with(source: Source, *names: str) -> bool:

@@ -162,3 +162,22 @@ def test_a_feed_is_not_an_article():
 
     with pytest.raises(ImportFailed, match="this is an RSS or Atom feed, not an article"):
         read_article(reader, source)
+
+
+def test_left_out_blocks_keep_their_place_and_the_import_counts_them(library):
+    html = ("<p>第一段正文，很长的一句话。</p><div class='share-bar'>分享到微信</div>"
+            "<p>第二段正文，也是一句话。</p><p>欢迎在Instagram上关注我们：@bbcchinese</p>"
+            "<p>欢迎扫描二维码关注我们的微信公众号</p>").encode()
+    from webapp.importing import load_bytes
+
+    article = load_bytes(html, "a.html")
+    assert [b.text for b in article.blocks[1:]] == ["第一段正文，很长的一句话。", "第二段正文，也是一句话。"]
+    # position: the index in article.blocks (the title is 0) of the block each stood before
+    assert [(lo.position, lo.rule, lo.text) for lo in article.left_out] == [
+        (2, "share", "分享到微信"),
+        (3, "promo", "欢迎在Instagram上关注我们：@bbcchinese"),
+        (3, "promo", "欢迎扫描二维码关注我们的微信公众号"),
+    ]
+    [result] = import_bytes(library, html, "a.html", max_bytes=10**6)
+    assert result.left_out == {"share": 1, "promo": 2}
+    assert result.describe().endswith("3 blocks left out (promo line ×2, share bar)")

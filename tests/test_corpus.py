@@ -35,6 +35,17 @@ def test_corpus_size_and_sources():
     assert len(sites) >= 15
 
 
+def test_the_held_out_set_is_complete_and_sourced():
+    heldout = PAGES.parent / "heldout"
+    pages = sorted(heldout.glob("*.html"))
+    sources = (heldout / "SOURCES.md").read_text(encoding="utf-8")
+    assert len(pages) >= 30
+    for page in pages:
+        golden = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+        assert f"`{page.name}`" in sources and golden["source"] in sources
+        assert golden["paragraphs"] and isinstance(golden["promos"], list)
+
+
 #: Pages whose block kinds still differ from the reading (their texts match); every other page
 #: matches kind for kind. A page that comes to match must leave this list.
 KINDS_DIFFER = {

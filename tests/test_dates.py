@@ -8,8 +8,8 @@ import lxml.html
 import pytest
 
 from webapp.importing import load_bytes
-from webapp.importing.crosscheck import cross_check
 from webapp.importing.dates import page_stamp, parse_stamp, zone_for
+from webapp.importing.readers.html.crosscheck import cross_check
 from webapp.segmenting.article import Block
 
 BODY = "<p>" + "正文第一段，讲了一件事情。" * 4 + "</p><p>" + "第二段继续讲这件事情。" * 4 + "</p>"

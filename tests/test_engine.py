@@ -444,7 +444,7 @@ def test_import_is_lazy():
 
 @pytest.mark.slow
 def test_every_unit_of_the_seed_equals_argos(model, seed_file, argos_one_sentence, no_network):
-    from webapp.importing.articles import load_path
+    from webapp.importing import load_path
 
     article = load_path(seed_file)
     units = [u for block in article.blocks for u in split_sentences(block.text, "zh")]

@@ -7,7 +7,13 @@ import sqlalchemy as sa
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
 from webapp.exports import ExportOptions, export_document
-from webapp.importing.exchange import Exchange, ExchangeUnit, argos_code, plan_import, read_exchange
+from webapp.importing.readers.exchange import (
+    Exchange,
+    ExchangeUnit,
+    argos_code,
+    plan_import,
+    read_exchange,
+)
 
 pytestmark = pytest.mark.both_databases
 

@@ -15,7 +15,7 @@ from webapp.actions import feeds, jobs
 from webapp.actions.feeds import add_feed, import_feed, update_feeds
 from webapp.cli import main
 from webapp.errors import ImportFailed, TooLarge
-from webapp.importing.feeds import parse_feed
+from webapp.importing.readers.feed import parse_feed
 from webapp.storage import Library
 from webapp.vocabulary import FEEDS_JOB
 
@@ -87,14 +87,13 @@ def test_only_new_items_are_imported_by_guid(lib, feed_files):
 
 
 def test_summary_only_item_is_fetched_when_online(lib, feed_files, monkeypatch):
-    from webapp.importing import articles
+    from webapp.importing import load_bytes
 
     def fake_fetch(url, **kwargs):
-        return articles.load_bytes("<html><body><article><p>从网页取来的全文，第一段。</p>"
+        return load_bytes("<html><body><article><p>从网页取来的全文，第一段。</p>"
                                    "<p>第二段也在这里。</p></article></body></html>".encode(),
                                    "page.html", source_url=url)
 
-    monkeypatch.setattr(articles, "fetch_url", fake_fetch)
     monkeypatch.setattr("webapp.importing.fetch_url", fake_fetch)
     report = add_feed(lib, str(feed_files / "news.rss"), fetch_pages=True)
     assert len(report.new) == 3 and not report.failed

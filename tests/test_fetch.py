@@ -14,7 +14,7 @@ import pytest
 from webapp.errors import ImportFailed, TooLarge
 from webapp.importing import fetch_url
 from webapp.importing.download import download
-from webapp.importing.page import strip_site_name
+from webapp.importing.readers.html.page import strip_site_name
 
 PARAGRAPH = "本地服务器上的一篇测试文章，用来检查下载、编码和正文提取是否正确。"
 PAGE = (

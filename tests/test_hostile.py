@@ -8,8 +8,8 @@ import sys
 import time
 
 import pytest
-from markupsafe import escape
 import sqlalchemy as sa
+from markupsafe import escape
 
 from webapp.exports import FORMATS
 from webapp.segmenting.article import Article, Block
@@ -230,7 +230,7 @@ def test_good_source_urls_are_normalised():
 
 def test_exchange_files_with_huge_ids_are_refused_clearly():
     from webapp.errors import ImportFailed
-    from webapp.importing.exchange import read_exchange
+    from webapp.importing.readers.exchange import read_exchange
 
     tmx = ('<tmx version="1.4"><header srclang="zh"/><body><tu tuid="99999999999999999999999">'
            '<tuv xml:lang="zh"><seg>一</seg></tuv><tuv xml:lang="en"><seg>One</seg></tuv></tu>'
@@ -296,10 +296,11 @@ def test_page_dates_do_not_read_system_files():
 
 def test_a_page_with_no_candidates_is_an_import_error_not_a_crash(monkeypatch):
     from webapp.errors import ImportFailed
-    from webapp.importing import articles, load_bytes
-    from webapp.importing.page import Page
+    from webapp.importing import load_bytes
+    from webapp.importing.readers.html import page
+    from webapp.importing.readers.html.page import Page
 
-    monkeypatch.setattr(articles, "extract_page", lambda text, source_url=None: Page(
+    monkeypatch.setattr(page, "extract_page", lambda text, source_url=None: Page(
         None, None, None, [], {}, "<p>x</p>"))
     try:
         article = load_bytes(b"<html><body><p>\xe6\xad\xa3\xe6\x96\x87</p></body></html>", "a.html")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import os
+import subprocess
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +16,11 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from webapp.errors import ImportFailed, TooLarge
-from webapp.importing import iter_folder, load_bytes, load_path
+from webapp.importing import NotReadable, iter_folder, load_bytes, load_path
 from webapp.segmenting.article import Article
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
 PAGES_DIR = Path(__file__).parent / "fixtures" / "pages"  # the shared samples' ten whole pages
 SAMPLE_PAGES = sorted(p for p in PAGES_DIR.glob("*.html")
                       if p.name.startswith(("goose3_", "readability_", "trafilatura_")))
@@ -93,6 +96,34 @@ def test_envelope_title_with_brackets_and_a_url_with_parentheses():
     article = load_bytes(data, "a.txt")
     assert article.title == "[独家] 标题里有[括号]"
     assert article.source_url == "https://example.org/wiki/A_(b)"
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("[t](https://e.org)", ("t", "https://e.org")),
+    ("[](u)", ("", "u")),
+    ("[a](b) c](d)", ("a](b) c", "d")),  # the last "](" whose url parses
+    ("[t](a(b)", ("t", "a(b")),  # an unpaired "(" is part of the url
+    ("[t](a b)", None),  # no spaces in a url
+    ("[t](a))", None),
+    ("t](u)", None),
+    ("[t](u", None),
+])
+def test_envelope_link_title_line(line, expected):
+    from webapp.importing.readers.envelope import link_title
+
+    assert link_title(line) == expected
+
+
+@pytest.mark.slow
+def test_envelope_title_line_of_link_runs_is_read_in_linear_time():
+    # "[a](" × 25,000 (100 KB): the pattern used before took cubic time (30 s for 2,000 repeats);
+    # the scan takes milliseconds. The timeout only guards the run; nothing asserts a time.
+    code = ("from webapp.importing import load_bytes\n"
+            "data = b'<!--1622054989000-->\\n' + b'[a](' * 25_000 + b'\\n---\\n<p>\\xe6\\xad\\xa3</p>'\n"
+            "print(load_bytes(data, 'a.txt').title[:8])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[a]([a]("
 
 
 def test_envelope_title_runs_of_spaces_and_escapes_are_tidied():
@@ -258,9 +289,10 @@ def test_html_fragment_in_a_txt_file_is_sniffed():
     assert body_text(article) == "正文。"
 
 
-def test_unknown_extension_with_text_imports_as_text():
-    article = load_bytes("标题\n\n正文。".encode(), "article.data")
-    assert article.title == "标题"
+def test_text_without_an_extension_imports_as_text_and_an_unknown_extension_is_refused():
+    assert load_bytes("标题\n\n正文。".encode(), "article").title == "标题"
+    with pytest.raises(NotReadable, match=r"does not read \.data files; it reads .*\.html"):
+        load_bytes("标题\n\n正文。".encode(), "article.data")
 
 
 def test_lang_overrides_detection():
@@ -531,7 +563,7 @@ def test_any_text_gives_an_article_or_an_import_error(text, name):
 # --- folders -----------------------------------------------------------------------------------
 
 
-def test_iter_folder_is_recursive_sorted_and_skips_hidden_and_foreign_files(tmp_path):
+def test_iter_folder_is_recursive_sorted_skips_hidden_and_says_why_it_refuses_files(tmp_path):
     (tmp_path / "b.txt").write_text("乙\n\n正文。", encoding="utf-8")
     (tmp_path / "a.md").write_text("# 甲\n\n正文。", encoding="utf-8")
     (tmp_path / "sub").mkdir()
@@ -542,13 +574,17 @@ def test_iter_folder_is_recursive_sorted_and_skips_hidden_and_foreign_files(tmp_
     (tmp_path / ".git" / "d.txt").write_text("隐藏", encoding="utf-8")
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n")
     (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
-    results = list(iter_folder(tmp_path))
-    names = [path.relative_to(tmp_path).as_posix() for path, _ in results]
-    assert names == ["a.md", "b.txt", "sub/c.html", "sub/empty.txt"]
-    assert [r.title for _, r in results[:2]] == ["甲", "乙"]
-    assert isinstance(results[2][1], Article)
-    error = results[3][1]
-    assert isinstance(error, ImportFailed) and "empty" in error.reason
+    results = dict((path.relative_to(tmp_path).as_posix(), r) for path, r in iter_folder(tmp_path))
+    assert list(results) == ["a.md", "b.txt", "image.png", "notes.json", "sub/c.html",
+                             "sub/empty.txt"]
+    assert [results[n].title for n in ("a.md", "b.txt")] == ["甲", "乙"]
+    assert isinstance(results["sub/c.html"], Article)
+    assert isinstance(results["image.png"], NotReadable) and "PNG" in results["image.png"].reason
+    assert isinstance(results["notes.json"], NotReadable)
+    assert "does not read .json" in results["notes.json"].reason
+    error = results["sub/empty.txt"]
+    assert isinstance(error, ImportFailed) and not isinstance(error, NotReadable)
+    assert "empty" in error.reason
 
 
 def test_iter_folder_on_the_samples(samples):

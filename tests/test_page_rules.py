@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import lxml.html
 import pytest
 
-from webapp.importing.articles import _heading_title
-from webapp.importing.crosscheck import cross_check
 from webapp.importing.dates import parse_stamp
-from webapp.importing.page import page_title
+from webapp.importing.readers.html import _heading_title, segment_html
+from webapp.importing.readers.html.boilerplate import is_boilerplate
+from webapp.importing.readers.html.crosscheck import cross_check
+from webapp.importing.readers.html.lines import without_slide_counter
+from webapp.importing.readers.html.page import page_title
 from webapp.segmenting.article import Block
-from webapp.segmenting.blocks import segment_html
-from webapp.segmenting.lines import without_slide_counter
-from webapp.segmenting.rules import is_boilerplate
 
 
 def _tree(body: str, head: str = "") -> lxml.html.HtmlElement:
@@ -34,10 +35,12 @@ def test_the_pages_title_wins_over_an_extractor_title_of_another_story():
 def test_a_headline_block_corrects_a_title_with_a_channel_before_it_or_a_label():
     body = [Block("paragraph", "最新出炉联合国贸发报告：全球经济增长率降至2.3%"),
             Block("paragraph", "正文。")]
+    # the headline block is left out as a repeat of the title, where it stood
     assert _heading_title("明日股市预测--最新出炉联合国贸发报告：全球经济增长率降至2.3%", body) == (
-        "最新出炉联合国贸发报告：全球经济增长率降至2.3%", body[1:])
+        "最新出炉联合国贸发报告：全球经济增长率降至2.3%", [replace(body[0], left_out="title"), body[1]])
     labelled = [Block("heading", "原创最不愁吃肉的国家"), Block("paragraph", "正文。")]
-    assert _heading_title("最不愁吃肉的国家", labelled) == ("最不愁吃肉的国家", labelled[1:])
+    assert _heading_title("最不愁吃肉的国家", labelled) == (
+        "最不愁吃肉的国家", [replace(labelled[0], left_out="title"), labelled[1]])
     kept = [Block("paragraph", "原标题：最不愁吃肉的国家"), Block("paragraph", "正文。")]
     assert _heading_title("最不愁吃肉的国家", kept) == ("最不愁吃肉的国家", kept)
     colon = [Block("heading", "出国前后关注点大不同"), Block("paragraph", "正文。")]
@@ -72,9 +75,12 @@ def test_link_cards_after_the_story_and_a_credit_printed_after_it():
              Block("paragraph", "别的新闻一"), Block("paragraph", "09月07日"),
              Block("paragraph", "别的新闻二")]
     blocks = cross_check(found, tree, None).blocks
-    assert [(b.kind, b.text) for b in blocks] == [
+    assert [(b.kind, b.text) for b in blocks if not b.left_out] == [
         ("paragraph", "第一段正文，很长的一句话。"), ("paragraph", "第二段正文，也是一句话。"),
         ("byline", "责任编辑：王五")]
+    # the cards are not lost without a trace: they stay, left out, where they stood
+    assert [(b.text, b.left_out) for b in blocks if b.left_out] == [
+        ("别的新闻一", "link-cards"), ("09月07日", "link-cards"), ("别的新闻二", "link-cards")]
 
 
 def test_a_recommendation_widget_after_the_story_is_cut():
@@ -118,3 +124,33 @@ def test_a_subhead_class_and_the_pages_own_kinds():
 @pytest.mark.parametrize("text", ["图片均来自网络", "小花家的纸片。均为澎湃新闻记者段彦超 图"])
 def test_image_credits_are_captions(text):
     assert segment_html(f"<p>{text}</p>")[0].kind == "caption"
+
+
+def test_a_page_wrapped_whole_in_a_form_keeps_its_text_and_a_search_form_is_not_text():
+    story = "".join(f"<div>第{n}段正文，讲了一件很长的事情，" + "细节很多。" * 40 + "</div>"
+                    for n in range(3))
+    page = (f'<form id="Form1" action="x.aspx"><input type="hidden" name="__VIEWSTATE">{story}'
+            '<label>搜索 <input name="q"></label><select><option>选项一</option></select></form>')
+    assert [b.text[:4] for b in segment_html(page)] == ["第0段正", "第1段正", "第2段正"]
+    assert segment_html('<p>正文。</p><form><label>搜索本站</label><button>搜索</button></form>') \
+        == [Block("paragraph", "正文。")]
+
+
+def test_what_the_extractor_skips_beside_the_story_is_shown_as_left_out_not_lost():
+    from webapp.importing import load_bytes
+
+    story = "".join(f"<p>第{n}段：市政府今天召开新闻发布会，介绍了今年上半年的经济运行情况和下半年的"
+                    "工作安排，记者在现场听取了介绍。</p>" for n in range(6))
+    page = ("<html><head><title>上半年经济运行平稳_新闻频道</title></head><body>"
+            '<ul class="menu"><li><a href="/a">首页</a></li><li><a href="/b">新闻</a></li></ul>'
+            '<div class="top"><h1>上半年经济运行平稳</h1>'
+            '<div class="dek">主要指标好于预期，下半年继续稳中求进</div></div>'
+            f'<div class="article">{story}</div><div class="source">来源：某某日报　编辑：张三</div>'
+            '<div class="links"><a href="/x">另一条新闻的标题很长很长</a>'
+            '<a href="/y">第二条新闻的标题也很长</a></div></body></html>')
+    article = load_bytes(page.encode(), "page.html")
+    assert len(article.blocks) == 7  # the title and the six paragraphs
+    outside = [(lo.position, lo.text) for lo in article.left_out if lo.rule == "outside"]
+    assert (1, "主要指标好于预期，下半年继续稳中求进") in outside  # the standfirst, before the story
+    assert (7, "来源：某某日报 编辑：张三") in outside  # the source line, after it
+    assert not any("首页" in text or "另一条新闻" in text for _, text in outside)  # not menus

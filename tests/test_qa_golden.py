@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from webapp.importing import load_path
+from webapp.importing.readers.html import segment_html
+from webapp.importing.readers.html.boilerplate import is_boilerplate
 from webapp.segmenting.article import Article, Block
-from webapp.segmenting.blocks import segment_html
-from webapp.segmenting.rules import is_boilerplate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FOLDERS = {"qa": 9, "qa2": 3, "qa3": 7}  # folder → how many cases it holds at least
@@ -120,7 +120,7 @@ def test_author_lines_are_bylines_anywhere(line):
 
 
 def test_page_element_restores_repeats_and_credits_but_never_new_text():
-    from webapp.importing.articles import _restored
+    from webapp.importing.readers.html import _restored
 
     found = [Block("paragraph", "甲段。"), Block("paragraph", "点评："), Block("paragraph", "乙段。")]
     page = [*found[:2], Block("paragraph", "乙段。"), Block("paragraph", "点评："),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from webapp.importing.readers.html import TooComplex, segment_html
+from webapp.importing.readers.markdown import segment_markdown
 from webapp.segmenting.article import BLOCK_KINDS, Block
-from webapp.segmenting.blocks import TooComplex, segment_html, segment_markdown
 from webapp.segmenting.sentences import split_sentences
 
 FIXTURES = Path(__file__).parent / "fixtures" / "segment"
@@ -439,7 +440,7 @@ def test_markdown_bold_quote_is_a_quote_and_scripts_are_dropped():
 
 
 def test_plain_text_paragraphs_at_blank_lines():
-    from webapp.segmenting.blocks import segment_text
+    from webapp.importing.readers.text import segment_text
 
     text = "First paragraph,\nhard wrapped at\nshort width\n\n\nSecond paragraph.\r\n \r\nThird."
     assert [b.text for b in segment_text(text)] == [
@@ -473,7 +474,7 @@ _html_piece = st.one_of(
 
 @pytest.mark.slow
 def test_hostile_markdown_keeps_its_text():
-    from webapp.segmenting.blocks import segment_text
+    from webapp.importing.readers.text import segment_text
 
     assert segment_markdown(">" * 10_000 + " deep") == [Block("quote", "deep")]
     assert segment_markdown("- " * 5000 + "item") == [Block("list_item", "item")]
@@ -488,7 +489,7 @@ def test_hostile_markdown_keeps_its_text():
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(_html_piece, max_size=40).map("".join))
 def test_any_html_ish_input_gives_valid_blocks(html):
-    from webapp.segmenting.blocks import segment_text
+    from webapp.importing.readers.text import segment_text
 
     for blocks in (segment_html(html, base_url="https://x.org/"), segment_markdown(html),
                    segment_text(html)):

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.segmenting.rules import (
-    absolute_href,
-    is_boilerplate,
-    is_dateline,
-    is_share_link,
-    lines_are_paragraphs,
-    looks_like_heading,
-    normalise,
-)
+from webapp.importing.readers.html.boilerplate import is_boilerplate
+from webapp.importing.readers.html.elements import absolute_href, is_share_link
+from webapp.importing.readers.html.kinds import is_dateline, looks_like_heading
+from webapp.importing.readers.html.text import normalise
+from webapp.importing.readers.text import lines_are_paragraphs
 
 
 @pytest.mark.parametrize(("href", "share"), [
@@ -79,7 +75,7 @@ def test_lines_are_paragraphs():
 
 
 def _kinds(html: str) -> list[tuple[str, str]]:
-    from webapp.segmenting.blocks import segment_html
+    from webapp.importing.readers.html import segment_html
 
     return [(b.kind, b.text) for b in segment_html(html)]
 
@@ -88,7 +84,7 @@ LONG = "受冷空气影响，昨日东北地区中东部、华北、黄淮、江
 
 
 def test_subheads_and_sentences_in_bold_or_plain():
-    from webapp.segmenting.rules import looks_like_heading
+    from webapp.importing.readers.html.kinds import looks_like_heading
 
     assert looks_like_heading("“塞纸”疑云")
     assert looks_like_heading("一分钱变一元钱，消解经典文化可取吗？")  # a question subhead

@@ -175,7 +175,8 @@ def test_corrections_reach_future_imports_without_a_model(client, library, seed_
     unit = units(library, first)[1]
     library.units.update(unit["id"], "Corrected by a person.", base_revision=0, status="edited")
     copy = seed_file.read_text(encoding="utf-8").replace("</p>", "</p><p>新的一段。</p>", 1)
-    second = services.import_bytes(library, copy.encode(), "copy.txt", max_bytes=10**6).doc_id
+    [second] = [r.doc_id for r in services.import_bytes(library, copy.encode(), "copy.txt",
+                                                         max_bytes=10**6)]
     twin = [u for u in units(library, second) if u["source"] == unit["source"]][0]
     assert twin["translation"] == "Corrected by a person." and twin["status"] == "memory"
     assert all(u["status"] == "untranslated" for u in units(library, second) if u is not twin

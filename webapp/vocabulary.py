@@ -58,6 +58,38 @@ def from_bcp47(tag: str | None) -> str | None:
 
 BLOCK_KINDS = ("title", "heading", "paragraph", "list_item", "caption", "quote", "byline")
 
+#: Why the importer left a block out (``LeftOut.rule``), as the reader names it. Left-out
+#: blocks are kept with the document, shown in place and can be restored; exports skip them.
+LEFT_OUT_RULES = {
+    "promo": "promo line",  # a call to follow, subscribe, download or scan
+    "share": "share bar",
+    "advert": "advert",
+    "hidden": "hidden on the page",
+    "copyright": "copyright notice",
+    "control": "page control",  # "分享", "打印", "加载更多", a poll
+    "breadcrumb": "breadcrumb",
+    "navigation": "navigation",  # menus, "back to the front page", "click here for …"
+    "aside": "sidebar",
+    "embed": "embedded post",
+    "related": "related links",
+    "recommended": "recommendations",
+    "link-cards": "links to other stories",
+    "outside": "beside the story",  # on the page around the story; the extractor left it out
+    "date": "date line",
+    "title": "repeats the title",
+    "duplicate-caption": "duplicate caption",
+    "credit": "photo credit",
+    "furniture": "page header or footer",
+    "metadata": "metadata box",
+    "number": "stray number",
+}
+
+
+def left_out_label(rule: str) -> str:
+    """A left-out rule as a reader is told it ("promo line")."""
+    return LEFT_OUT_RULES.get(rule, rule)
+
+
 # --- Units: statuses and who made a revision -----------------------------------------------
 
 UNTRANSLATED, MACHINE, MEMORY, EDITED, APPROVED = (

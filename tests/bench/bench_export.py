@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from webapp.exports import FORMATS, export_document, export_library  # noqa: E402
-from webapp.importing.exchange import plan_import, read_exchange  # noqa: E402
+from webapp.importing.readers.exchange import plan_import, read_exchange  # noqa: E402
 
 PARALLEL = ROOT / "tests" / "fixtures" / "samples" / "parallel"
 STATUSES = ("machine", "edited", "approved", "memory")

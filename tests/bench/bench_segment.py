@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from webapp.segmenting.blocks import segment_html, segment_markdown  # noqa: E402
+from webapp.importing.readers.html import segment_html  # noqa: E402
+from webapp.importing.readers.markdown import segment_markdown  # noqa: E402
 from webapp.segmenting.sentences import split_sentences  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "fixtures" / "samples"

@@ -47,8 +47,8 @@ def importer(library, count: int, seed: int, outcomes: Counter, by_kind: dict, t
     for kind, name, data in fuzz_corpus.generate(count, seed):
         started = time.perf_counter()
         try:
-            result = import_bytes(library, data, name, max_bytes=MAX_BYTES)
-            outcome = "imported" if result.ok else "refused"
+            results = import_bytes(library, data, name, max_bytes=MAX_BYTES)
+            outcome = "imported" if any(r.ok for r in results) else "refused"
         except EnfaceError:
             outcome = "refused"
         except Exception:  # noqa: BLE001 - counting crashes is the point

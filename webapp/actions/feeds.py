@@ -65,7 +65,7 @@ def read_feed_bytes(source: str, *, max_bytes: int, allow_private: bool = False)
     """The bytes of a feed file or URL (size-limited)."""
     if source.startswith(("http://", "https://")):
         from webapp.importing.download import download
-        from webapp.importing.feeds import FEED_TYPES, looks_like_feed
+        from webapp.importing.readers.feed import FEED_TYPES, looks_like_feed
 
         data, _, _ = download(source, timeout=15, max_bytes=max_bytes, allow_private=allow_private,
                               sniff=looks_like_feed, accept=FEED_TYPES)
@@ -94,7 +94,7 @@ def import_feed(
     data: bytes | None = None,
 ) -> FeedReport:
     """Import a feed's items not seen before (for a subscription) or all of them (a file)."""
-    from webapp.importing.feeds import parse_feed
+    from webapp.importing.readers.feed import parse_feed
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     report = FeedReport(source, feed_id)
@@ -135,7 +135,7 @@ def _article(item, feed, fetch_pages: bool, max_bytes: int, allow_private: bool)
     """The item's own full text, else its linked page; when the page cannot be had (offline,
     or its download fails) the feed's summary, with a warning saying so."""
     from webapp.importing import fetch_url
-    from webapp.importing.feeds import item_article
+    from webapp.importing.readers.feed import item_article
 
     if item.content or not item.link:
         return item_article(item, feed)
@@ -158,7 +158,7 @@ def _store_subscription(
 ) -> tuple[FeedReport, bytes | None, int]:
     """Read and parse a feed, then store the subscription: (report, the feed's bytes, max
     bytes). A feed that cannot be read is not stored: the report holds the error, no bytes."""
-    from webapp.importing.feeds import parse_feed
+    from webapp.importing.readers.feed import parse_feed
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     source = source.strip()

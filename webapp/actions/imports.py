@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from webapp import config
 from webapp.actions.translate import apply_corrections
 from webapp.errors import EnfaceError, ImportFailed
+from webapp.segmenting.article import Article
 from webapp.storage import Library
-from webapp.vocabulary import ORIGIN_IMPORT
+from webapp.vocabulary import ORIGIN_IMPORT, left_out_label
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,8 @@ class ImportResult:
     error: str | None = None
     report: str | None = None  # what a TMX/XLIFF import changed
     warning: str | None = None  # text the import may have left out
+    skipped: bool = False  # a folder's file in no format Enface reads (``error`` says why)
+    left_out: dict[str, int] = field(default_factory=dict)  # blocks left out, by rule
 
     @property
     def ok(self) -> bool:
@@ -35,37 +39,72 @@ class ImportResult:
     def describe(self) -> str:
         """One line for a person."""
         if self.error:
-            return self.error
+            return f"skipped {self.error}" if self.skipped else self.error
         if self.report:
             return f"{self.origin}: applied to document {self.doc_id} ({self.title}): {self.report}"
         if not self.created:
             return f"{self.origin}: already imported as document {self.doc_id} ({self.title})"
-        return f"{self.origin}: imported as document {self.doc_id} ({self.title})"
+        line = f"{self.origin}: imported as document {self.doc_id} ({self.title})"
+        return f"{line}; {self.left_out_summary()}" if self.left_out else line
+
+    def left_out_summary(self) -> str:
+        """The blocks the import left out, counted by rule: "3 blocks left out (promo line ×2,
+        share bar)"."""
+        total = sum(self.left_out.values())
+        rules = ", ".join(f"{left_out_label(rule)} ×{n}" if n > 1 else left_out_label(rule)
+                          for rule, n in sorted(self.left_out.items(), key=lambda r: -r[1]))
+        return f"{total} block{'s' if total != 1 else ''} left out ({rules})"
 
 
-def store_article(library: Library, article, origin: str) -> ImportResult:
+def store_article(library: Library, article: Article, origin: str) -> ImportResult:
     """Store one imported article (a re-import finds the document already there)."""
     doc_id, created = library.documents.add(article)
     if created:
         apply_corrections(library, doc_id)
     title = library.documents.get(doc_id)["title"]
-    return ImportResult(origin, doc_id, title, created, warning=article.meta.get("warning"))
+    counts = Counter(block.rule for block in article.left_out)
+    return ImportResult(origin, doc_id, title, created, warning=article.meta.get("warning"),
+                        left_out=dict(counts))
 
 
 def import_bytes(
-    library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int
-) -> ImportResult:
-    """Import one uploaded file (an article, or a TMX/XLIFF file of translations)."""
+    library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int,
+    content_type: str | None = None, allow_private: bool = False,
+) -> list[ImportResult]:
+    """Import one file's bytes by what the one sniffing rule says they are: an article, a feed
+    (each item a document) or a TMX/XLIFF file of translations to apply."""
     from webapp import importing  # trafilatura & co load on the first import only
 
-    if is_exchange(name):
-        return import_exchange(library, data, name, max_bytes=max_bytes)
-
     try:
-        article = importing.load_bytes(data, name, lang=lang, max_bytes=max_bytes)
+        reader, source = importing.open_bytes(data, name, content_type=content_type, lang=lang,
+                                              max_bytes=max_bytes)
     except EnfaceError as exc:
-        return ImportResult(name, error=str(exc))
-    return store_article(library, article, name)
+        return [ImportResult(name, error=str(exc))]
+    return _import(library, reader, source, origin=name, allow_private=allow_private)
+
+
+def _import(
+    library: Library, reader, source, *, origin: str, allow_private: bool, url: str | None = None
+) -> list[ImportResult]:
+    """Hand ``source`` to what its reader's kind needs: store an article, import a feed's
+    items, apply a TMX/XLIFF file. ``origin`` names it in the results; an article read from
+    a download keeps the ``url`` asked for as its origin."""
+    from webapp import importing
+    from webapp.importing.readers import EXCHANGE, FEED
+
+    if reader.kind == FEED:
+        from webapp.actions.feeds import feed_results, import_feed
+
+        return feed_results(import_feed(library, origin, max_bytes=source.max_bytes,
+                                        allow_private=allow_private, data=source.data))
+    if reader.kind == EXCHANGE:
+        return [import_exchange(library, source.data, origin, max_bytes=source.max_bytes)]
+    try:
+        article = importing.read_article(reader, source)
+    except EnfaceError as exc:
+        return [ImportResult(origin, error=str(exc))]
+    article.origin = url or article.origin
+    return [store_article(library, article, origin)]
 
 
 def import_source(
@@ -76,7 +115,8 @@ def import_source(
     max_bytes: int | None = None,
     allow_private: bool = False,
 ) -> list[ImportResult]:
-    """Import a file, every article in a folder, or a URL; one result per document.
+    """Import a file, every file in a folder, or a URL; one result per document (and, for a
+    folder, one per file skipped, saying why).
 
     URLs that lead to private or local addresses are refused unless ``allow_private``.
     """
@@ -85,34 +125,51 @@ def import_source(
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
     try:
         if source.startswith(("http://", "https://")):
-            article = importing.fetch_url(source, lang=lang, max_bytes=max_bytes,
-                                          allow_private=allow_private)
-            return [store_article(library, article, source)]
+            downloaded = importing.download_source(source, lang=lang, max_bytes=max_bytes,
+                                                   allow_private=allow_private)
+            return _import(library, importing.sniff(downloaded), downloaded, origin=source,
+                           allow_private=allow_private, url=source)
         path = Path(source)
         if path.is_dir():
-            results = []
-            for file, outcome in importing.iter_folder(path, lang=lang, max_bytes=max_bytes):
-                if isinstance(outcome, ImportFailed):
-                    results.append(ImportResult(str(file), error=str(outcome)))
-                else:
-                    results.append(store_article(library, outcome, str(file)))
-            if not results:
-                results.append(ImportResult(source, error=f"{source}: no importable files found"))
-            return results
+            return import_folder(library, path, lang=lang, max_bytes=max_bytes,
+                                 allow_private=allow_private)
         if not path.exists():
             raise ImportFailed(source, "no such file or folder")
-        if is_feed_file(path):
-            from webapp.actions.feeds import feed_results, import_feed
-
-            return feed_results(import_feed(library, source, max_bytes=max_bytes))
-        if is_exchange(path.name):
-            if path.stat().st_size > max_bytes:
-                raise ImportFailed(source, f"larger than the limit of {max_bytes} bytes")
-            return [import_exchange(library, path.read_bytes(), source, max_bytes=max_bytes)]
-        return [store_article(library, importing.load_path(path, lang=lang, max_bytes=max_bytes),
-                       source)]
+        data = importing.read_file(path, max_bytes=max_bytes)
+        reader, opened = importing.open_bytes(data, path.name, lang=lang, max_bytes=max_bytes)
+        return _import(library, reader, opened, origin=source, allow_private=allow_private)
     except EnfaceError as exc:
         return [ImportResult(source, error=str(exc))]
+
+
+def import_folder(
+    library: Library, folder: Path, *, lang: str | None = None, max_bytes: int,
+    allow_private: bool = False,
+) -> list[ImportResult]:
+    """Every file under ``folder`` (recursive, sorted), read by the same rule as a single
+    file; a file in no format Enface reads, and every hidden file or folder, is skipped with
+    the reason."""
+    from webapp import importing
+
+    files, hidden = importing.folder_files(folder)
+    results = [ImportResult(str(h), error=f"{h}: hidden ({'folder' if h.is_dir() else 'file'} "
+                                          "names starting with '.' are not looked at)",
+                            skipped=True) for h in hidden]
+    for file in files:
+        try:
+            data = importing.read_file(file, max_bytes=max_bytes)
+            reader, opened = importing.open_bytes(data, file.name, lang=lang, max_bytes=max_bytes)
+        except importing.NotReadable as exc:
+            results.append(ImportResult(str(file), error=f"{file}: {exc.reason}", skipped=True))
+            continue
+        except EnfaceError as exc:
+            results.append(ImportResult(str(file), error=str(exc)))
+            continue
+        results.extend(_import(library, reader, opened, origin=str(file),
+                               allow_private=allow_private))
+    if not any(r.ok for r in results) and not any(not r.skipped for r in results):
+        results.append(ImportResult(str(folder), error=f"{folder}: no importable files found"))
+    return results
 
 
 def import_url(
@@ -164,26 +221,6 @@ def import_seeds(library: Library) -> list[ImportResult]:
     return results
 
 
-EXCHANGE_SUFFIXES = (".tmx", ".xlf", ".xliff")
-
-
-def is_feed_file(path: Path) -> bool:
-    """True for an RSS/Atom file (by its name, or by how a .xml file starts)."""
-    from webapp.importing.feeds import looks_like_feed
-
-    if path.suffix.lower() in (".rss", ".atom"):
-        return True
-    if path.suffix.lower() != ".xml" or not path.is_file():
-        return False
-    with path.open("rb") as handle:
-        return looks_like_feed(handle.read(4096))
-
-
-def is_exchange(name: str) -> bool:
-    """True for TMX / XLIFF files (translations to apply, not articles)."""
-    return name.lower().endswith(EXCHANGE_SUFFIXES)
-
-
 def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int) -> ImportResult:
     """Apply a TMX/XLIFF file's translations to the document it came from; report the counts.
 
@@ -191,7 +228,7 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
     conflicts and are left as they are; nothing at all is applied when the file is for another
     document or language pair, or when any unit changed between planning and applying.
     """
-    from webapp.importing.exchange import plan_import, read_exchange
+    from webapp.importing.readers.exchange import plan_import, read_exchange
 
     try:
         exchange = read_exchange(data, name, max_bytes=max_bytes)

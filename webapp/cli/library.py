@@ -132,6 +132,10 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | 
                     click.echo(result.describe(), err=True)
                 elif not result.created:
                     click.echo(f"{result.origin}: already imported", err=True)
+                elif result.left_out:
+                    click.echo(f"{result.origin}: {result.left_out_summary()}", err=True)
+            elif result.skipped:
+                click.echo(f"Skipped: {result.error}", err=True)
             else:
                 failed += 1
                 click.echo(f"Error: {result.error}", err=True)

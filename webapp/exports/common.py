@@ -154,6 +154,26 @@ def rows(doc: dict, include_unreviewed: bool = True) -> list[Row]:
     return result
 
 
+def chapters(doc: dict, include_unreviewed: bool) -> list[tuple[str, list[Row]]]:
+    """A document's chapters as (title, rows): its rows cut before every ``title`` row after
+    the first (a book's chapter titles); what comes before the first chapter, and an article,
+    is one chapter named by the document's title."""
+    title = meta(doc).title
+    parts: list[tuple[str, list[Row]]] = []
+    for index, row in enumerate(rows(doc, include_unreviewed)):
+        starts = row.kind == "title" and index > 0
+        if starts or not parts:
+            parts.append((_contents_title(row) if starts else title, []))
+        parts[-1][1].append(row)
+    return parts or [(title, [])]
+
+
+def _contents_title(row: Row) -> str:
+    """A chapter's entry in the table of contents: its source title, and its English when all
+    of it is translated."""
+    return f"{row.source} · {row.translation}" if row.complete else row.source
+
+
 def check_options(options: object) -> None:
     """Reject an unknown text layout early, with the choices."""
     layout = getattr(options, "layout", "interleaved")

@@ -1,7 +1,9 @@
 """EPUB 3 export with ebooklib: a bilingual e-book, each source paragraph followed by its English.
 
-One document makes a book of one chapter; ``write_book`` makes one book from several documents,
-an article per chapter, with a table of contents (EPUB 3 nav and an NCX for older readers).
+An article makes a book of one chapter. A book (a document whose later ``title`` blocks start its
+chapters, as an imported EPUB is) comes back with its chapters: one file per chapter, in order,
+each in the table of contents. ``write_book`` makes one book from several documents, their
+chapters one after another, with a table of contents (EPUB 3 nav and an NCX for older readers).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import io
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import meta, render, rows
+from webapp.exports.common import chapters, meta, render
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
@@ -28,12 +30,12 @@ body { font-family: serif; line-height: 1.5; }
 .list_item .source::before { content: "• "; }
 """
 
-_CHAPTER = """<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
+_CHAPTER = """{% if head %}<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
 {% if m.date %}<p class="meta">Published {{ m.date }}</p>{% endif %}
 {% if m.source_url %}<p class="meta">Source: <a href="{{ m.source_url }}">{{ m.source_url }}</a>
-</p>{% endif %}
+</p>{% endif %}{% endif %}
 {% for row in rows %}
-{% set tag = {"title": "h2", "heading": "h3"}.get(row.kind, "p") %}
+{% set tag = {"title": "h1" if not head else "h2", "heading": "h3"}.get(row.kind, "p") %}
 <div class="pair {{ row.kind }}">
 {% if bilingual %}<{{ tag }} class="source" lang="{{ m.source_tag }}">
 {{- row.source | lines }}</{{ tag }}>
@@ -49,7 +51,7 @@ _CHAPTER = """<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
 
 
 def write_book(docs: list[dict], options: ExportOptions) -> bytes:
-    """One EPUB 3 book with an article per chapter."""
+    """One EPUB 3 book: each document's chapters in order (an article is one chapter)."""
     from ebooklib import epub
 
     metas = [meta(doc) for doc in docs]
@@ -74,21 +76,21 @@ def write_book(docs: list[dict], options: ExportOptions) -> bytes:
         uid="style", file_name="style/enface.css", media_type="text/css", content=_CSS
     )
     book.add_item(style)
-    chapters = []
-    for number, (doc, m) in enumerate(zip(docs, metas, strict=True), start=1):
-        chapter = epub.EpubHtml(
-            title=m.title, file_name=f"article-{number:03d}.xhtml", lang=m.target_tag
-        )
-        chapter.content = render(
-            _CHAPTER, m=m, rows=rows(doc, options.include_unreviewed), bilingual=options.bilingual
-        )
-        chapter.add_item(style)
-        book.add_item(chapter)
-        chapters.append(chapter)
-    book.toc = chapters
+    files = []
+    for doc, m in zip(docs, metas, strict=True):
+        for number, (title, part) in enumerate(chapters(doc, options.include_unreviewed)):
+            chapter = epub.EpubHtml(title=title or m.title,
+                                    file_name=f"article-{len(files) + 1:03d}.xhtml",
+                                    lang=m.target_tag)
+            chapter.content = render(_CHAPTER, m=m, rows=part, bilingual=options.bilingual,
+                                     head=number == 0)
+            chapter.add_item(style)
+            book.add_item(chapter)
+            files.append(chapter)
+    book.toc = files
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
-    book.spine = ["nav", *chapters]
+    book.spine = ["nav", *files]
     buffer = io.BytesIO()
     epub.write_epub(buffer, book)
     return buffer.getvalue()

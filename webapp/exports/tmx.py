@@ -2,7 +2,7 @@
 
 Each ``<tu>`` has the unit id as ``tuid`` and carries Enface's bookkeeping as ``<prop>``s
 (document, segment, status, revision) so that a TMX sent back can be matched to the units
-and checked for conflicting edits (see ``webapp.importing.exchange``).
+and checked for conflicting edits (see ``webapp.importing.readers.exchange``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Word (DOCX) export with python-docx: a two-column table, source beside English.
+"""Word (DOCX) export with python-docx: a two-column table, source beside English (a book: a
+table per chapter, each chapter on a new page, its title in Word's heading style).
 
 East Asian text needs a CJK font named in ``w:eastAsia`` (Word otherwise falls back to a font
 without the glyphs): the document defaults and every style get one per source language, and
@@ -10,7 +11,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import Row, meta, rows
+from webapp.exports.common import Row, chapters, meta
 from webapp.vocabulary import tag_name
 
 if TYPE_CHECKING:
@@ -102,19 +103,22 @@ def write_docx(doc: dict, options: ExportOptions) -> bytes:
     for label, value in (("Published", m.date), ("Source", m.source_url)):
         if value:
             document.add_paragraph(f"{label}: {value}")
-    table = document.add_table(rows=1, cols=2 if options.bilingual else 1)
-    table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     heads = [tag_name(m.source_tag)] if options.bilingual else []
     heads.append(tag_name(m.target_tag))
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat per page
-    for row in rows(doc, options.include_unreviewed):
-        cells = table.add_row().cells
-        if options.bilingual:
-            _write_cell(cells[0].paragraphs[0], row, [(row.source, "source")], m.source_tag)
-        pieces = [(p.text, "english" if p.translated else "missing") for p in row.pieces]
-        _write_cell(cells[-1].paragraphs[0], row, pieces, m.source_tag)
+    for number, (_, part) in enumerate(chapters(doc, options.include_unreviewed)):
+        if number:
+            document.add_page_break()  # a book's chapter starts on a page of its own
+        table = document.add_table(rows=1, cols=len(heads))
+        table.style, table.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
+        for cell, text in zip(table.rows[0].cells, heads, strict=True):
+            cell.paragraphs[0].add_run(text).bold = True
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat per page
+        for row in part:
+            cells = table.add_row().cells
+            if options.bilingual:
+                _write_cell(cells[0].paragraphs[0], row, [(row.source, "source")], m.source_tag)
+            pieces = [(p.text, "english" if p.translated else "missing") for p in row.pieces]
+            _write_cell(cells[-1].paragraphs[0], row, pieces, m.source_tag)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

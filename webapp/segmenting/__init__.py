@@ -1,6 +1,6 @@
-"""Segmenting: an article body becomes ordered blocks, and each block its sentences.
+"""Segmenting: each block of an imported article becomes its sentences.
 
-``blocks`` walks HTML, Markdown or plain text into blocks; ``rules`` holds the judgement calls
-(boilerplate, captions, headings, bylines); ``sentences`` splits a block's text into sentences
-that concatenate back to it exactly; ``article`` is the in-memory shape handed to storage.
+``sentences`` splits a block's text into sentences that concatenate back to it exactly;
+``article`` is the in-memory shape (blocks, left-out blocks, metadata) handed to storage. How a
+file becomes blocks is each format reader's business (``webapp.importing.readers``).
 """

@@ -65,4 +65,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _vocabulary() -> dict:
-        return {**vocabulary.template_globals(), "export_formats": FORMATS}
+        from webapp.importing.readers import accept  # the importers load on first use
+
+        return {**vocabulary.template_globals(), "export_formats": FORMATS,
+                "import_accept": accept()}

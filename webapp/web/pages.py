@@ -56,17 +56,18 @@ def import_files():
     """Import uploaded files and/or a URL; show what happened to each."""
     limit = current_app.config["MAX_IMPORT_BYTES"]
     lang = request.form.get("lang") or None
+    allow_private = current_app.config["ALLOW_PRIVATE_URLS"]
     results: list[imports.ImportResult] = []
     for upload in request.files.getlist("files"):
         if not upload.filename:
             continue
         data = upload.stream.read(limit + 1)
-        results.append(imports.import_bytes(lib(), data, upload.filename, lang=lang,
-                                             max_bytes=limit))
+        results.extend(imports.import_bytes(lib(), data, upload.filename, lang=lang,
+                                            max_bytes=limit, allow_private=allow_private))
     url = (request.form.get("url") or "").strip()
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
-                                          allow_private=current_app.config["ALLOW_PRIVATE_URLS"]))
+                                          allow_private=allow_private))
     if not results:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400

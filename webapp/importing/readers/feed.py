@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 import feedparser
 
 from webapp.errors import ImportFailed, TooLarge
-from webapp.importing.articles import DEFAULT_MAX_BYTES, build_article
+from webapp.importing.readers.base import DEFAULT_MAX_BYTES, Source, build_article
+from webapp.importing.readers.html import read_blocks
 from webapp.segmenting.article import Article
-from webapp.segmenting.blocks import segment_html
 
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -58,6 +58,16 @@ def looks_like_feed(data: bytes) -> bool:
     """True when the bytes start like an RSS or Atom document."""
     head = data[:_SNIFF].lstrip()
     return head.startswith(b"<") and bool(_FEED_ROOT.search(head))
+
+
+def sniff(source: Source) -> bool:
+    """A document whose root element is ``<rss>``, ``<feed>`` or ``<rdf:RDF>``."""
+    return looks_like_feed(source.data.lstrip(b"\xef\xbb\xbf"))
+
+
+def read(source: Source) -> Feed:
+    """The feed with its items (each imported as its own article by the caller)."""
+    return parse_feed(source.data, source.origin, max_bytes=source.max_bytes)
 
 
 def parse_feed(data: bytes, origin: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Feed:
@@ -139,7 +149,7 @@ def item_article(item: FeedItem, feed: Feed, *, warning: str | None = None) -> A
         why = ("the feed carries only a summary of this item" if item.summary and not warning
                else "the feed has no text for this item" + (f", and {warning}" if warning else ""))
         raise ImportFailed(item.link or item.key, why)
-    blocks = segment_html(body, base_url=item.link)
+    blocks = read_blocks(body, base_url=item.link)
     meta = {"format": "feed", "feed": feed.url, "feed_title": feed.title, "guid": item.key}
     if warning and not item.content:
         meta["warning"] = f"{warning}; the feed's summary was imported instead"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from webapp.errors import ImportFailed, TooLarge, WrongDocument
+from webapp.importing.readers.base import Source
 from webapp.vocabulary import APPROVED, EDITED, MACHINE, MAX_ROW_ID, MEMORY, REVIEWED
 from webapp.vocabulary import from_bcp47 as argos_code
 
@@ -226,6 +227,20 @@ def _read_xliff2(root: etree._Element, name: str, ns: str) -> Exchange:
         argos_code(root.get("trgLang")),
         result,
     )
+
+
+_ROOT = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"(?:<!DOCTYPE[^>]*>\s*)?<(?:\w+:)?(tmx|xliff)\b", re.S | re.I)
+
+
+def sniff(source: Source) -> bool:
+    """A document whose root element is ``<tmx>`` or ``<xliff>`` (UTF-8 or ASCII)."""
+    return bool(_ROOT.match(source.data[:4096]))
+
+
+def read(source: Source) -> Exchange:
+    """The file's units, languages and document id."""
+    return read_exchange(source.data, source.name, max_bytes=source.max_bytes)
 
 
 def read_exchange(data: bytes, name: str, *, max_bytes: int = 50 * 1024 * 1024) -> Exchange:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import lxml.html
 
-from webapp.segmenting import rules
+from webapp.importing.readers.base import kept, leave_out, map_kept
+from webapp.importing.readers.html import boilerplate, bylines, elements
+from webapp.importing.readers.html.blocks import read_blocks
 from webapp.segmenting.article import Block
-from webapp.segmenting.blocks import segment_html
 
 _PARAGRAPHS = ("p", "div", "section", "figure", "blockquote", "h2", "h3", "h4", "ul", "ol")
 _MIN_OVERLAP = 0.5  # share of the extractor's text a structure must hold to be the same article
@@ -36,7 +37,8 @@ class Checked:
     warning: str | None = None
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
+    """Text without whitespace: how blocks are found in the page."""
     return _NOT_TEXT.sub("", text)
 
 
@@ -44,55 +46,64 @@ def cross_check(
     blocks: list[Block], tree: lxml.html.HtmlElement | None, base_url: str | None
 ) -> Checked:
     """The extractor's blocks united with the page structure's, in page order; captions once;
-    link cards after the story left out, credit lines printed just after it added."""
+    link cards after the story left out, credit lines printed just after it added. Blocks the
+    structure holds and the rules leave out come along as left-out blocks."""
     if tree is None:
         return Checked(blocks)
-    links = _link_texts(tree)
+    links = link_texts(tree)
     found = _without_trailing_links(blocks, links)
-    structure = [b for b in _structure(tree, found, base_url) if not _navigation(b, links)]
-    merged = _united(found, structure, _key(_body_text(tree))) if structure else found
-    merged = _kinds_from(structure, merged)
-    merged += _trailing_credit(tree, merged)
-    kept = "".join(_key(b.text) for b in merged)
-    total = sum(len(_key(b.text)) for b in structure)
-    lost = sum(len(_key(b.text)) for b in structure if _key(b.text) not in kept)
+    structure = [leave_out(b, "related") if not b.left_out and navigation(b, links) else b
+                 for b in _structure(tree, kept(found), base_url)]
+    merged = _united(found, structure, text_key(body_text(tree))) if structure else found
+    laid_out = kept(structure)
+    merged = _kinds_from(laid_out, merged)
+    merged += _trailing_credit(tree, kept(merged))
+    text = "".join(text_key(b.text) for b in kept(merged))
+    total = sum(len(text_key(b.text)) for b in laid_out)
+    lost = sum(len(text_key(b.text)) for b in laid_out if text_key(b.text) not in text)
     warning = None
     if total and (total - lost) / total < _SUSPICIOUS:
         warning = (f"the page's article holds {total} characters of text and {lost} of them "
                    "were left out; check the import against the page")
-    return Checked(merged, max(0, len(merged) - len(blocks)), warning)
+    return Checked(merged, max(0, len(kept(merged)) - len(kept(blocks))), warning)
 
 
 def _kinds_from(structure: list[Block], blocks: list[Block]) -> list[Block]:
     """The extractor's plain paragraphs that the page itself lays out as a subhead or a
     caption (a class, a <center> under a photo) take that kind."""
     kinds = {b.text: b.kind for b in structure if b.kind in ("heading", "caption")}
-    return [Block(kinds[b.text], b.text) if b.kind == "paragraph" and b.text in kinds else b
+    return [Block(kinds[b.text], b.text)
+            if not b.left_out and b.kind == "paragraph" and b.text in kinds else b
             for b in blocks]
 
 
 def _united(blocks: list[Block], structure: list[Block], page_text: str) -> list[Block]:
-    """The extractor's blocks with the structure's blocks it lacks, in page order. The
-    extractor's lines of a block it cut apart (at its <br>s) give way to the whole block."""
-    found = "".join(_key(b.text) for b in blocks)
-    missing = [b for b in structure if _key(b.text) and _key(b.text) not in found]
-    added_texts = {_key(b.text) for b in missing}
-    lined = [_key(m.text) for m in missing if "\n" in m.text]
-    blocks = [b for b in blocks if not any(_key(b.text) in whole for whole in lined)]
-    return [_credit(b) if _key(b.text) in added_texts else b
-            for b in _in_page_order(blocks, missing, page_text)]
+    """The extractor's blocks with the structure's blocks it lacks, in page order: kept ones it
+    does not keep, left-out ones it does not have at all. The extractor's lines of a block it
+    cut apart (at its <br>s) give way to the whole block."""
+    found = "".join(text_key(b.text) for b in kept(blocks))
+    seen = "".join(text_key(b.text) for b in blocks)
+    missing = [b for b in structure
+               if text_key(b.text) and text_key(b.text) not in (seen if b.left_out else found)]
+    added_texts = {text_key(b.text) for b in missing if not b.left_out}
+    lined = [text_key(m.text) for m in missing if "\n" in m.text and not m.left_out]
+    blocks = [b for b in blocks
+              if not (b.left_out and text_key(b.text) in added_texts)
+              and (b.left_out or not any(text_key(b.text) in whole for whole in lined))]
+    return [_credit(b) if not b.left_out and text_key(b.text) in added_texts else b
+            for b in in_page_order(blocks, missing, page_text)]
 
 
-def _link_texts(tree: lxml.html.HtmlElement) -> set[str]:
+def link_texts(tree: lxml.html.HtmlElement) -> set[str]:
     """The texts of the page's links, whitespace removed."""
-    return {key for a in tree.xpath("//body//a") if len(key := _key(a.text_content())) >= 2}
+    return {key for a in tree.xpath("//body//a") if len(key := text_key(a.text_content())) >= 2}
 
 
-def _navigation(block: Block, links: set[str]) -> bool:
+def navigation(block: Block, links: set[str]) -> bool:
     """A block the extractor rightly left out: mostly link text (a related story, a tag, a
     topic), or a 'related stories' label. Lost story text is prose, not links."""
-    key = _key(block.text)
-    if rules.RELATED.fullmatch(block.text.strip()):
+    key = text_key(block.text)
+    if boilerplate.RELATED.fullmatch(block.text.strip()):
         return True
     linked = sum(len(link) for link in links if link in key)
     return block.kind != "byline" and linked >= _LINKED * len(key)
@@ -112,11 +123,11 @@ def _trailing_credit(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[B
     element holding its text, as bylines (when the story does not end with them already)."""
     if not blocks or any(_CREDIT_LINE.fullmatch(b.text) for b in blocks[-3:]):
         return []
-    last = _key(blocks[-1].text)[-24:]
+    last = text_key(blocks[-1].text)[-24:]
     nodes = tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")
     seen, after = "", None
     for i, node in enumerate(nodes):
-        seen = (seen + _key(node))[-64:]
+        seen = (seen + text_key(node))[-64:]
         if last and seen.endswith(last):
             after = i + 1
     credits: list[Block] = []
@@ -125,7 +136,7 @@ def _trailing_credit(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[B
         text = _AFTER_COLON.sub("", " ".join(str(node).split()))
         if _CREDIT_LINE.fullmatch(text):
             credits.append(Block("byline", text))
-        window += len(_key(text))
+        window += len(text_key(text))
         if window > _CREDIT_WINDOW:
             break
     return credits
@@ -136,23 +147,27 @@ _LABEL = 16  # characters: a short line without sentence marks is a label or a c
 
 
 def _without_trailing_links(blocks: list[Block], links: set[str]) -> list[Block]:
-    """The blocks without the run of link cards after the story ('热门推荐', then headlines
-    with their dates, sources and counters): two or more links, with only short labels between
-    them, and nothing of the story (no byline, caption or sentence) after them."""
-    cut, linked = len(blocks), 0
-    for i in range(len(blocks) - 1, -1, -1):
-        block = blocks[i]
+    """The blocks with the run of link cards after the story left out ('热门推荐', then
+    headlines with their dates, sources and counters): two or more links, with only short
+    labels between them, and nothing of the story (no byline, caption or sentence) after them."""
+    body = kept(blocks)
+    cut, linked = len(body), 0
+    for i in range(len(body) - 1, -1, -1):
+        block = body[i]
         if block.kind in ("title", "byline", "caption"):
             break
-        if _navigation(block, links):
+        if navigation(block, links):
             linked += 1
         elif len(block.text) > _LABEL or _SENTENCE.search(block.text):
             break
         cut = i
-    return blocks[:cut] if linked >= 2 and cut > 0 else blocks
+    if linked < 2 or cut == 0:
+        return blocks
+    return map_kept(blocks, body[:cut] + [leave_out(b, "link-cards") for b in body[cut:]])
 
 
-def _body_text(tree: lxml.html.HtmlElement) -> str:
+def body_text(tree: lxml.html.HtmlElement) -> str:
+    """The text of the page's body (scripts and styles aside)."""
     body = tree.find("body")
     root = body if body is not None else tree
     return " ".join(root.xpath(".//text()[not(ancestor::script or ancestor::style)]"))
@@ -163,17 +178,17 @@ def _structure(
 ) -> list[Block]:
     """Blocks of the page's own article: articleBody, <article>, or the densest element — the
     first that holds most of what the extractor found (or everything, when it found little)."""
-    found = "".join(_key(b.text) for b in blocks)
+    found = "".join(text_key(b.text) for b in blocks)
     for candidate in (_article_body(tree), *_elements(tree)):
         if not candidate:
             continue
-        laid_out = segment_html(candidate, base_url=base_url)
-        text = "".join(_key(b.text) for b in laid_out)
+        stream = read_blocks(candidate, base_url=base_url)
+        text = "".join(text_key(b.text) for b in kept(stream))
         if not found:
-            return laid_out
-        held = sum(len(_key(b.text)) for b in blocks if _key(b.text) in text)
+            return stream
+        held = sum(len(text_key(b.text)) for b in blocks if text_key(b.text) in text)
         if len(text) > 2 * len(found) or held >= _MIN_OVERLAP * len(found):
-            return laid_out
+            return stream
     return []
 
 
@@ -228,7 +243,7 @@ def _captions_near(element: lxml.html.HtmlElement, levels: int = 3) -> list[str]
 
 def _captionish(node: lxml.html.HtmlElement) -> bool:
     classes = node.get("class") or ""
-    return bool(classes) and rules.is_captionish_class(classes)
+    return bool(classes) and elements.is_captionish_class(classes)
 
 
 def _densest(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -237,27 +252,27 @@ def _densest(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("script", "style", "body"):
             continue
-        held = sum(len(_key(child.text_content())) for child in element
+        held = sum(len(text_key(child.text_content())) for child in element
                    if isinstance(child.tag, str) and child.tag == "p")
-        held += sum(len(_key(child.tail or "")) for child in element
+        held += sum(len(text_key(child.tail or "")) for child in element
                     if child.tag == "br")  # lines of text between <br>s
         if held > score:
             best, score = element, held
     return best
 
 
-def _in_page_order(blocks: list[Block], missing: list[Block], page_text: str) -> list[Block]:
+def in_page_order(blocks: list[Block], missing: list[Block], page_text: str) -> list[Block]:
     """Both lists merged by where each block's text starts in the page (the extractor's blocks
     that cannot be found there stay after the block before them)."""
     placed: list[tuple[float, int, Block]] = []
     last = -1.0
     for i, block in enumerate(blocks):
-        at = page_text.find(_key(block.text)[:24], max(0, int(last)))  # a lead repeats text
+        at = page_text.find(text_key(block.text)[:24], max(0, int(last)))  # a lead repeats text
         last = float(at) if at >= 0 and at >= last else last + 1e-3
         placed.append((last, i, block))
-    seen = {_key(b.text) for b in blocks}
+    seen = {text_key(b.text) for b in blocks}
     for j, block in enumerate(missing):
-        key = _key(block.text)
+        key = text_key(block.text)
         at = page_text.find(key[:24])
         if at < 0 or key in seen:
             continue
@@ -269,7 +284,7 @@ def _in_page_order(blocks: list[Block], missing: list[Block], page_text: str) ->
 
 def _credit(block: Block) -> Block:
     """An author/editor/source line added from the page is a byline."""
-    if block.kind in ("paragraph", "heading") and rules.is_byline(block.text) \
+    if block.kind in ("paragraph", "heading") and bylines.is_byline(block.text) \
             and len(block.text) <= 60:
         return Block("byline", block.text)
     return block

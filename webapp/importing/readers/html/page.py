@@ -198,7 +198,7 @@ def _container(tree: lxml.html.HtmlElement, found: lxml.html.HtmlElement) -> str
         return None
     ends = []
     for wanted in (texts[0], texts[-1]):
-        element = _holder(tree, wanted)
+        element = holder(tree, wanted)
         if element is None:
             return None
         ends.append(element)
@@ -209,7 +209,7 @@ def _container(tree: lxml.html.HtmlElement, found: lxml.html.HtmlElement) -> str
     return _inner_html(common)
 
 
-def _holder(tree: lxml.html.HtmlElement, wanted: str) -> lxml.html.HtmlElement | None:
+def holder(tree: lxml.html.HtmlElement, wanted: str) -> lxml.html.HtmlElement | None:
     """The smallest element whose text is ``wanted`` (whitespace aside), found from its start."""
     head = wanted[:12].split(" ")[0]
     for node in tree.xpath("//body//text()[contains(., $head)]", head=head)[:20]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from webapp.segmenting import rules
+from webapp.importing.readers.html import boilerplate, bylines
 
 # "图片来源：…", "资料图：…", "图为…", "…（刘通摄）", "… 小花母亲供图", "图片均来自网络",
 # "…记者段彦超 图": an image's caption or credit.
@@ -88,7 +88,7 @@ def credit_lines(text: str) -> tuple[str, list[str]]:
     ('编辑|禤志杰' / '责编|陈梦莹' / '来源|…'); (text, []) when its last line is no credit."""
     found = text.split("\n")
     cut = len(found)
-    while cut > 0 and len(found[cut - 1]) <= _CREDIT_LINE and rules.is_byline(found[cut - 1]):
+    while cut > 0 and len(found[cut - 1]) <= _CREDIT_LINE and bylines.is_byline(found[cut - 1]):
         cut -= 1
     if cut == len(found) or len(found) == 1:
         return text, []
@@ -122,6 +122,6 @@ def recommended_cut(texts: list[str]) -> int | None:
     text (headlines, dates, counters) or boilerplate; else None."""
     for i, text in enumerate(texts):
         if _RECOMMENDED.fullmatch(text) and all(
-                len(t) <= _CARD or rules.is_boilerplate(t) for t in texts[i + 1:]):
+                len(t) <= _CARD or boilerplate.is_boilerplate(t) for t in texts[i + 1:]):
             return i
     return None

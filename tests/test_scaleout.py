@@ -201,3 +201,40 @@ def test_a_restarted_redis_loses_no_job(tmp_path, workers, zh_model):
         library.close()
     finally:
         redis.stop()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_servers_worker_ends_with_the_server(tmp_path, how):
+    """However ``enface serve`` ends (SIGTERM, or kill -9), its worker does not outlive it."""
+    import urllib.request
+
+    from webapp.deploy.postgres import free_port
+
+    port = free_port()
+    env = dict(os.environ, ENFACE_DATA_DIR=str(tmp_path / "lib"), ENFACE_SEED="0")
+    server = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: _answers(f"http://127.0.0.1:{port}/healthz", urllib.request), timeout=60,
+             what="the server")
+    (worker,) = children_of(server.pid)
+    assert "worker" in Path(f"/proc/{worker}/cmdline").read_text()
+    server.send_signal(how)
+    server.wait(timeout=30)
+    wait_for(lambda: not Path(f"/proc/{worker}").exists()
+             or "Z" in Path(f"/proc/{worker}/stat").read_text().split()[2], timeout=30,
+             what="the worker to end")
+
+
+def _answers(url: str, request) -> bool:
+    try:
+        request.urlopen(url, timeout=2).read()
+        return True
+    except OSError:
+        return False

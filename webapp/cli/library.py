@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -57,6 +58,8 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
     if ctx.settings["WORKER"]:
         child = spawn_embedded(ctx.settings["DATA_DIR"], host=host,
                                nice=ctx.settings["WORKER_NICE"])
+    # SIGTERM (systemd, a test, kill) ends the server through its finally: the worker stops too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if processes > 1:
             from webapp.web.multiprocess import serve_processes

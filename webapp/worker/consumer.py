@@ -115,10 +115,23 @@ def spawn_embedded(data_dir: str, *, host: str = "127.0.0.1",
     """Start ``enface worker`` as a child process, at a lower CPU priority than the server."""
     def lower() -> None:  # in the child, before it runs Python
         os.nice(max(0, nice))
+        _die_with_parent()
 
     env = dict(os.environ, ENFACE_DATA_DIR=data_dir, ENFACE_HOST=host)  # the server's settings
     return subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker", "--embedded"],
                             env=env, preexec_fn=lower)  # noqa: S603,PLW1509 - our own module
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGTERM to this process when its parent dies, however it dies
+    (a server killed with kill -9 leaves no worker behind); elsewhere nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def stop_embedded(child: subprocess.Popen, timeout: float = 20.0) -> None:

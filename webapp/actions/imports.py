@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from webapp import config
+from webapp.actions import Submit, quality
 from webapp.actions.translate import apply_corrections
 from webapp.errors import EnfaceError, ImportFailed
 from webapp.storage import Library
@@ -53,13 +54,14 @@ def store_article(library: Library, article, origin: str) -> ImportResult:
 
 
 def import_bytes(
-    library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int
+    library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int,
+    submit: Submit | None = None,
 ) -> ImportResult:
     """Import one uploaded file (an article, or a TMX/XLIFF file of translations)."""
     from webapp import importing  # trafilatura & co load on the first import only
 
     if is_exchange(name):
-        return import_exchange(library, data, name, max_bytes=max_bytes)
+        return import_exchange(library, data, name, max_bytes=max_bytes, submit=submit)
 
     try:
         article = importing.load_bytes(data, name, lang=lang, max_bytes=max_bytes)
@@ -158,8 +160,12 @@ def is_exchange(name: str) -> bool:
     return name.lower().endswith(EXCHANGE_SUFFIXES)
 
 
-def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int) -> ImportResult:
+def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int,
+                    submit: Submit | None = None) -> ImportResult:
     """Apply a TMX/XLIFF file's translations to the document it came from; report the counts.
+
+    The sentences it changes are checked as they are stored; with ``submit`` the worker is
+    asked to judge their new English.
 
     Matching is by unit id, else by source text. Units edited here since the export are
     conflicts and are left as they are; nothing at all is applied when the file is for another
@@ -177,6 +183,8 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
         applied = library.units.apply_changes(plan.changes, origin=ORIGIN_IMPORT)
     except EnfaceError as exc:
         return ImportResult(name, error=f"{name}: {exc}" if name not in str(exc) else str(exc))
+    if applied:
+        quality.after_edit(library, doc["id"], submit)
     counts = plan.summary()
     report = (f"{counts['matched']} matched, {applied} changed, {counts['conflicted']} "
               f"conflicted (edited here since the export; kept), {counts['unknown']} unknown")

@@ -265,6 +265,22 @@ class Quality:
                  if r["digest"] != digest(r["translation"])]
         return found[:limit] if limit is not None else found
 
+    def units_with(self, sources: Iterable[str], document_id: int | None = None, *,
+                   limit: int | None = None) -> list[int]:
+        """Translated units (of all documents, or of ``document_id``) whose source holds one of
+        ``sources``, at most ``limit``."""
+        texts = sorted({s for s in sources if s})
+        if not texts:
+            return []
+        query = (sa.select(unit.c.id).select_from(unit.join(segment,
+                                                            segment.c.id == unit.c.segment_id))
+                 .where(sa.or_(*(unit.c.source.contains(t, autoescape=True) for t in texts)),
+                        unit.c.translation.is_not(None))
+                 .order_by(unit.c.id).limit(limit))
+        if document_id is not None:
+            query = query.where(segment.c.document_id == document_id)
+        return [r["id"] for r in self.db.rows(query)]
+
     def documents_with(self, sources: Iterable[str], document_id: int | None = None
                        ) -> list[int]:
         """Documents (all, or only ``document_id``) with a unit whose source holds a text."""

@@ -43,20 +43,11 @@ HOME = Path(tempfile.mkdtemp(prefix="enface-bench-review-"))
 os.environ["ARGOS_PACKAGES_DIR"] = str(HOME / "packages")
 os.environ.setdefault("ENFACE_SEED", "0")
 
+from bench_checks import pairs as wmt  # noqa: E402
 from bench_reading import cpu  # noqa: E402
 
 from webapp.segmenting.article import Article, Block  # noqa: E402
 from webapp.storage import Library  # noqa: E402
-
-PARALLEL = ROOT / "tests" / "fixtures" / "samples" / "parallel"
-
-
-def wmt() -> list[tuple[str, str]]:
-    zh, en = [], []
-    for part in ("first475", "476-1948"):
-        zh += (PARALLEL / f"newstest2021_zh-en_{part}.zh").read_text(encoding="utf-8").splitlines()
-        en += (PARALLEL / f"newstest2021_zh-en_{part}.en").read_text(encoding="utf-8").splitlines()
-    return list(zip(zh, en, strict=True))
 
 
 def median_of(work, runs: int) -> float:

@@ -327,6 +327,30 @@ def test_recheck_page_and_api(client, library, translated, post):
     assert api.status_code == 200 and api.get_json()["checked"] == len(units(library, translated))
 
 
+def test_the_reader_offers_a_renamed_name_for_the_glossary(client, library, zh_model, post):
+    doc_id = add_doc(library, ["帕特鲁舍夫说。"], raw="o2")
+    unit = by_source(library, doc_id, "帕特")
+    first = post(f"/units/{unit['id']}", translation="Patrushef said.", revision="0")
+    assert 'id="messages"' not in first.get_data(as_text=True)
+    answer = post(f"/units/{unit['id']}", translation="Patrushev said.", revision="1")
+    html = answer.get_data(as_text=True)
+    offer = html[html.index('<div id="messages"'):]
+    assert 'hx-swap-oob="true"' in offer and "it was Patrushef" in offer
+    assert 'name="source" value="帕特鲁舍夫"' in offer and 'name="target" value="Patrushev"' in offer
+    assert "Add 帕特鲁舍夫 → Patrushev to the glossary" in offer
+
+
+def test_unchecked_sentences_are_counted_for_a_recheck(client, library, translated, post):
+    with library.db.transaction() as conn:  # a library from before checks were stored
+        conn.execute(sa.text("DELETE FROM unit_check"))
+    page = client.get(f"/documents/{translated}?mode=review").get_data(as_text=True)
+    count = len(units(library, translated))
+    assert f"{count} translated sentences have not been checked yet" in page
+    post(f"/documents/{translated}/recheck", htmx=False)
+    page = client.get(f"/documents/{translated}?mode=review").get_data(as_text=True)
+    assert "not been checked yet" not in page
+
+
 def test_the_offer_route_adds_the_term_and_refuses_junk(client, library, post):
     added = post("/glossary/offers", source="帕特鲁舍夫", target="Patrushev")
     assert added.status_code == 200 and "Added 帕特鲁舍夫 → Patrushev" in added.get_data(as_text=True)

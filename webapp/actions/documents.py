@@ -156,8 +156,7 @@ def review_queue(library: Library, doc_id: int) -> dict[str, Any]:
     with library.reading():
         units = library.units.of_document(doc_id)
         records = library.quality.of_document(doc_id)
-    return views.review_queue(views.build(u, records[u["id"]]) for u in units
-                              if u["id"] in records)
+    return views.review_queue(views.build(u, records.get(u["id"])) for u in units)
 
 
 def unit_reply(library: Library, unit: dict[str, Any], others: list[dict[str, Any]] = ()

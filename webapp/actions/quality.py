@@ -45,7 +45,7 @@ def judgements(model: Any, stored: Sequence[tuple[int, str, str]],
         missing = [i for i, found in enumerate(links) if found is None]
         forced = dict(zip(missing, engine.analyse([pairs[i] for i in missing], model),
                           strict=True)) if missing else {}
-    except ModelError as exc:
+    except (ModelError, RuntimeError, ValueError) as exc:  # CTranslate2 raises these two
         log.warning("judging %d sentences with %s failed: %s", len(stored), model.model_id, exc)
         return []
     return [(unit_id, english, model.model_id,

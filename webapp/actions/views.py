@@ -135,12 +135,15 @@ def term_counts(views: Iterable[UnitView]) -> dict[str, int]:
 
 def review_queue(views: Iterable[UnitView], size: int = QUEUE_SIZE) -> dict[str, Any]:
     """The document's riskiest sentences, riskiest first (ties in reading order): the first
-    ``size`` of those with a shade, and how many there are of each shade."""
+    ``size`` of those with a shade, how many there are of each shade, and how many translated
+    sentences have no current record (stored before checks were kept: *Check again*)."""
+    views = list(views)
     shaded = [(-(v.risk or 0.0), n, v) for n, v in enumerate(views) if v.level]
     shaded.sort(key=lambda item: item[:2])
     return {"units": [v for _, _, v in shaded[:size]], "total": len(shaded),
             "high": sum(1 for _, _, v in shaded if v.level == "high"),
-            "mid": sum(1 for _, _, v in shaded if v.level == "mid")}
+            "mid": sum(1 for _, _, v in shaded if v.level == "mid"),
+            "unchecked": sum(1 for v in views if v.translation and v.risk is None)}
 
 
 def unit_json(unit: dict[str, Any], view: UnitView) -> dict[str, Any]:

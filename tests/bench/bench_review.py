@@ -10,6 +10,10 @@ memory (so nobody reviewed it, as machine output), and prints, with the CPU's in
    against the same checks without storage (``quality.record.rate`` on each pair); and what the
    checks add to storing the English (``store_translations`` with the check hook and without).
    Goal: under 1 s.
+Before 2 and 3 every English is judged by the tiny real test model (forced decoding): it finds
+English unlikely, so every sentence is shaded and has doubtful words marked, Review mode's
+worst case.
+
 2. the reader: server render of ``/documents/<id>`` in Review mode and in plain reading (warm,
    medians of 7 run in turn; both render the same HTML but for ``data-mode``), and without any stored
    record (what the page was before checks were stored); then in real Chromium against
@@ -17,8 +21,7 @@ memory (so nobody reviewed it, as machine output), and prints, with the CPU's in
    has marked every finding by then), median of 5, alternating. Goal: Review within 1.3× of
    plain reading.
 3. alignment data for a sentence, the read path: ``GET /api/units/<id>/alignment`` for 200
-   sentences judged by the tiny real test model (forced decoding; the data's size depends on
-   the sentence, not the model), in-process and over HTTP to ``enface serve``, median and p90,
+   sentences (the data's size depends on the sentence, not the model), in-process and over HTTP to ``enface serve``, median and p90,
    against ``GET /api/units/<id>/revisions`` (one small read) in the same loop. Goal: < 20 ms.
 
 Asserts nothing.
@@ -172,7 +175,8 @@ def serve(data: Path) -> tuple[subprocess.Popen, int]:
 
 READY = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
     () => done({ready: performance.now(),
-                 marked: CSS.highlights.get('enface-flag') ? CSS.highlights.get('enface-flag').size : 0}))))"""
+                 marked: ['enface-flag', 'enface-doubt'].reduce((n, name) =>
+                   n + (CSS.highlights.get(name) ? CSS.highlights.get(name).size : 0), 0)}))))"""
 
 
 def browser_figures(data: Path, doc_id: int) -> None:
@@ -199,27 +203,39 @@ def browser_figures(data: Path, doc_id: int) -> None:
         read, review = (statistics.median(times[m]) for m in ("read", "review"))
         print(f"   Chromium, navigation to ready (median of 5): plain reading {read:.2f} s, "
               f"Review mode {review:.2f} s ({review / read:.2f}x; goal: within 1.3x); "
-              f"{marked:,} spans marked")
+              f"{marked:,} spans marked (findings and doubtful words)")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
-def alignment_figures(data: Path, doc_id: int, count: int = 200) -> None:
+def judge_all(data: Path, doc_id: int) -> None:
+    """Every sentence's English judged by the tiny real test model (forced decoding): a
+    copying model finds English unlikely, so every sentence gets doubtful words and a high
+    risk — Review mode's worst case (every sentence shaded, three words marked in each)."""
     from argostranslate import settings
 
     settings.package_data_dir = HOME / "packages"
     settings.package_dirs = [HOME / "packages"]
     from argos_testmodel import install_test_model
 
-    from webapp import create_app
     from webapp.actions import quality
 
     model = install_test_model("zh", "en")
     library = Library(data / "library.sqlite3")
+    units = [u for u in library.units.of_document(doc_id) if u["translation"]]
+    for start in range(0, len(units), 200):
+        batch = units[start:start + 200]
+        library.quality.judge(quality.judgements(model, [(u["id"], u["source"], u["translation"])
+                                                         for u in batch]))
+    library.close()
+
+
+def alignment_figures(data: Path, doc_id: int, count: int = 200) -> None:
+    from webapp import create_app
+
+    library = Library(data / "library.sqlite3")
     units = [u for u in library.units.of_document(doc_id) if u["translation"]][:count]
-    library.quality.judge(quality.judgements(model, [(u["id"], u["source"], u["translation"])
-                                                     for u in units]))
     library.close()
     app = create_app({"DATA_DIR": str(data), "SEED": False, "WORKER": False})
     client = app.test_client()
@@ -266,6 +282,7 @@ def main() -> None:
     print(f"{cpu()}; CTranslate2 ISA {cpu_isa()}; SQLite; {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}")
     data, doc_id = checks_figures(args.blocks)
+    judge_all(data, doc_id)
     render_figures(data, doc_id)
     if not args.skip_browser:
         browser_figures(data, doc_id)

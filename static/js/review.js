@@ -73,6 +73,27 @@
     const kept = ranges.filter(Boolean);
     if (kept.length) highlights.set(name, new Highlight(...kept)); else highlights.delete(name);
   };
+  // Each sentence's ranges are kept until it is swapped or its words are wrapped, so a poll or
+  // an edit recomputes only what changed (a 2,000-block page has thousands of marks).
+  const marksOf = new WeakMap();
+  const unitMarks = (t) => {
+    const tx = t.querySelector(".tx");
+    // (pinyin rebuilds the source's words: the reader's classes are part of the stamp)
+    const stamp = `${t.dataset.revision}:${tx ? tx.dataset.words || "" : ""}:${t.dataset.review}:${reader.className}`;
+    const kept = marksOf.get(t);
+    if (kept && kept.stamp === stamp) return kept;
+    const id = t.dataset.unit;
+    const data = review(t);
+    const flags = [];
+    for (const [, , sources, targets] of data.c || []) {
+      for (const [s, e] of sources) flags.push(rangeOf(sourceOf(id), s, e));
+      for (const [s, e] of targets) flags.push(rangeOf(englishOf(id), s, e));
+    }
+    const doubts = (data.d || []).map(([s, e]) => rangeOf(englishOf(id), s, e));
+    const made = { stamp, flags, doubts };
+    marksOf.set(t, made);
+    return made;
+  };
   let marking = 0;
   function mark() {
     if (!highlights) return;
@@ -82,13 +103,9 @@
       const doubts = [];
       if (reviewing()) {
         reader.querySelectorAll(".t[data-review]").forEach((t) => {
-          const id = t.dataset.unit;
-          const data = review(t);
-          for (const [, , sources, targets] of data.c || []) {
-            for (const [s, e] of sources) flags.push(rangeOf(sourceOf(id), s, e));
-            for (const [s, e] of targets) flags.push(rangeOf(englishOf(id), s, e));
-          }
-          for (const [s, e] of data.d || []) doubts.push(rangeOf(englishOf(id), s, e));
+          const marks = unitMarks(t);
+          flags.push(...marks.flags);
+          doubts.push(...marks.doubts);
         });
       }
       paint("enface-flag", flags);
@@ -97,6 +114,7 @@
     });
   }
   document.addEventListener("htmx:afterSettle", () => { if (reviewing()) mark(); });
+  document.addEventListener("change", (e) => { if (reviewing() && closest(e.target, "[data-reading]")) mark(); });
 
   // ---- n / Shift+N: the next / previous sentence to check, in reading order
   const risky = () => Array.from(reader.querySelectorAll(".t[data-level]"))

@@ -8,13 +8,14 @@ import json
 
 from auth_helpers import add_user
 
-from webapp.actions import edit, feeds, glossary
+from webapp.actions import edit, feeds, glossary, jobs, quality
 from webapp.actions import translate as translating
 from webapp.actions.imports import ImportResult
 from webapp.segmenting.article import Article, Block
 from webapp.storage.accounts import acting_as
 from webapp.vocabulary import (
     CANCELLED,
+    CHECK_JOB,
     DONE,
     FAILED,
     FEEDS_JOB,
@@ -55,9 +56,16 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
     second, _ = library.documents.add(_article("第二篇", "另一篇文章的第一句。"))
     empty, _ = library.documents.add(Article("只有标题", [Block("title", "只有标题")], "zh",
                                            "t.txt", "只有标题"))
-    ids["document"] = [first, second, empty]
+    named, _ = library.documents.add(Article("帕特鲁舍夫", [Block("title", "帕特鲁舍夫"),
+                                                          Block("paragraph", "帕特鲁舍夫说。")],
+                                             "zh", "named.txt", "帕特鲁舍夫说。"))
+    elsewhere, _ = library.documents.add(Article("另一篇", [Block("title", "另一篇"),
+                                                         Block("paragraph", "帕特鲁舍夫表示，五万人参加。")],
+                                                 "zh", "elsewhere.txt", "帕特鲁舍夫表示，五万人参加。"))
+    ids["document"] = [first, second, empty, named, elsewhere]
     if translated:
         translating.translate_document(library, first)
+        translating.translate_document(library, elsewhere)
     units = [u for s in library.documents.tree(first)["segments"] for u in s["units"]]
     with acting_as("ed-editor"):
         if translated:
@@ -68,6 +76,12 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
         else:
             edit.save_translation(library, units[1]["id"], "An edited sentence.",
                                   base_revision=units[1]["revision"], approve=True)
+    said = library.documents.tree(named)["segments"][1]["units"][0]
+    with acting_as("ed-editor"):  # an approved rendering of a name: the name ledger
+        edit.save_translation(library, said["id"], "Patrushev said.",
+                              base_revision=said["revision"], approve=True)
+    if translated:  # the check job judges the edit (a real model's forced decoding)
+        jobs.run_job(library, quality.queue_check(library, named))
     for doc_id in ids["document"]:
         for segment in library.documents.tree(doc_id)["segments"]:
             ids["segment"].append(segment["id"])
@@ -98,7 +112,8 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
               (TRANSLATE_JOB, str(empty), CANCELLED, None),
               (INSTALL_MODEL_JOB, "zh en", FAILED, "The model download could not be reached"),
               (INSTALL_MODEL_JOB, "ja en", DONE, None),
-              (FEEDS_JOB, "all", DONE, None), (FEEDS_JOB, str(broken), FAILED, "gone")]
+              (FEEDS_JOB, "all", DONE, None), (FEEDS_JOB, str(broken), FAILED, "gone"),
+              (CHECK_JOB, str(second), FAILED, "The model could not judge these sentences")]
     for kind, target, status, error in states:
         job = library.jobs.create(kind, target, total=3)
         chunk = library.jobs.claim(job, "stocked", lease_seconds=3600)
@@ -112,7 +127,7 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
             library.jobs.finish(job, status, error)
         ids["job"].append(job)
     for kind, target in ((TRANSLATE_JOB, str(second)), (INSTALL_MODEL_JOB, "fr en"),
-                         (FEEDS_JOB, str(ok))):  # running, half way
+                         (FEEDS_JOB, str(ok)), (CHECK_JOB, str(first))):  # running, half way
         job = library.jobs.create(kind, target, total=4)
         chunk = library.jobs.claim(job, "stocked", lease_seconds=3600)
         library.jobs.progress(chunk["id"], "stocked", 1, 4)

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "webapp"
-REPOSITORIES = {"documents", "units", "review", "memory", "jobs", "glossary", "accounts",
+REPOSITORIES = {"documents", "units", "review", "quality", "memory", "jobs", "glossary", "accounts",
                 "feeds", "search", "db", "transaction", "reading"}
 
 

@@ -460,6 +460,7 @@ def test_tables_round_trip_through_the_csv_reader(doc, fmt, delimiter):
         "status",
         "source",
         "translation",
+        "review",
     ]
     quote = next(row for row in rows if row["kind"] == "quote")
     assert quote["translation"] == TRICKY and quote["unit_id"] == "106"

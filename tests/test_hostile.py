@@ -510,6 +510,8 @@ def walk_paths(app, ids: dict[str, list[int]]) -> list[str]:
         values = set(ids[ID_KINDS[name]]) | {kind_ids[0] for kind_ids in ids.values()}
         extra = ["?format=docx", "?format=tmx"] if rule.endpoint == "downloads.document" else [
             "?filter=unreviewed&view=interleaved" if rule.endpoint == "pages.document" else ""]
+        if rule.endpoint == "pages.document":
+            extra.append("?mode=review")
         paths += [rule.rule.replace(f"<int:{name}>", str(v)) + q for v in sorted(values)
                   for q in extra]
     return paths

@@ -144,6 +144,7 @@ def word_status_label(status: str) -> str:
 TRANSLATE_JOB = "translate"  # target: a document id
 INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
 FEEDS_JOB = "update-feeds"  # target: "all" (every subscription) or a feed id (a new one)
+CHECK_JOB = "check"  # target: a document id (judge its English with the model, check again)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
 JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)

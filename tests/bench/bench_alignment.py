@@ -11,9 +11,11 @@ real model's) and, for WMT21 sentences and the model's own English, prints per s
 3. the baseline, measured in the same run: ``engine.translate_sentences`` of the same sentence
    (what producing the English costs);
 
-and ``analyse`` of all of them in one call (the worker's case), per sentence; and what attention
+and ``analyse`` of all of them in one call (the check job's case), per sentence; what attention
 costs when it is asked for while translating (CTranslate2 beam search as inference runs it,
-with and without ``return_attention``), the other way to get the machine's own alignment.
+with and without ``return_attention``); and the translation job's whole path in batches: plain,
+with ``alignment=True`` (attention turned into word links), and with the judgement of each
+batch (``engine.judge``: one score_batch pass) — what the worker now does.
 Goal of issue 18: alignment data for a sentence under 20 ms. Asserts nothing.
 """
 
@@ -54,7 +56,7 @@ def main() -> None:
 
     settings.package_data_dir = HOME / "packages"
     settings.package_dirs = [HOME / "packages"]
-    engine.configure(inter_threads=1, intra_threads=1)
+    engine.configure(inter_threads=1, intra_threads=1)  # per-sentence figures on one thread
     model = engine.install_file(build_package(HOME / "build", **BASE))
     lines = (SAMPLES / "parallel" / "newstest2021_zh-en_first475.zh").read_text(
         encoding="utf-8").splitlines()[:args.sentences]
@@ -89,6 +91,39 @@ def main() -> None:
     print(f"  analyse of all {len(pairs)} in one call: {batch * 1000:.1f} ms a sentence")
     print(f"  translating with attention: {attention * 1000:.1f} ms against {plain * 1000:.1f} ms "
           f"without (+{(attention - plain) * 1000:.1f} ms, {attention / plain:.2f}x) a sentence")
+    worker(lines, model)
+
+
+def worker(lines: list[str], model) -> None:
+    """The worker's whole path, batched as a translation job runs: ``translate_sentences``
+    plain, against the same with ``alignment=True`` (beam search attention turned into word
+    links) and against that plus ``judge`` (one score_batch pass: scores and word
+    probabilities) of every batch; run in turn, median of 3."""
+    got: list = []
+
+    def keep(indices, texts, links=None) -> None:
+        got.append(links)
+
+    def plain() -> None:
+        engine.translate_sentences(lines, model, on_batch=keep)
+
+    def aligned() -> None:
+        engine.translate_sentences(lines, model, on_batch=keep, alignment=True)
+
+    def judged() -> None:
+        outputs = engine.translate_sentences(lines, model, alignment=True, on_batch=keep)
+        engine.judge(list(zip(lines, outputs, strict=True)), model)
+
+    times: dict[str, list[float]] = {"plain": [], "aligned": [], "judged": []}
+    for _ in range(3):
+        for name, work in (("plain", plain), ("aligned", aligned), ("judged", judged)):
+            times[name].append(timed(work))
+    base, with_links, with_judge = (statistics.median(times[k]) for k in times)
+    n = len(lines)
+    print(f"  the worker's path, {n} sentences in batches of 1,024 tokens, 1 thread:")
+    print(f"    translate {base:.2f} s ({base / n * 1000:.0f} ms a sentence); with attention and "
+          f"word links {with_links:.2f} s (+{(with_links / base - 1) * 100:.0f}%); with the judgement "
+          f"too {with_judge:.2f} s (+{(with_judge / base - 1) * 100:.0f}%)")
 
 
 if __name__ == "__main__":

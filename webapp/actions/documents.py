@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from webapp import engine, vocabulary
-from webapp.actions import Submit, glossary
+from webapp.actions import Submit, views
 from webapp.actions import translate as translation
 from webapp.errors import EnfaceError, NoModel
 from webapp.reading import aids_for, is_chinese
@@ -42,10 +42,10 @@ def all_documents(library: Library) -> list[dict[str, Any]]:
     return library.documents.page()
 
 
-def _counts(units: list[dict[str, Any]]) -> dict[str, int]:
+def _counts(units: list[views.UnitView]) -> dict[str, int]:
     counts = dict.fromkeys(STATUSES, 0)
     for unit in units:
-        counts[unit["status"]] += 1
+        counts[unit.status] += 1
     return counts
 
 
@@ -71,28 +71,35 @@ def progress(library: Library, doc_id: int) -> dict[str, Any]:
 
 
 def progress_block(library: Library, doc_id: int, since: str) -> dict[str, Any]:
-    """The progress block with the sentences changed since ``since``; the glossary checks of
-    the whole document once no translation runs."""
+    """The progress block with the sentences changed since ``since`` (as views); the glossary
+    counts and the review queue of the whole document once no translation runs."""
     context = progress(library, doc_id)
-    context["fresh"] = library.units.changed_since(doc_id, since)
-    context["checks"] = None
+    context["fresh"] = views.for_units(library, [
+        u | {"document_id": doc_id} for u in library.units.changed_since(doc_id, since)])
+    context["checks"] = context["queue"] = None
     if not (context["job"] and context["job"]["status"] in ACTIVE):
-        context["checks"] = glossary.annotate(library.documents.tree(doc_id),
-                                              glossary.terms_for(library, doc_id))
+        with library.reading():
+            doc = library.documents.tree(doc_id)
+            records = library.quality.of_document(doc_id)
+            terms = views.terms_of(library.glossary.for_document(doc_id))
+        every = views.document_views(doc, records, terms)
+        context["checks"] = views.term_counts(every)
+        context["queue"] = views.review_queue(every)
     return context
 
 
 def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
                 marks: bool = True) -> dict[str, Any]:
-    """Everything the reader page shows, from one reading of the document."""
+    """Everything the reader page shows, from one reading of the document: each sentence as a
+    view (``views.UnitView``: its stored checks and risk), the glossary counts, the review
+    queue."""
     with library.reading():
         doc = library.documents.tree(doc_id, with_meta=True)
-        terms = glossary.terms_for(library, doc_id)
+        records = library.quality.of_document(doc_id)
+        terms = views.terms_of(library.glossary.for_document(doc_id))
         job = library.jobs.active(TRANSLATE_JOB, str(doc_id))
         editor = library.units.last_editor(doc_id)
         split_words = library.glossary.split_words() if marks else []
-    checks = glossary.annotate(doc, terms)
-    glossary.with_fixes(doc, terms)
     lang = doc["source_lang"]
     if marks and is_chinese(lang):
         shared = aids_for(data_dir)
@@ -100,16 +107,18 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
         for segment in doc["segments"]:
             for unit in segment["units"]:
                 unit["source_html"] = shared.source_html(unit["source"], lang)
-    units = [u for s in doc["segments"] for u in s["units"]]
+    since = max((u["updated_at"] or "" for s in doc["segments"] for u in s["units"]), default="")
+    units = views.document_views(doc, records, terms)
     counts = _counts(units)
     active = bool(job and job["status"] in ACTIVE)
     progress_context = {
         "doc_id": doc_id, "job": job, "counts": counts, "total": len(units),
-        "since": max((u["updated_at"] or "" for u in units), default=""),
+        "since": since,
         **_model_notice(active, lang, doc["target_lang"]),
     }
-    return {"doc": doc, "checks": checks, "editor": editor,
-            "published_local": doc["meta"].get("published_local"), **progress_context}
+    return {"doc": doc, "checks": views.term_counts(units), "queue": views.review_queue(units),
+            "editor": editor, "published_local": doc["meta"].get("published_local"),
+            **progress_context}
 
 
 def translate(library: Library, doc_id: int, submit: Submit | None = None) -> int:
@@ -145,6 +154,25 @@ def job_status(library: Library, job_id: int) -> dict[str, Any]:
     """A job's status and progress, as the API gives it."""
     job = library.jobs.get(job_id)
     return {key: job[key] for key in JOB_FIELDS}
+
+
+def review_queue(library: Library, doc_id: int) -> dict[str, Any]:
+    """The review queue of a document (``views.review_queue``) from its stored records."""
+    with library.reading():
+        units = library.units.of_document(doc_id)
+        records = library.quality.of_document(doc_id)
+    return views.review_queue(views.build(u, records.get(u["id"])) for u in units)
+
+
+def unit_reply(library: Library, unit: dict[str, Any], others: list[dict[str, Any]] = ()
+               ) -> dict[str, Any]:
+    """What the reader gets back after a sentence changed: its view, the views of the
+    sentences of the same document that took the same correction, the review counts and the
+    review queue."""
+    doc_id = unit["document_id"]
+    shown = views.for_units(library, [unit, *(u for u in others if u["document_id"] == doc_id)])
+    return {"unit": shown[0], "others": shown[1:], "queue": review_queue(library, doc_id),
+            **review_counts(library, doc_id)}
 
 
 def review_counts(library: Library, doc_id: int) -> dict[str, Any]:

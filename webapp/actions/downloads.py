@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from webapp.actions import glossary
+from webapp.actions import views
 from webapp.exports import (
     ExportOptions,
     export_document,
@@ -45,13 +45,21 @@ def options_from_query(args: Mapping[str, str]) -> ExportOptions:
 def attributed(library: Library, doc_id: int) -> dict:
     """The document JSON with who first and last changed each sentence (``created_by``,
     ``changed_by``: account names, or None), for the formats that carry it (TMX, XLIFF), and
-    each sentence's glossary checks (``terms``, as in the JSON API)."""
-    doc = library.documents.tree(doc_id)
-    glossary.annotate(doc, glossary.terms_for(library, doc_id))
-    authors = library.units.authors(doc_id)
+    each sentence's checks as in the JSON API (``terms``, ``checks``, ``risk``) and the one
+    line exports carry of them (``review``: a CSV column, an XLIFF note)."""
+    with library.reading():
+        doc = library.documents.tree(doc_id)
+        records = library.quality.of_document(doc_id)
+        terms = views.terms_of(library.glossary.for_document(doc_id))
+        authors = library.units.authors(doc_id)
     for segment in doc["segments"]:
+        shown = []
         for unit in segment["units"]:
+            view = views.build(unit, records.get(unit["id"]), terms)
+            unit = views.unit_json(unit, view) | {"review": views.note(view)}
             unit["created_by"], unit["changed_by"] = authors.get(unit["id"], (None, None))
+            shown.append(unit)
+        segment["units"] = shown
     return doc
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webapp import engine
+from webapp.actions import Submit, quality
 from webapp.actions.diff import word_diff
 from webapp.actions.translate import model_for
 from webapp.errors import Conflict, EnfaceError
@@ -40,10 +41,37 @@ class EditRefused(EnfaceError):
 
 @dataclass
 class Saved:
-    """A saved sentence and the sentences elsewhere that took the same correction."""
+    """A saved sentence, the sentences elsewhere that took the same correction, and the names
+    whose rendering the person changed, offered for the glossary (``{"source", "target",
+    "was"}``)."""
 
     unit: dict[str, Any]
     changed: list[dict[str, Any]] = field(default_factory=list)
+    offers: list[dict[str, str]] = field(default_factory=list)
+
+
+def _judge_later(library: Library, units: list[dict[str, Any]], submit: Submit | None) -> None:
+    """Have the worker judge people's new English (score and word alignment) in each of the
+    documents these units belong to."""
+    for doc_id in dict.fromkeys(u["document_id"] for u in units if u.get("document_id")):
+        quality.after_edit(library, doc_id, submit)
+
+
+def _offers(library: Library, before: dict[str, Any], after: str,
+            links: list | None) -> list[dict[str, str]]:
+    """Names whose rendering an edit changed and that the glossary does not say so already."""
+    from webapp.quality.checks import Link
+    from webapp.quality.names import offers
+
+    lang = library.documents.langs(before["document_id"])[0]
+    aligned = [Link((t0, t1), (s0, s1), w) for t0, t1, s0, s1, w in links] if links else None
+    found = offers(before["source"], before["translation"], after, aligned, lang)
+    if not found:
+        return []
+    known = {(t["source"], t["target"]) for t in library.glossary.for_document(
+        before["document_id"])}
+    return [{"source": name, "target": target, "was": was} for name, target, was in found
+            if (name, target) not in known]
 
 
 def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
@@ -70,8 +98,12 @@ def save_translation(
     base_revision: int,
     approve: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
+    submit: Submit | None = None,
 ) -> Saved:
-    """Save a person's English for a sentence; ``None`` clears it (an empty text is refused)."""
+    """Save a person's English for a sentence; ``None`` clears it (an empty text is refused).
+
+    Names whose rendering the edit changed come back as glossary offers; the worker is asked
+    to judge the new English (``submit``)."""
     if isinstance(base_revision, bool) or not isinstance(base_revision, int):
         raise EditRefused("The revision the edit is based on (a whole number) is required.")
     if text is None:
@@ -82,9 +114,15 @@ def save_translation(
     if not text.strip():
         raise EditRefused("The translation is empty. To remove it, clear it explicitly "
                           "(tick “Clear the translation”; in the API send \"translation\": null).")
+    with library.reading():
+        before = library.units.get(unit_id)
+        judged = library.quality.alignment(unit_id)
     unit = library.units.update(unit_id, text, base_revision=base_revision,
                                status=APPROVED if approve else EDITED)
-    return Saved(unit, library.review.propagate(unit_id))
+    saved = Saved(unit, library.review.propagate(unit_id),
+                  _offers(library, before, text, judged["links"] if judged else None))
+    _judge_later(library, [unit, *saved.changed], submit)
+    return saved
 
 
 class NothingToApprove(EditRefused):
@@ -93,19 +131,25 @@ class NothingToApprove(EditRefused):
     title = "Nothing to approve yet"
 
 
-def approve(library: Library, unit_id: int, *, base_revision: int) -> Saved:
+def approve(library: Library, unit_id: int, *, base_revision: int,
+            submit: Submit | None = None) -> Saved:
     """Approve a sentence's English as it stands."""
     if not library.units.get(unit_id)["translation"]:
         raise NothingToApprove("This sentence has no English yet. Write it (click the "
                                "sentence) or translate the document, then approve it.")
     unit = library.review.approve(unit_id, base_revision=base_revision)
-    return Saved(unit, library.review.propagate(unit_id))
+    saved = Saved(unit, library.review.propagate(unit_id))
+    _judge_later(library, saved.changed, submit)
+    return saved
 
 
-def restore(library: Library, unit_id: int, revision: int, *, base_revision: int) -> Saved:
+def restore(library: Library, unit_id: int, revision: int, *, base_revision: int,
+            submit: Submit | None = None) -> Saved:
     """Bring back an old revision's text as a new revision."""
     unit = library.review.restore(unit_id, revision, base_revision=base_revision)
-    return Saved(unit, library.review.propagate(unit_id))
+    saved = Saved(unit, library.review.propagate(unit_id))
+    _judge_later(library, [unit, *saved.changed], submit)
+    return saved
 
 
 def revisions(library: Library, unit_id: int) -> list[dict[str, Any]]:
@@ -147,6 +191,7 @@ def retranslate(
     text: str | None = None,
     confirm: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
+    submit: Submit | None = None,
 ) -> Retranslated:
     """Translate a sentence again (or store a picked alternative ``text``).
 
@@ -164,10 +209,12 @@ def retranslate(
     unit = library.units.update(unit_id, text or None, base_revision=base_revision,
                                status=MACHINE if text else UNTRANSLATED,
                                origin=ORIGIN_MACHINE, model_id=model.model_id)
+    _judge_later(library, [unit], submit)
     return Retranslated(unit, text=text)
 
 
-def retranslate_paragraph(library: Library, segment_id: int, *, confirm: bool = False) -> int:
+def retranslate_paragraph(library: Library, segment_id: int, *, confirm: bool = False,
+                          submit: Submit | None = None) -> int:
     """Translate a paragraph again; return how many edited/approved sentences were kept.
 
     Sentences a person edited or approved are replaced only with ``confirm``; a sentence changed
@@ -184,6 +231,7 @@ def retranslate_paragraph(library: Library, segment_id: int, *, confirm: bool = 
                                 model_id=model.model_id)
         except Conflict:
             continue  # changed by someone meanwhile: theirs stays
+    _judge_later(library, [seg], submit)
     return len(seg["units"]) - len(todo)
 
 
@@ -201,6 +249,7 @@ def save_paragraph(
     clear: bool = False,
     merge: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
+    submit: Submit | None = None,
 ) -> list[dict[str, Any]]:
     """Save a paragraph's English, a line per sentence, or merged into one sentence when asked.
 
@@ -229,9 +278,9 @@ def save_paragraph(
         raise EditRefused(f"The paragraph has {len(units)} sentences but your text has "
                           f"{len(lines)} lines. Keep one line per sentence, or tick “Merge into "
                           "one sentence”.")
-    for unit in saved:
-        if unit["status"] == EDITED:
-            library.review.propagate(unit["id"])
+    spread = [other for unit in saved if unit["status"] == EDITED
+              for other in library.review.propagate(unit["id"])]
+    _judge_later(library, [seg, *spread], submit)
     return saved
 
 

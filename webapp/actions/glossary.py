@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.actions import Submit
+from webapp.actions import Submit, quality, views
 from webapp.actions.edit import Saved, save_translation
 from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
 from webapp.glossary import exchange as files
 from webapp.storage import Library
-from webapp.vocabulary import MAX_ROW_ID, UNTOUCHED
+from webapp.vocabulary import MAX_ROW_ID
 
 
 def _term(row: dict[str, Any]) -> Term:
@@ -44,18 +44,22 @@ def _document_id(value: object) -> int | None:
 
 
 def add(library: Library, source: object, target: object, note: object = "",
-        document_id: object = None) -> Term:
-    """Add an entry; BadTerm (400) if it cannot be stored, Conflict (409) for a duplicate."""
+        document_id: object = None, submit: Submit | None = None) -> Term:
+    """Add an entry; BadTerm (400) if it cannot be stored, Conflict (409) for a duplicate.
+    The sentences it touches are checked again (``quality.glossary_changed``)."""
     cleaned = validate(source, target, note)
     doc = _document_id(document_id)
     if doc is not None:
         library.documents.get(doc)
     (entry_id,) = library.glossary.add([(*cleaned, doc)])
+    quality.glossary_changed(library, [cleaned[0]], doc, submit)
     return _term(library.glossary.get(entry_id))
 
 
-def update(library: Library, entry_id: int, changes: dict[str, Any]) -> Term:
-    """Change some fields of an entry (source, target, note, document_id)."""
+def update(library: Library, entry_id: int, changes: dict[str, Any],
+           submit: Submit | None = None) -> Term:
+    """Change some fields of an entry (source, target, note, document_id); the sentences with
+    its old or new source term are checked again."""
     current = library.glossary.get(entry_id)
     known = {k: changes[k] for k in ("source", "target", "note", "document_id") if k in changes}
     source, target, note = validate(known.get("source", current["source"]),
@@ -65,16 +69,23 @@ def update(library: Library, entry_id: int, changes: dict[str, Any]) -> Term:
     if doc is not None:
         library.documents.get(doc)
     merged = {"source": source, "target": target, "note": note, "document_id": doc}
-    return _term(library.glossary.update(entry_id, merged))
+    term = _term(library.glossary.update(entry_id, merged))
+    scope = doc if doc == current["document_id"] else None
+    quality.glossary_changed(library, [current["source"], source], scope, submit)
+    return term
 
 
-def remove(library: Library, entry_id: int) -> None:
-    """Delete an entry."""
+def remove(library: Library, entry_id: int, submit: Submit | None = None) -> None:
+    """Delete an entry; the sentences with its source term are checked again."""
+    current = library.glossary.get(entry_id)
     library.glossary.remove(entry_id)
+    quality.glossary_changed(library, [current["source"]], current["document_id"], submit)
 
 
-def import_file(library: Library, data: bytes, name: str, document_id: object = None) -> int:
-    """Add every entry of a CSV/TSV/TBX file, all or none; returns how many."""
+def import_file(library: Library, data: bytes, name: str, document_id: object = None,
+                submit: Submit | None = None) -> int:
+    """Add every entry of a CSV/TSV/TBX file, all or none; returns how many (the sentences
+    with their terms are checked again)."""
     rows = files.read(data, files.format_of(name))
     doc = _document_id(document_id)
     cleaned = []
@@ -83,7 +94,9 @@ def import_file(library: Library, data: bytes, name: str, document_id: object = 
             cleaned.append((*validate(source, target, note), doc))
         except EnfaceError as exc:
             raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
-    return len(library.glossary.add(cleaned))
+    added = len(library.glossary.add(cleaned))
+    quality.glossary_changed(library, [c[0] for c in cleaned], doc, submit)
+    return added
 
 
 def export(library: Library, fmt: str) -> tuple[bytes, str, str]:
@@ -95,63 +108,13 @@ def export(library: Library, fmt: str) -> tuple[bytes, str, str]:
     return files.write(entries(library), fmt), f"glossary.{fmt}", media
 
 
-def annotate(doc: dict[str, Any], terms: list[Term]) -> dict[str, int]:
-    """Give each unit its ``terms`` checks; return the document's counts.
-
-    ``with_terms``: units whose source has a term; ``missing``: those whose English lacks one;
-    ``stale``: machine or memory units among those (what retranslating would redo).
-    """
-    counts = {"with_terms": 0, "missing": 0, "stale": 0}
-    for segment in doc["segments"]:
-        for unit in segment["units"]:
-            unit["terms"] = check(unit["source"], unit["translation"], terms) if terms else []
-            if not unit["terms"]:
-                continue
-            counts["with_terms"] += 1
-            if unit["translation"] and not all(t["ok"] for t in unit["terms"]):
-                counts["missing"] += 1
-                counts["stale"] += unit["status"] in UNTOUCHED
-    return counts
-
-
 def document_json(library: Library, doc_id: int) -> dict[str, Any]:
-    """The document JSON with each unit's glossary checks (``terms``)."""
-    doc = library.documents.tree(doc_id)
-    annotate(doc, terms_for(library, doc_id))
-    return doc
+    """The document JSON with each unit's glossary checks (``terms``), checks and risk."""
+    return views.document_json(library, doc_id)
 
 
-def _mark(unit: dict[str, Any], terms: list[Term], segment_id: int | None = None) -> None:
-    missing = [t for t in unit.get("terms", ()) if not t["ok"]]
-    if unit["translation"] and missing:
-        unit["missing_terms"] = missing
-        unit["fix"] = fixed(unit["source"], unit["translation"], terms)
-        unit.setdefault("segment_id", segment_id)
-
-
-def with_fixes(doc: dict[str, Any], terms: list[Term]) -> None:
-    """For the reader: each unit lacking a term gets ``missing_terms`` and a ``fix`` if one."""
-    for segment in doc["segments"]:
-        for unit in segment["units"]:
-            _mark(unit, terms, segment["id"])
-
-
-def check_units_with(unit: dict[str, Any], terms: list[Term],
-                     segment_id: int | None = None) -> None:
-    """Give a unit its ``terms`` checks and, where one lacks, ``missing_terms`` and ``fix``."""
-    unit["terms"] = check(unit["source"], unit["translation"], terms) if terms else []
-    _mark(unit, terms, segment_id)
-
-
-def check_units(library: Library, doc_id: int, units: list[dict[str, Any]],
-                segment_id: int | None = None) -> None:
-    """Give units (of one document) their ``terms`` checks and, where lacking, the fix."""
-    terms = terms_for(library, doc_id)
-    for unit in units:
-        check_units_with(unit, terms, segment_id)
-
-
-def fix_unit(library: Library, unit_id: int, base_revision: int | None) -> Saved:
+def fix_unit(library: Library, unit_id: int, base_revision: int | None,
+             submit: Submit | None = None) -> Saved:
     """Put a sentence's missing glossary terms into its English (as a person's edit)."""
     unit = library.units.get(unit_id)
     if base_revision != unit["revision"]:
@@ -160,7 +123,8 @@ def fix_unit(library: Library, unit_id: int, base_revision: int | None) -> Saved
     text = fixed(unit["source"], unit["translation"], terms_for(library, unit["document_id"]))
     if text is None:
         raise EnfaceError("The glossary terms have no clear place in this sentence; edit it.")
-    return save_translation(library, unit_id, text, base_revision=unit["revision"])
+    return save_translation(library, unit_id, text, base_revision=unit["revision"],
+                            submit=submit)
 
 
 def stale_units(library: Library, doc_id: int, terms: list[Term]) -> list[tuple[int, str, int]]:
@@ -196,7 +160,7 @@ def retranslate_affected(library: Library, doc_id: int, submit: Submit | None = 
 
 
 __all__ = [
-    "SCOPE_CHOICES", "Term", "add", "annotate", "check_units", "check_units_with",
-    "document_json", "entries", "export", "find", "fix_unit", "import_file", "page", "remove",
-    "retranslate_affected", "stale_units", "terms_for", "update", "with_fixes",
+    "SCOPE_CHOICES", "Term", "add", "document_json", "entries", "export", "find", "fix_unit",
+    "import_file", "page", "remove", "retranslate_affected", "stale_units", "terms_for",
+    "update",
 ]

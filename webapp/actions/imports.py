@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from webapp import config
+from webapp.actions import Submit, quality
 from webapp.actions.translate import apply_corrections
 from webapp.errors import EnfaceError, ImportFailed
 from webapp.segmenting.article import Article
@@ -70,9 +71,11 @@ def store_article(library: Library, article: Article, origin: str) -> ImportResu
 def import_bytes(
     library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int,
     content_type: str | None = None, allow_private: bool = False,
+    submit: Submit | None = None,
 ) -> list[ImportResult]:
     """Import one file's bytes by what the one sniffing rule says they are: an article, a feed
-    (each item a document) or a TMX/XLIFF file of translations to apply."""
+    (each item a document) or a TMX/XLIFF file of translations to apply (the sentences it
+    changes are judged by the worker when ``submit`` is given)."""
     from webapp import importing  # trafilatura & co load on the first import only
 
     try:
@@ -80,11 +83,13 @@ def import_bytes(
                                               max_bytes=max_bytes)
     except EnfaceError as exc:
         return [ImportResult(name, error=str(exc))]
-    return _import(library, reader, source, origin=name, allow_private=allow_private)
+    return _import(library, reader, source, origin=name, allow_private=allow_private,
+                   submit=submit)
 
 
 def _import(
-    library: Library, reader, source, *, origin: str, allow_private: bool, url: str | None = None
+    library: Library, reader, source, *, origin: str, allow_private: bool, url: str | None = None,
+    submit: Submit | None = None,
 ) -> list[ImportResult]:
     """Hand ``source`` to what its reader's kind needs: store an article, import a feed's
     items, apply a TMX/XLIFF file. ``origin`` names it in the results; an article read from
@@ -98,7 +103,8 @@ def _import(
         return feed_results(import_feed(library, origin, max_bytes=source.max_bytes,
                                         allow_private=allow_private, data=source.data))
     if reader.kind == EXCHANGE:
-        return [import_exchange(library, source.data, origin, max_bytes=source.max_bytes)]
+        return [import_exchange(library, source.data, origin, max_bytes=source.max_bytes,
+                                submit=submit)]
     try:
         article = importing.read_article(reader, source)
     except EnfaceError as exc:
@@ -221,8 +227,12 @@ def import_seeds(library: Library) -> list[ImportResult]:
     return results
 
 
-def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int) -> ImportResult:
+def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int,
+                    submit: Submit | None = None) -> ImportResult:
     """Apply a TMX/XLIFF file's translations to the document it came from; report the counts.
+
+    The sentences it changes are checked as they are stored; with ``submit`` the worker is
+    asked to judge their new English.
 
     Matching is by unit id, else by source text. Units edited here since the export are
     conflicts and are left as they are; nothing at all is applied when the file is for another
@@ -240,6 +250,8 @@ def import_exchange(library: Library, data: bytes, name: str, *, max_bytes: int)
         applied = library.units.apply_changes(plan.changes, origin=ORIGIN_IMPORT)
     except EnfaceError as exc:
         return ImportResult(name, error=f"{name}: {exc}" if name not in str(exc) else str(exc))
+    if applied:
+        quality.after_edit(library, doc["id"], submit)
     counts = plan.summary()
     report = (f"{counts['matched']} matched, {applied} changed, {counts['conflicted']} "
               f"conflicted (edited here since the export; kept), {counts['unknown']} unknown")

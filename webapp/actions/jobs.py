@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import feeds, models, translate
+from webapp.actions import feeds, models, quality, translate
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
     ACTIVE,
     CANCELLED,
+    CHECK_JOB,
     DONE,
     FAILED,
     FEEDS_JOB,
@@ -33,10 +34,11 @@ log = logging.getLogger(__name__)
 
 #: What does a chunk of each kind, and what it is called in an error, in the order a runner
 #: takes them (installs first: they are short and a translation may wait for the model; feed
-#: updates before translations, which may take long).
+#: updates and checks of people's edits before translations, which may take long).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
+    CHECK_JOB: (quality.run_check_job, "Check"),
     TRANSLATE_JOB: (translate.run_chunk, "Translation"),
 }
 #: Seconds a lease lasts; a heartbeat renews it three times as often.

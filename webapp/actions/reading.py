@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from webapp.actions import glossary
+from webapp.actions import views
 from webapp.errors import EnfaceError
 from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
 from webapp.reading.pinyin import has_han
@@ -39,12 +39,14 @@ def unit_words(library: Library, data_dir: Path | str, unit_id: int) -> list[dic
 
 
 def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]) -> None:
-    """A segment (from ``get_segment``) for the reader: glossary checks and word marks."""
-    glossary.check_units(library, seg["document_id"], seg["units"], seg["id"])
+    """A segment (from ``get_segment``) for the reader: its units as views (their stored
+    checks), with word marks."""
     if is_chinese(seg["source_lang"]):
         shared = aids(library, data_dir)
         for unit in seg["units"]:
             unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"])
+    seg["units"] = views.for_units(library, [
+        u | {"segment_id": seg["id"], "document_id": seg["document_id"]} for u in seg["units"]])
 
 
 def keep_word(library: Library, word: object) -> str:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from webapp import engine
-from webapp.actions import Submit
+from webapp.actions import Submit, quality
 from webapp.errors import NoModel
 from webapp.storage import HUMAN, Library, memory_key
 from webapp.storage.jobs import ChunkPlan
@@ -150,6 +150,7 @@ def translate_document(
     hits = library.memory.lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
     hits = {key: hit for key, hit in hits.items()
             if all(c["ok"] for c in check(source_of[by_key[key][0]], hit[0], terms))}
+    remembered: list[tuple[int, str, str]] = []  # judged once the model has done the rest
     for origin in (ORIGIN_MEMORY, ORIGIN_MACHINE):
         results = [
             (unit_id, text)
@@ -160,28 +161,40 @@ def translate_document(
         if results:
             report(library.units.store_translations(results, model_id=model.model_id,
                                                     origin=origin))
+            remembered += [(unit_id, source_of[unit_id], text) for unit_id, text in results]
     keys = [key for key in by_key if key not in hits]
     sources = [source_of[by_key[key][0]] for key in keys]
     bound = {i for i, source in enumerate(sources) if terms and find_any(source, terms)}
-
-    def on_batch(indices: list[int], translations: list[str]) -> None:
-        for remember in (True, False):
-            results = [
-                (unit_id, text)
-                for i, text in zip(indices, translations, strict=True)
-                if (i not in bound) == remember and i < len(keys)
-                for unit_id in by_key[keys[i]]
-            ]
-            if results:
-                report(library.units.store_translations(results, model_id=model.model_id,
-                                                        remember=remember))
-        redone = [(stale[i - len(keys)][0], text, stale[i - len(keys)][2])
-                  for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
-        if redone:
-            report(library.units.replace_machine(redone, model_id=model.model_id))
-
     everything = [prepare(s, terms) if i in bound else s for i, s in enumerate(sources)]
     everything += [prepare(source, terms) for _, source, _ in stale]
+    real = sources + [source for _, source, _ in stale]
+
+    def on_batch(indices: list[int], translations: list[str], links: list) -> None:
+        # the judgement is made before the write (a model pass holds no lock); alignment from
+        # this decoding only where the model saw the sentence as it is (not glossary-bound)
+        stored = [(unit_id, real[i], text) for i, text in zip(indices, translations, strict=True)
+                  for unit_id in (by_key[keys[i]] if i < len(keys) else [stale[i - len(keys)][0]])]
+        own = [found if everything[i] == real[i] else None
+               for i, found in zip(indices, links, strict=True)
+               for _ in (by_key[keys[i]] if i < len(keys) else [0])]
+        judged = quality.judgements(model, stored, own)
+        with library.transaction():
+            for remember in (True, False):
+                results = [
+                    (unit_id, text)
+                    for i, text in zip(indices, translations, strict=True)
+                    if (i not in bound) == remember and i < len(keys)
+                    for unit_id in by_key[keys[i]]
+                ]
+                if results:
+                    report(library.units.store_translations(results, model_id=model.model_id,
+                                                            remember=remember))
+            redone = [(stale[i - len(keys)][0], text, stale[i - len(keys)][2])
+                      for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
+            if redone:
+                report(library.units.replace_machine(redone, model_id=model.model_id))
+            library.quality.judge(judged)
+
     if everything and keep_going:
         engine.translate_sentences(
             everything,
@@ -190,7 +203,10 @@ def translate_document(
             batch_tokens=batch_tokens,
             should_stop=lambda: not keep_going,
             wanted=_wanted(where, keys, by_key, focus),
+            alignment=True,
         )
+    if remembered and keep_going:
+        library.quality.judge(quality.judgements(model, remembered))
     return done
 
 

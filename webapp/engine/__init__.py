@@ -37,7 +37,7 @@ from webapp.engine.packages import (
     remove_model,
     use_folders,
 )
-from webapp.engine.scoring import Analysis, Word, analyse, score
+from webapp.engine.scoring import Analysis, Word, analyse, judge, score
 
 __all__ = [
     "Analysis",
@@ -53,6 +53,7 @@ __all__ = [
     "install_file",
     "install_from_index",
     "installed_models",
+    "judge",
     "remove_model",
     "score",
     "translate_sentences",

@@ -274,8 +274,14 @@ def translate_sentences(
     batch_tokens: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     wanted: Callable[[], Sequence[int]] | None = None,
+    alignment: bool = False,
 ) -> list[str]:
     """Translate many sentences in batches; ``on_batch(indices, texts)`` as sentences finish.
+
+    With ``alignment`` the beam search also returns its attention (``return_attention``), and
+    ``on_batch(indices, texts, links)`` gets each sentence's word alignment: (English word,
+    source token, weight) character spans of the sentence and its English (``links`` is None
+    for a sentence the package's tokenizer gives no offsets for).
 
     Before each batch ``wanted()`` may name sentences (indices) to translate next, most wanted
     first (the top of a document, what the reader looks at); the rest go in length-sorted
@@ -296,18 +302,34 @@ def translate_sentences(
     partial: dict[int, dict[int, list[list[str]]]] = defaultdict(lambda: defaultdict(list))
     got: Counter[int] = Counter()
 
+    attention: dict[int, list] = {}
+    alignment = alignment and hasattr(loaded.tokenizer, "lazy_processor")
+    items_of: dict[int, list[int]] = defaultdict(list)
+    for k, (i, _) in enumerate(work.items if alignment else ()):
+        items_of[i].append(k)
+
     def collect(batch: list[int], outputs: list) -> None:
-        finished = []
+        finished, links = [], []
         for k, output in zip(batch, outputs, strict=True):
             i, j = work.items[k]
-            partial[i][j].append((k, _whole(output.result().hypotheses[0], sentences[i])))
+            result = output.result()
+            partial[i][j].append((k, _whole(result.hypotheses[0], sentences[i])))
+            if alignment:
+                attention[k] = result.attention[0]
             got[i] += 1
             if got[i] == expected[i]:
-                lines = {j: [t for _, t in sorted(parts)] for j, parts in partial.pop(i).items()}
+                parts = partial.pop(i)
+                lines = {j: [t for _, t in sorted(p)] for j, p in parts.items()}
                 results[i] = work.join(i, lines, loaded)
                 finished.append(i)
+                if alignment:
+                    links.append(_sentence_links(work, i, items_of[i], parts, attention, loaded))
         if on_batch is not None and finished:
-            on_batch(finished, [results[i] for i in finished])
+            texts = [results[i] for i in finished]
+            if alignment:
+                on_batch(finished, texts, links)
+            else:
+                on_batch(finished, texts)
 
     # Keep one batch per CTranslate2 worker (inter_threads) in flight, plus one queued; wanted
     # sentences go in batches small enough to keep every worker on them.
@@ -321,6 +343,7 @@ def translate_sentences(
             [tokens[k] for k in batch],
             **_options(loaded, len(batch), 1, batch_tokens),
             asynchronous=True,
+            **({"return_attention": True} if alignment else {}),
         )
         in_flight.append((batch, outputs))
         if len(in_flight) > loaded.translator.num_translators:
@@ -328,6 +351,49 @@ def translate_sentences(
     while in_flight:
         collect(*in_flight.popleft())
     return results
+
+
+def _sentence_links(work: _Work, i: int, items: list[int],
+                    parts: dict[int, list[tuple[int, list[str]]]], attention: dict[int, list],
+                    loaded: _Loaded) -> list | None:
+    """Sentence ``i``'s word alignment from the attention of its items (pieces), in characters
+    of the sentence and of its English as ``_Work.join`` makes it; None if offsets fail."""
+    from webapp.engine.alignment import align_words, decoded, encoded
+
+    sentence = "\n".join(work.split[i])
+    cursor, where = 0, {}
+    for k in items:  # each item is a slice of its line, in order
+        at = sentence.find(work.texts[k], cursor)
+        if at < 0:
+            return None
+        where[k] = at
+        cursor = at + len(work.texts[k])
+    texts = [_decode(loaded, sum((t for _, t in sorted(parts[j])), [])) if j in parts else ""
+             for j in range(len(work.split[i]))]
+    joined = "\n".join(texts)
+    shift = len(joined) - len(joined.lstrip("\n"))
+    pieces, spans, rows, line_start = [], [], [], -shift
+    for j, text in enumerate(texts):
+        ordered = sorted(parts.get(j, []))
+        tokens = sum((t for _, t in ordered), [])
+        if tokens:
+            raw = loaded.tokenizer.decode(tokens)
+            offsets = decoded(loaded.tokenizer, tokens)
+            if offsets is None:
+                return None
+            cut = len(raw) - len(text)  # the target prefix and one space _decode removed
+            spans += [(max(0, b - cut) + line_start, max(0, e - cut) + line_start)
+                      for b, e in offsets]
+            pieces += tokens
+            for k, output in ordered:
+                _, source_spans = encoded(loaded.tokenizer, work.texts[k])
+                shifted = [(b + where[k], e + where[k]) for b, e in source_spans]
+                for step in range(len(output)):
+                    row = attention[k][step] if step < len(attention[k]) else []
+                    rows.append(list(zip(shifted, row, strict=False)))
+                attention.pop(k, None)
+        line_start += len(text) + 1
+    return align_words(pieces, spans, rows)
 
 
 def _whole(hypothesis: list[str], sentence: str) -> list[str]:

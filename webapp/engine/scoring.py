@@ -23,12 +23,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from webapp.engine.alignment import Link, Span, align_words, encoded, words
 from webapp.engine.inference import _load, _Loaded
 from webapp.engine.packages import ModelInfo
 from webapp.errors import ModelError
-
-Span = tuple[int, int]
-SECOND_CHOICE = 0.5  # a source token aligned besides the strongest: at least half its weight
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ class Analysis:
 
     score: float | None  # mean log-probability of the English tokens (length-normalised)
     words: list[Word] = field(default_factory=list)
-    links: list[tuple[Span, Span, float]] = field(default_factory=list)  # English, source, weight
+    links: list[Link] = field(default_factory=list)  # English word, source token, weight
 
 
 def _prefix(loaded: _Loaded) -> list[str]:
@@ -80,44 +78,35 @@ def _mean(values: list[float]) -> float | None:
 
 def _pieces(loaded: _Loaded, text: str) -> tuple[list[str], list[Span]]:
     """The tokens of ``text`` as inference makes them, with each token's characters."""
-    processor = getattr(loaded.tokenizer, "lazy_processor", None)
-    if processor is None:
-        raise ModelError("Word alignment needs a model with a SentencePiece tokenizer.")
-    proto = processor().encode(text, return_type="proto")
-    chars = [0] * (len(text.encode("utf-8")) + 1)  # byte offset → character offset
-    offset = 0
-    for index, char in enumerate(text):
-        size = len(char.encode("utf-8"))
-        for b in range(offset, offset + size):
-            chars[b] = index
-        offset += size
-    chars[offset] = len(text)
-    spans = []
-    for piece in proto.pieces:
-        start, end = chars[piece.begin], chars[piece.end]
-        while start < end and text[start].isspace():  # '▁café' covers ' café': keep 'café'
-            start += 1
-        spans.append((start, end))
-    return [p.piece for p in proto.pieces], spans
+    return encoded(loaded.tokenizer, text)
 
 
-def _latin(char: str) -> bool:
-    return char.isascii() and char.isalnum() or "\u00c0" <= char <= "\u024f"
+def judge(pairs: Sequence[tuple[str, str]], model: ModelInfo) -> list[Analysis]:
+    """Score and word probabilities of each (source, English) pair, without alignment: one
+    ``score_batch`` pass (what the worker adds to a batch it translated with attention).
+    A package without SentencePiece offsets gets its scores alone."""
+    loaded = _load(model)
+    prefix = _prefix(loaded)
+    try:
+        work = [(i, loaded.tokenizer.encode(s), *_pieces(loaded, e))
+                for i, (s, e) in enumerate(pairs) if s.strip() and e.strip()]
+    except ModelError:
+        return [Analysis(value) for value in score(pairs, model)]
+    found: dict[int, Analysis] = {}
+    if work:
+        scored = loaded.translator.score_batch([w[1] for w in work],
+                                               [prefix + w[2] for w in work],
+                                               max_batch_size=1024, batch_type="tokens")
+        for (i, _, pieces, spans), scoring in zip(work, scored, strict=True):
+            probs = list(scoring.log_probs)[len(prefix):]
+            found[i] = Analysis(_mean(probs), _word_probabilities(probs, pieces, spans))
+    return [found.get(i, Analysis(None)) for i in range(len(pairs))]
 
 
-def _words(pieces: list[str], spans: list[Span]) -> list[list[int]]:
-    """English tokens grouped into words: a token joins the word before it when it does not
-    start with '▁' and both sides of the join are Latin letters or digits ('▁ca' 'f' 'é')."""
-    groups: list[list[int]] = []
-    for k, (piece, (start, end)) in enumerate(zip(pieces, spans, strict=True)):
-        if start == end:
-            continue
-        previous = pieces[groups[-1][-1]] if groups else ""
-        if previous and not piece.startswith("▁") and _latin(previous[-1]) and _latin(piece[0]):
-            groups[-1].append(k)
-        else:
-            groups.append([k])
-    return groups
+def _word_probabilities(probs: list[float], pieces: list[str], spans: list[Span]) -> list[Word]:
+    return [Word(spans[g[0]][0], spans[g[-1]][1],
+                 math.exp(sum(probs[k] for k in g if k < len(probs))))
+            for g in words(pieces, spans)]
 
 
 def analyse(pairs: Sequence[tuple[str, str]], model: ModelInfo) -> list[Analysis]:
@@ -142,31 +131,9 @@ def analyse(pairs: Sequence[tuple[str, str]], model: ModelInfo) -> list[Analysis
                                                                    strict=True):
         probs = list(scoring.log_probs)[len(prefix):]
         attention = output.attention[0][len(prefix):len(prefix) + len(pieces)]
-        by_index[i] = _analysis(probs, pieces, spans, source_spans, attention)
+        rows = [list(zip(source_spans, row, strict=False)) for row in attention]
+        by_index[i] = Analysis(_mean(probs), _word_probabilities(probs, pieces, spans),
+                               align_words(pieces, spans, rows))
     for i in range(len(pairs)):
         results.append(by_index.get(i, Analysis(None)))
     return results
-
-
-def _analysis(probs: list[float], pieces: list[str], spans: list[Span],
-              source_spans: list[Span], attention: list[list[float]]) -> Analysis:
-    words, links = [], []
-    for group in _words(pieces, spans):
-        start, end = spans[group[0]][0], spans[group[-1]][1]
-        words.append(Word(start, end, math.exp(sum(probs[k] for k in group if k < len(probs)))))
-        weights = [0.0] * len(source_spans)
-        for k in group:
-            row = attention[k] if k < len(attention) else []
-            for s, value in enumerate(row[:len(source_spans)]):
-                weights[s] += value
-        order = sorted((s for s in range(len(source_spans))
-                        if source_spans[s][0] < source_spans[s][1]),
-                       key=lambda s: -weights[s])
-        if not order:
-            continue
-        top = weights[order[0]]
-        for s in order:
-            if weights[s] < SECOND_CHOICE * top or weights[s] <= 0:
-                break
-            links.append(((start, end), source_spans[s], weights[s] / len(group)))
-    return Analysis(_mean(probs), words, links)

@@ -1,5 +1,8 @@
 """Tables and data: CSV and TSV (a row per sentence) and the document JSON.
 
+The last column, ``review``, says what the checks found in the sentence and its risk
+('risk 0.60 · number: …'; ``webapp.quality.record.review_note``), empty when it has no English.
+
 CSV and TSV are written as UTF-8 *with* a byte-order mark: Excel, the program most people open
 them in, reads BOM-less UTF-8 as the local code page and garbles Chinese; LibreOffice, pandas
 (``encoding="utf-8-sig"``) and Python's csv module read the BOM fine. Both use the csv module's
@@ -25,7 +28,8 @@ from webapp.vocabulary import UNTRANSLATED
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
 
-COLUMNS = ("document_id", "segment_id", "unit_id", "kind", "status", "source", "translation")
+COLUMNS = ("document_id", "segment_id", "unit_id", "kind", "status", "source", "translation",
+           "review")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,6 +54,7 @@ def _table(doc: dict, options: ExportOptions, delimiter: str, *, raw: bool = Fal
             unit.get("status") if translation is not None else UNTRANSLATED,
             unit.get("source", ""),
             translation or "",
+            unit.get("review", "") if translation is not None else "",
         )
         writer.writerow(row if raw else map(neutralised, row))
     return buffer.getvalue().encode("utf-8-sig")

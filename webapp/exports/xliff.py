@@ -9,7 +9,8 @@ only 2.0 core, some not at all). 1.2 also has the states a reviewer needs: ``new
 Enface's revision of each unit travels in a ``<context-group purpose="information">`` (valid
 1.2, kept by CAT tools), so an XLIFF sent back can be checked for edits made here meanwhile.
 Who last changed a sentence (when accounts are on) is a ``<note from="NAME">`` on its target;
-TMX carries the same as ``creationid`` / ``changeid``.
+TMX carries the same as ``creationid`` / ``changeid``. What the checks found and the risk are a
+``<note from="enface-checks">`` (its ``priority`` 1 for the riskiest, 10 for none).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def _context(unit_element: etree._Element, unit: dict) -> None:
         ("x-enface-revision", unit.get("revision", 0)),
     ):
         _x(group, "context", {"context-type": kind}).text = str(value)
+
+
+def _priority(risk: float | None) -> int:
+    """XLIFF 1.2 note priority (1 most important … 10) from a risk in 0–1."""
+    return max(1, min(10, 10 - round((risk or 0.0) * 9)))
 
 
 def write_xliff(doc: dict, options: ExportOptions) -> bytes:
@@ -96,5 +102,9 @@ def write_xliff(doc: dict, options: ExportOptions) -> bytes:
             if unit.get("changed_by"):
                 note = _x(trans_unit, "note", {"from": unit["changed_by"], "annotates": "target"})
                 note.text = f"Last changed in Enface by {unit['changed_by']}."
+            if unit.get("review"):
+                note = _x(trans_unit, "note", {"from": "enface-checks", "annotates": "target",
+                                               "priority": str(_priority(unit.get("risk")))})
+                note.text = xml_text(unit["review"])
         _context(trans_unit, unit)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from webapp.errors import ImportFailed, TooLarge
-from webapp.importing.exchange import read_exchange
+from webapp.importing.readers.exchange import read_exchange
 from webapp.importing.language import detect_lang
 
 MAX_BYTES = 50 * 1024 * 1024

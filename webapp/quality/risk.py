@@ -57,3 +57,14 @@ def risk(findings: Iterable[Finding] = (), score: float | None = None,
     if reviewed:
         value *= REVIEWED_FACTOR
     return round(min(1.0, max(0.0, value)), 4)
+
+
+#: Risk levels the reader shades, highest first: (lowest risk of the level, its name).
+LEVELS = ((0.5, "high"), (0.25, "mid"))
+
+
+def level(value: float | None) -> str | None:
+    """The shade of a risk: "high", "mid", or None (low, or not checked)."""
+    if value is None:
+        return None
+    return next((name for bound, name in LEVELS if value >= bound), None)

@@ -1,8 +1,9 @@
 """Storage: the one package that holds SQL. ``Library`` is the unit of work and its repositories.
 
 One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
-history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small
-class over the same ``Database``. A ``with library.transaction():`` block makes the calls of
+history; and ``quality``: their checks, the model's judgement, the name ledger), ``memory``,
+``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small class over the same
+``Database``. A ``with library.transaction():`` block makes the calls of
 several repositories one transaction; outside one, each write is its own.
 """
 
@@ -17,6 +18,7 @@ from .feeds import Feeds
 from .glossary import Glossary
 from .jobs import Jobs
 from .memory import HUMAN, Memory
+from .quality import Quality
 from .review import Review
 from .search import Search
 from .units import Units
@@ -33,10 +35,11 @@ class Library:
         self.db = Database(url, migrate=migrate)
         self.documents = Documents(self.db)
         self.memory = Memory(self.db)
-        self.units = Units(self.db, self.memory)
+        self.glossary = Glossary(self.db)
+        self.quality = Quality(self.db, self.glossary)
+        self.units = Units(self.db, self.memory, self.quality)
         self.review = Review(self.db, self.units, self.memory)
         self.jobs = Jobs(self.db)
-        self.glossary = Glossary(self.db)
         self.accounts = Accounts(self.db)
         self.feeds = Feeds(self.db)
         self.search = Search(self.db)

@@ -150,12 +150,31 @@ class Database:
                 try:
                     with conn.begin():
                         yield conn
+                        self._finish(conn)
                 finally:
                     self._current.reset(token)
                     conn.info.pop("enface_write", None)
+                    conn.info.pop("enface_before_commit", None)
         finally:
             if lock is not None:
                 lock.release()
+
+    def before_commit(self, key: str, work: Any) -> None:
+        """Inside a unit of work: run ``work()`` once, just before it commits (and never if it
+        fails), as one more step of the same transaction. A second call with the same ``key``
+        adds nothing: the first ``work`` sees what every call meant to say (see ``Quality``)."""
+        conn = self._current.get()
+        if conn is None or not conn.info.get("enface_write"):
+            raise RuntimeError("before_commit needs a unit of work")
+        conn.info.setdefault("enface_before_commit", {}).setdefault(key, work)
+
+    @staticmethod
+    def _finish(conn: Connection) -> None:
+        """Run the work registered with ``before_commit`` (which may register more)."""
+        pending = conn.info.get("enface_before_commit")
+        while pending:
+            key = next(iter(pending))
+            pending.pop(key)()
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

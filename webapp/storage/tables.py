@@ -209,6 +209,45 @@ feed_item = sa.Table(
     sa.Column("seen_at", sa.Text, nullable=False),
 )
 
+unit_check = sa.Table(
+    "unit_check", metadata,
+    sa.Column("unit_id", Id, sa.ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("checks", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("terms", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("fix", sa.Text),
+    sa.Column("risk", sa.Float),
+    sa.Column("score", sa.Float),
+    sa.Column("doubts", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("model_id", sa.Text),
+    sa.Column("computed_at", sa.Text, nullable=False),
+)
+
+unit_alignment = sa.Table(
+    "unit_alignment", metadata,
+    sa.Column("unit_id", Id, sa.ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("digest", sa.Text, nullable=False),
+    sa.Column("model_id", sa.Text, nullable=False),
+    sa.Column("score", sa.Float),
+    sa.Column("words", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("links", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("computed_at", sa.Text, nullable=False),
+)
+
+name_ledger = sa.Table(
+    "name_ledger", metadata,
+    _id(),
+    _ref("unit"),
+    sa.Column("source_lang", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("rendering", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
 #: Tables in an order that inserts parents before children (what ``db copy`` follows).
-COPY_ORDER = [document, segment, unit, revision, job, job_chunk, job_priority, memory, glossary,
-              user_word, account, api_token, login_failure, feed, feed_item]
+COPY_ORDER = [document, segment, unit, revision, unit_check, unit_alignment, name_ledger, job,
+              job_chunk, job_priority, memory, glossary, user_word, account, api_token,
+              login_failure, feed, feed_item]

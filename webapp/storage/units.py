@@ -30,6 +30,7 @@ from .accounts import actor
 from .database import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
 from .memory import HUMAN, Memory
+from .quality import Quality
 from .tables import document, revision, segment, unit
 
 _HISTORY = (revision.c.revision, revision.c.text, revision.c.status, revision.c.origin,
@@ -41,9 +42,10 @@ _WITH_LANGS = (unit.join(segment, segment.c.id == unit.c.segment_id)
 class Units:
     """Sentences of documents: reading them, storing machine output, people's changes."""
 
-    def __init__(self, db: Database, memory: Memory) -> None:
+    def __init__(self, db: Database, memory: Memory, quality: Quality) -> None:
         self.db = db
         self.memory = memory
+        self.quality = quality
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -154,7 +156,8 @@ class Units:
                        origin: str, model_id: str | None, *,
                        only_if: Sequence[str] | None = None) -> bool:
         """Set a unit's English as revision ``base + 1`` if it is still at ``base`` (and, with
-        ``only_if``, in one of those statuses); record the revision with who made it.
+        ``only_if``, in one of those statuses); record the revision with who made it, and have
+        its checks done before the unit of work commits (``Quality.changed``).
         False when the unit moved on meanwhile (nothing written)."""
         now = utcnow()
         with self.db.transaction() as conn:
@@ -170,6 +173,7 @@ class Units:
             conn.execute(sa.insert(revision).values(
                 unit_id=unit_id, revision=base + 1, text=text, status=status, origin=origin,
                 model_id=model_id, created_at=now, user_name=actor()))
+            self.quality.changed([unit_id])
         return True
 
     def update(self, unit_id: int, translation: str | None, *, base_revision: int, status: str,

@@ -41,6 +41,7 @@ ENDPOINTS: dict[str, str | None] = {
     "pages.translate": "translate",
     "pages.cancel": "translate",
     "pages.set_lang": "edit",
+    "pages.recheck": "edit",
     "pages.delete": "delete",
     "api.documents": "read",
     "api.search_units": "read",
@@ -49,6 +50,9 @@ ENDPOINTS: dict[str, str | None] = {
     "api.revisions": "read",
     "api.translate": "translate",
     "api.patch_unit": "edit",
+    "api.review": "read",
+    "api.alignment": "read",
+    "api.recheck": "edit",
     "edit.show": "read",
     "edit.history": "read",
     "edit.segment": "read",
@@ -91,6 +95,7 @@ ENDPOINTS: dict[str, str | None] = {
     "glossary.api_update": "glossary",
     "glossary.api_delete": "glossary",
     "glossary.fix_unit": "edit",
+    "glossary.accept_offer": "glossary",
     "glossary.retranslate": "translate",
     "offline.manifest": PUBLIC,  # the app's name and icons, for installing
     "offline.service_worker": PUBLIC,  # holds no data; registered from the sign-in page too

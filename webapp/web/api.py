@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from webapp.actions import documents as docs
-from webapp.actions import edit, glossary, search
+from webapp.actions import edit, glossary, quality, search, views
 from webapp.vocabulary import APPROVED
 from webapp.web.db import lib, submit
 
@@ -66,8 +66,28 @@ def patch_unit(unit_id: int):
     saved = edit.save_translation(
         lib(), unit_id, text, base_revision=body.get("revision"),
         approve=body.get("status") == APPROVED, max_chars=current_app.config["MAX_EDIT_CHARS"],
+        submit=submit,
     )
-    return jsonify(saved.unit)
+    return jsonify(views.with_checks(lib(), saved.unit) | {"glossary_offers": saved.offers})
+
+
+@bp.get("/documents/<int:doc_id>/review")
+def review(doc_id: int):
+    """The document's translated sentences in risk order, riskiest first, with their checks."""
+    return jsonify(quality.review(lib(), doc_id))
+
+
+@bp.post("/documents/<int:doc_id>/recheck")
+def recheck(doc_id: int):
+    """Check every sentence again now (after a glossary change); the model's judgement of what
+    it has not judged yet is queued: {"checked", "unjudged", "job"}."""
+    return jsonify(quality.recheck(lib(), doc_id, submit))
+
+
+@bp.get("/units/<int:unit_id>/alignment")
+def alignment(unit_id: int):
+    """A sentence's English words, their probabilities and their source tokens (stored)."""
+    return jsonify(quality.alignment(lib(), unit_id))
 
 
 @bp.get("/units/<int:unit_id>/revisions")

@@ -19,7 +19,6 @@ from webapp.web import (
     access,
     api,
     auth,
-    checks,
     db,
     downloads,
     edit,
@@ -75,7 +74,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     ops.init_app(app)
     filters.init_app(app)
-    checks.init_app(app)
     offline.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
                       feeds.bp, reading.bp, glossary.bp, ops.bp, offline.bp, send.bp):

@@ -24,7 +24,7 @@ from webapp import vocabulary
 from webapp.actions import documents as docs
 from webapp.actions import edit, reading
 from webapp.errors import Conflict
-from webapp.web.db import lib
+from webapp.web.db import lib, submit
 
 bp = Blueprint("edit", __name__)
 
@@ -48,17 +48,20 @@ def _max_chars() -> int:
 
 
 def unit_reply(saved: edit.Saved, *, status: int = 200):
-    """The unit partial, the review counts and units changed elsewhere on the page, for htmx."""
+    """The unit partial, units changed elsewhere on the page, the review counts and queue, and
+    the glossary offers of an edit, for htmx."""
     unit = saved.unit
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=unit["document_id"],
                                 _anchor=f"t-{unit['id']}"), code=303)
-    same_doc = [u for u in saved.changed if u["document_id"] == unit["document_id"]]
-    html = render_template("_unit.html", unit=unit)
-    for other in same_doc:
+    reply = docs.unit_reply(lib(), unit, saved.changed)
+    html = render_template("_unit.html", unit=reply["unit"])
+    for other in reply["others"]:
         html += render_template("_unit.html", unit=other, oob=True)
-    html += render_template("_review.html", oob=True,
-                            **docs.review_counts(lib(), unit["document_id"]))
+    html += render_template("_review.html", oob=True, **reply)
+    html += render_template("_review_queue.html", oob=True, queue=reply["queue"])
+    if saved.offers:
+        html += render_template("_offers.html", offers=saved.offers, oob=True)
     return html, status
 
 
@@ -73,8 +76,10 @@ def _segment_reply(segment_id: int, *, editing: bool = False, kept: int = 0):
         src_lang=vocabulary.bcp47(seg["source_lang"]),
         tgt_lang=vocabulary.bcp47(seg["target_lang"]),
     )
-    return html + render_template("_review.html", oob=True,
-                                  **docs.review_counts(lib(), seg["document_id"]))
+    html += render_template("_review.html", oob=True,
+                            **docs.review_counts(lib(), seg["document_id"]))
+    return html + render_template("_review_queue.html", oob=True,
+                                  queue=docs.review_queue(lib(), seg["document_id"]))
 
 
 def _conflict(unit_id: int, exc: Conflict, yours: str | None):
@@ -102,7 +107,8 @@ def save(unit_id: int):
         text = None
     try:
         saved = edit.save_translation(lib(), unit_id, text, base_revision=base,
-                                      approve=_confirmed("approve"), max_chars=_max_chars())
+                                      approve=_confirmed("approve"), max_chars=_max_chars(),
+                                      submit=submit)
     except Conflict as exc:
         return _conflict(unit_id, exc, text)
     return unit_reply(saved)
@@ -112,7 +118,7 @@ def save(unit_id: int):
 def approve(unit_id: int):
     """Approve a sentence's English as it stands."""
     try:
-        saved = edit.approve(lib(), unit_id, base_revision=_int("revision"))
+        saved = edit.approve(lib(), unit_id, base_revision=_int("revision"), submit=submit)
     except Conflict as exc:
         return _conflict(unit_id, exc, None)
     return unit_reply(saved)
@@ -130,7 +136,7 @@ def restore(unit_id: int):
     """Bring back an old revision's text as a new revision."""
     base, which = _int("revision"), _int("restore")
     try:
-        saved = edit.restore(lib(), unit_id, which, base_revision=base)
+        saved = edit.restore(lib(), unit_id, which, base_revision=base, submit=submit)
     except Conflict as exc:
         return _conflict(unit_id, exc, None)
     return unit_reply(saved)
@@ -150,7 +156,8 @@ def retranslate(unit_id: int):
     text = request.form.get("text")
     try:
         result = edit.retranslate(lib(), unit_id, base_revision=base, text=text,
-                                  confirm=_confirmed("confirm"), max_chars=_max_chars())
+                                  confirm=_confirmed("confirm"), max_chars=_max_chars(),
+                                  submit=submit)
     except Conflict as exc:
         return _conflict(unit_id, exc, text)
     if result.needs_confirm:
@@ -180,7 +187,7 @@ def save_segment(segment_id: int):
     try:
         edit.save_paragraph(lib(), segment_id, request.form.get("translation", ""), bases,
                             clear=_confirmed("clear"), merge=_confirmed("merge"),
-                            max_chars=_max_chars())
+                            max_chars=_max_chars(), submit=submit)
     except Conflict as exc:
         abort(409, str(exc) + " Cancel to see the current text, then edit again.")
     return _segment_reply(segment_id)
@@ -189,5 +196,6 @@ def save_segment(segment_id: int):
 @bp.post("/segments/<int:segment_id>/retranslate")
 def retranslate_segment(segment_id: int):
     """Translate a paragraph again; edited or approved sentences are kept unless confirmed."""
-    kept = edit.retranslate_paragraph(lib(), segment_id, confirm=_confirmed("confirm"))
+    kept = edit.retranslate_paragraph(lib(), segment_id, confirm=_confirmed("confirm"),
+                                      submit=submit)
     return _segment_reply(segment_id, kept=kept)

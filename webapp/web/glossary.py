@@ -58,7 +58,7 @@ def create():
     form = request.form
     try:
         term = glossary.add(lib(), form.get("source"), form.get("target"), form.get("note", ""),
-                            form.get("document_id"))
+                            form.get("document_id"), submit)
     except EnfaceError as exc:
         return _form_error(exc)
     return _after(f"Added {term.source} → {term.target}.")
@@ -69,7 +69,7 @@ def update(entry_id: int):
     """Save an edited entry."""
     fields = {k: request.form[k] for k in ("source", "target", "note") if k in request.form}
     try:
-        term = glossary.update(lib(), entry_id, fields)
+        term = glossary.update(lib(), entry_id, fields, submit)
     except EnfaceError as exc:
         return _form_error(exc)
     return _after(f"Saved {term.source} → {term.target}.")
@@ -78,7 +78,7 @@ def update(entry_id: int):
 @bp.post("/glossary/<int:entry_id>/delete")
 def delete(entry_id: int):
     """Delete an entry."""
-    glossary.remove(lib(), entry_id)
+    glossary.remove(lib(), entry_id, submit)
     return _after("Deleted.")
 
 
@@ -89,7 +89,7 @@ def import_file():
     if upload is None or not upload.filename:
         abort(400, "Choose a CSV, TSV or TBX file.")
     count = glossary.import_file(lib(), upload.stream.read(current_app.config["MAX_IMPORT_BYTES"]),
-                                 upload.filename)
+                                 upload.filename, submit=submit)
     return render_template("glossary.html", **glossary.page(lib()),
                            message=f"Imported {count} entr{'y' if count == 1 else 'ies'}.")
 
@@ -111,7 +111,8 @@ def add_from_popup():
     context = {"found": found, "suggestion": form.get("target", "") or suggestion(found),
                "document_id": form.get("document_id", type=int), "may_add": True}
     try:
-        added = glossary.add(lib(), form.get("source"), form.get("target"), "", document_id)
+        added = glossary.add(lib(), form.get("source"), form.get("target"), "", document_id,
+                             submit)
     except EnfaceError as exc:
         return render_template("_word_popup.html", error=str(exc), **context), exc.status
     return render_template("_word_popup.html", added=added, **context)
@@ -122,7 +123,18 @@ def fix_unit(unit_id: int):
     """Put a sentence's missing terms into its English (as a person's edit); the sentence again."""
     from webapp.web.edit import unit_reply
 
-    return unit_reply(glossary.fix_unit(lib(), unit_id, request.form.get("revision", type=int)))
+    return unit_reply(glossary.fix_unit(lib(), unit_id, request.form.get("revision", type=int),
+                                        submit))
+
+
+@bp.post("/glossary/offers")
+def accept_offer():
+    """"Add to the glossary" after an edit renamed something: the term, library-wide."""
+    term = glossary.add(lib(), request.form.get("source"), request.form.get("target"), "", None,
+                        submit)
+    if not htmx_request.htmx:
+        return redirect(url_for("glossary.index"), code=303)
+    return render_template("_offer_added.html", term=term)
 
 
 @bp.post("/documents/<int:doc_id>/retranslate-terms")
@@ -147,18 +159,18 @@ def api_create():
     """201 with the new entry; 400 if it cannot be stored; 409 for a duplicate."""
     body = json_body()
     term = glossary.add(lib(), body.get("source"), body.get("target"), body.get("note", ""),
-                        body.get("document_id"))
+                        body.get("document_id"), submit)
     return jsonify(term.to_json()), 201
 
 
 @bp.patch("/api/glossary/<int:entry_id>")
 def api_update(entry_id: int):
     """200 with the changed entry."""
-    return jsonify(glossary.update(lib(), entry_id, json_body()).to_json())
+    return jsonify(glossary.update(lib(), entry_id, json_body(), submit).to_json())
 
 
 @bp.delete("/api/glossary/<int:entry_id>")
 def api_delete(entry_id: int):
     """204."""
-    glossary.remove(lib(), entry_id)
+    glossary.remove(lib(), entry_id, submit)
     return "", 204

@@ -15,7 +15,7 @@ from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
 from webapp.actions import documents as docs
-from webapp.actions import imports, jobs
+from webapp.actions import imports, jobs, quality
 from webapp.actions import search as searching
 from webapp.errors import NoModel
 from webapp.reading import is_chinese
@@ -63,7 +63,8 @@ def import_files():
             continue
         data = upload.stream.read(limit + 1)
         results.extend(imports.import_bytes(lib(), data, upload.filename, lang=lang,
-                                            max_bytes=limit, allow_private=allow_private))
+                                            max_bytes=limit, allow_private=allow_private,
+                                            submit=submit))
     url = (request.form.get("url") or "").strip()
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
@@ -101,6 +102,13 @@ def translate(doc_id: int):
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=doc_id), code=303)
     return render_template("_progress.html", **docs.progress(lib(), doc_id))
+
+
+@bp.post("/documents/<int:doc_id>/recheck")
+def recheck(doc_id: int):
+    """Check every sentence of the document again (after a glossary change); back to Review."""
+    quality.recheck(lib(), doc_id, submit)
+    return redirect(url_for("pages.document", doc_id=doc_id, mode="review"), code=303)
 
 
 @bp.post("/documents/<int:doc_id>/lang")

@@ -11,6 +11,7 @@ from typing import Any
 
 from webapp.actions import glossary
 from webapp.errors import EnfaceError
+from webapp.learning.marks import keys_for
 from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
 from webapp.reading.pinyin import has_han
 from webapp.storage import Library
@@ -38,13 +39,16 @@ def unit_words(library: Library, data_dir: Path | str, unit_id: int) -> list[dic
     return [w.to_json() for w in aids(library, data_dir).words(unit["source"], lang)]
 
 
-def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]) -> None:
-    """A segment (from ``get_segment``) for the reader: glossary checks and word marks."""
+def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any], *,
+                     learn: bool = False) -> None:
+    """A segment (from ``get_segment``) for the reader: glossary checks and word marks
+    (``learn``: with their words to learn)."""
     glossary.check_units(library, seg["document_id"], seg["units"], seg["id"])
     if is_chinese(seg["source_lang"]):
         shared = aids(library, data_dir)
+        keys = keys_for(shared) if learn else None
         for unit in seg["units"]:
-            unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"])
+            unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"], keys)
 
 
 def keep_word(library: Library, word: object) -> str:

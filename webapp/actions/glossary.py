@@ -12,6 +12,7 @@ from typing import Any
 
 from webapp.actions import Submit
 from webapp.actions.edit import Saved, save_translation
+from webapp.actions.measuring import split_changed
 from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
 from webapp.glossary import exchange as files
@@ -51,6 +52,7 @@ def add(library: Library, source: object, target: object, note: object = "",
     if doc is not None:
         library.documents.get(doc)
     (entry_id,) = library.glossary.add([(*cleaned, doc)])
+    split_changed(library, [cleaned[0]])
     return _term(library.glossary.get(entry_id))
 
 
@@ -65,12 +67,17 @@ def update(library: Library, entry_id: int, changes: dict[str, Any]) -> Term:
     if doc is not None:
         library.documents.get(doc)
     merged = {"source": source, "target": target, "note": note, "document_id": doc}
-    return _term(library.glossary.update(entry_id, merged))
+    updated = _term(library.glossary.update(entry_id, merged))
+    if source != current["source"]:
+        split_changed(library, [current["source"], source])
+    return updated
 
 
 def remove(library: Library, entry_id: int) -> None:
     """Delete an entry."""
+    source = library.glossary.get(entry_id)["source"]
     library.glossary.remove(entry_id)
+    split_changed(library, [source])
 
 
 def import_file(library: Library, data: bytes, name: str, document_id: object = None) -> int:
@@ -83,7 +90,9 @@ def import_file(library: Library, data: bytes, name: str, document_id: object = 
             cleaned.append((*validate(source, target, note), doc))
         except EnfaceError as exc:
             raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
-    return len(library.glossary.add(cleaned))
+    added = len(library.glossary.add(cleaned))
+    split_changed(library, [row[0] for row in cleaned])
+    return added
 
 
 def export(library: Library, fmt: str) -> tuple[bytes, str, str]:

@@ -8,32 +8,31 @@ articles come from one join of their words with the learner's statuses; sorting 
 whole library by them reads ``document_reading``, brought up to date first.
 
 When the words the splitter keeps whole change (the user dictionary, the glossary), only the
-articles holding those words are measured again (``split_changed``).
+articles holding those words are measured again (``measuring.split_changed``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from webapp.actions import Submit
 from webapp.actions import documents as docs
 from webapp.actions import vocabulary as vocab
+from webapp.actions.measuring import queue_measuring
 from webapp.actions.vocabulary import Learner
 from webapp.learning import rules
 from webapp.learning.difficulty import HSK_KEYS, LEVEL_RANKS, Profile, level_of, profile
 from webapp.reading import ReadingAids, hsk, is_chinese
 from webapp.storage import Library
 from webapp.storage.words import HSK_COLUMNS, ratio
-from webapp.vocabulary import LEARNING_JOB
 
 log = logging.getLogger(__name__)
 
 #: The rules' version: profiles made by other rules are made again (a change to ``tokens``
 #: or ``difficulty`` that changes what is counted bumps it).
 PROFILE_VERSION = 1
-BIG_CHANGE = 50  # words: a change of more than this many to the split re-measures everything
 
 
 # --- measuring articles ------------------------------------------------------------------------
@@ -161,16 +160,6 @@ def with_difficulty(learner: Learner, documents: list[dict[str, Any]],
         queue_measuring(learner.library, submit)
 
 
-def queue_measuring(library: Library, submit: Submit | None = None) -> int | None:
-    """Queue the job that measures unmeasured articles, unless it is queued already."""
-    if library.jobs.active_id(LEARNING_JOB, "library") is not None:
-        return None
-    job_id = library.jobs.create(LEARNING_JOB, "library", total=0)
-    if submit is not None:
-        submit(job_id, LEARNING_JOB)
-    return job_id
-
-
 def run_measuring(library: Library, job: dict, chunk: dict, *,
                   progress: Callable[[int, int], bool], data_dir: str | None = None,
                   **_: object) -> None:
@@ -201,17 +190,3 @@ def run_measuring(library: Library, job: dict, chunk: dict, *,
     for user_id in library.words.learners_waiting():
         library.words.learner(user_id).refresh()
     progress(done, done)
-
-
-def split_changed(library: Library, words: Iterable[str] | None,
-                  submit: Submit | None = None) -> int:
-    """The user dictionary or the glossary changed these words (None: too many to say): the
-    articles holding them are measured again; how many."""
-    texts = None if words is None else [w for w in dict.fromkeys(words) if w]
-    if texts is not None and len(texts) > BIG_CHANGE:
-        texts = None
-    dropped = library.words.forget_profiles(texts)
-    if dropped:
-        queue_measuring(library, submit)
-    return dropped
-

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from webapp.actions import glossary
+from webapp.actions.measuring import split_changed
 from webapp.errors import EnfaceError
 from webapp.learning.marks import keys_for
 from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
@@ -59,9 +60,11 @@ def keep_word(library: Library, word: object) -> str:
         raise EnfaceError("A word to keep whole has 2 to 20 characters, Chinese among them, "
                           "and no spaces.")
     library.glossary.add_user_word(text)
+    split_changed(library, [text])
     return text
 
 
 def forget_word(library: Library, word: str) -> None:
     """Split a word as the dictionary would again."""
     library.glossary.remove_user_word(word)
+    split_changed(library, [word])

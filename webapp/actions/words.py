@@ -12,6 +12,7 @@ from typing import Any
 from webapp.actions import Submit
 from webapp.actions import learning as measured
 from webapp.actions import vocabulary as vocab
+from webapp.actions.measuring import queue_measuring
 from webapp.actions.vocabulary import Learner
 from webapp.errors import NotFound
 from webapp.learning import rules
@@ -46,7 +47,7 @@ def mark_known(learner: Learner, body: object, submit: Submit | None = None) -> 
     """``POST /api/words/known`` ``{"words": […]}``: ``{"marked", "undo"}``."""
     done = vocab.mark_known(learner.store, learner.aids, body)
     if done["marked"]:
-        measured.queue_measuring(learner.library, submit)  # the library's figures, in the back
+        queue_measuring(learner.library, submit)  # the library's figures, in the back
     return done
 
 
@@ -119,7 +120,7 @@ def mark_document_known(learner: Learner, doc_id: int,
     changes = {w: WORD_KNOWN for w in words if current.get(w, WORD_NEW) == WORD_NEW}
     before = learner.store.set_statuses(changes) if changes else {}
     if changes:
-        measured.queue_measuring(learner.library, submit)
+        queue_measuring(learner.library, submit)
     return {"marked": len(changes), "undo": json.dumps(before, ensure_ascii=False),
             "undone": None, **measured.difficulty_block(learner, doc_id)}
 
@@ -219,7 +220,7 @@ def export(learner: Learner, fmt: object, status: object = rules.LEARNING
 def import_file(learner: Learner, data: bytes, name: str, submit: Submit | None = None) -> str:
     """A file of known words (a list, CSV/TSV, Pleco, Anki); what was read and marked."""
     report = vocab.import_words(learner.store, learner.aids, data, name)
-    measured.queue_measuring(learner.library, submit)
+    queue_measuring(learner.library, submit)
     return report
 
 
@@ -227,7 +228,7 @@ def know_hsk(learner: Learner, level: object, standard: object = "3.0",
              submit: Submit | None = None) -> str:
     """"I know HSK 1–N": what changed, in words."""
     changed = vocab.known_from_hsk(learner.store, level, standard)
-    measured.queue_measuring(learner.library, submit)
+    queue_measuring(learner.library, submit)
     return (f"{changed:,} words of HSK {standard} levels 1–{level} marked known; words you "
             "are learning or ignore kept their status.")
 

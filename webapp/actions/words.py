@@ -170,6 +170,11 @@ def vocabulary_page(learner: Learner, args: Any) -> dict[str, Any]:
     query = filters.query
     if rules.is_word(query):
         query = key_of(learner.aids, query)
+    if filters.document is not None:
+        try:
+            measured.stored_profile(learner, filters.document)  # its words, measured now
+        except NotFound:
+            pass  # no such article: no word of it
     rows = store.find(filters.statuses, query=query, document_id=filters.document)
     if filters.level is not None:
         rows = [r for r in rows if _level(r["word"]) == filters.level]

@@ -126,6 +126,7 @@
     if (!button) return;
     e.preventDefault();
     e.stopPropagation(); // k is also "previous sentence" in the editor's keys
+    if (window.htmx) htmx.process(button.form); // a popup swapped in a moment ago
     button.click();
   }, true);
 })();

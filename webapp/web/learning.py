@@ -102,6 +102,10 @@ def set_status():
     """The popup's status buttons: the popup's status block again (and the article's figures,
     out of band)."""
     done = words.set_from_popup(learner(), request.form.to_dict())
+    if not htmx_request.htmx:  # the form sent without htmx: back to where the word was met
+        document = done["block"]["document"]
+        return redirect(url_for("pages.document", doc_id=document) if document is not None
+                        else url_for("learning.vocabulary", status="all"), code=303)
     html = render_template("_word_status.html", s=done["block"])
     if "difficulty" in done:
         html += render_template("_learning_state.html", oob=True, **done)

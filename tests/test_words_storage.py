@@ -193,3 +193,23 @@ def test_a_removed_account_takes_its_words_along(lib):
     add_user(lib, "bob", "reader")  # may get ann's id back (SQLite reuses the highest)
     assert lib.words.learner(lib.accounts.find("bob")["id"]).statuses() == {}
     assert lib.words.learner(0).statuses() == {"磋商": "known"}
+
+
+def test_a_page_of_figures_reads_what_is_kept_and_works_out_only_the_stale(lib):
+    me = lib.words.learner(0)
+    a, b = add_doc(lib, "第一篇。"), add_doc(lib, "第二篇。")
+    save(lib, a, Profile({"磋商": 2, "会谈": 1}))
+    save(lib, b, Profile({"会谈": 3}))
+    assert me.page_readings([a, b]) == me.readings([a, b])  # none kept: worked out, and kept
+    assert lib.db.scalar(sa.text("SELECT COUNT(*) FROM document_reading")) == 2
+    with lib.db.transaction() as conn:  # what is kept is read, not worked out again
+        conn.execute(sa.text("UPDATE document_reading SET known = 1 WHERE document_id = :b"),
+                     {"b": b})
+    assert me.page_readings([b])[b]["known"] == 1
+    me.set_statuses({"磋商": "known"})  # a word of a only: a is stale, b is not
+    got = me.page_readings([a, b])
+    assert got[a] == me.readings([a])[a] and got[a]["known"] == 2
+    assert got[b]["known"] == 1 and got[b]["known_ratio"] == round(1 / 3, 4)
+    me.set_statuses({"会谈": "known"})  # now b too
+    assert me.page_readings([b])[b]["known"] == 3
+    assert me.page_readings([]) == {}

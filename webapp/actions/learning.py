@@ -23,7 +23,14 @@ from webapp.actions import vocabulary as vocab
 from webapp.actions.measuring import queue_measuring
 from webapp.actions.vocabulary import Learner
 from webapp.learning import rules
-from webapp.learning.difficulty import HSK_KEYS, LEVEL_RANKS, Profile, level_of, profile
+from webapp.learning.difficulty import (
+    HSK_KEYS,
+    LEVEL_RANKS,
+    Profile,
+    difficulty,
+    level_of,
+    profile,
+)
 from webapp.reading import ReadingAids, hsk, is_chinese
 from webapp.storage import Library
 from webapp.storage.words import HSK_COLUMNS, ratio
@@ -37,7 +44,7 @@ PROFILE_VERSION = 1
 
 # --- measuring articles ------------------------------------------------------------------------
 
-def _figures(text: Profile) -> tuple[dict[str, Any], list[tuple[str, bool, int]]]:
+def figures_of(text: Profile) -> tuple[dict[str, Any], list[tuple[str, bool, int]]]:
     """A profile as the stored row's figures and its (word, is_name, count) rows."""
     hsk = text.hsk()
     level = level_of(hsk)
@@ -55,7 +62,7 @@ def measure(library: Library, aids: ReadingAids | None, doc: dict[str, Any]) -> 
     lang = doc["source_lang"]
     sources = [u["source"] for s in doc["segments"] for u in s["units"]]
     chinese = is_chinese(lang) and aids is not None
-    figures, rows = _figures(profile(aids, sources, lang) if chinese else Profile({}, {}))
+    figures, rows = figures_of(profile(aids, sources, lang) if chinese else Profile({}, {}))
     library.words.save_profile(doc["id"], PROFILE_VERSION, figures, rows)
     return figures
 
@@ -83,8 +90,7 @@ def difficulty_json(figures: dict[str, Any], reading: dict[str, Any] | None) -> 
 
 def document_difficulty(learner: Learner, doc_id: int) -> dict[str, Any]:
     """``GET /api/documents/<id>/difficulty``: the article's difficulty for this learner."""
-    figures = stored_profile(learner, doc_id)
-    return difficulty_json(figures, learner.store.readings([doc_id]).get(doc_id))
+    return learner_state(learner, doc_id)["difficulty"]
 
 
 # --- the reader --------------------------------------------------------------------------------
@@ -101,16 +107,26 @@ def reader_page(learner: Learner, doc_id: int, *, marks: bool = True,
     doc = page["doc"]
     if not is_chinese(doc["source_lang"]):
         return page
+    return page | learner_state(learner, doc_id, doc)
+
+
+def learner_state(learner: Learner, doc_id: int, doc: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+    """An article's difficulty for this learner and the statuses of its words (what the
+    reader's marks read), from one read of its words with their statuses."""
     figures = stored_profile(learner, doc_id, doc)
-    store = learner.store
-    return page | {"word_statuses": store.in_document(doc_id),
-                   "difficulty": difficulty_json(figures, store.readings([doc_id]).get(doc_id))}
+    rows = learner.store.in_document(doc_id)
+    statuses = {word: status for word, _, _, status in rows if status is not None}
+    words = {word: count for word, is_name, count, _ in rows if not is_name}
+    names = {word: count for word, is_name, count, _ in rows if is_name}
+    mine = difficulty(Profile(words, names), statuses)
+    return {"doc_id": doc_id, "word_statuses": statuses,
+            "difficulty": difficulty_json(figures, mine)}
 
 
 def difficulty_block(learner: Learner, doc_id: int) -> dict[str, Any]:
     """What the reader's difficulty line shows after a change of statuses."""
-    return {"doc_id": doc_id, "difficulty": document_difficulty(learner, doc_id),
-            "word_statuses": learner.store.in_document(doc_id)}
+    return learner_state(learner, doc_id)
 
 
 # --- the library -------------------------------------------------------------------------------
@@ -152,7 +168,7 @@ def with_difficulty(learner: Learner, documents: list[dict[str, Any]],
     is not measured: the measuring job is queued then)."""
     ids = [d["id"] for d in documents]
     profiles = learner.library.words.profiles(ids, PROFILE_VERSION)
-    readings = learner.store.readings(profiles)
+    readings = learner.store.page_readings(profiles)
     for d in documents:
         found = profiles.get(d["id"])
         d["difficulty"] = difficulty_json(found, readings.get(d["id"])) if found else None

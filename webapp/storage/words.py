@@ -312,6 +312,48 @@ class LearnerWords:
         return {r["document_id"]: r | {"known_ratio": ratio(r["known"], r["words"])}
                 for r in rows}
 
+    def page_readings(self, doc_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """``readings`` for a page of documents, read from ``document_reading`` where it is up
+        to date: only documents without figures there, or holding a word whose status changed
+        since, are worked out (and kept). What a library page costs stays that of a lookup."""
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return {}
+        reading, dw = document_reading, document_word
+        with self.db.reading():
+            kept = {r["document_id"]: r for r in self.db.rows(
+                sa.select(reading.c.document_id, reading.c.words, reading.c.known,
+                          reading.c.new_words)
+                .where(reading.c.user_id == self.user_id,
+                       self.db.among(reading.c.document_id, ids)))}
+            stale = set(ids) - set(kept)
+            waiting = sa.exists().where(word_pending.c.user_id == self.user_id,
+                                        word_pending.c.word == dw.c.word)
+            if self.db.scalar(sa.select(sa.exists().where(word_pending.c.user_id
+                                                          == self.user_id))):
+                stale.update(r["document_id"] for r in self.db.rows(
+                    sa.select(dw.c.document_id).distinct().where(
+                        self.db.among(dw.c.document_id, sorted(kept)), waiting)))
+        fresh = self.readings(stale) if stale else {}
+        if fresh:
+            self._keep(fresh.values())
+        out = {i: r | {"known_ratio": ratio(r["known"], r["words"])} for i, r in kept.items()}
+        return out | fresh
+
+    def _keep(self, figures: Iterable[dict[str, Any]]) -> None:
+        """Store figures just worked out (they are right now; words still waiting may make
+        ``refresh`` work them out again)."""
+        rows = [{"user_id": self.user_id, "document_id": f["document_id"], "words": f["words"],
+                 "known": f["known"], "new_words": f["new_words"],
+                 "known_ratio": f["known_ratio"]} for f in figures]
+        upsert = sqlite.insert if self.db.sqlite else postgresql.insert
+        insert = upsert(document_reading)
+        with self.db.transaction() as conn:
+            conn.execute(insert.on_conflict_do_update(
+                index_elements=["user_id", "document_id"],
+                set_={c: insert.excluded[c] for c in ("words", "known", "new_words",
+                                                      "known_ratio")}), rows)
+
     def refresh(self) -> int:
         """Bring ``document_reading`` up to date: the documents holding a word whose status
         changed since, and those without figures yet; how many were worked out."""
@@ -376,13 +418,17 @@ class LearnerWords:
                 .limit(limit).offset(offset))]
         return total, ids
 
-    def in_document(self, doc_id: int) -> dict[str, str]:
-        """The statuses of a document's words and names that have one."""
-        return {r["word"]: r["status"] for r in self.db.rows(
-            sa.select(word_status.c.word, word_status.c.status)
-            .where(self._mine, word_status.c.word.in_(
-                sa.select(document_word.c.word)
-                .where(document_word.c.document_id == doc_id))))}
+    def in_document(self, doc_id: int) -> list[tuple[str, bool, int, str | None]]:
+        """A document's words and names as (word, is_name, count, this learner's status or
+        None): what its reader marks and its figures, in one read (tuples: a long article has
+        thousands)."""
+        dw = document_word
+        query = (sa.select(dw.c.word, dw.c.is_name, dw.c.count, word_status.c.status)
+                 .select_from(dw.outerjoin(word_status, sa.and_(
+                     self._mine, word_status.c.word == dw.c.word)))
+                 .where(dw.c.document_id == doc_id))
+        with self.db.connection() as conn:
+            return [tuple(row) for row in conn.execute(query)]
 
 
 def ratio(known: int, words: int) -> float | None:

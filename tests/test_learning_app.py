@@ -226,6 +226,24 @@ def test_library_columns_sorted_and_filtered_by_difficulty(app, client, library,
         assert client.get(f"/api/documents?{bad}").get_json()["error"]
 
 
+def test_the_measuring_job_measures_every_article_and_catches_learners_up(app, library, doc,
+                                                                          add_article):
+    from webapp.actions.measuring import queue_measuring
+
+    english = add_article("Talks were held in Moscow.", lang="en", title="Talks")
+    library.words.learner(0).set_statuses({"磋商": "known"})
+    job = queue_measuring(library)
+    assert queue_measuring(library) is None  # queued once
+    assert jobs.run_job(library, job, data_dir=app.config["DATA_DIR"]) == "done"
+    assert library.jobs.get(job)["done"] == library.jobs.get(job)["total"] == 2
+    assert set(library.words.profiles([doc, english], 1)) == {doc, english}
+    assert library.words.learners_waiting() == []
+    kept = library.words.learner(0).documents(sort="difficulty", min_known=0.01)
+    assert kept == (1, [doc])
+    assert jobs.run_job(library, queue_measuring(library),
+                        data_dir=app.config["DATA_DIR"]) == "done"  # nothing left: done at once
+
+
 def test_a_glossary_term_or_kept_word_measures_the_articles_holding_it_again(app, client,
                                                                              library, doc):
     from webapp.actions import glossary, reading

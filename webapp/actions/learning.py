@@ -183,10 +183,10 @@ def run_measuring(library: Library, job: dict, chunk: dict, *,
     or holding a word the split changed), then bring learners' figures up to date."""
     if data_dir is None:
         raise rules.BadWord("Measuring articles needs the library's data folder.")
-    aids: ReadingAids | None = None
     done, seen = 0, set()
     while todo := [i for i in library.words.unprofiled(PROFILE_VERSION, limit=500)
                    if i not in seen]:
+        aids: ReadingAids | None = None  # the library's words read again for every batch
         for doc_id in todo:
             seen.add(doc_id)
             try:

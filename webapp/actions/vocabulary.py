@@ -19,10 +19,8 @@ from webapp.actions import reading
 from webapp.learning import deck, lists, rules
 from webapp.learning.cards import Card, make_card
 from webapp.learning.cards import example_of as example_of
-from webapp.learning.difficulty import difficulty as learner_difficulty
-from webapp.learning.difficulty import profile
 from webapp.learning.tokens import key_of, lexicon_for
-from webapp.reading import ReadingAids, is_chinese
+from webapp.reading import ReadingAids
 from webapp.storage import Library
 from webapp.vocabulary import WORD_KNOWN, WORD_NEW
 
@@ -114,7 +112,8 @@ def vocabulary(store: WordStore, args: Mapping[str, object]) -> dict:
 
 @dataclass(frozen=True)
 class Learner:
-    """One learner (0: the library's single local user) in a library with its data folder."""
+    """One learner (0: the library's single local user) in a library with its data folder, for
+    one request or command: the library's own words are read once, when first needed."""
 
     library: Library
     user_id: int
@@ -139,24 +138,6 @@ def learning_aids(library: Library, data_dir: Path | str) -> ReadingAids:
     shared = reading.aids(library, data_dir)
     lexicon_for(shared).use_own_words(library.glossary.user_words())
     return shared
-
-
-def difficulty_of(store: WordStore, aids: ReadingAids, sources: Iterable[str],
-                  lang: str) -> dict:
-    """A text's difficulty for this learner (the sources of its units, in order)."""
-    text = profile(aids, sources, lang)
-    return learner_difficulty(text, store.statuses([*text.words, *text.names]))
-
-
-def document_difficulty(store: WordStore, library: Library, data_dir: Path | str,
-                        doc_id: int) -> dict:
-    """``GET /api/documents/<id>/difficulty``; NotFound for no such document, and
-    ``{"words": 0, …, "level": None}`` for one that is not Chinese."""
-    doc = library.documents.tree(doc_id)
-    lang = doc["source_lang"]
-    sources = [u["source"] for seg in doc["segments"] for u in seg["units"]]
-    aids = learning_aids(library, data_dir)
-    return difficulty_of(store, aids, sources if is_chinese(lang) else [], lang)
 
 
 def export(store: WordStore, aids: ReadingAids, fmt: object,

@@ -196,6 +196,12 @@ def test_difficulty_api_for_this_learner(client, library, doc, add_article):
     assert client.get(f"/api/documents/{english}/difficulty").get_json() == {
         "words": 0, "known": 0, "known_ratio": None, "new_words": 0,
         "hsk": dict.fromkeys(before["hsk"], 0), "level": None}
+    mistaken = add_article("磋商在莫斯科举行。", lang="ja", title="磋商")  # detected wrong
+    assert client.get(f"/api/documents/{mistaken}/difficulty").get_json()["words"] == 0
+    from webapp.actions import documents
+
+    documents.set_language(library, mistaken, "zh")  # put right: measured again
+    assert client.get(f"/api/documents/{mistaken}/difficulty").get_json()["known"] == 2  # + title
     assert client.get("/api/documents/999/difficulty").status_code == 404
 
 

@@ -171,6 +171,9 @@ def test_profiles_of_articles_holding_a_changed_word_are_dropped(lib):
     assert lib.words.unprofiled(1) == [a]
     assert lib.words.profiles([b], 2) == {}  # made by other rules: not current
     assert lib.words.forget_profiles([]) == 0
+    assert lib.words.forget_profiles(documents=[a]) == 0 and lib.words.forget_profiles(
+        documents=[b]) == 1
+    save(lib, b, Profile({"天气": 1}))
     assert lib.words.forget_profiles(None) == 1
 
 

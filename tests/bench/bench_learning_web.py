@@ -38,19 +38,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "bench")]
 
 from bench_learning import article as long_article  # noqa: E402
+from bench_learning import median_ms  # noqa: E402
 from bench_reading import cpu  # noqa: E402
 
 PARALLEL = ROOT / "tests" / "fixtures" / "samples" / "parallel" / "newstest2021_zh-en_first475.zh"
 PER_ARTICLE = 24
-
-
-def median_ms(run, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1e3
 
 
 def interleaved(runs: dict, rounds: int = 7) -> dict[str, float]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import time
 import urllib.request
 import zipfile
 
@@ -17,25 +16,13 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def translated(server: str) -> None:
-    """Translate the seed through the API and wait for the job."""
-    request = urllib.request.Request(f"{server}/api/documents/1/translate", data=b"{}",
-                                     headers={"Content-Type": "application/json"})
-    job = json.load(urllib.request.urlopen(request))["job"]
-    deadline = time.monotonic() + 60
-    while json.load(urllib.request.urlopen(f"{server}/api/jobs/{job}"))["status"] != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-
-
 def known_cell(page, server: str) -> str:
     page.goto(server + "/")
     return page.locator("#doc-1 td.known").inner_text().strip()
 
 
-def test_mark_a_word_learning_the_rest_known_and_take_it_to_anki(page, server, zh_model,
+def test_mark_a_word_learning_the_rest_known_and_take_it_to_anki(page, server, translated,
                                                                  tmp_path, artifacts):
-    translated(server)
     page.goto(server + "/documents/1")
     page.get_by_label("Mark new and learning words").check()
     new = page.locator('#reader .w[data-ws="new"]')

@@ -126,7 +126,9 @@ def set_language(library: Library, doc_id: int, code: object) -> None:
     """Override a document's detected source language with a language Enface knows."""
     if not isinstance(code, str) or code not in vocabulary.NAMES or code == "und":
         raise EnfaceError(f"Unknown language code {code!r}: choose one from the list.")
-    library.documents.set_lang(doc_id, code)
+    with library.transaction():
+        library.documents.set_lang(doc_id, code)
+        library.words.forget_profiles(documents=[doc_id])  # its words are read again
 
 
 def focus(library: Library, doc_id: int, raw: object) -> bool:

@@ -93,11 +93,14 @@ class Words:
             .where(sa.or_(profile.c.document_id.is_(None), profile.c.version != version))
             .order_by(document.c.id).limit(limit))]
 
-    def forget_profiles(self, containing: Sequence[str] | None = None) -> int:
+    def forget_profiles(self, containing: Sequence[str] | None = None, *,
+                        documents: Sequence[int] | None = None) -> int:
         """Drop the profiles of the documents whose sentences hold any of ``containing`` (all
-        profiles when None), to be made again; how many."""
+        profiles when None), or of ``documents``, to be made again; how many."""
         query = sa.delete(document_profile)
-        if containing is not None:
+        if documents is not None:
+            query = query.where(self.db.among(document_profile.c.document_id, list(documents)))
+        elif containing is not None:
             texts = [t for t in dict.fromkeys(containing) if t]
             if not texts:
                 return 0

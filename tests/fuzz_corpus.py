@@ -236,9 +236,10 @@ def page_failures(client, library) -> list[str]:
     check of the database."""
     from webapp.exports import FORMATS
 
-    paths = ["/", "/documents", "/api/documents", "/models"]
+    paths = ["/", "/documents", "/api/documents", "/models", "/?sort=difficulty", "/vocabulary"]
     for doc in library.documents.page():
-        paths += [f"/documents/{doc['id']}", f"/api/documents/{doc['id']}"]
+        paths += [f"/documents/{doc['id']}", f"/api/documents/{doc['id']}",
+                  f"/api/documents/{doc['id']}/difficulty"]
         paths += [f"/documents/{doc['id']}/export?format={fmt}" for fmt in FORMATS]
     paths += [f"/export?format={fmt}" for fmt in FORMATS] if library.documents.page() else []
     failures = [f"{path}: {status}" for path in paths

@@ -20,6 +20,7 @@ from webapp.vocabulary import (
     FAILED,
     FEEDS_JOB,
     INSTALL_MODEL_JOB,
+    LEARNING_JOB,
     TRANSLATE_JOB,
 )
 
@@ -40,8 +41,8 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
 
     ``translated`` needs an installed zh→en model (the ``zh_model`` fixture).
     """
-    ids: dict[str, list[int]] = {k: [] for k in (
-        "document", "segment", "unit", "glossary", "feed", "job", "user")}
+    ids: dict[str, list] = {k: [] for k in (
+        "document", "segment", "unit", "glossary", "feed", "job", "user", "word")}
     for name in ROLES:
         add_user(library, f"{name[:2]}-{name}", name)
     accounts = {a["name"]: a["id"] for a in library.accounts.all()}
@@ -101,6 +102,8 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
     never, _ = library.feeds.add("https://never.example.org/rss", "从未更新")
     ids["feed"] = [ok, broken, never]
 
+    stock_words(library, ids, first)
+
     report = feeds.FeedReport("https://news.example.org/feed.xml", ok, "好的源",
                               new=[ImportResult("https://news.example.org/1", first, "第一篇",
                                                 True, warning="the feed's summary")],
@@ -113,7 +116,9 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
               (INSTALL_MODEL_JOB, "zh en", FAILED, "The model download could not be reached"),
               (INSTALL_MODEL_JOB, "ja en", DONE, None),
               (FEEDS_JOB, "all", DONE, None), (FEEDS_JOB, str(broken), FAILED, "gone"),
-              (CHECK_JOB, str(second), FAILED, "The model could not judge these sentences")]
+              (CHECK_JOB, str(second), FAILED, "The model could not judge these sentences"),
+              (LEARNING_JOB, "library", DONE, None),
+              (LEARNING_JOB, "library", FAILED, "Measuring articles failed: <b>x</b>")]
     for kind, target, status, error in states:
         job = library.jobs.create(kind, target, total=3)
         chunk = library.jobs.claim(job, "stocked", lease_seconds=3600)
@@ -134,3 +139,27 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
         ids["job"].append(job)
     ids["job"].append(library.jobs.create(TRANSLATE_JOB, str(first), total=2))  # queued
     return ids
+
+
+def stock_words(library, ids: dict[str, list], doc_id: int) -> None:
+    """Learners' words: the local user's and each account's statuses of every kind, notes (one
+    with markup), a sentence met in an edited and approved article, a measured article with
+    names, the learners' figures kept, and words waiting to be worked into them."""
+    from webapp.actions.learning import PROFILE_VERSION
+
+    unit = next(u for s in library.documents.tree(doc_id)["segments"] for u in s["units"]
+                if "第一" in u["source"])
+    library.words.save_profile(doc_id, PROFILE_VERSION, {
+        "words": 9, "names": 1, "hsk_1": 4, "hsk_2": 2, "hsk_3": 0, "hsk_4": 0, "hsk_5": 0,
+        "hsk_6": 0, "hsk_7_9": 1, "hsk_beyond": 2, "level": "beyond", "level_rank": 8},
+        [("第一", False, 2), ("句话", False, 3), ("文章", False, 1), ("引用", False, 3),
+         ("王小明", True, 1)])
+    for user_id in [0, *ids["user"]]:
+        me = library.words.learner(user_id)
+        me.set_statuses({"第一": "learning1", "句话": "known", "文章": "ignored",
+                         "说明": "new", "引用": "learning4", "王小明": "learning2"})
+        me.add_example("第一", unit["id"], unit["source"].index("第一"), "第一")
+        me.set_note("第一", "<b>a note</b> with markup")
+        me.refresh()
+        me.set_statuses({"标题": "learning3"})  # waiting to be worked into the figures
+    ids["word"] = ["第一", "句话", "王小明"]

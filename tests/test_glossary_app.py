@@ -221,7 +221,7 @@ def test_reader_marks_words_and_keeps_settings_in_the_address(client, library, d
     doc_id = add_doc(library)
     page = client.get(f"/documents/{doc_id}?view=interleaved&pinyin=1&size=xl").get_data(as_text=True)
     assert 'class="enface view-interleaved show-pinyin"' in page
-    assert '<span class="w" data-py="cuō shāng">磋商</span>' in page
+    assert '<span class="w" data-py="cuō shāng" data-k="磋商">磋商</span>' in page
     assert 'value="interleaved" selected' in page and 'value="xl" selected' in page
     assert "CC BY-SA 4.0" in page
     odd = client.get(f"/documents/{doc_id}?view=<script>&size=9").get_data(as_text=True)

@@ -488,12 +488,17 @@ def test_a_job_killed_after_its_last_batch_was_stored_ends_with_done_equal_total
 # --- the route walk over every kind of stored entity ------------------------------------------
 
 ID_KINDS = {"doc_id": "document", "unit_id": "unit", "segment_id": "segment", "job_id": "job",
-            "entry_id": "glossary", "feed_id": "feed", "user_id": "user"}
-QUERIES = {"/": ["", "?page=2", "?page=999"], "/documents": ["", "?state=translated&sort=title"],
+            "entry_id": "glossary", "feed_id": "feed", "user_id": "user", "word": "word"}
+QUERIES = {"/": ["", "?page=2", "?page=999", "?sort=difficulty&known=50",
+                 "?sort=-difficulty&level=3&page=2"], "/documents": ["", "?state=translated&sort=title"],
            "/search": ["", "?q=第一", "?q=句"], "/glossary": ["", "?q=说", "?q=_"],
            "/words": ["?q=第一", "?q=说了&document=1"], "/api/dictionary": ["?q=第一"],
            "/api/documents": ["", "?q=第&page=2"], "/api/search": ["?q=第一句"],
-           "/api/glossary": ["", "?q=First"], "/export": ["?format=md", "?format=json"]}
+           "/api/glossary": ["", "?q=First"], "/export": ["?format=md", "?format=json"],
+           "/vocabulary": ["", "?status=all", "?status=known&level=1", "?document=1",
+                           "?q=第&page=2"], "/vocabulary/export": ["?format=apkg&status=all",
+                                                                   "?format=tsv"],
+           "/api/vocabulary": ["", "?status=all&page=1"]}
 
 
 def walk_paths(app, ids: dict[str, list[int]]) -> list[str]:
@@ -512,8 +517,8 @@ def walk_paths(app, ids: dict[str, list[int]]) -> list[str]:
             "?filter=unreviewed&view=interleaved" if rule.endpoint == "pages.document" else ""]
         if rule.endpoint == "pages.document":
             extra.append("?mode=review")
-        paths += [rule.rule.replace(f"<int:{name}>", str(v)) + q for v in sorted(values)
-                  for q in extra]
+        paths += [rule.rule.replace(f"<int:{name}>", str(v)).replace(f"<{name}>", str(v)) + q
+                  for v in sorted(values, key=str) for q in extra]
     return paths
 
 
@@ -565,7 +570,8 @@ def test_every_page_renders_over_every_kind_of_stored_entity(stocked_app):
         client = stocked_app.test_client()
         assert sign_in(client, role).status_code == 303
         todo = paths if role == "ad-admin" else [p for p in paths if "<" not in p and (
-            p.count("/") <= 1 or p.startswith(("/documents/1", "/feeds", "/glossary")))]
+            p.count("/") <= 1 or p.startswith(("/documents/1", "/feeds", "/glossary",
+                                                 "/vocabulary", "/api/words", "/api/vocabulary")))]
         assert walk(client, todo) == [], role
     client = stocked_app.test_client()
     sign_in(client, "ad-admin")
@@ -573,6 +579,9 @@ def test_every_page_renders_over_every_kind_of_stored_entity(stocked_app):
     assert 'href="/documents/1">document 1</a>' in glossary_page  # the scoped term's link
     feeds_page = client.get("/feeds").get_data(as_text=True)
     assert "the server answered 500" in feeds_page and "<script>alert" not in feeds_page
+    vocabulary = client.get("/vocabulary?status=all").get_data(as_text=True)
+    assert "&lt;b&gt;a note&lt;/b&gt;" in vocabulary and "<b>a note" not in vocabulary
+    assert vocabulary.count('class="word-entry"') == 7  # the admin's own words
     users_page = client.get("/users").get_data(as_text=True)
     assert all(name in users_page for name in ("re-reader", "ed-editor", "ad-admin"))
 

@@ -1,8 +1,8 @@
 """A learner's words through the actions the API, the forms and the CLI will share.
 
-Storage comes with the storage rewrite; here a dict stands in for it (``MemoryStore``, the
-``WordStore`` protocol), so what is tested is the rules: which words change, what undo puts
-back, what an import reports, what an export holds.
+A dict stands in for the words repository here (``MemoryStore``, the ``WordStore``
+protocol), so what is tested is the rules: which words change, what undo puts back, what an
+import reports, what an export holds (``test_words_storage`` tests the repository).
 """
 
 from __future__ import annotations
@@ -104,19 +104,25 @@ def test_vocabulary_pages(aids):
 
 
 def test_document_difficulty_for_this_learner(library, dictionary, add_article):
-    store = MemoryStore()
+    """Measured once and stored; a learner's statuses, a word kept whole, another script."""
+    from webapp.actions import learning, reading
+
+    me = vocab.Learner(library, 0, dictionary)
     doc = add_article("俄中两国举行战略安全磋商。磋商在莫斯科举行。", "我爱喵呜喵。", title="磋商")
-    before = vocab.document_difficulty(store, library, dictionary, doc)
-    store.set_statuses({"磋商": "known", "莫斯科": "learning1"})
-    after = vocab.document_difficulty(store, library, dictionary, doc)
+    before = learning.document_difficulty(me, doc)
+    me.store.set_statuses({"磋商": "known", "莫斯科": "learning1"})
+    after = learning.document_difficulty(me, doc)
     assert after["known"] == 3 and after["words"] == before["words"] + 1  # a studied name counts
     assert after["new_words"] == before["new_words"] - 1
-    library.glossary.add_user_word("喵呜喵")  # kept whole (3 words become 1), and a word, not a name
-    assert vocab.document_difficulty(store, library, dictionary, doc)["words"] == after["words"] - 2
+    reading.keep_word(library, "喵呜喵")  # kept whole (3 words become 1), and a word, not a name
+    me = vocab.Learner(library, 0, dictionary)  # (a learner reads the library's words once)
+    assert learning.document_difficulty(me, doc)["words"] == after["words"] - 2
     english = add_article("The talks were held in Moscow.", lang="en", title="Talks")
-    assert vocab.document_difficulty(store, library, dictionary, english)["level"] is None
+    assert learning.document_difficulty(me, english)["level"] is None
+    traditional = add_article("俄中兩國舉行戰略安全磋商。", lang="zt", title="磋商")
+    assert learning.document_difficulty(me, traditional)["known"] == 2  # 磋商 is one word
     with pytest.raises(NotFound):
-        vocab.document_difficulty(store, library, dictionary, 999)
+        learning.document_difficulty(me, 999)
 
 
 def test_export_the_learning_words(aids):

@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
              "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES",
              "PROCESSES", "WORKER_NICE", "LEASE_SECONDS"}
-_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "ALLOW_PRIVATE_URLS"}
+_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "LEARNING", "ALLOW_PRIVATE_URLS"}
 
 
 class SettingError(EnfaceError):
@@ -53,6 +53,7 @@ def defaults() -> dict[str, Any]:
         # loopback and link-local addresses (off: public addresses only, see webapp.outbound)
         "TARGET_LANG": "en",
         "WORD_MARKS": True,  # Chinese source words as lookup targets with readings (the reader)
+        "LEARNING": True,  # a learner's words marked in the reader, difficulty per article
     }
 
 

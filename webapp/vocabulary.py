@@ -145,6 +145,7 @@ TRANSLATE_JOB = "translate"  # target: a document id
 INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
 FEEDS_JOB = "update-feeds"  # target: "all" (every subscription) or a feed id (a new one)
 CHECK_JOB = "check"  # target: a document id (judge its English with the model, check again)
+LEARNING_JOB = "measure-articles"  # target: "library": articles' words and HSK profiles
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
 JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)

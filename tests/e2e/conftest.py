@@ -97,6 +97,26 @@ def page(browser, server):
     context.close()
 
 
+def translate_seed(server: str, doc_id: int = 1, timeout: float = 60) -> None:
+    """Translate a document through the API and wait for its job (the server's worker)."""
+    import json
+
+    request = urllib.request.Request(f"{server}/api/documents/{doc_id}/translate", data=b"{}",
+                                     headers={"Content-Type": "application/json"})
+    job = json.load(urllib.request.urlopen(request))["job"]
+    deadline = time.monotonic() + timeout
+    while json.load(urllib.request.urlopen(f"{server}/api/jobs/{job}"))["status"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def translated(server, zh_model) -> str:
+    """The server, its seed article translated by the tiny test model."""
+    translate_seed(server)
+    return server
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

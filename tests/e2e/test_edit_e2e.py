@@ -183,23 +183,7 @@ def test_linked_highlighting_both_ways_and_the_unreviewed_filter(page, server):
     expect(page.locator("#reader")).to_have_class(re.compile(r"\bonly-unreviewed\b"))
 
 
-def _translated(server: str) -> None:
-    """Translate the seed article through the API and wait for the job."""
-    import json
-    import time
-    import urllib.request
-
-    request = urllib.request.Request(f"{server}/api/documents/1/translate", data=b"{}",
-                                     headers={"Content-Type": "application/json"})
-    job = json.load(urllib.request.urlopen(request))["job"]
-    deadline = time.monotonic() + 60
-    while json.load(urllib.request.urlopen(f"{server}/api/jobs/{job}"))["status"] != "done":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-
-
-def test_alternatives_retranslate_and_the_paragraph_editor(page, server, zh_model):
-    _translated(server)
+def test_alternatives_retranslate_and_the_paragraph_editor(page, server, translated):
     page.goto(server + READER)
     first = paragraph_sentences(page).first
     unit = first.get_attribute("data-unit")
@@ -236,8 +220,7 @@ def test_alternatives_retranslate_and_the_paragraph_editor(page, server, zh_mode
     assert page.console_errors == []
 
 
-def test_download_the_bilingual_document_from_the_reader(page, server, zh_model):
-    _translated(server)
+def test_download_the_bilingual_document_from_the_reader(page, server, translated):
     page.goto(server + READER)
     page.locator("details.export-menu summary").first.click()
     menu = page.locator("details.export-menu form").first

@@ -24,7 +24,7 @@ from webapp.vocabulary import ADMIN, EDITOR, READER, ROLES
 
 #: What each role may do; each role may also do everything the roles before it may.
 GRANTS = {
-    READER: ("read", "download"),
+    READER: ("read", "download", "learn"),  # learn: one's own word statuses
     EDITOR: ("import", "translate", "edit", "review", "glossary"),
     ADMIN: ("models", "users", "delete"),
 }

@@ -14,6 +14,7 @@ from webapp import engine, vocabulary
 from webapp.actions import Submit, views
 from webapp.actions import translate as translation
 from webapp.errors import EnfaceError, NoModel
+from webapp.learning.marks import keys_for
 from webapp.reading import aids_for, is_chinese
 from webapp.storage import Library
 from webapp.vocabulary import ACTIVE, STATUSES, TRANSLATE_JOB
@@ -22,12 +23,17 @@ LIBRARY_PAGE = 100  # documents a page of the library shows
 JOB_FIELDS = ("id", "kind", "target", "status", "done", "total", "error")
 
 
-def library_page(library: Library, page: int, *, editors: bool) -> dict[str, Any]:
-    """One page of the library, newest first: documents with their progress and running jobs
-    (and who last edited each, when people sign in)."""
+def library_page(library: Library, page: int, *, editors: bool,
+                 chosen: tuple[int, list[int]] | None = None) -> dict[str, Any]:
+    """One page of the library, newest first (or ``chosen``: how many match, and this page's
+    ids in order): documents with their progress and running jobs (and who last edited each,
+    when people sign in)."""
     with library.reading():
-        total = library.documents.count()
-        documents = library.documents.page(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
+        if chosen is None:
+            total = library.documents.count()
+            documents = library.documents.page(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
+        else:
+            total, documents = chosen[0], library.documents.page(ids=chosen[1])
         last = library.units.last_editors(d["id"] for d in documents) if editors else {}
         running = library.jobs.active_targets(TRANSLATE_JOB)
     untranslated = {(d["source_lang"], d["target_lang"]) for d in documents
@@ -89,10 +95,11 @@ def progress_block(library: Library, doc_id: int, since: str) -> dict[str, Any]:
 
 
 def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
-                marks: bool = True) -> dict[str, Any]:
+                marks: bool = True, learn: bool = False) -> dict[str, Any]:
     """Everything the reader page shows, from one reading of the document: each sentence as a
     view (``views.UnitView``: its stored checks and risk), the glossary counts, the review
-    queue."""
+    queue (``learn``: the word spans carry their words to learn, see
+    ``webapp.learning.marks``)."""
     with library.reading():
         doc = library.documents.tree(doc_id, with_meta=True)
         records = library.quality.of_document(doc_id)
@@ -104,9 +111,10 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
     if marks and is_chinese(lang):
         shared = aids_for(data_dir)
         shared.use_words(split_words)
+        keys = keys_for(shared) if learn else None
         for segment in doc["segments"]:
             for unit in segment["units"]:
-                unit["source_html"] = shared.source_html(unit["source"], lang)
+                unit["source_html"] = shared.source_html(unit["source"], lang, keys)
     since = max((u["updated_at"] or "" for s in doc["segments"] for u in s["units"]), default="")
     units = views.document_views(doc, records, terms)
     counts = _counts(units)
@@ -132,7 +140,9 @@ def set_language(library: Library, doc_id: int, code: object) -> None:
     """Override a document's detected source language with a language Enface knows."""
     if not isinstance(code, str) or code not in vocabulary.NAMES or code == "und":
         raise EnfaceError(f"Unknown language code {code!r}: choose one from the list.")
-    library.documents.set_lang(doc_id, code)
+    with library.transaction():
+        library.documents.set_lang(doc_id, code)
+        library.words.forget_profiles(documents=[doc_id])  # its words are read again
 
 
 def focus(library: Library, doc_id: int, raw: object) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from webapp.actions import Submit, quality, views
 from webapp.actions.edit import Saved, save_translation
+from webapp.actions.measuring import split_changed
 from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
 from webapp.glossary import exchange as files
@@ -53,6 +54,7 @@ def add(library: Library, source: object, target: object, note: object = "",
         library.documents.get(doc)
     (entry_id,) = library.glossary.add([(*cleaned, doc)])
     quality.glossary_changed(library, [cleaned[0]], doc, submit)
+    split_changed(library, [cleaned[0]])
     return _term(library.glossary.get(entry_id))
 
 
@@ -72,6 +74,8 @@ def update(library: Library, entry_id: int, changes: dict[str, Any],
     term = _term(library.glossary.update(entry_id, merged))
     scope = doc if doc == current["document_id"] else None
     quality.glossary_changed(library, [current["source"], source], scope, submit)
+    if source != current["source"]:
+        split_changed(library, [current["source"], source])
     return term
 
 
@@ -80,6 +84,7 @@ def remove(library: Library, entry_id: int, submit: Submit | None = None) -> Non
     current = library.glossary.get(entry_id)
     library.glossary.remove(entry_id)
     quality.glossary_changed(library, [current["source"]], current["document_id"], submit)
+    split_changed(library, [current["source"]])
 
 
 def import_file(library: Library, data: bytes, name: str, document_id: object = None,
@@ -96,6 +101,7 @@ def import_file(library: Library, data: bytes, name: str, document_id: object = 
             raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
     added = len(library.glossary.add(cleaned))
     quality.glossary_changed(library, [c[0] for c in cleaned], doc, submit)
+    split_changed(library, [c[0] for c in cleaned])
     return added
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import feeds, models, quality, translate
+from webapp.actions import feeds, learning, models, quality, translate
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
@@ -27,6 +27,7 @@ from webapp.vocabulary import (
     FAILED,
     FEEDS_JOB,
     INSTALL_MODEL_JOB,
+    LEARNING_JOB,
     TRANSLATE_JOB,
 )
 
@@ -34,12 +35,14 @@ log = logging.getLogger(__name__)
 
 #: What does a chunk of each kind, and what it is called in an error, in the order a runner
 #: takes them (installs first: they are short and a translation may wait for the model; feed
-#: updates and checks of people's edits before translations, which may take long).
+#: updates and checks of people's edits before translations, which may take long; measuring
+#: articles for learners last).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     CHECK_JOB: (quality.run_check_job, "Check"),
     TRANSLATE_JOB: (translate.run_chunk, "Translation"),
+    LEARNING_JOB: (learning.run_measuring, "Measuring articles"),
 }
 #: Seconds a lease lasts; a heartbeat renews it three times as often.
 LEASE_SECONDS = 30.0

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from webapp.actions import views
+from webapp.actions.measuring import split_changed
 from webapp.errors import EnfaceError
+from webapp.learning.marks import keys_for
 from webapp.reading import Lookup, ReadingAids, aids_for, is_chinese
 from webapp.reading.pinyin import has_han
 from webapp.storage import Library
@@ -38,13 +40,15 @@ def unit_words(library: Library, data_dir: Path | str, unit_id: int) -> list[dic
     return [w.to_json() for w in aids(library, data_dir).words(unit["source"], lang)]
 
 
-def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any]) -> None:
+def decorate_segment(library: Library, data_dir: Path | str, seg: dict[str, Any], *,
+                     learn: bool = False) -> None:
     """A segment (from ``get_segment``) for the reader: its units as views (their stored
-    checks), with word marks."""
+    checks), with word marks (``learn``: with their words to learn)."""
     if is_chinese(seg["source_lang"]):
         shared = aids(library, data_dir)
+        keys = keys_for(shared) if learn else None
         for unit in seg["units"]:
-            unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"])
+            unit["source_html"] = shared.source_html(unit["source"], seg["source_lang"], keys)
     seg["units"] = views.for_units(library, [
         u | {"segment_id": seg["id"], "document_id": seg["document_id"]} for u in seg["units"]])
 
@@ -57,9 +61,11 @@ def keep_word(library: Library, word: object) -> str:
         raise EnfaceError("A word to keep whole has 2 to 20 characters, Chinese among them, "
                           "and no spaces.")
     library.glossary.add_user_word(text)
+    split_changed(library, [text])
     return text
 
 
 def forget_word(library: Library, word: str) -> None:
     """Split a word as the dictionary would again."""
     library.glossary.remove_user_word(word)
+    split_changed(library, [word])

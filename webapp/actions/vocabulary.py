@@ -2,24 +2,25 @@
 and the CLI alike.
 
 Where statuses are kept is behind ``WordStore``: one learner's words (the signed-in user's,
-or the library's single local user's). The storage rewrite gives it a repository; until then
-only tests implement it. Words arrive as a person gave them (either script) and are kept by
-their Simplified form (``webapp.learning.tokens.key_of``).
+or the library's single local user's), which ``library.words.learner(id)`` implements (tests
+also use a dict). Words arrive as a person gave them (either script) and are kept by their
+Simplified form (``webapp.learning.tokens.key_of``). ``Learner`` is a learner in a library,
+what the views and the CLI hand to the actions of ``actions.words`` and ``actions.learning``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from webapp.actions import reading
 from webapp.learning import deck, lists, rules
-from webapp.learning.cards import Card, Example, make_card
-from webapp.learning.difficulty import difficulty as learner_difficulty
-from webapp.learning.difficulty import profile
+from webapp.learning.cards import Card, make_card
+from webapp.learning.cards import example_of as example_of
 from webapp.learning.tokens import key_of, lexicon_for
-from webapp.reading import ReadingAids, is_chinese
+from webapp.reading import ReadingAids
 from webapp.storage import Library
 from webapp.vocabulary import WORD_KNOWN, WORD_NEW
 
@@ -39,8 +40,9 @@ class WordStore(Protocol):
     def page(self, statuses: Sequence[str], page: int, per_page: int) -> tuple[int, list[dict]]:
         """(total, one page of ``{"word", "status", "note"}``), most recently changed first."""
 
-    def examples(self, words: Sequence[str]) -> dict[str, Example]:
-        """A sentence each word was met in (the most recently read), where there is one."""
+    def examples(self, words: Sequence[str]) -> Mapping[str, Mapping[str, Any]]:
+        """A sentence each word was met in (the most recently read), where there is one: the
+        fields of ``Example`` (storage returns rows, not the domain's types)."""
 
 
 def word(store: WordStore, aids: ReadingAids, value: object) -> dict:
@@ -108,29 +110,34 @@ def vocabulary(store: WordStore, args: Mapping[str, object]) -> dict:
     return {"total": total, "page": page, "per_page": PER_PAGE, "words": rows}
 
 
+@dataclass(frozen=True)
+class Learner:
+    """One learner (0: the library's single local user) in a library with its data folder, for
+    one request or command: the library's own words are read once, when first needed."""
+
+    library: Library
+    user_id: int
+    data_dir: Path | str
+    _aids: list[ReadingAids] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def store(self) -> Any:
+        """This learner's words (a ``WordStore``: ``storage.words.LearnerWords``)."""
+        return self.library.words.learner(self.user_id)
+
+    @property
+    def aids(self) -> ReadingAids:
+        """The reading aids, splitting with the library's words (read once per learner)."""
+        if not self._aids:
+            self._aids.append(learning_aids(self.library, self.data_dir))
+        return self._aids[0]
+
+
 def learning_aids(library: Library, data_dir: Path | str) -> ReadingAids:
     """The reading aids, the user dictionary's words counting as words to learn."""
     shared = reading.aids(library, data_dir)
     lexicon_for(shared).use_own_words(library.glossary.user_words())
     return shared
-
-
-def difficulty_of(store: WordStore, aids: ReadingAids, sources: Iterable[str],
-                  lang: str) -> dict:
-    """A text's difficulty for this learner (the sources of its units, in order)."""
-    text = profile(aids, sources, lang)
-    return learner_difficulty(text, store.statuses([*text.words, *text.names]))
-
-
-def document_difficulty(store: WordStore, library: Library, data_dir: Path | str,
-                        doc_id: int) -> dict:
-    """``GET /api/documents/<id>/difficulty``; NotFound for no such document, and
-    ``{"words": 0, …, "level": None}`` for one that is not Chinese."""
-    doc = library.documents.tree(doc_id)
-    lang = doc["source_lang"]
-    sources = [u["source"] for seg in doc["segments"] for u in seg["units"]]
-    aids = learning_aids(library, data_dir)
-    return difficulty_of(store, aids, sources if is_chinese(lang) else [], lang)
 
 
 def export(store: WordStore, aids: ReadingAids, fmt: object,
@@ -141,6 +148,6 @@ def export(store: WordStore, aids: ReadingAids, fmt: object,
     statuses, _ = rules.vocabulary_query({"status": status})
     _, rows = store.page(statuses, 1, EXPORT_LIMIT)
     met = store.examples([r["word"] for r in rows])
-    cards: list[Card] = [make_card(aids, r["word"], r["status"], met.get(r["word"]),
+    cards: list[Card] = [make_card(aids, r["word"], r["status"], example_of(met.get(r["word"])),
                                    r.get("note") or "") for r in rows]
     return deck.export(cards, str(fmt)), f"vocabulary.{fmt}", deck.MEDIA_TYPES[str(fmt)]

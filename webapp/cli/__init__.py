@@ -76,7 +76,7 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-from webapp.cli import feeds, glossary, library, ops, qa, users, work  # noqa: E402 - commands attach
+from webapp.cli import feeds, glossary, library, ops, qa, users, vocab, work  # noqa: E402 - commands attach
 
 __all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "ops", "qa",
-           "users", "work"]
+           "users", "vocab", "work"]

@@ -10,7 +10,9 @@ person's (edited, approved) or a machine's.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
 
 from webapp.links import safe_url
 from webapp.reading import ReadingAids
@@ -35,6 +37,25 @@ class Example:
     title: str = ""
     link: str | None = None
     lang: str = "zh"
+
+
+def example_of(row: Mapping[str, Any] | Example | None) -> Example | None:
+    """An Example from a stored row (its fields by name; others ignored)."""
+    if row is None or isinstance(row, Example):
+        return row
+    return Example(**{f.name: row[f.name] for f in fields(Example) if f.name in row})
+
+
+def marked(example: Example) -> tuple[str, str, str]:
+    """An example sentence cut around the word: (before, word, after)."""
+    start = example.start
+    sentence, written = example.sentence, example.written
+    if start is None or sentence[start:start + len(written)] != written:
+        start = sentence.find(written) if written else -1
+    if start < 0:
+        return sentence, "", ""
+    end = start + len(written)
+    return sentence[:start], sentence[start:end], sentence[end:]
 
 
 @dataclass(frozen=True)
@@ -73,20 +94,11 @@ class Card:
 
     def marked(self) -> tuple[str, str, str]:
         """The example sentence cut around the word: (before, word, after)."""
-        ex = self.example
-        if ex is None:
-            return "", "", ""
-        start = ex.start
-        if start is None or ex.sentence[start:start + len(ex.written)] != ex.written:
-            start = ex.sentence.find(ex.written)
-        if start < 0:
-            return ex.sentence, "", ""
-        end = start + len(ex.written)
-        return ex.sentence[:start], ex.sentence[start:end], ex.sentence[end:]
+        return marked(self.example) if self.example is not None else ("", "", "")
 
 
 def _context_reading(aids: ReadingAids, example: Example) -> str | None:
-    before, word, _ = Card("", "", "", "", None, "", example=example).marked()
+    before, word, _ = marked(example)
     if not word:
         return None
     start = len(before)

@@ -49,6 +49,8 @@ from .tokens import NAME, WORD, lexicon_for
 THRESHOLD = 0.95
 BEYOND = "beyond"
 HSK_KEYS = (*hsk_lists.LABELS, BEYOND)
+#: Levels in order, for sorting and "at most" filters: "1" → 1 … "7-9" → 7, beyond → 8.
+LEVEL_RANKS = {label: rank for rank, label in enumerate(HSK_KEYS, start=1)}
 _LONGEST = 8
 
 

@@ -70,6 +70,7 @@ class Lexicon:
         self._proper: dict[str, bool | None] = {}
         self._keys: dict[str, str] = {}
         self._own: frozenset[str] = frozenset()
+        self.word_keys = None  # the reader's marks (``marks.keys_for``), made on first use
 
     def use_own_words(self, words: Iterable[str]) -> None:
         """Words of the user dictionary (either script): always words to learn, never names."""
@@ -78,6 +79,7 @@ class Lexicon:
             with self._lock:
                 self._own = own
                 self._pieces.clear()
+            self.aids.forget_html()  # a reader's words to learn may have changed
 
     def key(self, text: str, lang: str = "zh") -> str:
         """The word's identity: its Simplified form (CC-CEDICT's for a Traditional headword)."""

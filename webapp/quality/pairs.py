@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from webapp.errors import ImportFailed, TooLarge
-from webapp.importing.readers.exchange import read_exchange
 from webapp.importing.language import detect_lang
+from webapp.importing.readers.exchange import read_exchange
 
 MAX_BYTES = 50 * 1024 * 1024
 

@@ -8,7 +8,7 @@ in the data folder on first lookup; rjieba and pypinyin load on the first split.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from markupsafe import Markup
@@ -19,10 +19,12 @@ from .markup import source_html
 from .words import CACHE_UNITS, Splitter, Word
 
 __all__ = [
-    "CREDIT", "LICENSE_URL", "BadQuery", "Lookup", "ReadingAids", "Word", "aids_for",
+    "CREDIT", "LICENSE_URL", "BadQuery", "Lookup", "ReadingAids", "Word", "WordKeys", "aids_for",
     "is_chinese",
 ]
 
+#: A sentence's words → each one's words to learn, space-separated ("" for none).
+WordKeys = Callable[[tuple[Word, ...], str], Sequence[str]]
 _AIDS: dict[str, ReadingAids] = {}
 _AIDS_LOCK = threading.Lock()
 
@@ -39,7 +41,7 @@ class ReadingAids:
         self.dictionary = Dictionary(data_dir)
         self.splitter = Splitter(self.dictionary.to_simplified)
         self._html_lock = threading.Lock()
-        self._html: dict[tuple[str, str], tuple[tuple[Word, ...], Markup]] = {}
+        self._html: dict[tuple[str, str, bool], tuple[tuple[Word, ...], Markup]] = {}
 
     def lookup(self, query: str) -> Lookup:
         """Dictionary entries for a word (raises BadQuery for an empty or overlong one)."""
@@ -49,18 +51,24 @@ class ReadingAids:
         """The words of a sentence with their readings (zhuyin too for Traditional text)."""
         return self.splitter.split(text, traditional=(lang == "zt"))
 
-    def source_html(self, text: str, lang: str = "zh") -> Markup:
-        """A sentence as HTML with word spans and readings, built once per sentence."""
-        key = (text, lang)
+    def source_html(self, text: str, lang: str = "zh", keys: WordKeys | None = None) -> Markup:
+        """A sentence as HTML with word spans and readings, built once per sentence (``keys``:
+        each word's words to learn, for a learner's reader)."""
+        key = (text, lang, keys is not None)
         words = self.words(text, lang)
         cached = self._html.get(key)
         if cached is None or cached[0] is not words:
-            cached = (words, source_html(words))
+            cached = (words, source_html(words, None if keys is None else keys(words, lang)))
             with self._html_lock:
                 self._html[key] = cached
                 if len(self._html) > CACHE_UNITS:
                     self._html.pop(next(iter(self._html)))
         return cached[1]
+
+    def forget_html(self) -> None:
+        """Build every sentence's HTML afresh (what a word is for a learner changed)."""
+        with self._html_lock:
+            self._html.clear()
 
     def use_words(self, words: Iterable[str]) -> None:
         """Keep these words whole when splitting (the user dictionary, glossary terms)."""

@@ -2,7 +2,8 @@
 
 One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
 history; and ``quality``: their checks, the model's judgement, the name ledger), ``memory``,
-``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small class over the same
+``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search``, ``words`` (a learner's word
+statuses, articles' words and difficulty) — each a small class over the same
 ``Database``. A ``with library.transaction():`` block makes the calls of
 several repositories one transaction; outside one, each write is its own.
 """
@@ -22,6 +23,7 @@ from .quality import Quality
 from .review import Review
 from .search import Search
 from .units import Units
+from .words import Words
 
 __all__ = ["Library", "Database", "HUMAN", "acting_as", "actor", "iso", "memory_key", "redact",
            "refused_value", "unreachable", "utcnow"]
@@ -43,6 +45,7 @@ class Library:
         self.accounts = Accounts(self.db)
         self.feeds = Feeds(self.db)
         self.search = Search(self.db)
+        self.words = Words(self.db)
 
     def transaction(self):
         """A unit of work over every repository (see ``Database.transaction``)."""

@@ -19,6 +19,7 @@ from webapp.errors import NotFound
 
 from .database import Database, utcnow
 from .tables import account, api_token, login_failure
+from .words import LEARNER_TABLES
 
 _ACTOR: ContextVar[str | None] = ContextVar("enface_actor", default=None)
 _ACCOUNT = (account.c.id, account.c.name, account.c.role, account.c.password_hash,
@@ -92,10 +93,12 @@ class Accounts:
                 raise NotFound(f"There is no user {account_id}.")
 
     def remove(self, account_id: int) -> None:
-        """Remove an account and its tokens (its revisions keep its name)."""
+        """Remove an account, its tokens and its words (its revisions keep its name)."""
         with self.db.transaction() as conn:
             if conn.execute(sa.delete(account).where(account.c.id == account_id)).rowcount == 0:
                 raise NotFound(f"There is no user {account_id}.")
+            for table in LEARNER_TABLES:  # no foreign key: user 0 is the local user, no account
+                conn.execute(sa.delete(table).where(table.c.user_id == account_id))
 
     def add_token(self, account_id: int, token_hash: str) -> int:
         """Store a token's hash for an account; return the token's id."""

@@ -87,10 +87,20 @@ class Documents:
                 conn.execute(sa.insert(unit), rows)
         return doc_id
 
-    def page(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        """Every document (or a page of ``limit`` from ``offset``), newest first, with unit
-        counts by status."""
-        ids = sa.select(document.c.id).order_by(document.c.id.desc()).limit(limit).offset(offset)
+    def page(self, limit: int | None = None, offset: int = 0,
+             ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """Every document (or a page of ``limit`` from ``offset``, or those of ``ids`` in
+        their order), newest first, with unit counts by status."""
+        if ids is not None:
+            if not ids:
+                return []
+            found = {r["id"]: r for r in self._page(self.db.among(document.c.id, ids))}
+            return [found[i] for i in ids if i in found]
+        chosen = sa.select(document.c.id).order_by(document.c.id.desc()).limit(limit).offset(offset)
+        return self._page(document.c.id.in_(chosen.scalar_subquery()) if limit is not None
+                          else sa.true())
+
+    def _page(self, chosen: Any) -> list[dict[str, Any]]:
         query = (
             sa.select(*(document.c[name] for name in _META),
                       sa.func.count(unit.c.id).label("units"),
@@ -99,7 +109,7 @@ class Documents:
                       _count(unit.c.status == APPROVED).label("approved"))
             .select_from(document.outerjoin(segment, segment.c.document_id == document.c.id)
                          .outerjoin(unit, unit.c.segment_id == segment.c.id))
-            .where(document.c.id.in_(ids.scalar_subquery()) if limit is not None else sa.true())
+            .where(chosen)
             .group_by(document.c.id).order_by(document.c.id.desc())
         )
         return self.db.rows(query)

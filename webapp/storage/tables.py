@@ -8,9 +8,11 @@ are always), so an id a URL can carry never overflows. Times are ISO 8601 UTC te
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 
-from webapp.vocabulary import BLOCK_KINDS, JOB_STATES, ORIGINS, ROLES, STATUSES
+from webapp.vocabulary import BLOCK_KINDS, JOB_STATES, ORIGINS, ROLES, STATUSES, WORD_STATUSES
 
 metadata = sa.MetaData()
 
@@ -247,7 +249,76 @@ name_ledger = sa.Table(
     sa.Column("created_at", sa.Text, nullable=False),
 )
 
+#: A learner: 0 is the library's single local user, any other value an account's id (no foreign
+#: key: the accounts repository removes an account's rows with it).
+_learner = functools.partial(sa.Column, "user_id", Id, nullable=False, autoincrement=False)
+
+word_status = sa.Table(
+    "word_status", metadata,
+    _learner(primary_key=True),
+    sa.Column("word", sa.Text, sa.CheckConstraint("length(word) BETWEEN 1 AND 20"),
+              primary_key=True),
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", WORD_STATUSES)),
+              nullable=False),
+    sa.Column("note", sa.Text, sa.CheckConstraint("length(note) <= 1000"), nullable=False,
+              server_default=""),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+word_example = sa.Table(
+    "word_example", metadata,
+    _learner(primary_key=True),
+    sa.Column("word", sa.Text, primary_key=True),
+    sa.Column("unit_id", Id, sa.ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("written", sa.Text, nullable=False),
+    sa.Column("met_at", sa.Text, nullable=False),
+)
+
+document_profile = sa.Table(
+    "document_profile", metadata,
+    sa.Column("document_id", Id, sa.ForeignKey("document.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("words", sa.Integer, nullable=False),
+    sa.Column("names", sa.Integer, nullable=False),
+    *(sa.Column(f"hsk_{level}", sa.Integer, nullable=False)
+      for level in ("1", "2", "3", "4", "5", "6", "7_9", "beyond")),
+    sa.Column("level", sa.Text),
+    sa.Column("level_rank", sa.Integer),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+document_word = sa.Table(
+    "document_word", metadata,
+    sa.Column("document_id", Id, sa.ForeignKey("document.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("word", sa.Text, primary_key=True),
+    sa.Column("is_name", sa.Boolean(create_constraint=False), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
+
+document_reading = sa.Table(
+    "document_reading", metadata,
+    _learner(primary_key=True),
+    sa.Column("document_id", Id, sa.ForeignKey("document.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("words", sa.Integer, nullable=False),
+    sa.Column("known", sa.Integer, nullable=False),
+    sa.Column("new_words", sa.Integer, nullable=False),
+    sa.Column("known_ratio", sa.Float),
+)
+
+word_pending = sa.Table(
+    "word_pending", metadata,
+    _learner(primary_key=True),
+    sa.Column("word", sa.Text, primary_key=True),
+)
+
 #: Tables in an order that inserts parents before children (what ``db copy`` follows).
 COPY_ORDER = [document, segment, unit, revision, unit_check, unit_alignment, name_ledger, job,
               job_chunk, job_priority, memory, glossary, user_word, account, api_token,
-              login_failure, feed, feed_item]
+              login_failure, feed, feed_item, word_status, word_example]
+#: (``document_profile``, ``document_word``, ``document_reading`` and ``word_pending`` are
+#: worked out from the tables above: a copied library measures its articles again.)

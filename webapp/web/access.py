@@ -108,6 +108,19 @@ ENDPOINTS: dict[str, str | None] = {
     "send.api": "import",
     "send.share": "import",
     "send.share_post": "import",
+    "learning.vocabulary": "learn",  # a learner's own words: every role keeps its own
+    "learning.edit_word": "learn",
+    "learning.export": "learn",
+    "learning.import_words": "learn",
+    "learning.know_hsk": "learn",
+    "learning.set_status": "learn",
+    "learning.mark_known": "learn",
+    "learning.undo_known": "learn",
+    "learning.api_word": "learn",
+    "learning.api_put_word": "learn",
+    "learning.api_known": "learn",
+    "learning.api_vocabulary": "learn",
+    "learning.api_difficulty": "read",
     "users.index": "users",
     "users.add": "users",
     "users.role": "users",
@@ -123,7 +136,7 @@ DOING = {
     "translate": "translate documents", "edit": "edit translations",
     "review": "approve or restore translations", "glossary": "change the glossary",
     "models": "manage translation models", "users": "manage users",
-    "delete": "delete documents",
+    "delete": "delete documents", "learn": "keep a vocabulary",
 }
 
 

@@ -6,8 +6,10 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from webapp.actions import documents as docs
 from webapp.actions import edit, glossary, quality, search, views
+from webapp.actions import learning as measured
 from webapp.vocabulary import APPROVED
 from webapp.web.db import lib, submit
+from webapp.web.learning import learner
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,7 +27,11 @@ def json_body() -> dict:
 
 @bp.get("/documents")
 def documents():
-    """Every document with its progress counts."""
+    """Every document with its progress counts; with ``sort``, ``level`` or ``known``, one page
+    of them sorted and filtered by their difficulty for this learner (each with its
+    ``difficulty``): ``{"total", "page", "per_page", "documents"}``."""
+    if any(request.args.get(key) for key in ("sort", "level", "known")):
+        return jsonify(measured.documents_json(learner(), request.args, submit=submit))
     return jsonify(docs.all_documents(lib()))
 
 

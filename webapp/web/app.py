@@ -26,6 +26,7 @@ from webapp.web import (
     feeds,
     filters,
     glossary,
+    learning,
     models,
     offline,
     ops,
@@ -76,7 +77,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     offline.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp, reading.bp, glossary.bp, ops.bp, offline.bp, send.bp):
+                      feeds.bp, reading.bp, glossary.bp, learning.bp, ops.bp, offline.bp,
+                      send.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

@@ -70,7 +70,8 @@ def _segment_reply(segment_id: int, *, editing: bool = False, kept: int = 0):
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=seg["document_id"],
                                 _anchor=f"seg-{segment_id}"), code=303)
-    reading.decorate_segment(lib(), current_app.config["DATA_DIR"], seg)
+    reading.decorate_segment(lib(), current_app.config["DATA_DIR"], seg,
+                             learn=current_app.config["LEARNING"])
     html = render_template(
         "_segment.html", seg=seg, editing=editing, kept=kept,
         src_lang=vocabulary.bcp47(seg["source_lang"]),

@@ -51,6 +51,7 @@ def is_safe_url(url: object) -> bool:
 def init_app(app: Flask) -> None:
     """Register the filters, the test and the context processor."""
     app.add_template_filter(vocabulary.status_label, "statuslabel")
+    app.add_template_filter(vocabulary.word_status_label, "wordstatus")
     app.add_template_filter(vocabulary.name, "langname")
     app.add_template_filter(vocabulary.bcp47, "bcp47")
     app.add_template_filter(url_host, "host")

@@ -16,11 +16,13 @@ from htmx_flask import request as htmx_request
 from webapp import vocabulary
 from webapp.actions import documents as docs
 from webapp.actions import imports, jobs, quality
+from webapp.actions import learning as measured
 from webapp.actions import search as searching
 from webapp.errors import NoModel
 from webapp.reading import is_chinese
 from webapp.storage import utcnow
 from webapp.web.db import lib, submit
+from webapp.web.learning import learner
 from webapp.web.reading import reading_settings
 
 bp = Blueprint("pages", __name__)
@@ -48,6 +50,9 @@ def documents():
 
 def _documents() -> dict:
     page = searching.page_number(request.args.get("page"))
+    if current_app.config["LEARNING"]:
+        return measured.library_page(learner(), page, request.args, editors=g.accounts,
+                                     submit=submit)
     return docs.library_page(lib(), page, editors=g.accounts)
 
 
@@ -81,8 +86,8 @@ def import_files():
 @bp.get("/documents/<int:doc_id>")
 def document(doc_id: int):
     """The reader: source and English side by side (or as the reading settings say)."""
-    page = docs.reader_page(lib(), current_app.config["DATA_DIR"], doc_id,
-                            marks=current_app.config["WORD_MARKS"])
+    page = measured.reader_page(learner(), doc_id, marks=current_app.config["WORD_MARKS"],
+                                learn=current_app.config["LEARNING"])
     traditional = page["doc"]["source_lang"] == "zt"
     return render_template("document.html", lang_names=vocabulary.NAMES,
                            reading=reading_settings(request.args, traditional),

@@ -15,10 +15,12 @@ from flask import (
     url_for,
 )
 
-from webapp.actions import reading
+from webapp.actions import reading, words
 from webapp.web.db import lib
+from webapp.web.learning import learner
 
 bp = Blueprint("reading", __name__)
+STATUS_SLOT = "<!--word-status-->"  # where the cached popup takes the learner's status block
 CHOICES = {"view": ("side", "interleaved", "english", "source"), "size": ("m", "s", "l", "xl"),
            "pinyin": ("0", "1"), "tones": ("0", "1"), "script": ("py", "zy"),
            "mode": ("read", "review")}
@@ -50,11 +52,19 @@ def suggestion(found) -> str:
 
 @bp.get("/words")
 def popup():
-    """The word popup (htmx partial): entries, HSK level, "Add to glossary"."""
+    """The word popup (htmx partial): entries, HSK level, "Add to glossary", and the learner's
+    status of the word."""
     user = g.get("user")
-    return _popup_html(data_dir(), request.args.get("q", ""),
+    html = _popup_html(data_dir(), request.args.get("q", ""),
                        request.args.get("document", type=int),
                        bool(user and user.can("glossary")))
+    if current_app.config["LEARNING"] and user is not None and user.can("learn"):
+        args = request.args
+        status = words.popup_status(learner(), args.get("q"), args.get("unit"),
+                                    args.get("start"), args.get("document"))
+        if status is not None:
+            html = html.replace(STATUS_SLOT, render_template("_word_status.html", s=status), 1)
+    return html
 
 
 @functools.lru_cache(maxsize=2048)

@@ -45,6 +45,7 @@ class Worker:
         self.job_settings = {"batch_tokens": settings.get("BATCH_TOKENS"),
                              "max_bytes": settings.get("MAX_IMPORT_BYTES"),
                              "allow_private": settings.get("ALLOW_PRIVATE_URLS", False),
+                             "data_dir": settings.get("DATA_DIR"),
                              "lease_seconds": self.lease}
         self.stopping = threading.Event()
 

@@ -1,8 +1,9 @@
 """Storage: the one package that holds SQL. ``Library`` is the unit of work and its repositories.
 
 One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
-history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small
-class over the same ``Database``. A ``with library.transaction():`` block makes the calls of
+history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search``, ``catalog``
+(the library as a list to filter and sort), ``tags``, ``collections`` — each a small class over
+the same ``Database``. A ``with library.transaction():`` block makes the calls of
 several repositories one transaction; outside one, each write is its own.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .accounts import Accounts, acting_as, actor
+from .catalog import Catalog
+from .collections import Collections
 from .database import Database, iso, memory_key, redact, refused_value, unreachable, utcnow
 from .documents import Documents
 from .feeds import Feeds
@@ -19,6 +22,7 @@ from .jobs import Jobs
 from .memory import HUMAN, Memory
 from .review import Review
 from .search import Search
+from .tags import Tags
 from .units import Units
 
 __all__ = ["Library", "Database", "HUMAN", "acting_as", "actor", "iso", "memory_key", "redact",
@@ -40,6 +44,9 @@ class Library:
         self.accounts = Accounts(self.db)
         self.feeds = Feeds(self.db)
         self.search = Search(self.db)
+        self.catalog = Catalog(self.db, self.search)
+        self.tags = Tags(self.db)
+        self.collections = Collections(self.db)
 
     def transaction(self):
         """A unit of work over every repository (see ``Database.transaction``)."""

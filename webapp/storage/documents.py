@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.errors import NotFound
+from webapp.links import site_of
 from webapp.segmenting.article import Article
 from webapp.vocabulary import APPROVED, REVIEWED, UNTRANSLATED
 
@@ -69,7 +70,7 @@ class Documents:
                 "target_lang": target_lang, "origin": article.origin, "content_hash": digest,
                 "raw": article.raw,
                 "meta": json.dumps(article.meta, ensure_ascii=False, default=str),
-                "created_at": utcnow(),
+                "created_at": utcnow(), "site": site_of(article.source_url),
             }).scalar_one()
             blocks = list(article.blocks)
             if not blocks:

@@ -51,6 +51,20 @@ class Search:
                         "title": r["title"], "snippet": _mark(r["source"], r["translation"],
                                                               query)} for r in rows]
 
+    def documents(self, query: str) -> sa.Select:
+        """The ids of documents with a sentence holding ``query`` (a subquery, for filters)."""
+        joined = unit.join(segment, segment.c.id == unit.c.segment_id)
+        if len(query) >= 3 and self.db.sqlite:
+            index = sa.table("unit_search", sa.column("rowid"))
+            phrase = '"' + query.replace('"', '""') + '"'
+            return (sa.select(segment.c.document_id)
+                    .select_from(index.join(joined, unit.c.id == index.c.rowid))
+                    .where(sa.literal_column("unit_search").op("MATCH")(phrase)))
+        find = "contains" if self.db.sqlite else "icontains"
+        return sa.select(segment.c.document_id).select_from(joined).where(sa.or_(
+            getattr(unit.c.source, find)(query, autoescape=True),
+            getattr(unit.c.translation, find)(query, autoescape=True)))
+
     def _fts(self, query: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         phrase = '"' + query.replace('"', '""') + '"'
         with self.db.reading():

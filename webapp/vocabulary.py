@@ -112,6 +112,8 @@ def word_status_label(status: str) -> str:
 TRANSLATE_JOB = "translate"  # target: a document id
 INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
 FEEDS_JOB = "update-feeds"  # target: "all" (every subscription) or a feed id (a new one)
+HEADLINE_JOB = "headline"  # target: a document id (its title and first paragraph)
+CHECK_JOB = "check-glossary"  # target: "all" (documents whose glossary problems are unknown)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
 JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)

@@ -13,6 +13,7 @@ from typing import Any
 from webapp import engine, vocabulary
 from webapp.actions import Submit, glossary
 from webapp.actions import translate as translation
+from webapp.actions.organize import reader_panel
 from webapp.errors import EnfaceError, NoModel
 from webapp.reading import aids_for, is_chinese
 from webapp.storage import Library
@@ -104,7 +105,8 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
         "missing": None if active else _missing_model(lang, doc["target_lang"]),
     }
     return {"doc": doc, "checks": checks, "editor": editor,
-            "published_local": doc["meta"].get("published_local"), **progress_context}
+            "published_local": doc["meta"].get("published_local"),
+            "organize": reader_panel(library, doc_id), **progress_context}
 
 
 def translate(library: Library, doc_id: int, submit: Submit | None = None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.actions import Submit
+from webapp.actions import Submit, problems
 from webapp.actions.edit import Saved, save_translation
 from webapp.errors import Conflict, EnfaceError, NotFound
 from webapp.glossary import Term, check, find, fixed, validate
@@ -50,7 +50,9 @@ def add(library: Library, source: object, target: object, note: object = "",
     doc = _document_id(document_id)
     if doc is not None:
         library.documents.get(doc)
-    (entry_id,) = library.glossary.add([(*cleaned, doc)])
+    with library.transaction():
+        (entry_id,) = library.glossary.add([(*cleaned, doc)])
+        problems.forget(library, doc)
     return _term(library.glossary.get(entry_id))
 
 
@@ -65,12 +67,20 @@ def update(library: Library, entry_id: int, changes: dict[str, Any]) -> Term:
     if doc is not None:
         library.documents.get(doc)
     merged = {"source": source, "target": target, "note": note, "document_id": doc}
-    return _term(library.glossary.update(entry_id, merged))
+    with library.transaction():
+        updated = library.glossary.update(entry_id, merged)
+        scopes = {doc, current["document_id"]}
+        for scope in [None] if None in scopes else scopes:
+            problems.forget(library, scope)
+    return _term(updated)
 
 
 def remove(library: Library, entry_id: int) -> None:
     """Delete an entry."""
-    library.glossary.remove(entry_id)
+    with library.transaction():
+        scope = library.glossary.get(entry_id)["document_id"]
+        library.glossary.remove(entry_id)
+        problems.forget(library, scope)
 
 
 def import_file(library: Library, data: bytes, name: str, document_id: object = None) -> int:
@@ -83,7 +93,10 @@ def import_file(library: Library, data: bytes, name: str, document_id: object = 
             cleaned.append((*validate(source, target, note), doc))
         except EnfaceError as exc:
             raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
-    return len(library.glossary.add(cleaned))
+    with library.transaction():
+        added = library.glossary.add(cleaned)
+        problems.forget(library, doc)
+    return len(added)
 
 
 def export(library: Library, fmt: str) -> tuple[bytes, str, str]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from webapp import config
+from webapp.actions import Submit
+from webapp.actions import headlines as headline_jobs
 from webapp.actions.translate import apply_corrections
 from webapp.errors import EnfaceError, ImportFailed
 from webapp.storage import Library
@@ -43,17 +45,23 @@ class ImportResult:
         return f"{self.origin}: imported as document {self.doc_id} ({self.title})"
 
 
-def store_article(library: Library, article, origin: str) -> ImportResult:
-    """Store one imported article (a re-import finds the document already there)."""
+def store_article(library: Library, article, origin: str,
+                  headlines: Submit | None = None) -> ImportResult:
+    """Store one imported article (a re-import finds the document already there); a new one's
+    title and first paragraph are queued for translation at once when ``headlines`` (the
+    queue's submit) is given and a model covers its language (``actions.headlines``)."""
     doc_id, created = library.documents.add(article)
     if created:
         apply_corrections(library, doc_id)
+        if headlines is not None:
+            headline_jobs.queue(library, doc_id, headlines)
     title = library.documents.get(doc_id)["title"]
     return ImportResult(origin, doc_id, title, created, warning=article.meta.get("warning"))
 
 
 def import_bytes(
-    library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int
+    library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int,
+    headlines: Submit | None = None,
 ) -> ImportResult:
     """Import one uploaded file (an article, or a TMX/XLIFF file of translations)."""
     from webapp import importing  # trafilatura & co load on the first import only
@@ -65,7 +73,7 @@ def import_bytes(
         article = importing.load_bytes(data, name, lang=lang, max_bytes=max_bytes)
     except EnfaceError as exc:
         return ImportResult(name, error=str(exc))
-    return store_article(library, article, name)
+    return store_article(library, article, name, headlines)
 
 
 def import_source(
@@ -75,10 +83,12 @@ def import_source(
     lang: str | None = None,
     max_bytes: int | None = None,
     allow_private: bool = False,
+    headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Import a file, every article in a folder, or a URL; one result per document.
 
-    URLs that lead to private or local addresses are refused unless ``allow_private``.
+    URLs that lead to private or local addresses are refused unless ``allow_private``;
+    ``headlines``: see ``store_article``.
     """
     from webapp import importing  # trafilatura & co load on the first import only
 
@@ -87,7 +97,7 @@ def import_source(
         if source.startswith(("http://", "https://")):
             article = importing.fetch_url(source, lang=lang, max_bytes=max_bytes,
                                           allow_private=allow_private)
-            return [store_article(library, article, source)]
+            return [store_article(library, article, source, headlines)]
         path = Path(source)
         if path.is_dir():
             results = []
@@ -95,7 +105,7 @@ def import_source(
                 if isinstance(outcome, ImportFailed):
                     results.append(ImportResult(str(file), error=str(outcome)))
                 else:
-                    results.append(store_article(library, outcome, str(file)))
+                    results.append(store_article(library, outcome, str(file), headlines))
             if not results:
                 results.append(ImportResult(source, error=f"{source}: no importable files found"))
             return results
@@ -104,34 +114,36 @@ def import_source(
         if is_feed_file(path):
             from webapp.actions.feeds import feed_results, import_feed
 
-            return feed_results(import_feed(library, source, max_bytes=max_bytes))
+            return feed_results(import_feed(library, source, max_bytes=max_bytes,
+                                            headlines=headlines))
         if is_exchange(path.name):
             if path.stat().st_size > max_bytes:
                 raise ImportFailed(source, f"larger than the limit of {max_bytes} bytes")
             return [import_exchange(library, path.read_bytes(), source, max_bytes=max_bytes)]
         return [store_article(library, importing.load_path(path, lang=lang, max_bytes=max_bytes),
-                       source)]
+                              source, headlines)]
     except EnfaceError as exc:
         return [ImportResult(source, error=str(exc))]
 
 
 def import_url(
     library: Library, url: str, *, lang: str | None = None, max_bytes: int | None = None,
-    allow_private: bool = False,
+    allow_private: bool = False, headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Import the article at an http(s) URL (anything else is refused, never read as a path)."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         return [ImportResult(url, error=f"{url}: not an http(s) URL")]
-    return import_source(library, url, lang=lang, max_bytes=max_bytes, allow_private=allow_private)
+    return import_source(library, url, lang=lang, max_bytes=max_bytes, allow_private=allow_private,
+                         headlines=headlines)
 
 
-def import_seeds(library: Library) -> list[ImportResult]:
+def import_seeds(library: Library, headlines: Submit | None = None) -> list[ImportResult]:
     """Import seeds/ into an empty library (first start); do nothing otherwise."""
     if library.documents.count():
         return []
     seeds = config.resource_dir("seeds")
-    results = import_source(library, str(seeds)) if seeds.is_dir() else []
+    results = import_source(library, str(seeds), headlines=headlines) if seeds.is_dir() else []
     for result in results:
         if not result.ok:
             log.warning("seed not imported: %s", result.error)

@@ -16,15 +16,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import feeds, models, translate
+from webapp.actions import feeds, headlines, models, problems, translate
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
     ACTIVE,
     CANCELLED,
+    CHECK_JOB,
     DONE,
     FAILED,
     FEEDS_JOB,
+    HEADLINE_JOB,
     INSTALL_MODEL_JOB,
     TRANSLATE_JOB,
 )
@@ -32,12 +34,15 @@ from webapp.vocabulary import (
 log = logging.getLogger(__name__)
 
 #: What does a chunk of each kind, and what it is called in an error, in the order a runner
-#: takes them (installs first: they are short and a translation may wait for the model; feed
-#: updates before translations, which may take long).
+#: takes them (installs first: they are short and a translation may wait for the model; then
+#: headlines, a translation chunk over a new document's title and first paragraph, a few
+#: sentences each; feed updates before translations, which may take long; glossary checks last).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
+    HEADLINE_JOB: (translate.run_chunk, "Headline translation"),
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     TRANSLATE_JOB: (translate.run_chunk, "Translation"),
+    CHECK_JOB: (problems.run_check_job, "Glossary check"),
 }
 #: Seconds a lease lasts; a heartbeat renews it three times as often.
 LEASE_SECONDS = 30.0
@@ -154,6 +159,8 @@ def _ensure_chunks(library: Library, job: dict) -> None:
     """A job queued before chunks existed gets them (a translation's plan, else one)."""
     if job["kind"] == TRANSLATE_JOB:
         plans = translate.plan(library, int(job["target"]))
+    elif job["kind"] == HEADLINE_JOB:
+        plans = headlines.plan(library, int(job["target"]))
     else:
         plans = [(None, None, int(job.get("total") or 0))]
     library.jobs.ensure_chunks(job["id"], plans)

@@ -56,6 +56,11 @@ class Context:
             self._queue = JobQueue(self.settings)
         self._queue.submit(job_id, kind, chunks)
 
+    @property
+    def headlines(self):
+        """Where a new document's headline job is announced (None: turned off)."""
+        return self.submit if self.settings["HEADLINES"] else None
+
 
 pass_ctx = click.make_pass_decorator(Context)
 

@@ -122,7 +122,8 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | 
         with acting_as(by.strip() if by and by.strip() else login_name()):
             results = import_source(ctx.library, source, lang=lang,
                                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
-                                    allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
+                                    allow_private=ctx.settings["ALLOW_PRIVATE_URLS"],
+                                    headlines=ctx.headlines)
         for result in results:
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")

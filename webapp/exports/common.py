@@ -154,6 +154,22 @@ def rows(doc: dict, include_unreviewed: bool = True) -> list[Row]:
     return result
 
 
+def english_title(doc: dict, include_unreviewed: bool = True) -> str | None:
+    """The English of a document's title block, when every sentence of it has one."""
+    for row in rows(doc, include_unreviewed)[:1]:
+        if row.kind == "title" and row.pieces and row.complete:
+            return row.translation
+    return None
+
+
+def toc_title(doc: dict, include_unreviewed: bool = True) -> str:
+    """How a table of contents names a document: its English title with the original beside
+    it ("Talks in Moscow — 莫斯科会谈"), or the original alone until the title is translated."""
+    original = meta(doc).title
+    english = english_title(doc, include_unreviewed)
+    return f"{english} — {original}" if english and english != original else original
+
+
 def check_options(options: object) -> None:
     """Reject an unknown text layout early, with the choices."""
     layout = getattr(options, "layout", "interleaved")

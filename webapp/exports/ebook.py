@@ -1,16 +1,18 @@
 """EPUB 3 export with ebooklib: a bilingual e-book, each source paragraph followed by its English.
 
 One document makes a book of one chapter; ``write_book`` makes one book from several documents,
-an article per chapter, with a table of contents (EPUB 3 nav and an NCX for older readers).
+an article per chapter, with a table of contents (EPUB 3 nav and an NCX for older readers) that
+names each chapter by its English title with the original beside it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import meta, render, rows
+from webapp.exports.common import meta, render, rows, toc_title
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
@@ -48,13 +50,13 @@ _CHAPTER = """<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
 """
 
 
-def write_book(docs: list[dict], options: ExportOptions) -> bytes:
-    """One EPUB 3 book with an article per chapter."""
+def write_book(docs: list[dict], options: ExportOptions, title: str | None = None) -> bytes:
+    """One EPUB 3 book with an article per chapter (called ``title`` when given)."""
     from ebooklib import epub
 
     metas = [meta(doc) for doc in docs]
     book = epub.EpubBook()
-    if len(docs) == 1:
+    if len(docs) == 1 and title is None:
         book.set_identifier(f"urn:enface:document:{metas[0].id}")
         book.set_title(metas[0].title)
         if metas[0].published_at:
@@ -62,8 +64,11 @@ def write_book(docs: list[dict], options: ExportOptions) -> bytes:
         if metas[0].source_url:
             book.add_metadata("DC", "source", metas[0].source_url)
     else:
-        book.set_identifier("urn:enface:library:" + "-".join(str(m.id) for m in metas))
-        book.set_title(f"Enface library: {len(docs)} articles")
+        ids = "-".join(str(m.id) for m in metas)
+        if len(metas) > 20:  # a short, stable identifier for a long list
+            ids = hashlib.sha256(ids.encode()).hexdigest()[:32]
+        book.set_identifier(f"urn:enface:library:{ids}")
+        book.set_title(title or f"Enface library: {len(docs)} articles")
         book.add_metadata("DC", "date", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     book.set_language(metas[0].target_tag)
     for tag in dict.fromkeys(m.source_tag for m in metas):
@@ -76,9 +81,8 @@ def write_book(docs: list[dict], options: ExportOptions) -> bytes:
     book.add_item(style)
     chapters = []
     for number, (doc, m) in enumerate(zip(docs, metas, strict=True), start=1):
-        chapter = epub.EpubHtml(
-            title=m.title, file_name=f"article-{number:03d}.xhtml", lang=m.target_tag
-        )
+        chapter = epub.EpubHtml(title=toc_title(doc, options.include_unreviewed),
+                                file_name=f"article-{number:03d}.xhtml", lang=m.target_tag)
         chapter.content = render(
             _CHAPTER, m=m, rows=rows(doc, options.include_unreviewed), bilingual=options.bilingual
         )

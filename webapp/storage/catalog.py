@@ -55,7 +55,8 @@ class Where:
 
 @dataclass(frozen=True)
 class Sort:
-    """A sort key: its name in URLs, a label for people, and what it does to the query."""
+    """A sort key: its name in URLs, a label for people ("Newest first": it also ends the
+    sentence "205 documents, newest first"), and what it does to the query."""
 
     name: str
     label: str
@@ -71,12 +72,12 @@ def register_sort(name: str, label: str, apply: Callable[[sa.Select], sa.Select]
     return SORTS[name]
 
 
-register_sort("newest", "Newest imported", lambda q: q.order_by(document.c.id.desc()))
-register_sort("date", "Date, newest first",
+register_sort("newest", "Newest first", lambda q: q.order_by(document.c.id.desc()))
+register_sort("date", "Newest date first",
               lambda q: q.order_by(DATED.desc(), document.c.id.desc()))
-register_sort("oldest", "Date, oldest first", lambda q: q.order_by(DATED, document.c.id))
-register_sort("title", "Title", lambda q: q.order_by(document.c.title, document.c.id))
-register_sort("edited", "Last edited", lambda q: q.order_by(
+register_sort("oldest", "Oldest date first", lambda q: q.order_by(DATED, document.c.id))
+register_sort("title", "By title", lambda q: q.order_by(document.c.title, document.c.id))
+register_sort("edited", "Last edited first", lambda q: q.order_by(
     document_stats.c.edited_at.is_(None), document_stats.c.edited_at.desc(),
     document.c.id.desc()))
 
@@ -130,6 +131,14 @@ class Catalog:
         if where.ids is not None:
             found.append(self.db.among(document.c.id, list(where.ids)))
         return found, stats
+
+    def matching(self, where: Where) -> sa.Select | None:
+        """The ids of the documents ``where`` keeps, as a subquery (None: it keeps all)."""
+        conditions, stats = self._conditions(where)
+        if not conditions:
+            return None
+        return (sa.select(document.c.id).select_from(_JOINED if stats else document)
+                .where(*conditions))
 
     def count(self, where: Where = Where()) -> int:
         """How many documents ``where`` keeps."""

@@ -168,6 +168,15 @@ class Documents:
             if conn.execute(sa.delete(document).where(document.c.id == doc_id)).rowcount == 0:
                 raise NotFound(f"There is no document {doc_id}.")
 
+    def delete_many(self, doc_ids: Iterable[int]) -> int:
+        """Remove these documents with everything of theirs; how many there were."""
+        wanted = list(doc_ids)
+        if not wanted:
+            return 0
+        with self.db.transaction() as conn:
+            return conn.execute(sa.delete(document)
+                                .where(self.db.among(document.c.id, wanted))).rowcount
+
     def positions(self, doc_id: int, segment_ids: Iterable[int]) -> list[int]:
         """The positions of those of a document's segments, in the order of ``segment_ids``."""
         wanted = [i for i in segment_ids if isinstance(i, int)]

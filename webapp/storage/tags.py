@@ -41,6 +41,10 @@ class Tags:
             .select_from(tag.outerjoin(document_tag, document_tag.c.tag_id == tag.c.id))
             .group_by(tag.c.id, tag.c.name, tag.c.key).order_by(tag.c.key))
 
+    def names(self) -> list[str]:
+        """Every tag's name, by name."""
+        return [r["name"] for r in self.db.rows(sa.select(tag.c.name).order_by(tag.c.key))]
+
     def get(self, tag_id: int) -> dict[str, Any]:
         """One tag ({"id", "name", "key"}); NotFound if absent."""
         found = self.db.row(sa.select(tag.c.id, tag.c.name, tag.c.key).where(tag.c.id == tag_id))

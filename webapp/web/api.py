@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from webapp.actions import catalog, edit, glossary, search
 from webapp.actions import documents as docs
-from webapp.actions import edit, glossary, search
 from webapp.vocabulary import APPROVED
 from webapp.web.db import lib, submit
 
@@ -25,8 +25,13 @@ def json_body() -> dict:
 
 @bp.get("/documents")
 def documents():
-    """Every document with its progress counts."""
-    return jsonify(docs.all_documents(lib()))
+    """A page of documents, filtered and sorted as ``?q=&site=&lang=&from=&to=&state=&review=
+    &problems=&tag=&collection=&sort=&page=&per_page=`` say: {"total", "page", "per_page",
+    "documents"}, each with its progress counts, ``title_translation`` and tags.
+    ``?all=1``: every document as a plain list (what this answered before paging)."""
+    if request.args.get("all") == "1":
+        return jsonify(docs.all_documents(lib()))
+    return jsonify(catalog.documents_json(lib(), catalog.parse_query(request.args)))
 
 
 @bp.get("/search")

@@ -26,6 +26,8 @@ from webapp.web import (
     feeds,
     filters,
     glossary,
+    library,
+    library_api,
     models,
     ops,
     pages,
@@ -73,13 +75,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     checks.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp, reading.bp, glossary.bp, ops.bp):
+                      feeds.bp, reading.bp, glossary.bp, ops.bp, library.bp, library_api.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:
         from webapp.actions.imports import import_seeds
 
-        import_seeds(db.library_of(app))
+        queue = app.extensions["queue"]
+        import_seeds(db.library_of(app), queue.submit if settings["HEADLINES"] else None)
     return app
 
 

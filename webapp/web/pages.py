@@ -14,41 +14,66 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
+from webapp.actions import catalog, imports, jobs
 from webapp.actions import documents as docs
-from webapp.actions import imports, jobs
 from webapp.actions import search as searching
 from webapp.errors import NoModel
 from webapp.reading import is_chinese
 from webapp.storage import utcnow
-from webapp.web.db import lib, submit
+from webapp.web.db import headlines, lib, submit
 from webapp.web.reading import reading_settings
 
 bp = Blueprint("pages", __name__)
 
 
+def partial_wanted() -> bool:
+    """An htmx request for a part of the page (not the whole page htmx asks for when the back
+    button finds no copy of it)."""
+    return bool(htmx_request.htmx) and not request.headers.get("HX-History-Restore-Request")
+
+
+def _varies(response):
+    """A page that is a partial for htmx and whole otherwise must not be cached as one."""
+    response.vary.add("HX-Request")
+    return response
+
+
 @bp.get("/")
 def library():
-    """The library: documents with progress, and the import form."""
-    return render_template("library.html", results=[], **_documents())
+    """The library: documents with their English headlines and progress, filters and sort (the
+    list alone for htmx: the filter form and the page links swap it, and push the address),
+    bulk actions, and the import form."""
+    query = catalog.parse_query(request.args)
+    if partial_wanted():
+        return _varies(current_app.make_response(
+            render_template("_documents.html", **_documents(query))))
+    return _varies(current_app.make_response(render_template(
+        "library.html", results=[], choices=catalog.choices(lib()), **_documents(query))))
 
 
 @bp.get("/search")
 def search():
-    """Find sentences in the library (the results alone for htmx, as the reader types)."""
-    results = searching.search(lib(), request.args.get("q"), request.args.get("page"))
-    template = "_search_results.html" if htmx_request.htmx else "search.html"
-    return render_template(template, results=results)
+    """Find sentences in the library (the results alone for htmx, as the reader types), kept
+    to the documents the library's filters keep."""
+    query = catalog.parse_query(request.args)
+    results = searching.search(lib(), request.args.get("q"), request.args.get("page"),
+                               where=query.where)
+    if partial_wanted():
+        return _varies(current_app.make_response(
+            render_template("_search_results.html", results=results, query=query)))
+    return _varies(current_app.make_response(render_template(
+        "search.html", results=results, query=query, choices=catalog.choices(lib()))))
 
 
 @bp.get("/documents")
 def documents():
-    """The documents table (polls while translations run)."""
-    return render_template("_documents.html", **_documents())
+    """The documents list of a query (polls while translations run)."""
+    return render_template("_documents.html",
+                           **_documents(catalog.parse_query(request.args)))
 
 
-def _documents() -> dict:
-    page = searching.page_number(request.args.get("page"))
-    return docs.library_page(lib(), page, editors=g.accounts)
+def _documents(query: catalog.Query) -> dict:
+    return catalog.library_page(lib(), query, editors=g.accounts, submit=submit)
 
 
 @bp.post("/import")
@@ -62,17 +87,19 @@ def import_files():
             continue
         data = upload.stream.read(limit + 1)
         results.append(imports.import_bytes(lib(), data, upload.filename, lang=lang,
-                                             max_bytes=limit))
+                                             max_bytes=limit, headlines=headlines()))
     url = (request.form.get("url") or "").strip()
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
-                                          allow_private=current_app.config["ALLOW_PRIVATE_URLS"]))
+                                          allow_private=current_app.config["ALLOW_PRIVATE_URLS"],
+                                          headlines=headlines()))
     if not results:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400
-    context = {"results": results, **_documents()}
+    context = {"results": results, "choices": catalog.choices(lib()),
+               **_documents(catalog.Query())}  # the list anew: the import first
     if htmx_request.htmx:
-        return render_template("_import.html", **context), status
+        return render_template("_import.html", oob_filters=True, **context), status
     return render_template("library.html", **context), status
 
 

@@ -21,11 +21,19 @@ from typing import Any
 from huey import Huey, PostgresHuey, PriorityRedisHuey, SqliteHuey
 
 from webapp.storage.database import database_url
-from webapp.vocabulary import FEEDS_JOB, INSTALL_MODEL_JOB, TRANSLATE_JOB
+from webapp.vocabulary import (
+    CHECK_JOB,
+    FEEDS_JOB,
+    HEADLINE_JOB,
+    INSTALL_MODEL_JOB,
+    TRANSLATE_JOB,
+)
 
 #: What the workers take first: installs (short, and a translation may wait for the model),
-#: feed updates, then translations.
-PRIORITY = {INSTALL_MODEL_JOB: 30, FEEDS_JOB: 20, TRANSLATE_JOB: 10}
+#: new documents' headlines (a few sentences each: see ``actions.headlines``), feed updates,
+#: translations, then glossary checks of the library (background bookkeeping).
+PRIORITY = {INSTALL_MODEL_JOB: 30, HEADLINE_JOB: 25, FEEDS_JOB: 20, TRANSLATE_JOB: 10,
+            CHECK_JOB: 5}
 TASK = "enface.run_job"
 
 

@@ -1,8 +1,8 @@
 """The ``enface`` command line: a thin click layer over the actions.
 
 Domain errors become ``click.ClickException`` here, at the edge (message on stderr, exit 1).
-``library`` holds serve, import, list and export; ``work`` the commands that run models;
-``ops`` the worker and the database (upgrade, copy).
+``library`` holds serve, import, search and export; ``catalog`` list, tag and collection;
+``work`` the commands that run models; ``ops`` the worker and the database (upgrade, copy).
 """
 
 from __future__ import annotations
@@ -81,7 +81,16 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-from webapp.cli import feeds, glossary, library, ops, qa, users, work  # noqa: E402 - commands attach
+from webapp.cli import (  # noqa: E402 - commands attach
+    catalog,
+    feeds,
+    glossary,
+    library,
+    ops,
+    qa,
+    users,
+    work,
+)
 
-__all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "ops", "qa",
-           "users", "work"]
+__all__ = ["Context", "fail", "main", "pass_ctx", "catalog", "feeds", "glossary", "library",
+           "ops", "qa", "users", "work"]

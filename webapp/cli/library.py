@@ -1,4 +1,4 @@
-"""``enface serve``, ``import``, ``list`` and ``export``."""
+"""``enface serve``, ``import``, ``search`` and ``export``."""
 
 from __future__ import annotations
 
@@ -170,19 +170,6 @@ def login_name() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):  # a uid with no passwd entry and no LOGNAME/USER
         return None
-
-
-@main.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def list_(ctx: Context, as_json: bool) -> None:
-    """List the documents in the library."""
-    docs = ctx.library.documents.page()
-    if as_json:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
-        return
-    for d in docs:
-        click.echo(f"{d['id']}\t{d['source_lang']}\t{d['translated']}/{d['units']}\t{d['title']}")
 
 
 @main.command()

@@ -22,7 +22,7 @@ from webapp.storage import Library
 from webapp.storage.catalog import SORTS, Where
 from webapp.storage.tags import tag_key
 from webapp.text import has_invalid
-from webapp.vocabulary import MAX_ROW_ID, TRANSLATE_JOB
+from webapp.vocabulary import HEADLINE_JOB, MAX_ROW_ID, TRANSLATE_JOB
 
 PER_PAGE = 100  # documents a page of the library shows
 MAX_PER_PAGE = 500  # the most the API gives at once
@@ -183,11 +183,13 @@ def library_page(library: Library, query: Query, *, editors: bool,
         ids = [d["id"] for d in listed["documents"]]
         last = library.units.last_editors(ids) if editors else {}
         running = library.jobs.active_targets(TRANSLATE_JOB)
+        heading = library.jobs.active_count(HEADLINE_JOB)
         collections = library.collections.all()
         tags = library.tags.names()
     work = [sum(j[k] for j in running.values()) for k in ("done", "total")]
     return {**listed, "editors": last, "page": query.page, "query": query, "jobs": running,
-            "work": work, "collections": collections, "all_tags": tags}
+            "work": work, "headlines_pending": heading, "collections": collections,
+            "all_tags": tags}
 
 
 def choices(library: Library) -> dict[str, Any]:

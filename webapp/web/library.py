@@ -66,7 +66,7 @@ def bulk_untag():
 def bulk_collect():
     """Put the selection in a collection (moving it there, when asked)."""
     selection = _select("collect")
-    added = bulk.collect(lib(), selection, request.form.get("collection"),
+    added = bulk.collect(lib(), selection, request.form.get("into"),
                          move=request.form.get("move") == "1")
     return _list(selection, f"{_count(added, 'document')} added to the collection.")
 

@@ -236,7 +236,8 @@ def page_failures(client, library) -> list[str]:
     check of the database."""
     from webapp.exports import FORMATS
 
-    paths = ["/", "/documents", "/api/documents", "/models"]
+    paths = ["/", "/documents", "/api/documents", "/models", "/tags", "/collections",
+             "/?sort=title&state=partly", "/api/tags", "/api/collections"]
     for doc in library.documents.page():
         paths += [f"/documents/{doc['id']}", f"/api/documents/{doc['id']}"]
         paths += [f"/documents/{doc['id']}/export?format={fmt}" for fmt in FORMATS]

@@ -154,7 +154,6 @@ def test_headlines_are_the_english_of_the_title_and_the_first_paragraph(lib, art
     assert lib.catalog.headline_span(doc) == 3
     units = units_of(lib, doc)
     assert lib.catalog.headlines([doc])[doc] == {"title_translation": None,
-                                                 "lede": "第一句。第二句。",
                                                  "lede_translation": None}
     lib.units.store_translations([(units[0]["id"], "Title"), (units[2]["id"], "One.")],
                                  model_id="m")

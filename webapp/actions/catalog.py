@@ -157,7 +157,7 @@ def with_headlines(library: Library, rows: list[dict[str, Any]]) -> list[dict[st
     ids = [r["id"] for r in rows]
     heads = library.catalog.headlines(ids)
     tags = library.tags.of_documents(ids)
-    empty = {"title_translation": None, "lede": None, "lede_translation": None}
+    empty = {"title_translation": None, "lede_translation": None}
     return [row | heads.get(row["id"], empty) | {"tags": [t["name"] for t in
                                                           tags.get(row["id"], [])]}
             for row in rows]

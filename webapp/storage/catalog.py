@@ -173,13 +173,13 @@ class Catalog:
 
     def headlines(self, doc_ids: Iterable[int]) -> dict[int, dict[str, str | None]]:
         """Per document: the English of its title block and of its first paragraph (None until
-        every sentence of it is translated), and the first paragraph's source (``lede``)."""
+        every sentence of it is translated)."""
         wanted = list(doc_ids)
         if not wanted:
             return {}
         rows = self.db.rows(
             sa.select(segment.c.document_id, segment.c.id.label("segment_id"), segment.c.kind,
-                      unit.c.source, unit.c.translation)
+                      unit.c.translation)
             .select_from(segment.join(unit, unit.c.segment_id == segment.c.id))
             .where(self.db.among(segment.c.document_id, wanted),
                    segment.c.position < HEADLINE_SEGMENTS,
@@ -192,7 +192,6 @@ class Catalog:
             if not first or first[0]["segment_id"] == row["segment_id"]:
                 first.append(row)
         return {doc_id: {"title_translation": _english(kinds.get("title")),
-                         "lede": "".join(u["source"] for u in kinds.get("paragraph", [])) or None,
                          "lede_translation": _english(kinds.get("paragraph"))}
                 for doc_id, kinds in blocks.items()}
 

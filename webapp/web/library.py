@@ -12,13 +12,17 @@ from webapp.web.db import lib, submit
 bp = Blueprint("library", __name__)
 
 
-def _list(selection: bulk.Selection | None, message: str = "", **extra):
-    """The documents list again (the query the selection came from), with what was done."""
-    query = selection.query if selection else catalog.parse_query(request.form)
+def _list(selection: bulk.Selection, message: str = "", *, filters: bool = False, **extra):
+    """The documents list again (the query the selection came from), with what was done; with
+    ``filters``, the filter form too (its tags and collections changed)."""
+    query = selection.query
     if not htmx_request.htmx:
         return redirect(url_for("pages.library", **query.args()), code=303)
     context = catalog.library_page(lib(), query, editors=g.accounts, submit=submit)
-    return render_template("_documents.html", message=message, **context, **extra)
+    if filters:
+        context["choices"] = catalog.choices(lib())
+    return render_template("_documents.html", message=message, oob_filters=filters, **context,
+                           **extra)
 
 
 def _select(action: str) -> bulk.Selection:
@@ -50,7 +54,7 @@ def bulk_tag():
     selection = _select("tag")
     added = bulk.tag(lib(), selection, request.form.get("tags", ""))
     said = ", ".join(f"“{name}” to {_count(n, 'more document')}" for name, n in added.items())
-    return _list(selection, f"Tagged: {said}.")
+    return _list(selection, f"Tagged: {said}.", filters=True)
 
 
 @bp.post("/library/untag")
@@ -59,7 +63,8 @@ def bulk_untag():
     selection = _select("tag")
     name = request.form.get("tags", "")
     removed = bulk.untag(lib(), selection, name)
-    return _list(selection, f"“{name.strip()}” taken off {_count(removed, 'document')}.")
+    return _list(selection, f"“{name.strip()}” taken off {_count(removed, 'document')}.",
+                 filters=True)
 
 
 @bp.post("/library/collect")
@@ -68,7 +73,8 @@ def bulk_collect():
     selection = _select("collect")
     added = bulk.collect(lib(), selection, request.form.get("into"),
                          move=request.form.get("move") == "1")
-    return _list(selection, f"{_count(added, 'document')} added to the collection.")
+    return _list(selection, f"{_count(added, 'document')} added to the collection.",
+                 filters=True)
 
 
 @bp.post("/library/export")

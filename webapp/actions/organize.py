@@ -93,7 +93,7 @@ def reader_panel(library: Library, doc_id: int) -> dict[str, Any]:
         library.documents.get(doc_id)
         return {"doc_id": doc_id, "tags": library.tags.of_documents([doc_id]).get(doc_id, []),
                 "in_collections": library.collections.of_document(doc_id),
-                "collections": library.collections.all(), "all_tags": library.tags.all()}
+                "collections": library.collections.all(), "all_tags": library.tags.names()}
 
 
 def change_document(library: Library, doc_id: int, *, tag: object = None,

@@ -114,6 +114,15 @@ def _ids(ctx: Context, doc_ids: tuple[int, ...], options: dict[str, Any],
         raise fail(exc) from exc
 
 
+def _print_named(found: list[dict[str, Any]], as_json: bool) -> None:
+    """Tags or collections as JSON, or "<id>\t<documents>\t<name>" lines."""
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    for item in found:
+        click.echo(f"{item['id']}\t{item['documents']}\t{item['name']}")
+
+
 def _run(action: Callable[[], Any]) -> Any:
     try:
         return action()
@@ -131,12 +140,7 @@ def tag() -> None:
 @pass_ctx
 def tag_list(ctx: Context, as_json: bool) -> None:
     """Every tag: "<id>\\t<documents>\\t<name>"."""
-    found = organize.tags(ctx.library)
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    for t in found:
-        click.echo(f"{t['id']}\t{t['documents']}\t{t['name']}")
+    _print_named(organize.tags(ctx.library), as_json)
 
 
 @tag.command("add")
@@ -199,12 +203,7 @@ def collection() -> None:
 @pass_ctx
 def collection_list(ctx: Context, as_json: bool) -> None:
     """Every collection: "<id>\\t<documents>\\t<name>"."""
-    found = organize.collections(ctx.library)
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
-        return
-    for c in found:
-        click.echo(f"{c['id']}\t{c['documents']}\t{c['name']}")
+    _print_named(organize.collections(ctx.library), as_json)
 
 
 @collection.command("create")

@@ -78,6 +78,10 @@ INDEXES = [
     "CREATE INDEX document_dated ON document (coalesce(published_at, created_at), id)",
     "CREATE INDEX document_title ON document (title, id)",
     "CREATE INDEX document_stats_edited ON document_stats (edited_at, document_id)",
+    # the documents whose glossary problems are not known (a few, usually: see actions.problems)
+    "CREATE INDEX document_stats_unchecked ON document_stats (document_id)"
+    " WHERE problems IS NULL",
+    "CREATE INDEX document_stats_problems ON document_stats (document_id) WHERE problems > 0",
     "CREATE INDEX document_tag_tag ON document_tag (tag_id, document_id)",
     "CREATE INDEX collection_item_document ON collection_item (document_id)",
     "CREATE INDEX collection_item_order ON collection_item (collection_id, position)",

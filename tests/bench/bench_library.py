@@ -131,6 +131,34 @@ def measure(app, size: int, requests: int) -> None:
         size_kb = len(client.get(path, headers=headers).data) / 1024
         print(f"   {name:26} {p50:7.2f} / {p90:7.2f} ms  {p50 / base:5.1f}x trivial  "
               f"{size_kb:6.1f} KB")
+    data(app.extensions["library"], requests, last)
+
+
+def data(library: Library, requests: int, last: int) -> None:
+    """The same pages' data alone (the actions, no HTML or JSON): what grows with the library."""
+    from webapp.actions import catalog
+
+    reads = {
+        "library page": lambda: catalog.library_page(library, catalog.Query(), editors=True),
+        "site + state": lambda: catalog.library_page(
+            library, catalog.parse_query({"site": SITES[3], "state": "partly"}), editors=True),
+        "tag + date range": lambda: catalog.library_page(library, catalog.parse_query(
+            {"tag": "asia", "from": "2023-06-01", "to": "2023-12-31", "sort": "date"}),
+            editors=True),
+        "filter choices": lambda: catalog.choices(library),
+        f"API page {last // 2}": lambda: catalog.documents_json(
+            library, catalog.parse_query({"page": last // 2})),
+    }
+    times: dict[str, list[float]] = {name: [] for name in reads}
+    for _ in range(requests):
+        for name, read in reads.items():
+            began = time.perf_counter()
+            read()
+            times[name].append(time.perf_counter() - began)
+    print("   the data alone (actions, no rendering), p50 / p90:")
+    for name in reads:
+        p50, p90 = percentiles(times[name])
+        print(f"   {name:26} {p50:7.2f} / {p90:7.2f} ms")
 
 
 def trigger_cost(work: Path, count: int) -> None:

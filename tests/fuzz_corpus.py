@@ -236,7 +236,8 @@ def page_failures(client, library) -> list[str]:
     check of the database."""
     from webapp.exports import FORMATS
 
-    paths = ["/", "/documents", "/api/documents", "/models", "/?sort=difficulty", "/vocabulary"]
+    paths = ["/", "/documents", "/api/documents", "/models", "/?sort=difficulty", "/vocabulary",
+             "/tags", "/collections", "/?sort=title&state=partly", "/api/tags", "/api/collections"]
     for doc in library.documents.page():
         paths += [f"/documents/{doc['id']}", f"/api/documents/{doc['id']}",
                   f"/api/documents/{doc['id']}/difficulty"]

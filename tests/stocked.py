@@ -42,7 +42,8 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
     ``translated`` needs an installed zh→en model (the ``zh_model`` fixture).
     """
     ids: dict[str, list] = {k: [] for k in (
-        "document", "segment", "unit", "glossary", "feed", "job", "user", "word")}
+        "document", "segment", "unit", "glossary", "feed", "job", "user", "word", "tag",
+        "collection")}
     for name in ROLES:
         add_user(library, f"{name[:2]}-{name}", name)
     accounts = {a["name"]: a["id"] for a in library.accounts.all()}
@@ -92,6 +93,14 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
                        glossary.add(library, "说了", "said", document_id=first).id,
                        glossary.add(library, "句话", "sentence", "scoped", document_id=second).id]
     library.glossary.add_user_word("第二句")
+
+    library.tags.add([first, second], "<b>经济</b> & more")  # markup a page must escape
+    library.tags.add([first], "To read")
+    library.tags.add([], "Unused")
+    ids["tag"] = [t["id"] for t in library.tags.all()]
+    reading = library.collections.create("周末 <i>reading</i>", "a note <script>x</script>")
+    library.collections.add(reading, [second, first, empty])
+    ids["collection"] = [reading, library.collections.create("Empty")]
 
     ok, _ = library.feeds.add("https://news.example.org/feed.xml", "好的源")
     library.feeds.mark_item(ok, "guid-1", first)

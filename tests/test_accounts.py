@@ -412,3 +412,25 @@ def test_sign_in_time_is_recorded(app):
     client, _ = as_user(app, "re-reader")
     with client.session_transaction() as session:
         assert abs(session["at"] - time.time()) < 60 and session.permanent
+
+
+def test_who_may_organise_the_library_and_delete_in_bulk(app, library, doc, post):
+    """Readers read tags and collections and download; editors tag and collect; only admins
+    delete documents in bulk (and only they see the button)."""
+    reader, _ = as_user(app, "re-reader")
+    page = reader.get("/").get_data(as_text=True)
+    assert "Add tags" not in page and "Delete…" not in page and 'id="bulk"' in page
+    assert reader.get("/tags").status_code == 200 and reader.get("/collections").status_code == 200
+    assert post("/library/tag", client=reader, ids=[str(doc)], tags="x").status_code == 403
+    assert post("/library/export", client=reader, ids=[str(doc)], format="md",
+                htmx=False).status_code == 200
+    editor, _ = as_user(app, "ed-editor")
+    assert "Add tags" in editor.get("/").get_data(as_text=True)
+    assert post("/library/tag", client=editor, ids=[str(doc)], tags="x").status_code == 200
+    assert post("/collections", client=editor, name="y").status_code == 201
+    assert post("/collections", client=reader, name="z").status_code == 403
+    assert post("/library/delete", client=editor, ids=[str(doc)], confirm="1").status_code == 403
+    admin, _ = as_user(app, "ad-admin")
+    assert "Delete…" in admin.get("/").get_data(as_text=True)
+    assert post("/library/delete", client=admin, ids=[str(doc)], confirm="1").status_code == 200
+    assert library.documents.count() == 0

@@ -111,7 +111,10 @@ def test_missing_things_are_404_pages_not_500(client):
 def test_api_document_json_contract(client, seed_file, upload):
     upload(("seed.txt", seed_file.read_bytes()))
     listing = client.get("/api/documents").get_json()
-    assert listing[0]["id"] == 1
+    assert (listing["total"], listing["page"], listing["per_page"]) == (1, 1, 100)
+    assert listing["documents"][0]["id"] == 1
+    assert listing["documents"][0]["title_translation"] is None  # not translated yet
+    assert client.get("/api/documents?all=1").get_json()[0]["id"] == 1  # the old plain list
     doc = client.get("/api/documents/1").get_json()
     assert set(doc) >= {"id", "title", "source_url", "published_at", "source_lang",
                         "target_lang", "segments"}

@@ -34,7 +34,7 @@ def test_library_says_once_that_no_model_is_installed_and_disables_translate(
     assert "No translation model is installed for Chinese" in page
     assert 'href="/models"' in page and "argospm/index" in page  # the two ways
     assert "enface models install zh en" in page
-    buttons = re.findall(r"<button[^>]*>Translate</button>", page)
+    buttons = re.findall(r'<button[^>]*aria-label="Translate [^"]*"[^>]*>Translate</button>', page)
     assert len(buttons) == 3 and all("disabled" in b for b in buttons)
     assert 'action="/documents/1/translate"' not in page  # no form to post a 400 with
 

@@ -132,12 +132,17 @@ def busy_library(library, client, zh_model):
 
 
 JUNK_FORM = {"text": "x", "segments": "1,2", "base_revision": "1", "status": "approved",
-             "source": "甲", "target": "y", "document_id": "²", "url": "ftp://x", "q": "第"}
+             "source": "甲", "target": "y", "document_id": "²", "url": "ftp://x", "q": "第",
+             "tags": "a,,<b>", "into": "²", "step": "sideways", "document": "-1", "scope": "all",
+             "ids": "x", "confirm": "99", "tag": "no,such", "collection": "0", "book": "1"}
 JUNK_JSON = [None, [], {}, 5, "x", {"text": 5}, {"text": None, "base_revision": "x"},
              {"translation": ["a"], "revision": {}}, {"status": 7}, {"source": 1, "target": []},
              {"text": "ok", "base_revision": 10**30}, {"text": "ok", "base_revision": -1},
              {"document_id": "abc"}, {"document_id": 10**30}, {"document_id": "²"},
-             {"document_id": "١٢"}, {"note": 5}, {"source": "甲" * 100_000, "target": "y"}]
+             {"document_id": "١٢"}, {"note": 5}, {"source": "甲" * 100_000, "target": "y"},
+             {"documents": "1"}, {"documents": [None, {}]}, {"names": {}, "documents": [1]},
+             {"into": []}, {"tags": 5}, {"move": "x", "documents": [1]}, {"name": ["x"]},
+             {"documents": [2**70]}, {"name": "x" * 100_000}]
 
 
 def test_real_ids_of_every_kind_with_junk_forms_are_never_a_500(app, client, busy_library):
@@ -185,7 +190,9 @@ JUNK_VALUES = ["", "\x00", "-1", "0", "9" * 25, "abc", "x" * 20_000, "%", "'; dr
 JUNK_RAW = ["%FF%FE", "%ED%A0%80", "%C0%AF", "%00"]  # not UTF-8, a surrogate, overlong, NUL
 FIELDS = ["q", "page", "status", "filter", "lang", "format", "view", "since", "layout", "from",
           "to", "document_id", "source", "target", "note", "url", "text", "name", "role",
-          "segments", "word", "base_revision", "n"]
+          "segments", "word", "base_revision", "n", "site", "state", "review", "problems", "tag",
+          "collection", "sort", "per_page", "scope", "ids", "tags", "into", "step", "document",
+          "confirm", "book", "all"]
 
 
 @pytest.mark.slow

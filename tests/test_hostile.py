@@ -488,12 +488,20 @@ def test_a_job_killed_after_its_last_batch_was_stored_ends_with_done_equal_total
 # --- the route walk over every kind of stored entity ------------------------------------------
 
 ID_KINDS = {"doc_id": "document", "unit_id": "unit", "segment_id": "segment", "job_id": "job",
-            "entry_id": "glossary", "feed_id": "feed", "user_id": "user", "word": "word"}
+            "entry_id": "glossary", "feed_id": "feed", "user_id": "user", "word": "word",
+            "tag_id": "tag", "collection_id": "collection"}
 QUERIES = {"/": ["", "?page=2", "?page=999", "?sort=difficulty&known=50",
-                 "?sort=-difficulty&level=3&page=2"], "/documents": ["", "?state=translated&sort=title"],
-           "/search": ["", "?q=第一", "?q=句"], "/glossary": ["", "?q=说", "?q=_"],
+                 "?sort=-difficulty&level=3&page=2",
+                 "?tag=<b>经济</b> %26 more&state=done&sort=title",
+                 "?problems=1&review=partly", "?collection=1&site=news.example.org",
+                 "?sort=difficulty&tag=to read&known=10"],
+           "/documents": ["", "?state=translated&sort=title", "?sort=edited&lang=zh"],
+           "/search": ["", "?q=第一", "?q=句", "?q=句&tag=to read&site=news.example.org"],
+           "/glossary": ["", "?q=说", "?q=_"],
            "/words": ["?q=第一", "?q=说了&document=1"], "/api/dictionary": ["?q=第一"],
-           "/api/documents": ["", "?q=第&page=2"], "/api/search": ["?q=第一句"],
+           "/api/documents": ["", "?q=第&page=2", "?tag=to read&per_page=1", "?all=1",
+                              "?sort=-difficulty&level=2"],
+           "/api/search": ["?q=第一句"],
            "/api/glossary": ["", "?q=First"], "/export": ["?format=md", "?format=json"],
            "/vocabulary": ["", "?status=all", "?status=known&level=1", "?document=1",
                            "?q=第&page=2"], "/vocabulary/export": ["?format=apkg&status=all",

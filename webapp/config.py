@@ -15,7 +15,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
              "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES",
              "PROCESSES", "WORKER_NICE", "LEASE_SECONDS"}
-_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "LEARNING", "ALLOW_PRIVATE_URLS"}
+_BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "LEARNING", "ALLOW_PRIVATE_URLS",
+              "HEADLINES"}
 
 
 class SettingError(EnfaceError):
@@ -32,6 +33,7 @@ def defaults() -> dict[str, Any]:
         "MAX_EDIT_CHARS": 5000,
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # enface serve starts a job worker (a child process, lower priority)
+        "HEADLINES": True,  # a new document's title and first paragraph are translated at once
         "DATABASE_URL": None,  # None: library.sqlite3 in DATA_DIR; or postgresql://…
         "QUEUE_URL": None,  # None: the library's own (SQLite file / PostgreSQL); or redis://…
         "PROCESSES": 1,  # web processes of enface serve (more than one: gunicorn)

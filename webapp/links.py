@@ -39,3 +39,13 @@ def url_host(url: object) -> str:
         return urlsplit(text).hostname or text
     except ValueError:
         return text
+
+
+def site_of(url: object) -> str | None:
+    """The site a URL belongs to, as the library's site filter names it: its host in lower
+    case without a leading ``www.`` ("news.example.org"); None for anything but an http(s) URL."""
+    safe = safe_url(url)
+    if safe is None:
+        return None
+    host = (urlsplit(safe).hostname or "").lower()
+    return host.removeprefix("www.") or None

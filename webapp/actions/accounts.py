@@ -25,7 +25,7 @@ from webapp.vocabulary import ADMIN, EDITOR, READER, ROLES
 #: What each role may do; each role may also do everything the roles before it may.
 GRANTS = {
     READER: ("read", "download", "learn"),  # learn: one's own word statuses
-    EDITOR: ("import", "translate", "edit", "review", "glossary"),
+    EDITOR: ("import", "translate", "edit", "review", "glossary", "organize"),
     ADMIN: ("models", "users", "delete"),
 }
 PERMISSIONS = tuple(p for role in ROLES for p in GRANTS[role])

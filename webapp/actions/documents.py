@@ -13,6 +13,7 @@ from typing import Any
 from webapp import engine, vocabulary
 from webapp.actions import Submit, views
 from webapp.actions import translate as translation
+from webapp.actions.organize import reader_panel
 from webapp.errors import EnfaceError, NoModel
 from webapp.learning.marks import keys_for
 from webapp.reading import aids_for, is_chinese
@@ -126,7 +127,7 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
     }
     return {"doc": doc, "checks": views.term_counts(units), "queue": views.review_queue(units),
             "editor": editor, "published_local": doc["meta"].get("published_local"),
-            **progress_context}
+            "organize": reader_panel(library, doc_id), **progress_context}
 
 
 def translate(library: Library, doc_id: int, submit: Submit | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Exports as people ask for them: one document or the whole library, as a named file."""
+"""Exports as people ask for them: one document, a selection or a collection (one book, or a zip
+of files), or the whole library, as a named file."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from webapp.actions import views
+from webapp.errors import EnfaceError
 from webapp.exports import (
+    BOOKS,
     ExportOptions,
+    book_filename,
+    export_book,
     export_document,
     export_library,
     exporter_for,
@@ -76,3 +81,29 @@ def export_all(library: Library, fmt: str, opts: ExportOptions) -> Download:
     data = export_library(docs, fmt, opts)
     mimetype = "application/epub+zip" if fmt == "epub" else "application/zip"
     return Download(data, library_filename(fmt), mimetype)
+
+
+#: The most documents one export holds (each is read whole and written in the request).
+MAX_EXPORT = 500
+
+
+def export_many(library: Library, doc_ids: list[int], fmt: str, opts: ExportOptions, *,
+                title: str, book: bool) -> Download:
+    """These documents, in this order: one book called ``title`` (EPUB, DOCX, Markdown) when
+    ``book``, else a zip of one file per document (an EPUB is always one book)."""
+    exporter_for(fmt)
+    if len(doc_ids) > MAX_EXPORT:
+        raise EnfaceError(f"One export holds at most {MAX_EXPORT} documents (this one would "
+                          f"hold {len(doc_ids):,}): narrow the selection, or export a tag or "
+                          "collection with enface export.")
+    if not doc_ids:
+        raise EnfaceError("There is nothing to export: no document was chosen.")
+    docs = [attributed(library, doc_id) for doc_id in doc_ids]
+    if book or fmt == "epub":
+        if fmt not in BOOKS:
+            raise EnfaceError(f"A book can be made as {', '.join(BOOKS)}: choose one of those, "
+                              "or download a zip.")
+        return Download(export_book(docs, fmt, title, opts), book_filename(title, fmt),
+                        exporter_for(fmt).mimetype)
+    zipped = book_filename(title, fmt).rsplit(".", 1)[0] + f"-{fmt}.zip"
+    return Download(export_library(docs, fmt, opts), zipped, "application/zip")

@@ -92,8 +92,10 @@ def import_feed(
     max_bytes: int | None = None,
     allow_private: bool = False,
     data: bytes | None = None,
+    headlines: Submit | None = None,
 ) -> FeedReport:
-    """Import a feed's items not seen before (for a subscription) or all of them (a file)."""
+    """Import a feed's items not seen before (for a subscription) or all of them (a file);
+    ``headlines``: see ``imports.store_article``."""
     from webapp.importing.readers.feed import parse_feed
 
     max_bytes = max_bytes or config.defaults()["MAX_IMPORT_BYTES"]
@@ -115,7 +117,8 @@ def import_feed(
             continue
         try:
             result = store_article(library, _article(item, feed, fetch_pages, max_bytes,
-                                                      allow_private), item.link or item.key)
+                                                      allow_private), item.link or item.key,
+                                   headlines)
         except EnfaceError as exc:
             report.failed.append(str(exc))
             continue
@@ -175,14 +178,15 @@ def _store_subscription(
 
 def add_feed(
     library: Library, source: str, *, fetch_pages: bool = True, max_bytes: int | None = None,
-    allow_private: bool = False,
+    allow_private: bool = False, headlines: Submit | None = None,
 ) -> FeedReport:
     """Subscribe to a feed and import its items; a feed that cannot be read is not stored."""
     report, data, max_bytes = _store_subscription(library, source, max_bytes, allow_private)
     if data is None:
         return report
     return import_feed(library, report.url, feed_id=report.feed_id, fetch_pages=fetch_pages,
-                       max_bytes=max_bytes, allow_private=allow_private, data=data)
+                       max_bytes=max_bytes, allow_private=allow_private, data=data,
+                       headlines=headlines)
 
 
 def subscribe(
@@ -203,12 +207,13 @@ def subscribe(
 
 def update_feeds(
     library: Library, feed_ids: list[int] | None = None, *, fetch_pages: bool = True,
-    max_bytes: int | None = None, allow_private: bool = False,
+    max_bytes: int | None = None, allow_private: bool = False, headlines: Submit | None = None,
 ) -> list[FeedReport]:
     """Read every subscription (or the given ones) and import its new items."""
     feeds = [library.feeds.get(i) for i in feed_ids] if feed_ids else library.feeds.all()
     return [import_feed(library, f["url"], feed_id=f["id"], fetch_pages=fetch_pages,
-                        max_bytes=max_bytes, allow_private=allow_private) for f in feeds]
+                        max_bytes=max_bytes, allow_private=allow_private, headlines=headlines)
+            for f in feeds]
 
 
 def feed_results(report: FeedReport) -> list[ImportResult]:
@@ -236,12 +241,14 @@ def queue_update(library: Library, feed_id: int | None = None,
 
 def update_job(library: Library, job_id: int | None = None) -> dict | None:
     """A feed update job (the given one, else the running or latest one), with its reports
-    so far as :class:`FeedReport` objects under ``"reports"``."""
+    so far as :class:`FeedReport` objects under ``"reports"`` and the English headlines of the
+    new documents (``"headlines"``: document id -> ``catalog.headlines``' entry)."""
     job = library.jobs.get(job_id) if job_id is not None else library.jobs.latest(FEEDS_JOB)
     if job is None or job["kind"] != FEEDS_JOB:
         return None
-    data = json.loads(job.get("result") or "[]")
-    return {**job, "reports": [FeedReport.from_dict(item) for item in data]}
+    reports = [FeedReport.from_dict(item) for item in json.loads(job.get("result") or "[]")]
+    new = {r.doc_id for report in reports for r in report.new if r.doc_id is not None}
+    return {**job, "reports": reports, "headlines": library.catalog.headlines(new)}
 
 
 def run_update_job(
@@ -253,6 +260,7 @@ def run_update_job(
     max_bytes: int | None = None,
     allow_private: bool = False,
     fetch_pages: bool = True,
+    headlines: Submit | None = None,
     **_: object,
 ) -> None:
     """Do one claimed feed update: each subscription in turn, its report recorded as it ends;
@@ -265,7 +273,8 @@ def run_update_job(
         if not progress(done, len(subscriptions)):
             return
         report = import_feed(library, feed["url"], feed_id=feed["id"], fetch_pages=fetch_pages,
-                             max_bytes=max_bytes, allow_private=allow_private)
+                             max_bytes=max_bytes, allow_private=allow_private,
+                             headlines=headlines)
         reports.append(report.to_dict())
         library.jobs.set_result(job["id"], json.dumps(reports, ensure_ascii=False))
     progress(len(subscriptions), len(subscriptions))

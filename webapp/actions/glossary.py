@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.actions import Submit, quality, views
+from webapp.actions import Submit, problems, quality, views
 from webapp.actions.edit import Saved, save_translation
 from webapp.actions.measuring import split_changed
 from webapp.errors import Conflict, EnfaceError, NotFound
@@ -52,7 +52,9 @@ def add(library: Library, source: object, target: object, note: object = "",
     doc = _document_id(document_id)
     if doc is not None:
         library.documents.get(doc)
-    (entry_id,) = library.glossary.add([(*cleaned, doc)])
+    with library.transaction():
+        (entry_id,) = library.glossary.add([(*cleaned, doc)])
+        problems.forget(library, doc)
     quality.glossary_changed(library, [cleaned[0]], doc, submit)
     split_changed(library, [cleaned[0]])
     return _term(library.glossary.get(entry_id))
@@ -71,18 +73,24 @@ def update(library: Library, entry_id: int, changes: dict[str, Any],
     if doc is not None:
         library.documents.get(doc)
     merged = {"source": source, "target": target, "note": note, "document_id": doc}
-    term = _term(library.glossary.update(entry_id, merged))
+    with library.transaction():
+        updated = library.glossary.update(entry_id, merged)
+        scopes = {doc, current["document_id"]}
+        for forget in [None] if None in scopes else scopes:
+            problems.forget(library, forget)
     scope = doc if doc == current["document_id"] else None
     quality.glossary_changed(library, [current["source"], source], scope, submit)
     if source != current["source"]:
         split_changed(library, [current["source"], source])
-    return term
+    return _term(updated)
 
 
 def remove(library: Library, entry_id: int, submit: Submit | None = None) -> None:
     """Delete an entry; the sentences with its source term are checked again."""
-    current = library.glossary.get(entry_id)
-    library.glossary.remove(entry_id)
+    with library.transaction():
+        current = library.glossary.get(entry_id)
+        library.glossary.remove(entry_id)
+        problems.forget(library, current["document_id"])
     quality.glossary_changed(library, [current["source"]], current["document_id"], submit)
     split_changed(library, [current["source"]])
 
@@ -99,7 +107,9 @@ def import_file(library: Library, data: bytes, name: str, document_id: object = 
             cleaned.append((*validate(source, target, note), doc))
         except EnfaceError as exc:
             raise files.BadGlossaryFile(f"{name}, entry {number}: {exc}") from exc
-    added = len(library.glossary.add(cleaned))
+    with library.transaction():
+        added = len(library.glossary.add(cleaned))
+        problems.forget(library, doc)
     quality.glossary_changed(library, [c[0] for c in cleaned], doc, submit)
     split_changed(library, [c[0] for c in cleaned])
     return added

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from webapp import config
 from webapp.actions import Submit, quality
+from webapp.actions import headlines as headline_jobs
 from webapp.actions.translate import apply_corrections
 from webapp.errors import EnfaceError, ImportFailed
 from webapp.segmenting.article import Article
@@ -57,11 +58,16 @@ class ImportResult:
         return f"{total} block{'s' if total != 1 else ''} left out ({rules})"
 
 
-def store_article(library: Library, article: Article, origin: str) -> ImportResult:
-    """Store one imported article (a re-import finds the document already there)."""
+def store_article(library: Library, article: Article, origin: str,
+                  headlines: Submit | None = None) -> ImportResult:
+    """Store one imported article (a re-import finds the document already there); a new one's
+    title and first paragraph are queued for translation at once when ``headlines`` (the
+    queue's submit) is given and a model covers its language (``actions.headlines``)."""
     doc_id, created = library.documents.add(article)
     if created:
         apply_corrections(library, doc_id)
+        if headlines is not None:
+            headline_jobs.queue(library, doc_id, headlines)
     title = library.documents.get(doc_id)["title"]
     counts = Counter(block.rule for block in article.left_out)
     return ImportResult(origin, doc_id, title, created, warning=article.meta.get("warning"),
@@ -71,11 +77,12 @@ def store_article(library: Library, article: Article, origin: str) -> ImportResu
 def import_bytes(
     library: Library, data: bytes, name: str, *, lang: str | None = None, max_bytes: int,
     content_type: str | None = None, allow_private: bool = False,
-    submit: Submit | None = None,
+    submit: Submit | None = None, headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Import one file's bytes by what the one sniffing rule says they are: an article, a feed
     (each item a document) or a TMX/XLIFF file of translations to apply (the sentences it
-    changes are judged by the worker when ``submit`` is given)."""
+    changes are judged by the worker when ``submit`` is given; ``headlines``: see
+    ``store_article``)."""
     from webapp import importing  # trafilatura & co load on the first import only
 
     try:
@@ -84,12 +91,12 @@ def import_bytes(
     except EnfaceError as exc:
         return [ImportResult(name, error=str(exc))]
     return _import(library, reader, source, origin=name, allow_private=allow_private,
-                   submit=submit)
+                   submit=submit, headlines=headlines)
 
 
 def _import(
     library: Library, reader, source, *, origin: str, allow_private: bool, url: str | None = None,
-    submit: Submit | None = None,
+    submit: Submit | None = None, headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Hand ``source`` to what its reader's kind needs: store an article, import a feed's
     items, apply a TMX/XLIFF file. ``origin`` names it in the results; an article read from
@@ -101,7 +108,8 @@ def _import(
         from webapp.actions.feeds import feed_results, import_feed
 
         return feed_results(import_feed(library, origin, max_bytes=source.max_bytes,
-                                        allow_private=allow_private, data=source.data))
+                                        allow_private=allow_private, data=source.data,
+                                        headlines=headlines))
     if reader.kind == EXCHANGE:
         return [import_exchange(library, source.data, origin, max_bytes=source.max_bytes,
                                 submit=submit)]
@@ -110,7 +118,7 @@ def _import(
     except EnfaceError as exc:
         return [ImportResult(origin, error=str(exc))]
     article.origin = url or article.origin
-    return [store_article(library, article, origin)]
+    return [store_article(library, article, origin, headlines)]
 
 
 def import_source(
@@ -120,11 +128,13 @@ def import_source(
     lang: str | None = None,
     max_bytes: int | None = None,
     allow_private: bool = False,
+    headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Import a file, every file in a folder, or a URL; one result per document (and, for a
     folder, one per file skipped, saying why).
 
-    URLs that lead to private or local addresses are refused unless ``allow_private``.
+    URLs that lead to private or local addresses are refused unless ``allow_private``;
+    ``headlines``: see ``store_article``.
     """
     from webapp import importing  # trafilatura & co load on the first import only
 
@@ -134,23 +144,24 @@ def import_source(
             downloaded = importing.download_source(source, lang=lang, max_bytes=max_bytes,
                                                    allow_private=allow_private)
             return _import(library, importing.sniff(downloaded), downloaded, origin=source,
-                           allow_private=allow_private, url=source)
+                           allow_private=allow_private, url=source, headlines=headlines)
         path = Path(source)
         if path.is_dir():
             return import_folder(library, path, lang=lang, max_bytes=max_bytes,
-                                 allow_private=allow_private)
+                                 allow_private=allow_private, headlines=headlines)
         if not path.exists():
             raise ImportFailed(source, "no such file or folder")
         data = importing.read_file(path, max_bytes=max_bytes)
         reader, opened = importing.open_bytes(data, path.name, lang=lang, max_bytes=max_bytes)
-        return _import(library, reader, opened, origin=source, allow_private=allow_private)
+        return _import(library, reader, opened, origin=source, allow_private=allow_private,
+                       headlines=headlines)
     except EnfaceError as exc:
         return [ImportResult(source, error=str(exc))]
 
 
 def import_folder(
     library: Library, folder: Path, *, lang: str | None = None, max_bytes: int,
-    allow_private: bool = False,
+    allow_private: bool = False, headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Every file under ``folder`` (recursive, sorted), read by the same rule as a single
     file; a file in no format Enface reads, and every hidden file or folder, is skipped with
@@ -172,7 +183,7 @@ def import_folder(
             results.append(ImportResult(str(file), error=str(exc)))
             continue
         results.extend(_import(library, reader, opened, origin=str(file),
-                               allow_private=allow_private))
+                               allow_private=allow_private, headlines=headlines))
     if not any(r.ok for r in results) and not any(not r.skipped for r in results):
         results.append(ImportResult(str(folder), error=f"{folder}: no importable files found"))
     return results
@@ -180,17 +191,19 @@ def import_folder(
 
 def import_url(
     library: Library, url: str, *, lang: str | None = None, max_bytes: int | None = None,
-    allow_private: bool = False,
+    allow_private: bool = False, headlines: Submit | None = None,
 ) -> list[ImportResult]:
     """Import the article at an http(s) URL (anything else is refused, never read as a path)."""
     url = url.strip()
     if not url.lower().startswith(("http://", "https://")):
         return [ImportResult(url, error=f"{url}: not an http(s) URL")]
-    return import_source(library, url, lang=lang, max_bytes=max_bytes, allow_private=allow_private)
+    return import_source(library, url, lang=lang, max_bytes=max_bytes, allow_private=allow_private,
+                         headlines=headlines)
 
 
 def import_page(
     library: Library, html: str, url: str, *, lang: str | None = None, max_bytes: int,
+    headlines: Submit | None = None,
 ) -> ImportResult:
     """Import a web page as the reader's browser shows it (its HTML after scripts ran, sent by
     the bookmarklet or an extension) under its own address: extracted, dated and deduplicated
@@ -212,15 +225,15 @@ def import_page(
                                        max_bytes=max_bytes)
     except EnfaceError as exc:
         return ImportResult(address, error=str(exc))
-    return store_article(library, article, address)
+    return store_article(library, article, address, headlines)
 
 
-def import_seeds(library: Library) -> list[ImportResult]:
+def import_seeds(library: Library, headlines: Submit | None = None) -> list[ImportResult]:
     """Import seeds/ into an empty library (first start); do nothing otherwise."""
     if library.documents.count():
         return []
     seeds = config.resource_dir("seeds")
-    results = import_source(library, str(seeds)) if seeds.is_dir() else []
+    results = import_source(library, str(seeds), headlines=headlines) if seeds.is_dir() else []
     for result in results:
         if not result.ok:
             log.warning("seed not imported: %s", result.error)

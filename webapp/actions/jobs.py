@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import feeds, learning, models, quality, translate
+from webapp.actions import feeds, headlines, learning, models, problems, quality, translate
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
@@ -26,6 +26,8 @@ from webapp.vocabulary import (
     DONE,
     FAILED,
     FEEDS_JOB,
+    GLOSSARY_CHECK_JOB,
+    HEADLINE_JOB,
     INSTALL_MODEL_JOB,
     LEARNING_JOB,
     TRANSLATE_JOB,
@@ -34,15 +36,18 @@ from webapp.vocabulary import (
 log = logging.getLogger(__name__)
 
 #: What does a chunk of each kind, and what it is called in an error, in the order a runner
-#: takes them (installs first: they are short and a translation may wait for the model; feed
-#: updates and checks of people's edits before translations, which may take long; measuring
-#: articles for learners last).
+#: takes them (installs first: they are short and a translation may wait for the model; then
+#: headlines, a translation chunk over a new document's title and first paragraph, a few
+#: sentences each; feed updates and checks of people's edits before translations, which may
+#: take long; measuring articles for learners and glossary checks last).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
+    HEADLINE_JOB: (translate.run_chunk, "Headline translation"),
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     CHECK_JOB: (quality.run_check_job, "Check"),
     TRANSLATE_JOB: (translate.run_chunk, "Translation"),
     LEARNING_JOB: (learning.run_measuring, "Measuring articles"),
+    GLOSSARY_CHECK_JOB: (problems.run_check_job, "Glossary check"),
 }
 #: Seconds a lease lasts; a heartbeat renews it three times as often.
 LEASE_SECONDS = 30.0
@@ -176,6 +181,8 @@ def _ensure_chunks(library: Library, job: dict) -> None:
     """A job queued before chunks existed gets them (a translation's plan, else one)."""
     if job["kind"] == TRANSLATE_JOB:
         plans = translate.plan(library, int(job["target"]))
+    elif job["kind"] == HEADLINE_JOB:
+        plans = headlines.plan(library, int(job["target"]))
     else:
         plans = [(None, None, int(job.get("total") or 0))]
     library.jobs.ensure_chunks(job["id"], plans)

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from webapp.actions import Submit
+from webapp.actions import Submit, catalog
 from webapp.actions import documents as docs
 from webapp.actions import vocabulary as vocab
 from webapp.actions.measuring import queue_measuring
@@ -32,7 +32,7 @@ from webapp.learning.difficulty import (
     level_of,
     profile,
 )
-from webapp.reading import ReadingAids, hsk, is_chinese
+from webapp.reading import ReadingAids, is_chinese
 from webapp.storage import Library
 from webapp.storage.words import HSK_COLUMNS, ratio
 
@@ -133,34 +133,61 @@ def difficulty_block(learner: Learner, doc_id: int) -> dict[str, Any]:
 
 # --- the library -------------------------------------------------------------------------------
 
-def library_page(learner: Learner, page: int, args: Any, *, editors: bool,
+def library_page(learner: Learner, query: catalog.Query, *, editors: bool,
                  submit: Submit | None = None) -> dict[str, Any]:
-    """The library page with each article's difficulty for this learner, sorted and filtered
-    as ``args`` say (``sort``, ``level``, ``known``: see ``rules.library_filters``)."""
-    view = rules.library_filters(args)
-    library, store = learner.library, learner.store
-    if view.default:
-        data = docs.library_page(library, page, editors=editors)
+    """The library page (``catalog.library_page``: its filters, sort and page) with each
+    article's difficulty for this learner; sorted by difficulty (``difficulty``: easiest
+    first, ``-difficulty``: hardest) and kept to an HSK level or a share of known words as the
+    query says."""
+    library = learner.library
+    if not query.for_learner:
+        data = catalog.library_page(library, query, editors=editors, submit=submit)
     else:
+        view = rules.LibraryFilters(query.sort if query.sort in catalog.LEARNER_SORTS
+                                    else "newest", query.level, query.known)
         if view.needs_readings:
-            store.refresh()
-        total, ids = store.documents(sort=view.sort, level_max=view.level_rank,
-                                     min_known=view.min_known, limit=docs.LIBRARY_PAGE,
-                                     offset=(page - 1) * docs.LIBRARY_PAGE)
-        data = docs.library_page(library, page, editors=editors, chosen=(total, ids))
+            learner.store.refresh()
+        _, ranked = learner.store.documents(sort=view.sort, level_max=view.level_rank,
+                                            min_known=view.min_known, limit=EVERY_DOCUMENT)
+        if view.sort == "newest":  # filtered by difficulty, sorted as the catalog sorts
+            data = catalog.library_page(library, catalog.with_ids(query, ranked),
+                                        editors=editors, submit=submit)
+        else:
+            data = _ranked_page(library, query, ranked, editors=editors, submit=submit)
+        data["query"] = query
     with_difficulty(learner, data["documents"], submit)
-    return data | {"view": view, "sorts": rules.SORTS, "hsk_levels": hsk.LABELS}
+    return data | {"view": query}
 
 
-def documents_json(learner: Learner, args: Any, submit: Submit | None = None
+#: No library holds more (a limit for "every document" in one query).
+EVERY_DOCUMENT = 2**31 - 1
+
+
+def _ranked_page(library: Library, query: catalog.Query, ranked: list[int], *, editors: bool,
+                 submit: Submit | None) -> dict[str, Any]:
+    """One page of the documents the query keeps, in the order of ``ranked`` (by difficulty)."""
+    kept = (set(library.catalog.ids(query.where, limit=EVERY_DOCUMENT))
+            if query.where != catalog.Where() else None)
+    ordered = [d for d in ranked if kept is None or d in kept]
+    start = (query.page - 1) * query.per_page
+    chosen = ordered[start:start + query.per_page]
+    data = catalog.library_page(library, catalog.with_ids(query, chosen) if chosen
+                                else catalog.with_ids(query, [0]), editors=editors,
+                                submit=submit)
+    position = {d: n for n, d in enumerate(chosen)}
+    data["documents"].sort(key=lambda d: position.get(d["id"], len(position)))
+    data["total"] = len(ordered)
+    data["pages"] = max(1, -(-len(ordered) // query.per_page))
+    data["page"] = query.page
+    return data
+
+
+def documents_json(learner: Learner, query: catalog.Query, submit: Submit | None = None
                    ) -> dict[str, Any]:
-    """``GET /api/documents?sort=&level=&known=&page=``: one page of documents sorted and
-    filtered by their difficulty for this learner, each with its ``difficulty``."""
-    from webapp.actions.search import page_number
-
-    page = page_number(args.get("page"))
-    data = library_page(learner, page, args, editors=False, submit=submit)
-    return {"total": data["total"], "page": page, "per_page": docs.LIBRARY_PAGE,
+    """``GET /api/documents``: one page of documents (``catalog.documents_json``), each with
+    its ``difficulty`` for this learner, sorted and filtered by it as the query says."""
+    data = library_page(learner, query, editors=False, submit=submit)
+    return {"total": data["total"], "page": query.page, "per_page": query.per_page,
             "documents": data["documents"]}
 
 

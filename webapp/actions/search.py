@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from webapp.errors import EnfaceError
 from webapp.storage import Library
+from webapp.storage.catalog import Where
 from webapp.storage.search import HIT_END, HIT_START
 from webapp.text import INVALID
 
@@ -64,11 +65,18 @@ def page_number(value: object) -> int:
     return int(text)
 
 
-def search(library: Library, query: object, page: object = None) -> Results:
-    """One page of sentences holding ``query`` (an empty query finds nothing)."""
+def search(library: Library, query: object, page: object = None,
+           where: Where | None = None) -> Results:
+    """One page of sentences holding ``query`` (an empty query finds nothing), in the
+    documents the library's filters ``where`` keep (its own ``q`` aside) when given."""
     text, number = clean_query(query), page_number(page)
     results = Results(text, page=number)
     if text:
+        documents = library.catalog.matching(replace(where, q="")) if where else None
         results.total, results.hits = library.search.units(
-            text, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
+            text, limit=PER_PAGE, offset=(number - 1) * PER_PAGE, documents=documents)
+        heads = library.catalog.headlines({hit["document_id"] for hit in results.hits})
+        for hit in results.hits:
+            hit["title_translation"] = heads.get(hit["document_id"], {}).get(
+                "title_translation")
     return results

@@ -1,8 +1,8 @@
 """The ``enface`` command line: a thin click layer over the actions.
 
 Domain errors become ``click.ClickException`` here, at the edge (message on stderr, exit 1).
-``library`` holds serve, import, list and export; ``work`` the commands that run models;
-``ops`` the worker and the database (upgrade, copy).
+``library`` holds serve, import, search and export; ``catalog`` list, tag and collection;
+``work`` the commands that run models; ``ops`` the worker and the database (upgrade, copy).
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ class Context:
             self._queue = JobQueue(self.settings)
         self._queue.submit(job_id, kind, chunks)
 
+    @property
+    def headlines(self):
+        """Where a new document's headline job is announced (None: turned off)."""
+        return self.submit if self.settings["HEADLINES"] else None
+
 
 pass_ctx = click.make_pass_decorator(Context)
 
@@ -76,7 +81,17 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-from webapp.cli import feeds, glossary, library, ops, qa, users, vocab, work  # noqa: E402 - commands attach
+from webapp.cli import (  # noqa: E402 - commands attach
+    catalog,
+    feeds,
+    glossary,
+    library,
+    ops,
+    qa,
+    users,
+    vocab,
+    work,
+)
 
-__all__ = ["Context", "fail", "main", "pass_ctx", "feeds", "glossary", "library", "ops", "qa",
-           "users", "vocab", "work"]
+__all__ = ["Context", "fail", "main", "pass_ctx", "catalog", "feeds", "glossary", "library",
+           "ops", "qa", "users", "vocab", "work"]

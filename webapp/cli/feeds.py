@@ -42,7 +42,8 @@ def add(ctx: Context, url: str, offline: bool) -> None:
 
     _print([add_feed(ctx.library, url, fetch_pages=not offline,
                      max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
-                     allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])])
+                     allow_private=ctx.settings["ALLOW_PRIVATE_URLS"],
+                     headlines=ctx.headlines)])
 
 
 @feeds.command("list")
@@ -66,7 +67,8 @@ def update(ctx: Context, feed_ids: tuple[int, ...], offline: bool) -> None:
     try:
         reports = update_feeds(ctx.library, list(feed_ids), fetch_pages=not offline,
                                max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
-                               allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
+                               allow_private=ctx.settings["ALLOW_PRIVATE_URLS"],
+                               headlines=ctx.headlines)
     except EnfaceError as exc:
         raise fail(exc) from exc
     _print(reports)

@@ -1,4 +1,4 @@
-"""``enface serve``, ``import``, ``list`` and ``export``."""
+"""``enface serve``, ``import``, ``search`` and ``export``."""
 
 from __future__ import annotations
 
@@ -125,7 +125,8 @@ def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | 
         with acting_as(by.strip() if by and by.strip() else login_name()):
             results = import_source(ctx.library, source, lang=lang,
                                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"],
-                                    allow_private=ctx.settings["ALLOW_PRIVATE_URLS"])
+                                    allow_private=ctx.settings["ALLOW_PRIVATE_URLS"],
+                                    headlines=ctx.headlines)
         for result in results:
             if result.ok:
                 click.echo(f"{result.doc_id}\t{result.title}")
@@ -176,19 +177,6 @@ def login_name() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):  # a uid with no passwd entry and no LOGNAME/USER
         return None
-
-
-@main.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_ctx
-def list_(ctx: Context, as_json: bool) -> None:
-    """List the documents in the library."""
-    docs = ctx.library.documents.page()
-    if as_json:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
-        return
-    for d in docs:
-        click.echo(f"{d['id']}\t{d['source_lang']}\t{d['translated']}/{d['units']}\t{d['title']}")
 
 
 @main.command()

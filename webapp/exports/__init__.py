@@ -8,6 +8,10 @@ format (left out of TMX, no target in XLIFF). ``bilingual=False`` (English only)
 reading formats (HTML, Markdown, DOCX, EPUB, text); the exchange and data formats (TMX, XLIFF,
 CSV, TSV, JSON) always carry both sides. ``layout`` is for plain text only.
 
+Several documents (a selection, a collection) make one *book* in the formats of ``BOOKS``
+(EPUB, DOCX, Markdown: a list of contents naming each article by its English title with the
+original beside it, then an article a chapter), or a zip of one file per document in any format.
+
 ``csv`` and ``tsv`` are for spreadsheets: a cell that starts like a formula (``=``, ``+``, ``-``,
 ``@``, tab, carriage return) is prefixed with ``'`` so no spreadsheet runs it. ``csv-raw`` and
 ``tsv-raw`` keep every cell exactly as stored, for round trips and scripts.
@@ -138,3 +142,30 @@ def export_library(
             seen.add(name)
             archive.writestr(name, exporter.write(doc, options))
     return buffer.getvalue()
+
+
+#: The formats several documents can make one book in: format -> (module, writer).
+BOOKS = {"epub": ("ebook", "write_book"), "docx": ("word", "write_docx_book"),
+         "md": ("text", "write_markdown_book")}
+
+
+def export_book(docs: Iterable[dict], fmt: str, title: str,
+                options: ExportOptions = ExportOptions()) -> bytes:
+    """Several documents as one book called ``title`` (EPUB, DOCX or Markdown), in their order."""
+    exporter = exporter_for(fmt)
+    check_options(options)
+    if exporter.name not in BOOKS:
+        raise EnfaceError(f"A book can be made as {', '.join(BOOKS)}, not {fmt!r}: "
+                          "choose one of those, or a zip of one file per document.")
+    docs = list(docs)
+    if not docs:
+        raise EnfaceError("There is nothing to export: no document was chosen.")
+    module, function = BOOKS[exporter.name]
+    write = getattr(importlib.import_module(f"webapp.exports.{module}"), function)
+    return write(docs, options, title)
+
+
+def book_filename(title: str, fmt: str) -> str:
+    """A safe ASCII file name for a book: "reading-list.epub"."""
+    slug = slugify(title, max_length=60, word_boundary=True) or "enface-book"
+    return f"{slug}.{exporter_for(fmt).extension}"

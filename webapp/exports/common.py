@@ -172,6 +172,20 @@ def _contents_title(row: Row) -> str:
     """A chapter's entry in the table of contents: its source title, and its English when all
     of it is translated."""
     return f"{row.source} · {row.translation}" if row.complete else row.source
+def english_title(doc: dict, include_unreviewed: bool = True) -> str | None:
+    """The English of a document's title block, when every sentence of it has one."""
+    for row in rows(doc, include_unreviewed)[:1]:
+        if row.kind == "title" and row.pieces and row.complete:
+            return row.translation
+    return None
+
+
+def toc_title(doc: dict, include_unreviewed: bool = True) -> str:
+    """How a table of contents names a document: its English title with the original beside
+    it ("Talks in Moscow — 莫斯科会谈"), or the original alone until the title is translated."""
+    original = meta(doc).title
+    english = english_title(doc, include_unreviewed)
+    return f"{english} — {original}" if english and english != original else original
 
 
 def check_options(options: object) -> None:

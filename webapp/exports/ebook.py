@@ -3,16 +3,18 @@
 An article makes a book of one chapter. A book (a document whose later ``title`` blocks start its
 chapters, as an imported EPUB is) comes back with its chapters: one file per chapter, in order,
 each in the table of contents. ``write_book`` makes one book from several documents, their
-chapters one after another, with a table of contents (EPUB 3 nav and an NCX for older readers).
+chapters one after another, with a table of contents (EPUB 3 nav and an NCX for older readers)
+that names each document by its English title with the original beside it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import chapters, meta, render
+from webapp.exports.common import chapters, meta, render, toc_title
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
@@ -50,13 +52,14 @@ _CHAPTER = """{% if head %}<h1 lang="{{ m.source_tag }}">{{ m.title }}</h1>
 """
 
 
-def write_book(docs: list[dict], options: ExportOptions) -> bytes:
-    """One EPUB 3 book: each document's chapters in order (an article is one chapter)."""
+def write_book(docs: list[dict], options: ExportOptions, title: str | None = None) -> bytes:
+    """One EPUB 3 book (called ``title`` when given): each document's chapters in order (an
+    article is one chapter)."""
     from ebooklib import epub
 
     metas = [meta(doc) for doc in docs]
     book = epub.EpubBook()
-    if len(docs) == 1:
+    if len(docs) == 1 and title is None:
         book.set_identifier(f"urn:enface:document:{metas[0].id}")
         book.set_title(metas[0].title)
         if metas[0].published_at:
@@ -64,8 +67,11 @@ def write_book(docs: list[dict], options: ExportOptions) -> bytes:
         if metas[0].source_url:
             book.add_metadata("DC", "source", metas[0].source_url)
     else:
-        book.set_identifier("urn:enface:library:" + "-".join(str(m.id) for m in metas))
-        book.set_title(f"Enface library: {len(docs)} articles")
+        ids = "-".join(str(m.id) for m in metas)
+        if len(metas) > 20:  # a short, stable identifier for a long list
+            ids = hashlib.sha256(ids.encode()).hexdigest()[:32]
+        book.set_identifier(f"urn:enface:library:{ids}")
+        book.set_title(title or f"Enface library: {len(docs)} articles")
         book.add_metadata("DC", "date", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     book.set_language(metas[0].target_tag)
     for tag in dict.fromkeys(m.source_tag for m in metas):
@@ -78,10 +84,10 @@ def write_book(docs: list[dict], options: ExportOptions) -> bytes:
     book.add_item(style)
     files = []
     for doc, m in zip(docs, metas, strict=True):
-        for number, (title, part) in enumerate(chapters(doc, options.include_unreviewed)):
-            chapter = epub.EpubHtml(title=title or m.title,
-                                    file_name=f"article-{len(files) + 1:03d}.xhtml",
-                                    lang=m.target_tag)
+        for number, (name, part) in enumerate(chapters(doc, options.include_unreviewed)):
+            chapter = epub.EpubHtml(
+                title=toc_title(doc, options.include_unreviewed) if number == 0 else name,
+                file_name=f"article-{len(files) + 1:03d}.xhtml", lang=m.target_tag)
             chapter.content = render(_CHAPTER, m=m, rows=part, bilingual=options.bilingual,
                                      head=number == 0)
             chapter.add_item(style)

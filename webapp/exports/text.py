@@ -1,11 +1,12 @@
-"""Plain-text family: Markdown (paragraph pairs, English as a blockquote) and plain text."""
+"""Plain-text family: Markdown (paragraph pairs, English as a blockquote; several documents make
+one book with a list of contents) and plain text."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import Meta, Row, meta, rows
+from webapp.exports.common import Meta, Row, meta, rows, toc_title
 
 if TYPE_CHECKING:
     from webapp.exports import ExportOptions
@@ -84,6 +85,17 @@ def write_markdown(doc: dict, options: ExportOptions) -> bytes:
         else:
             out += _md_pair(row, prefix)
         out += _md_meta(m) if index == 0 and has_title else []
+    return ("\n".join(out).rstrip() + "\n").encode("utf-8")
+
+
+def write_markdown_book(docs: list[dict], options: ExportOptions, title: str) -> bytes:
+    """Several documents as one Markdown book: its title, a list of contents (each article's
+    English title with the original beside it), then the articles, parted by a rule."""
+    out = [f"# {escape_markdown(title)}", "", "## Contents", ""]
+    out += [f"{number}. {escape_markdown(toc_title(doc, options.include_unreviewed))}"
+            for number, doc in enumerate(docs, start=1)]
+    for doc in docs:
+        out += ["", "* * *", "", write_markdown(doc, options).decode("utf-8").rstrip()]
     return ("\n".join(out).rstrip() + "\n").encode("utf-8")
 
 

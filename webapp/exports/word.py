@@ -1,5 +1,6 @@
 """Word (DOCX) export with python-docx: a two-column table, source beside English (a book: a
-table per chapter, each chapter on a new page, its title in Word's heading style).
+table per chapter, each chapter on a new page, its title in Word's heading style); several
+documents make one book (``write_docx_book``) with a list of contents.
 
 East Asian text needs a CJK font named in ``w:eastAsia`` (Word otherwise falls back to a font
 without the glyphs): the document defaults and every style get one per source language, and
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from webapp.exports.common import Row, chapters, meta
+from webapp.exports.common import Row, chapters, meta, toc_title
 from webapp.vocabulary import tag_name
 
 if TYPE_CHECKING:
@@ -86,20 +87,14 @@ def _core(value: str, limit: int = 255) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def write_docx(doc: dict, options: ExportOptions) -> bytes:
-    """The document as a DOCX file: title, date, source, then a source | English table."""
-    import docx
+def _write_article(document: Document, doc: dict, options: ExportOptions, *,
+                   heading: int = 0) -> None:
+    """One document into ``document``: its title, date, source, then a source | English table."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import OxmlElement
 
     m = meta(doc)
-    document = docx.Document()
-    _prepare_styles(document, m.source_tag)
-    props = document.core_properties
-    # Core properties hold at most 255 characters (long news URLs with tracking parameters).
-    props.title, props.language = _core(m.title), _core(m.target_tag)
-    props.identifier, props.subject = _core(f"enface:{m.id}"), _core(m.source_url or "")
-    document.add_heading(m.title, level=0)
+    document.add_heading(m.title, level=heading)
     for label, value in (("Published", m.date), ("Source", m.source_url)):
         if value:
             document.add_paragraph(f"{label}: {value}")
@@ -119,6 +114,47 @@ def write_docx(doc: dict, options: ExportOptions) -> bytes:
                 _write_cell(cells[0].paragraphs[0], row, [(row.source, "source")], m.source_tag)
             pieces = [(p.text, "english" if p.translated else "missing") for p in row.pieces]
             _write_cell(cells[-1].paragraphs[0], row, pieces, m.source_tag)
+
+
+def _new_document(first: dict, title: str, identifier: str):
+    """A DOCX document with CJK fonts for ``first``'s language and its core properties."""
+    import docx
+
+    m = meta(first)
+    document = docx.Document()
+    _prepare_styles(document, m.source_tag)
+    props = document.core_properties
+    # Core properties hold at most 255 characters (long news URLs with tracking parameters).
+    props.title, props.language = _core(title), _core(m.target_tag)
+    props.identifier = _core(identifier)
+    return document
+
+
+def _saved(document: Document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def write_docx(doc: dict, options: ExportOptions) -> bytes:
+    """The document as a DOCX file: title, date, source, then a source | English table."""
+    m = meta(doc)
+    document = _new_document(doc, m.title, f"enface:{m.id}")
+    document.core_properties.subject = _core(m.source_url or "")
+    _write_article(document, doc, options)
+    return _saved(document)
+
+
+def write_docx_book(docs: list[dict], options: ExportOptions, title: str) -> bytes:
+    """Several documents as one DOCX book: its title, a list of contents (each article's
+    English title with the original beside it), then an article a chapter, each on a new page."""
+    document = _new_document(docs[0], title, "enface:" + "-".join(
+        str(meta(d).id) for d in docs[:20]))
+    document.add_heading(title, level=0)
+    document.add_heading("Contents", level=1)
+    for doc in docs:
+        document.add_paragraph(toc_title(doc, options.include_unreviewed), style="List Number")
+    for doc in docs:
+        document.add_page_break()
+        _write_article(document, doc, options, heading=1)
+    return _saved(document)

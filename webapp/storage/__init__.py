@@ -3,7 +3,8 @@
 One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
 history; and ``quality``: their checks, the model's judgement, the name ledger), ``memory``,
 ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search``, ``words`` (a learner's word
-statuses, articles' words and difficulty) — each a small class over the same
+statuses, articles' words and difficulty), ``catalog`` (the library as a list to filter and
+sort), ``tags``, ``collections`` — each a small class over the same
 ``Database``. A ``with library.transaction():`` block makes the calls of
 several repositories one transaction; outside one, each write is its own.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .accounts import Accounts, acting_as, actor
+from .catalog import Catalog
+from .collections import Collections
 from .database import Database, iso, memory_key, redact, refused_value, unreachable, utcnow
 from .documents import Documents
 from .feeds import Feeds
@@ -22,6 +25,7 @@ from .memory import HUMAN, Memory
 from .quality import Quality
 from .review import Review
 from .search import Search
+from .tags import Tags
 from .units import Units
 from .words import Words
 
@@ -46,6 +50,9 @@ class Library:
         self.feeds = Feeds(self.db)
         self.search = Search(self.db)
         self.words = Words(self.db)
+        self.catalog = Catalog(self.db, self.search)
+        self.tags = Tags(self.db)
+        self.collections = Collections(self.db)
 
     def transaction(self):
         """A unit of work over every repository (see ``Database.transaction``)."""

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.errors import NotFound
+from webapp.links import site_of
 from webapp.segmenting.article import Article
 from webapp.vocabulary import APPROVED, REVIEWED, UNTRANSLATED
 
@@ -69,7 +70,7 @@ class Documents:
                 "target_lang": target_lang, "origin": article.origin, "content_hash": digest,
                 "raw": article.raw,
                 "meta": json.dumps(article.meta, ensure_ascii=False, default=str),
-                "created_at": utcnow(),
+                "created_at": utcnow(), "site": site_of(article.source_url),
             }).scalar_one()
             blocks = list(article.blocks)
             if not blocks:
@@ -176,6 +177,15 @@ class Documents:
         with self.db.transaction() as conn:
             if conn.execute(sa.delete(document).where(document.c.id == doc_id)).rowcount == 0:
                 raise NotFound(f"There is no document {doc_id}.")
+
+    def delete_many(self, doc_ids: Iterable[int]) -> int:
+        """Remove these documents with everything of theirs; how many there were."""
+        wanted = list(doc_ids)
+        if not wanted:
+            return 0
+        with self.db.transaction() as conn:
+            return conn.execute(sa.delete(document)
+                                .where(self.db.among(document.c.id, wanted))).rowcount
 
     def positions(self, doc_id: int, segment_ids: Iterable[int]) -> list[int]:
         """The positions of those of a document's segments, in the order of ``segment_ids``."""

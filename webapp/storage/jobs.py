@@ -102,6 +102,11 @@ class Jobs:
                             .order_by(job.c.id))
         return {row["target"]: row for row in rows}
 
+    def active_count(self, kind: str) -> int:
+        """How many jobs of this kind are queued or running."""
+        return self.db.scalar(sa.select(sa.func.count()).select_from(job)
+                              .where(job.c.kind == kind, job.c.status.in_(ACTIVE)))
+
     def queued(self) -> list[dict[str, Any]]:
         """Jobs still to start or still running, oldest first (what a queue must carry)."""
         return self.db.rows(sa.select(job).where(job.c.status.in_(ACTIVE)).order_by(job.c.id))

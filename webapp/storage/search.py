@@ -29,21 +29,26 @@ class Search:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def units(self, query: str, *, limit: int = 50, offset: int = 0
-              ) -> tuple[int, list[dict[str, Any]]]:
-        """(total, hits) for ``query`` anywhere in a sentence's source or English.
+    def units(self, query: str, *, limit: int = 50, offset: int = 0,
+              documents: sa.Select | None = None) -> tuple[int, list[dict[str, Any]]]:
+        """(total, hits) for ``query`` anywhere in a sentence's source or English (of the
+        ``documents`` that subquery of ids names, when given).
 
         A hit: document id and title, unit id, and a snippet with HIT_START / HIT_END around
         the match.
         """
         if len(query) >= 3 and self.db.sqlite:
-            return self._fts(query, limit, offset)
+            return self._fts(query, limit, offset, documents)
         # SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE
         find = "contains" if self.db.sqlite else "icontains"
         match = sa.or_(getattr(unit.c.source, find)(query, autoescape=True),
                        getattr(unit.c.translation, find)(query, autoescape=True))
+        counted = sa.select(sa.func.count()).select_from(unit)
+        if documents is not None:
+            match = sa.and_(match, segment.c.document_id.in_(documents))
+            counted = counted.join(segment, segment.c.id == unit.c.segment_id)
         with self.db.reading():
-            total = self.db.scalar(sa.select(sa.func.count()).select_from(unit).where(match))
+            total = self.db.scalar(counted.where(match))
             rows = self.db.rows(sa.select(*_HIT, unit.c.source, unit.c.translation)
                                 .select_from(_JOINED).where(match)
                                 .order_by(unit.c.id.desc()).limit(limit).offset(offset))
@@ -51,20 +56,39 @@ class Search:
                         "title": r["title"], "snippet": _mark(r["source"], r["translation"],
                                                               query)} for r in rows]
 
-    def _fts(self, query: str, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    def documents(self, query: str) -> sa.Select:
+        """The ids of documents with a sentence holding ``query`` (a subquery, for filters)."""
+        joined = unit.join(segment, segment.c.id == unit.c.segment_id)
+        if len(query) >= 3 and self.db.sqlite:
+            index = sa.table("unit_search", sa.column("rowid"))
+            phrase = '"' + query.replace('"', '""') + '"'
+            return (sa.select(segment.c.document_id)
+                    .select_from(index.join(joined, unit.c.id == index.c.rowid))
+                    .where(sa.literal_column("unit_search").op("MATCH")(phrase)))
+        find = "contains" if self.db.sqlite else "icontains"
+        return sa.select(segment.c.document_id).select_from(joined).where(sa.or_(
+            getattr(unit.c.source, find)(query, autoescape=True),
+            getattr(unit.c.translation, find)(query, autoescape=True)))
+
+    def _fts(self, query: str, limit: int, offset: int,
+             documents: sa.Select | None) -> tuple[int, list[dict[str, Any]]]:
         phrase = '"' + query.replace('"', '""') + '"'
+        index = sa.table("unit_search", sa.column("rowid"), sa.column("rank"))
+        match = sa.literal_column("unit_search").op("MATCH")(phrase)
+        counted = sa.select(sa.func.count()).select_from(index)
+        hits = (sa.select(unit.c.id.label("unit_id"), segment.c.document_id, document.c.title,
+                          sa.func.snippet(sa.literal_column("unit_search"), -1, HIT_START,
+                                          HIT_END, "…", 16).label("snippet"))
+                .select_from(index.join(_JOINED, unit.c.id == index.c.rowid)))
+        if documents is not None:
+            kept = segment.c.document_id.in_(documents)
+            counted = counted.join(unit, unit.c.id == index.c.rowid).join(
+                segment, segment.c.id == unit.c.segment_id).where(kept)
+            hits = hits.where(kept)
         with self.db.reading():
-            total = self.db.scalar(
-                sa.text("SELECT COUNT(*) FROM unit_search WHERE unit_search MATCH :q"),
-                {"q": phrase})
-            rows = self.db.rows(sa.text(
-                "SELECT u.id AS unit_id, s.document_id, d.title,"
-                " snippet(unit_search, -1, :start, :end, '…', 16) AS snippet"
-                " FROM unit_search JOIN unit u ON u.id = unit_search.rowid"
-                " JOIN segment s ON s.id = u.segment_id JOIN document d ON d.id = s.document_id"
-                " WHERE unit_search MATCH :q ORDER BY rank, u.id LIMIT :limit OFFSET :offset"),
-                {"start": HIT_START, "end": HIT_END, "q": phrase, "limit": limit,
-                 "offset": offset})
+            total = self.db.scalar(counted.where(match))
+            rows = self.db.rows(hits.where(match).order_by(index.c.rank, unit.c.id)
+                                .limit(limit).offset(offset))
         return total, rows
 
 

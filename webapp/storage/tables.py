@@ -46,6 +46,7 @@ document = sa.Table(
     sa.Column("raw", sa.Text, nullable=False),
     sa.Column("meta", sa.Text, nullable=False, server_default="{}"),
     sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("site", sa.Text),  # the source URL's host, "www." dropped (links.site_of)
 )
 
 segment = sa.Table(
@@ -316,9 +317,66 @@ word_pending = sa.Table(
     sa.Column("word", sa.Text, primary_key=True),
 )
 
+#: (``document_profile``, ``document_word``, ``document_reading`` and ``word_pending`` are
+#: worked out from the tables above: a copied library measures its articles again.)
+#: Per document, kept by triggers (see migration 0011): sentence counts by state, when a person
+#: last edited one, and how many lack a glossary term (NULL: not checked since the last change).
+#: Derived: ``db copy`` leaves it out, the triggers rebuild it as the copy goes.
+document_stats = sa.Table(
+    "document_stats", metadata,
+    sa.Column("document_id", Id, sa.ForeignKey("document.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("units", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("translated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reviewed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("approved", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("edited_at", sa.Text),
+    sa.Column("problems", sa.Integer),
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
+)
+
+tag = sa.Table(
+    "tag", metadata,
+    _id(),
+    sa.Column("name", sa.Text, sa.CheckConstraint("length(name) BETWEEN 1 AND 64"),
+              nullable=False),
+    sa.Column("key", sa.Text, nullable=False, unique=True),  # the name case-folded
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+document_tag = sa.Table(
+    "document_tag", metadata,
+    sa.Column("document_id", Id, sa.ForeignKey("document.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("tag_id", Id, sa.ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
+collection = sa.Table(
+    "collection", metadata,
+    _id(),
+    sa.Column("name", sa.Text, sa.CheckConstraint("length(name) BETWEEN 1 AND 100"),
+              nullable=False),
+    sa.Column("key", sa.Text, nullable=False, unique=True),  # the name case-folded
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+collection_item = sa.Table(
+    "collection_item", metadata,
+    sa.Column("collection_id", Id, sa.ForeignKey("collection.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("document_id", Id, sa.ForeignKey("document.id", ondelete="CASCADE"),
+              primary_key=True, autoincrement=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("added_at", sa.Text, nullable=False),
+)
+
+#: Tables in an order that inserts parents before children (what ``db copy`` follows).
 #: Tables in an order that inserts parents before children (what ``db copy`` follows).
 COPY_ORDER = [document, segment, unit, revision, unit_check, unit_alignment, name_ledger, job,
               job_chunk, job_priority, memory, glossary, user_word, account, api_token,
-              login_failure, feed, feed_item, word_status, word_example]
-#: (``document_profile``, ``document_word``, ``document_reading`` and ``word_pending`` are
-#: worked out from the tables above: a copied library measures its articles again.)
+              login_failure, feed, feed_item, word_status, word_example, tag, document_tag,
+              collection, collection_item]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from webapp.actions import catalog, edit, glossary, quality, search, views
 from webapp.actions import documents as docs
-from webapp.actions import edit, glossary, quality, search, views
 from webapp.actions import learning as measured
 from webapp.vocabulary import APPROVED
 from webapp.web.db import lib, submit
@@ -27,12 +27,17 @@ def json_body() -> dict:
 
 @bp.get("/documents")
 def documents():
-    """Every document with its progress counts; with ``sort``, ``level`` or ``known``, one page
-    of them sorted and filtered by their difficulty for this learner (each with its
-    ``difficulty``): ``{"total", "page", "per_page", "documents"}``."""
-    if any(request.args.get(key) for key in ("sort", "level", "known")):
-        return jsonify(measured.documents_json(learner(), request.args, submit=submit))
-    return jsonify(docs.all_documents(lib()))
+    """A page of documents, filtered and sorted as ``?q=&site=&lang=&from=&to=&state=&review=
+    &problems=&tag=&collection=&level=&known=&sort=&page=&per_page=`` say: {"total", "page",
+    "per_page", "documents"}, each with its progress counts, ``title_translation`` and tags
+    (and, for a learner, its ``difficulty``). ``?all=1``: every document as a plain list (what
+    this answered before paging)."""
+    if request.args.get("all") == "1":
+        return jsonify(docs.all_documents(lib()))
+    query = catalog.parse_query(request.args)
+    if current_app.config["LEARNING"]:
+        return jsonify(measured.documents_json(learner(), query, submit=submit))
+    return jsonify(catalog.documents_json(lib(), query))
 
 
 @bp.get("/search")

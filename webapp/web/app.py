@@ -27,6 +27,8 @@ from webapp.web import (
     filters,
     glossary,
     learning,
+    library,
+    library_api,
     models,
     offline,
     ops,
@@ -78,13 +80,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     offline.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
                       feeds.bp, reading.bp, glossary.bp, learning.bp, ops.bp, offline.bp,
-                      send.bp):
+                      send.bp, library.bp, library_api.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:
         from webapp.actions.imports import import_seeds
 
-        import_seeds(db.library_of(app))
+        queue = app.extensions["queue"]
+        import_seeds(db.library_of(app), queue.submit if settings["HEADLINES"] else None)
     return app
 
 

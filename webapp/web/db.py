@@ -30,3 +30,9 @@ def lib() -> Library:
 def submit(job_id: int, kind: str, chunks: int = 1) -> None:
     """Tell the workers about a job just queued (see ``webapp.worker.queue``)."""
     current_app.extensions["queue"].submit(job_id, kind, chunks)
+
+
+def headlines():
+    """Where a new document's headline job is announced: ``submit``, unless the settings turn
+    headlines off (``ENFACE_HEADLINES=0``)."""
+    return submit if current_app.config["HEADLINES"] else None

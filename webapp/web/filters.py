@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup, escape
 
 from webapp import vocabulary
+from webapp.actions.catalog import sort_label
 from webapp.actions.edit import one_line
 from webapp.exports import FORMATS
 from webapp.links import safe_url, url_host
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(original_time, "original_time")
     app.add_template_filter(one_line, "oneline")
     app.add_template_filter(marked, "marked")
+    app.add_template_filter(sort_label, "sortlabel")
     app.add_template_test(is_safe_url, "safe_url")
 
     @app.context_processor

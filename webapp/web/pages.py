@@ -14,46 +14,76 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
+from webapp.actions import catalog, imports, jobs, quality
 from webapp.actions import documents as docs
-from webapp.actions import imports, jobs, quality
 from webapp.actions import learning as measured
 from webapp.actions import search as searching
 from webapp.errors import NoModel
 from webapp.reading import is_chinese
 from webapp.storage import utcnow
-from webapp.web.db import lib, submit
+from webapp.web.db import headlines, lib, submit
 from webapp.web.learning import learner
 from webapp.web.reading import reading_settings
 
 bp = Blueprint("pages", __name__)
 
 
+def partial_wanted() -> bool:
+    """An htmx request for a part of the page (not the whole page htmx asks for when the back
+    button finds no copy of it)."""
+    return bool(htmx_request.htmx) and not request.headers.get("HX-History-Restore-Request")
+
+
+def _varies(response):
+    """A page that is a partial for htmx and whole otherwise must not be cached as one."""
+    response.vary.add("HX-Request")
+    return response
+
+
 @bp.get("/")
 def library():
-    """The library: documents with progress, and the import form."""
-    return render_template("library.html", results=[], **_documents())
+    """The library: documents with their English headlines and progress, filters and sort (the
+    list alone for htmx: the filter form and the page links swap it, and push the address),
+    bulk actions, and the import form."""
+    query = catalog.parse_query(request.args)
+    if partial_wanted():
+        return _varies(current_app.make_response(
+            render_template("_documents.html", **documents_page(query))))
+    return _varies(current_app.make_response(render_template(
+        "library.html", results=[], choices=filter_choices(), **documents_page(query))))
 
 
 @bp.get("/search")
 def search():
-    """Find sentences in the library (the results alone for htmx, as the reader types)."""
-    results = searching.search(lib(), request.args.get("q"), request.args.get("page"))
-    template = "_search_results.html" if htmx_request.htmx else "search.html"
-    return render_template(template, results=results)
+    """Find sentences in the library (the results alone for htmx, as the reader types), kept
+    to the documents the library's filters keep."""
+    query = catalog.parse_query(request.args)
+    results = searching.search(lib(), request.args.get("q"), request.args.get("page"),
+                               where=query.where)
+    if partial_wanted():
+        return _varies(current_app.make_response(
+            render_template("_search_results.html", results=results, query=query)))
+    return _varies(current_app.make_response(render_template(
+        "search.html", results=results, query=query, choices=filter_choices())))
 
 
 @bp.get("/documents")
 def documents():
-    """The documents table (polls while translations run)."""
-    return render_template("_documents.html", **_documents())
+    """The documents list of a query (polls while translations run)."""
+    return render_template("_documents.html",
+                           **documents_page(catalog.parse_query(request.args)))
 
 
-def _documents() -> dict:
-    page = searching.page_number(request.args.get("page"))
+def filter_choices() -> dict:
+    """What the library's filter form offers (with the learner's, when reading teaches)."""
+    return catalog.choices(lib(), learning=current_app.config["LEARNING"])
+
+
+def documents_page(query: catalog.Query) -> dict:
+    """The documents list of a query (with each article's difficulty for a learner)."""
     if current_app.config["LEARNING"]:
-        return measured.library_page(learner(), page, request.args, editors=g.accounts,
-                                     submit=submit)
-    return docs.library_page(lib(), page, editors=g.accounts)
+        return measured.library_page(learner(), query, editors=g.accounts, submit=submit)
+    return catalog.library_page(lib(), query, editors=g.accounts, submit=submit)
 
 
 @bp.post("/import")
@@ -69,17 +99,18 @@ def import_files():
         data = upload.stream.read(limit + 1)
         results.extend(imports.import_bytes(lib(), data, upload.filename, lang=lang,
                                             max_bytes=limit, allow_private=allow_private,
-                                            submit=submit))
+                                            submit=submit, headlines=headlines()))
     url = (request.form.get("url") or "").strip()
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
-                                          allow_private=allow_private))
+                                          allow_private=allow_private, headlines=headlines()))
     if not results:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
     status = 200 if any(r.ok for r in results) else 400
-    context = {"results": results, **_documents()}
+    context = {"results": results, "choices": filter_choices(),
+               **documents_page(catalog.Query())}  # the list anew: the import first
     if htmx_request.htmx:
-        return render_template("_import.html", **context), status
+        return render_template("_import.html", oob_filters=True, **context), status
     return render_template("library.html", **context), status
 
 

@@ -37,7 +37,7 @@ from flask import (
 from webapp import config
 from webapp.actions import imports
 from webapp.web.api import json_body
-from webapp.web.db import lib
+from webapp.web.db import headlines, lib
 from webapp.web.security import is_loopback
 
 bp = Blueprint("send", __name__)
@@ -62,7 +62,7 @@ def window():
 def receive():
     """Import the page the bookmarklet window posts (its HTML and address); open the reader."""
     result = imports.import_page(lib(), request.form.get("html", ""), request.form.get("url", ""),
-                                 max_bytes=_limit())
+                                 max_bytes=_limit(), headlines=headlines())
     if not result.ok:
         return render_template("send.html", limit=_limit(), error=result.error), 400
     return _to_reader(result)
@@ -75,7 +75,7 @@ def api():
     html, url = body.get("html"), body.get("url")
     if not isinstance(html, str) or not isinstance(url, str):
         return jsonify({"error": 'Send the page as {"url": "https://…", "html": "…"}.'}), 400
-    result = imports.import_page(lib(), html, url, max_bytes=_limit())
+    result = imports.import_page(lib(), html, url, max_bytes=_limit(), headlines=headlines())
     if not result.ok:
         return jsonify({"error": result.error}), 413 if "limit" in result.error else 400
     return jsonify({"id": result.doc_id, "title": result.title, "created": result.created,
@@ -107,12 +107,13 @@ def share_post():
     limit = _limit()
     if shared["url"]:
         results = imports.import_url(lib(), shared["url"], max_bytes=limit,
-                                     allow_private=current_app.config["ALLOW_PRIVATE_URLS"])
+                                     allow_private=current_app.config["ALLOW_PRIVATE_URLS"],
+                                     headlines=headlines())
     elif shared["text"]:
         name = re.sub(r"[^\w.-]+", "-", shared["title"] or "shared")[:60].strip("-") or "shared"
         text = (shared["title"] + "\n\n" if shared["title"] else "") + shared["text"]
-        results = [imports.import_bytes(lib(), text.encode("utf-8", "replace"), f"{name}.txt",
-                                        max_bytes=limit)]
+        results = imports.import_bytes(lib(), text.encode("utf-8", "replace"), f"{name}.txt",
+                                       max_bytes=limit, headlines=headlines())
     else:
         results = [imports.ImportResult("share", error="Nothing was shared: share a page's "
                                                        "address or some text.")]

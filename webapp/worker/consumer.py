@@ -46,7 +46,10 @@ class Worker:
                              "max_bytes": settings.get("MAX_IMPORT_BYTES"),
                              "allow_private": settings.get("ALLOW_PRIVATE_URLS", False),
                              "data_dir": settings.get("DATA_DIR"),
-                             "lease_seconds": self.lease}
+                             "lease_seconds": self.lease,
+                             # documents a feed update imports get their headlines queued
+                             "headlines": self.queue.submit if settings.get("HEADLINES", True)
+                             else None}
         self.stopping = threading.Event()
 
     def handle(self, job_id: int) -> None:

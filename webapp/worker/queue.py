@@ -21,13 +21,22 @@ from typing import Any
 from huey import Huey, PostgresHuey, PriorityRedisHuey, SqliteHuey
 
 from webapp.storage.database import database_url
-from webapp.vocabulary import CHECK_JOB, FEEDS_JOB, INSTALL_MODEL_JOB, LEARNING_JOB, TRANSLATE_JOB
+from webapp.vocabulary import (
+    CHECK_JOB,
+    FEEDS_JOB,
+    GLOSSARY_CHECK_JOB,
+    HEADLINE_JOB,
+    INSTALL_MODEL_JOB,
+    LEARNING_JOB,
+    TRANSLATE_JOB,
+)
 
 #: What the workers take first: installs (short, and a translation may wait for the model),
-#: feed updates, checks of people's edits (small: a person waits for them), then translations,
-#: then measuring articles for learners.
-PRIORITY = {INSTALL_MODEL_JOB: 30, FEEDS_JOB: 20, CHECK_JOB: 15, TRANSLATE_JOB: 10,
-            LEARNING_JOB: 5}
+#: new documents' headlines (a few sentences each: see ``actions.headlines``), feed updates,
+#: checks of people's edits (small: a person waits for them), translations, then background
+#: bookkeeping: measuring articles for learners, glossary checks of the library.
+PRIORITY = {INSTALL_MODEL_JOB: 30, HEADLINE_JOB: 25, FEEDS_JOB: 20, CHECK_JOB: 15,
+            TRANSLATE_JOB: 10, LEARNING_JOB: 5, GLOSSARY_CHECK_JOB: 5}
 TASK = "enface.run_job"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "webapp"
 REPOSITORIES = {"documents", "units", "review", "memory", "jobs", "glossary", "accounts",
-                "feeds", "search", "db", "transaction", "reading"}
+                "feeds", "search", "archives", "db", "transaction", "reading"}
 
 
 #: Not the library: deploy/postgres.py makes databases for the tests and the cluster; an Anki

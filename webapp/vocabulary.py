@@ -112,9 +112,13 @@ def word_status_label(status: str) -> str:
 TRANSLATE_JOB = "translate"  # target: a document id
 INSTALL_MODEL_JOB = "install-model"  # target: "FROM-TO"
 FEEDS_JOB = "update-feeds"  # target: "all" (every subscription) or a feed id (a new one)
+ARCHIVE_JOB = "import-archive"  # target: an import_archive id (a folder or .zip/.tar.gz)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
 JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+#: What became of one file of an archive import.
+PENDING, IMPORTED, KNOWN, SKIPPED = "pending", "imported", "known", "skipped"
+ITEM_STATES = (PENDING, IMPORTED, KNOWN, SKIPPED, FAILED)
 
 # --- Accounts ------------------------------------------------------------------------------
 

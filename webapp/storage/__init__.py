@@ -1,9 +1,10 @@
 """Storage: the one package that holds SQL. ``Library`` is the unit of work and its repositories.
 
 One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
-history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small
-class over the same ``Database``. A ``with library.transaction():`` block makes the calls of
-several repositories one transaction; outside one, each write is its own.
+history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search``, ``archives``
+(archive imports and their files) — each a small class over the same ``Database``. A
+``with library.transaction():`` block makes the calls of several repositories one transaction;
+outside one, each write is its own.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .accounts import Accounts, acting_as, actor
+from .archives import Archives
 from .database import Database, iso, memory_key, redact, refused_value, unreachable, utcnow
 from .documents import Documents
 from .feeds import Feeds
@@ -40,6 +42,7 @@ class Library:
         self.accounts = Accounts(self.db)
         self.feeds = Feeds(self.db)
         self.search = Search(self.db)
+        self.archives = Archives(self.db)
 
     def transaction(self):
         """A unit of work over every repository (see ``Database.transaction``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from webapp.vocabulary import BLOCK_KINDS, JOB_STATES, ORIGINS, ROLES, STATUSES
+from webapp.vocabulary import BLOCK_KINDS, ITEM_STATES, JOB_STATES, ORIGINS, ROLES, STATUSES
 
 metadata = sa.MetaData()
 
@@ -209,6 +209,35 @@ feed_item = sa.Table(
     sa.Column("seen_at", sa.Text, nullable=False),
 )
 
+import_archive = sa.Table(
+    "import_archive", metadata,
+    _id(),
+    sa.Column("identity", sa.Text, nullable=False),  # sha256:<hex> of an archive, folder:<path>
+    sa.Column("name", sa.Text, nullable=False),  # what was given: a file name or folder path
+    sa.Column("lang", sa.Text),  # the source language asked for (None: detect)
+    sa.Column("files", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("staged_at", sa.Text),  # None while its files are being read in
+)
+
+import_item = sa.Table(
+    "import_item", metadata,
+    _id(),
+    _ref("import_archive", name="archive_id"),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("size", Id, nullable=False, server_default="0"),
+    sa.Column("sha256", sa.Text),
+    sa.Column("data", sa.LargeBinary),  # the file's bytes until it is imported
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", ITEM_STATES)),
+              nullable=False, server_default="pending"),
+    _ref("document", cascade="SET NULL", nullable=True),
+    sa.Column("reason", sa.Text),  # why it failed or was skipped (or an import's warning)
+    sa.Column("finished_at", sa.Text),
+    sa.UniqueConstraint("archive_id", "position"),
+)
+
 #: Tables in an order that inserts parents before children (what ``db copy`` follows).
 COPY_ORDER = [document, segment, unit, revision, job, job_chunk, job_priority, memory, glossary,
-              user_word, account, api_token, login_failure, feed, feed_item]
+              user_word, account, api_token, login_failure, feed, feed_item, import_archive,
+              import_item]

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import feeds, models, translate
+from webapp.actions import archives, feeds, models, translate
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
     ACTIVE,
+    ARCHIVE_JOB,
     CANCELLED,
     DONE,
     FAILED,
@@ -33,11 +34,13 @@ log = logging.getLogger(__name__)
 
 #: What does a chunk of each kind, and what it is called in an error, in the order a runner
 #: takes them (installs first: they are short and a translation may wait for the model; feed
-#: updates before translations, which may take long).
+#: updates before translations, which may take long; archive imports, bulk work in the
+#: background, last).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     TRANSLATE_JOB: (translate.run_chunk, "Translation"),
+    ARCHIVE_JOB: (archives.run_chunk, "Archive import"),
 }
 #: Seconds a lease lasts; a heartbeat renews it three times as often.
 LEASE_SECONDS = 30.0

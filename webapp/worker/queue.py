@@ -21,11 +21,11 @@ from typing import Any
 from huey import Huey, PostgresHuey, PriorityRedisHuey, SqliteHuey
 
 from webapp.storage.database import database_url
-from webapp.vocabulary import FEEDS_JOB, INSTALL_MODEL_JOB, TRANSLATE_JOB
+from webapp.vocabulary import ARCHIVE_JOB, FEEDS_JOB, INSTALL_MODEL_JOB, TRANSLATE_JOB
 
 #: What the workers take first: installs (short, and a translation may wait for the model),
-#: feed updates, then translations.
-PRIORITY = {INSTALL_MODEL_JOB: 30, FEEDS_JOB: 20, TRANSLATE_JOB: 10}
+#: feed updates, translations, then archive imports (bulk work nobody reads yet).
+PRIORITY = {INSTALL_MODEL_JOB: 30, FEEDS_JOB: 20, TRANSLATE_JOB: 10, ARCHIVE_JOB: 5}
 TASK = "enface.run_job"
 
 

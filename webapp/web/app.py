@@ -26,6 +26,7 @@ from webapp.web import (
     feeds,
     filters,
     glossary,
+    imports,
     models,
     ops,
     pages,
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     Htmx(app)
 
+    imports.init_app(app)  # archive uploads may be larger: before anything reads the body
     security.init_hosts(app)  # a request for another host (DNS rebinding) goes no further
     access.init_app(app)  # who may: before the CSRF and same-origin checks
     security.init_app(app)
@@ -73,7 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     checks.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
-                      feeds.bp, reading.bp, glossary.bp, ops.bp):
+                      feeds.bp, reading.bp, glossary.bp, ops.bp, imports.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

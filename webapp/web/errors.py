@@ -56,7 +56,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if exc.code == 413:
-            limit = app.config["MAX_IMPORT_BYTES"] // (1024 * 1024)
+            allowed = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+            limit = (allowed - 64 * 1024) // (1024 * 1024)
             return render_error(413, f"The upload is larger than the limit of {limit} MB.")
         return render_error(exc.code or 500, exc.description or TITLES.get(exc.code, "Error"))
 

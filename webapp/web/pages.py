@@ -14,8 +14,8 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
+from webapp.actions import archives, imports, jobs
 from webapp.actions import documents as docs
-from webapp.actions import imports, jobs
 from webapp.actions import search as searching
 from webapp.errors import NoModel
 from webapp.reading import is_chinese
@@ -53,24 +53,33 @@ def _documents() -> dict:
 
 @bp.post("/import")
 def import_files():
-    """Import uploaded files and/or a URL; show what happened to each."""
+    """Import uploaded files and/or a URL; show what happened to each. An archive (.zip,
+    .tar.gz) is queued for the job workers, and its status block polls until it is in."""
     limit = current_app.config["MAX_IMPORT_BYTES"]
     lang = request.form.get("lang") or None
     results: list[imports.ImportResult] = []
+    queued: list[archives.ArchiveImport] = []
+    too_large = False  # (a file over the limit: 413, as when the whole request is)
     for upload in request.files.getlist("files"):
         if not upload.filename:
             continue
+        if archives.is_archive(upload.filename):
+            outcome = archives.upload(lib(), upload.stream, upload.filename, lang=lang,
+                                      limits=archives.limits(current_app.config), submit=submit)
+            (queued if isinstance(outcome, archives.ArchiveImport) else results).append(outcome)
+            continue
         data = upload.stream.read(limit + 1)
+        too_large = too_large or len(data) > limit
         results.append(imports.import_bytes(lib(), data, upload.filename, lang=lang,
                                              max_bytes=limit))
     url = (request.form.get("url") or "").strip()
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
                                           allow_private=current_app.config["ALLOW_PRIVATE_URLS"]))
-    if not results:
+    if not results and not queued:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
-    status = 200 if any(r.ok for r in results) else 400
-    context = {"results": results, **_documents()}
+    status = 202 if queued else 200 if any(r.ok for r in results) else 413 if too_large else 400
+    context = {"results": results, "archive_imports": queued, **_documents()}
     if htmx_request.htmx:
         return render_template("_import.html", **context), status
     return render_template("library.html", **context), status

@@ -35,11 +35,14 @@ def envelopes(count: int, *, seed: int = 7, start: int = 0) -> Iterator[tuple[st
 
 def make_zip(files: list[tuple[str | zipfile.ZipInfo, bytes]] | Iterator[tuple[str, bytes]]
              ) -> bytes:
-    """A ZIP (deflated) of these files (a name, or a ``ZipInfo`` of its own)."""
+    """A ZIP (deflated) of these files (a name, or a ``ZipInfo`` of its own); the same files
+    make the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
-            archive.writestr(name, data, zipfile.ZIP_DEFLATED)
+            info = name if isinstance(name, zipfile.ZipInfo) else zipfile.ZipInfo(
+                name, date_time=(2021, 7, 1, 12, 0, 0))
+            archive.writestr(info, data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -50,7 +53,7 @@ def make_tar(files: list[tuple[str, bytes]], mode: str = "w:gz", *,
     with tarfile.open(fileobj=out, mode=mode, **options) as archive:
         for name, data in files:
             info = tarfile.TarInfo(name)
-            info.size = len(data)
+            info.size, info.mtime = len(data), 1_625_140_800
             archive.addfile(info, io.BytesIO(data))
         for name, target in (links or {}).items():
             info = tarfile.TarInfo(name)

@@ -98,8 +98,8 @@ def _judge(path: str, size: int, limits: Limits) -> Member | None:
         what = f"{suffix} files" if suffix else "files without an extension"
         return Member(path, size, reason=f"not a file Enface imports ({what})", skipped=True)
     if size > limits.max_bytes:
-        return Member(path, size, reason="larger than the import limit of "
-                                         f"{limits.max_bytes / 1048576:.1f} MB")
+        return Member(path, size, reason=f"larger than the import limit of "
+                                         f"{megabytes(limits.max_bytes)}")
     return None
 
 
@@ -114,14 +114,20 @@ def display_name(raw: bytes) -> str:
     return strip_invalid(raw.decode("utf-8", "replace"))
 
 
+def megabytes(size: int) -> str:
+    """A size in MB as a person reads it (one decimal under 10 MB)."""
+    mb = size / 1048576
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.1f} MB"
+
+
 def _too_many(name: str, limits: Limits) -> ImportFailed:
     return ImportFailed(name, f"it holds more than {limits.max_files:,} files, the most one "
                               "import takes (ENFACE_MAX_ARCHIVE_FILES): split it")
 
 
 def _too_big(name: str, limits: Limits) -> ImportFailed:
-    return ImportFailed(name, f"it unpacks to more than {limits.max_total / 1048576:,.0f} MB, "
-                              "the most one import reads (ENFACE_MAX_ARCHIVE_BYTES)")
+    return ImportFailed(name, f"it unpacks to more than {megabytes(limits.max_total)}, the "
+                              "most one import reads (ENFACE_MAX_ARCHIVE_BYTES)")
 
 
 # --- folders ---------------------------------------------------------------------------------
@@ -180,8 +186,8 @@ def _folder(root: Path, limits: Limits) -> Iterator[Member]:
 
 def _read(path: str, data: bytes, limits: Limits) -> Member:
     if len(data) > limits.max_bytes:  # it grew, or its header lied
-        return Member(path, len(data), reason="larger than the import limit of "
-                                              f"{limits.max_bytes / 1048576:.1f} MB")
+        return Member(path, len(data), reason=f"larger than the import limit of "
+                                              f"{megabytes(limits.max_bytes)}")
     return Member(path, len(data), data)
 
 

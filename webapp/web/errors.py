@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.errors import Conflict, EnfaceError
+from webapp.importing.archives import megabytes
 from webapp.storage import refused_value, unreachable
 
 log = logging.getLogger(__name__)
@@ -57,8 +58,8 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         if exc.code == 413:
             allowed = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
-            limit = (allowed - 64 * 1024) // (1024 * 1024)
-            return render_error(413, f"The upload is larger than the limit of {limit} MB.")
+            return render_error(413, "The upload is larger than the limit of "
+                                     f"{megabytes(allowed - 64 * 1024)}.")
         return render_error(exc.code or 500, exc.description or TITLES.get(exc.code, "Error"))
 
     @app.errorhandler(Exception)

@@ -51,6 +51,7 @@ def make_huey(settings: dict[str, Any]) -> Huey:
         dsn = database_url(url).replace("postgresql+psycopg://", "postgresql://")
         return PostgresHuey("enface", dsn=dsn, **common)
     path = Path(settings["DATA_DIR"]) / "queue.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)  # (the library may live elsewhere)
     return SqliteHuey("enface", filename=str(path), **common)
 
 

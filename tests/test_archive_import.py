@@ -180,12 +180,14 @@ def test_an_archive_refused_as_a_whole_leaves_nothing(library):
 def test_the_upload_form_queues_an_archive_and_its_block_polls_then_reports(client, post,
                                                                             library):
     files = list(envelopes(3))
-    response = post("/import", files={"files": [("news.zip", make_zip(files + JUNK[:1]))]},
+    hostile = ("<img src=x onerror=alert(1)>.txt", b"")
+    response = post("/import", files={"files": [("news.zip",
+                                                 make_zip(files + JUNK[:1] + [hostile]))]},
                     lang="")
     assert response.status_code == 202
     html = response.get_data(as_text=True)
     job_id = int(re.search(r'hx-get="/imports/(\d+)"', html)[1])
-    assert "Importing news.zip: 0 of 3 files" in html and 'hx-trigger="load delay:1s"' in html
+    assert "Importing news.zip: 0 of 4 files" in html and 'hx-trigger="load delay:1s"' in html
     while jobs.run_next(library, max_bytes=LIMITS.max_bytes):
         pass
     block = client.get(f"/imports/{job_id}", headers={"HX-Request": "true"})
@@ -193,12 +195,13 @@ def test_the_upload_form_queues_an_archive_and_its_block_polls_then_reports(clie
     assert block.status_code == 200 and "hx-get" not in text  # done: it stops polling
     assert "news.zip is imported." in text and "3 imported" in text
     assert "not a file Enface imports (.jpg files)" in text and "photo.jpg" in text
+    assert "&lt;img src=x onerror=alert(1)&gt;.txt" in text and "<img" not in text
     page = client.get(f"/imports/{job_id}")
     assert page.status_code == 200 and "<h1>Archive import</h1>" in page.get_data(as_text=True)
     answer = client.get(f"/api/imports/{job_id}").get_json()
-    assert answer["counts"] == {"imported": 3, "known": 0, "skipped": 1, "failed": 0,
+    assert answer["counts"] == {"imported": 3, "known": 0, "skipped": 1, "failed": 1,
                                 "pending": 0}
-    assert answer["problems"][0]["example"] == "photo.jpg"
+    assert {p["example"] for p in answer["problems"]} == {"photo.jpg", hostile[0]}
 
 
 def test_cancel_and_go_on_from_the_page(client, post, library):

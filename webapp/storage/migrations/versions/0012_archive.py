@@ -6,8 +6,9 @@ of it (imported, already in the library, skipped, failed, and why). A job of kin
 ``import-archive`` (target: the archive's id) works through the pending items in chunks.
 
 Short searches (``storage.grams``): SQLite keeps every sentence's grams in a contentless FTS5
-table without positions (``detail=none``: a gram is one token), fed by triggers through the
-``enface_grams`` function each connection registers; PostgreSQL indexes the same function,
+table without positions or sizes (``detail=none``, ``columnsize=0``: a gram is one token, and
+hits are not ranked), fed by triggers through the ``enface_grams`` function each connection
+registers; PostgreSQL indexes the same function,
 written here in SQL, with GIN.
 """
 
@@ -72,7 +73,7 @@ $$""".replace("CJK", CJK)
 PG_INDEX = "CREATE INDEX unit_grams ON unit USING gin (enface_grams(source, translation))"
 SQLITE_GRAMS = [
     "CREATE VIRTUAL TABLE unit_grams USING fts5(grams, content='', detail='none',"
-    " tokenize='ascii')",
+    " columnsize=0, tokenize='ascii')",
     "INSERT INTO unit_grams(rowid, grams) SELECT id, enface_grams(source, translation) FROM unit",
     """CREATE TRIGGER unit_grams_insert AFTER INSERT ON unit BEGIN
         INSERT INTO unit_grams(rowid, grams)

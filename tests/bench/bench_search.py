@@ -163,6 +163,22 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {flags}; load {os.getloadavg()[0]:.1f}"
 
 
+@contextmanager
+def databases(work: Path, postgresql: bool):
+    """A maker of fresh libraries by name: SQLite files in ``work``, or databases of a
+    throw-away local PostgreSQL server (removed at the end)."""
+    if not postgresql:
+        yield lambda name: str(work / name / "library.sqlite3")
+        return
+    from webapp.deploy.postgres import LocalPostgres
+
+    server = LocalPostgres(work / "pg").start()
+    try:
+        yield server.fresh_database
+    finally:
+        server.remove()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=50_000)
@@ -170,16 +186,7 @@ def main() -> None:
     parser.add_argument("--postgresql", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="enface-bench-search-"))
-    server = None
-    if args.postgresql:
-        from webapp.deploy.postgres import LocalPostgres
-
-        server = LocalPostgres(work / "pg").start()
-
-    def new_url(name: str) -> str:
-        return server.fresh_database(name) if server else str(work / f"{name}.sqlite3")
-
-    try:
+    with databases(work, args.postgresql) as new_url:
         print(f"machine: {machine()}")
         url = new_url("library")
         seconds = build(url, args.articles)
@@ -225,9 +232,6 @@ def main() -> None:
             print(f"   {label:24} {took:6.1f} s = {took / args.cost_articles * 1000:5.1f} ms an "
                   f"article ({took / base:.2f}× none)")
         print(f"   load at the end {os.getloadavg()[0]:.1f}")
-    finally:
-        if server is not None:
-            server.remove()
 
 
 if __name__ == "__main__":

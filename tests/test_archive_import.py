@@ -64,6 +64,12 @@ def test_an_archive_imports_as_a_job_and_reports_by_reason(library):
     assert library.archives.data(docs[0]["id"]) is None  # the bytes are let go once imported
     again = queue(library, make_zip(files + JUNK))
     assert (again.job_id, again.resumed) == (queued.job_id, True)  # the same bytes: its report
+    library.documents.delete(docs[2]["document_id"])
+    deleted = queue(library, make_zip(files + JUNK))  # read again: the deleted one comes back
+    jobs.run_job(library, deleted.job_id, max_bytes=LIMITS.max_bytes)
+    assert archives.status(library, deleted.job_id).counts == {
+        "known": 5, "imported": 1, "skipped": 2, "failed": 3}
+    assert library.documents.count() == 6
 
 
 def test_a_tar_gz_and_a_folder_the_second_time_read_nothing_again(library, tmp_path,

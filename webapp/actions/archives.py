@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from webapp import config
-from webapp.actions import imports
+from webapp.actions import Submit, imports
 from webapp.errors import EnfaceError, ImportFailed, NotFound
 from webapp.importing.archives import Limits, Member, is_archive, members
 from webapp.storage import Library, refused_value, unreachable
@@ -38,7 +38,6 @@ from webapp.vocabulary import (
 )
 
 log = logging.getLogger(__name__)
-Submit = Callable[[int, str, int], None]
 
 CHUNK_FILES = 250  # files a chunk holds (more for a huge archive: at most MAX_CHUNKS chunks)
 MAX_CHUNKS = 400
@@ -154,7 +153,8 @@ def _queue(library: Library, source: Path | BinaryIO, identity: str, name: str, 
            on_read: Callable[[int], None] | None, chunk_files: int | None,
            folder: bool) -> Queued:
     """Take up the same archive's import again if there is one with work left (or, for the
-    same archive's bytes, its finished report); otherwise read the archive in and queue it."""
+    same archive's bytes with every document still there, its finished report); otherwise
+    read the archive in and queue it."""
     found = library.archives.find(identity)
     if found is not None:
         job = library.jobs.active(ARCHIVE_JOB, str(found["id"]))
@@ -162,8 +162,10 @@ def _queue(library: Library, source: Path | BinaryIO, identity: str, name: str, 
             return Queued(job["id"], found["id"], found["files"], resumed=True)
         if library.archives.pending_positions(found["id"]):
             return _start(library, found["id"], submit, chunk_files, resumed=True)
-        if job is not None and not folder:  # the same bytes, all done: their report
-            return Queued(job["id"], found["id"], found["files"], resumed=True)
+        if job is not None and not folder and not library.archives.lost(found["id"]):
+            return Queued(job["id"], found["id"], found["files"], resumed=True)  # its report
+    # a folder (its files may have changed), or an archive some of whose documents were
+    # deleted since: read in again (files whose documents are there are known by their bytes)
     archive_id = stage(library, members(source, name, limits), identity, name, lang=lang,
                        on_read=on_read)
     return _start(library, archive_id, submit, chunk_files)

@@ -99,6 +99,13 @@ class Archives:
             .group_by(import_item.c.sha256))
         return {r["sha256"]: r["doc"] for r in rows}
 
+    def lost(self, archive_id: int) -> int:
+        """How many of an archive's files were imported (or found there) but their document
+        has been deleted since."""
+        return self.db.scalar(sa.select(sa.func.count()).select_from(import_item).where(
+            import_item.c.archive_id == archive_id, import_item.c.status.in_(_DONE),
+            import_item.c.document_id.is_(None)))
+
     # --- working -----------------------------------------------------------------------------
 
     def pending_positions(self, archive_id: int) -> list[int]:

@@ -204,6 +204,10 @@ def test_the_upload_form_queues_an_archive_and_its_block_polls_then_reports(clie
     assert "&lt;img src=x onerror=alert(1)&gt;.txt" in text and "<img" not in text
     page = client.get(f"/imports/{job_id}")
     assert page.status_code == 200 and "<h1>Archive import</h1>" in page.get_data(as_text=True)
+    listing = client.get("/imports").get_data(as_text=True)
+    assert f'<a href="/imports/{job_id}">news.zip</a>' in listing and ">done<" in listing
+    assert "3 imported, 0 already there, 1 skipped, 1 failed" in listing
+    assert 'href="/imports"' in client.get("/").get_data(as_text=True)
     answer = client.get(f"/api/imports/{job_id}").get_json()
     assert answer["counts"] == {"imported": 3, "known": 0, "skipped": 1, "failed": 1,
                                 "pending": 0}

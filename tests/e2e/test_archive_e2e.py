@@ -60,5 +60,9 @@ def test_an_archive_uploaded_on_a_phone_imports_in_the_background_and_reports(br
         expect(page.locator(".archive-import .counts")).to_contain_text("1 failed")
         assert fits(page, "main"), theme
         problems += [f"/imports/{job}, {theme}: {v}" for v in axe_violations(page, "main")]
+        page.goto(f"{server}/imports")
+        expect(page.locator("main table")).to_contain_text("news.zip")
+        assert fits(page, "main"), theme
+        problems += [f"/imports, {theme}: {v}" for v in axe_violations(page, "main")]
         context.close()
     assert problems == []

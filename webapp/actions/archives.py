@@ -330,6 +330,14 @@ def status(library: Library, job_id: int) -> ArchiveImport:
                          library.archives.reasons(archive_id, (IMPORTED,)))
 
 
+def recent(library: Library, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest archive imports: name, files, counts by state, and their latest job (with
+    its status), newest first."""
+    found = library.archives.recent(limit)
+    jobs = {j["id"]: j for j in (library.jobs.get(a["job_id"]) for a in found)}
+    return [a | {"job": jobs[a["job_id"]]} for a in found]
+
+
 def documents(library: Library, archive_id: int, *, page: int = 1000) -> Iterator[dict]:
     """The files of an archive that are in the library (imported, or already there), in
     order, with their document's id and title."""
@@ -347,4 +355,5 @@ def cancel(library: Library, job_id: int) -> ArchiveImport:
 
 
 __all__ = ["ArchiveImport", "Queued", "cancel", "documents", "is_archive", "limits",
-           "queue_path", "queue_upload", "resume", "run_chunk", "stage", "status", "upload"]
+           "queue_path", "queue_upload", "recent", "resume", "run_chunk", "stage", "status",
+           "upload"]

@@ -17,10 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from webapp.errors import NotFound
-from webapp.vocabulary import IMPORTED, KNOWN, PENDING
+from webapp.vocabulary import ARCHIVE_JOB, IMPORTED, KNOWN, PENDING
 
 from .database import Database, utcnow
-from .tables import document, import_archive, import_item
+from .tables import document, import_archive, import_item, job
 
 _DONE = (IMPORTED, KNOWN)
 _ITEM = (import_item.c.id, import_item.c.position, import_item.c.path, import_item.c.size,
@@ -163,6 +163,26 @@ class Archives:
                    import_item.c.status.in_(list(statuses)), import_item.c.reason.is_not(None))
             .group_by(import_item.c.status, import_item.c.reason)
             .order_by(sa.func.count().desc(), import_item.c.reason).limit(limit))
+
+    def recent(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest archives read in, each with its latest job's id (``job_id``) and its
+        files counted by state (``counts``)."""
+        latest = (sa.select(job.c.id).where(job.c.kind == ARCHIVE_JOB,
+                                            job.c.target == sa.cast(import_archive.c.id,
+                                                                    sa.Text))
+                  .order_by(job.c.id.desc()).limit(1).scalar_subquery())
+        with self.db.reading():
+            rows = self.db.rows(sa.select(import_archive, latest.label("job_id"))
+                                .where(import_archive.c.staged_at.is_not(None))
+                                .order_by(import_archive.c.id.desc()).limit(limit))
+            counts = self.db.rows(
+                sa.select(import_item.c.archive_id, import_item.c.status,
+                          sa.func.count().label("n"))
+                .where(self.db.among(import_item.c.archive_id, [r["id"] for r in rows]))
+                .group_by(import_item.c.archive_id, import_item.c.status)) if rows else []
+        for row in rows:
+            row["counts"] = {c["status"]: c["n"] for c in counts if c["archive_id"] == row["id"]}
+        return [row for row in rows if row["job_id"] is not None]
 
     def items(self, archive_id: int, statuses: Iterable[str] | None = None, *,
               limit: int | None = None, after: int = -1) -> list[dict[str, Any]]:

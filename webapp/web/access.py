@@ -74,6 +74,7 @@ ENDPOINTS: dict[str, str | None] = {
     "feeds.update_status": "import",
     "feeds.cancel_update": "import",
     "feeds.remove": "import",
+    "imports.index": "import",
     "imports.status": "import",
     "imports.cancel": "import",
     "imports.resume": "import",

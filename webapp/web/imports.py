@@ -19,6 +19,12 @@ def _block(imp: archives.ArchiveImport, status: int = 200):
     return render_template(template, imp=imp), status
 
 
+@bp.get("/imports")
+def index():
+    """The archive imports, newest first, each with its state and a link to its report."""
+    return render_template("imports.html", imports=archives.recent(lib()))
+
+
 @bp.get("/imports/<int:job_id>")
 def status(job_id: int):
     """An archive import: progress while it runs, then counts and problems by reason."""

@@ -206,7 +206,8 @@ def _zip_entries(handle: BinaryIO, stop: int) -> int | None:
         return None
     at = size - len(tail) + end
     cd_size = int.from_bytes(tail[end + 12:end + 16], "little")
-    if cd_size == 0xFFFFFFFF or tail[end + 10:end + 12] == b"\xff\xff":  # ZIP64
+    handle.seek(max(0, at - 20))
+    if handle.read(4) == b"PK\x06\x07":  # ZIP64: its own end record comes before the locator
         handle.seek(max(0, at - 20 - 56))
         record = handle.read(56)
         if not record.startswith(b"PK\x06\x06"):

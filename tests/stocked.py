@@ -4,6 +4,7 @@ is caught by walking every route over it."""
 
 from __future__ import annotations
 
+import io
 import json
 
 from auth_helpers import add_user
@@ -147,6 +148,7 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
         library.jobs.progress(chunk["id"], "stocked", 1, 4)
         ids["job"].append(job)
     ids["job"].append(library.jobs.create(TRANSLATE_JOB, str(first), total=2))  # queued
+    ids["job"] += _archive_imports(library)
     return ids
 
 
@@ -172,3 +174,26 @@ def stock_words(library, ids: dict[str, list], doc_id: int) -> None:
         me.refresh()
         me.set_statuses({"标题": "learning3"})  # waiting to be worked into the figures
     ids["word"] = ["第一", "句话", "王小明"]
+def _archive_imports(library) -> list[int]:
+    """Archive imports: one done with every kind of problem (hostile names among them), one
+    running half way, one cancelled with files still to do."""
+    from archive_samples import envelopes, make_tar, make_zip
+
+    from webapp.actions import archives
+    from webapp.actions.jobs import run_job
+    from webapp.importing.archives import Limits
+
+    limits = Limits(max_bytes=1024 * 1024, max_files=100, max_total=2**26)
+    hostile = [("<script>alert(1)</script>.txt", b""), ("../../etc/x.txt", b"<p>x</p>"),
+               ("photo.jpg", b"\xff\xd8"), (".hidden.txt", b"x"), ("inner.zip", b"PK")]
+    done = archives.queue_upload(library, io.BytesIO(make_zip([*envelopes(2), *hostile])),
+                                 "新闻<b>.zip", limits=limits)
+    run_job(library, done.job_id, max_bytes=limits.max_bytes)
+    running = archives.queue_upload(library, io.BytesIO(make_tar(list(envelopes(3, start=10)))),
+                                    "running.tar.gz", limits=limits)
+    chunk = library.jobs.claim(running.job_id, "stocked", lease_seconds=3600)
+    library.jobs.progress(chunk["id"], "stocked", 1, 3)
+    cancelled = archives.queue_upload(library, io.BytesIO(make_zip(envelopes(2, start=20))),
+                                      "cancelled.zip", limits=limits)
+    archives.cancel(library, cancelled.job_id)
+    return [done.job_id, running.job_id, cancelled.job_id]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "webapp"
 REPOSITORIES = {"documents", "units", "review", "quality", "memory", "jobs", "glossary", "accounts",
-                "feeds", "search", "words", "catalog", "tags", "collections", "db", "transaction",
-                "reading"}
+                "feeds", "search", "words", "catalog", "tags", "collections", "archives", "db",
+                "transaction", "reading"}
 
 
 #: Not the library: deploy/postgres.py makes databases for the tests and the cluster; an Anki

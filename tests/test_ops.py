@@ -101,6 +101,12 @@ def test_db_copy_moves_everything_and_checks_it(tmp_path, library, add_article, 
     library.accounts.add("ann", "admin", "hash", "key")
     library.feeds.add("https://example.org/feed.xml", "Feed")
     library.jobs.create("translate", str(doc), total=1)
+    from webapp.actions.archives import stage
+    from webapp.importing.archives import Member
+
+    archive_id = stage(library, [Member("a.txt", 3, b"\x00\xff\x01"),
+                                 Member("b.jpg", 1, reason="not a file Enface imports")],
+                       "sha256:x", "x.zip")  # a file's bytes, waiting to be imported
     if library.db.sqlite:
         target = postgres_server.fresh_database(f"copy_{tmp_path.name[-20:].lower()}")
     else:
@@ -109,7 +115,11 @@ def test_db_copy_moves_everything_and_checks_it(tmp_path, library, add_article, 
     assert report.ok, "\n".join(report.lines())
     counts = {t.name: t.source_rows for t in report.tables}
     assert counts["unit"] == 3 and counts["revision"] == 2 and counts["glossary"] == 1
+    assert counts["import_item"] == 2
     copied = Library(target)
+    pending = copied.archives.pending(archive_id, None, None)
+    assert copied.archives.data(pending[0]["id"]) == b"\x00\xff\x01"
+    assert copied.search.units("一句") == library.search.units("一句")  # grams made there too
     assert copied.documents.tree(doc) == library.documents.tree(doc)
     assert copied.units.history(unit["id"]) == library.units.history(unit["id"])
     new_doc = add_article_to(copied, "新的一句。")

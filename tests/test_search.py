@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from webapp.actions import search as searching
@@ -99,7 +100,65 @@ def test_the_index_is_built_for_a_library_made_before_search(tmp_path):
     upgraded = Library(path)
     assert upgraded.search.units("帕特鲁舍夫")[0] >= 1
     assert upgraded.search.units("Human English")[0] == 1
+    assert upgraded.search.units("帕特")[0] >= 1 and upgraded.search.units("帕")[0] >= 1
+    assert upgraded.search.units("English")[0] == upgraded.search.units("Human")[0] == 1
     upgraded.close()
+
+
+# --- one and two characters: the index of grams (issue 21, item 7) ---------------------------
+
+SHORT = ["中国和美国在日内瓦举行会谈。", "中，国之间没有会谈。", "他说：“US and EU agree.”",
+         "The U.S. thus says AI is 5G-ready.", "A股市场今天上涨。", "ひらがなとカタカナ。",
+         "한국어 문장입니다.", "生僻字𠮷在这里。"]
+
+
+def test_short_queries_find_exactly_the_sentences_that_hold_them(library, add_article):
+    doc = add_article(*SHORT)
+    ids = unit_ids(library, doc)[1:]
+    cases = {"中国": [0], "中": [0, 1], "国": [0, 1], "会谈": [0, 1], "谈": [0, 1],
+             "us": [2], "US": [2], "eu": [2], "ai": [3], "5g": [3], "u": [3], "s": [3],
+             "股": [4], "A股": [4], "カ": [5], "とカ": [5], "문장": [6], "𠮷": [7], "字𠮷": [7],
+             "th": [], "hu": [], "国之": [1], "，": [1], "”": [2]}
+    for query, expected in cases.items():
+        assert sorted(found(library, query)) == sorted(ids[i] for i in expected), query
+    total, hits = library.search.units("us")  # a whole word: not "thus", not "U.S."
+    assert total == 1 and f"{HIT_START}US{HIT_END} and" in hits[0]["snippet"]
+    assert f"{HIT_START}U{HIT_END}.S." in library.search.units("u")[1][0]["snippet"]
+
+
+def test_short_queries_go_through_the_index_on_both_databases(library, add_article):
+    doc = add_article("第一句话。")
+    assert found(library, "一句") == unit_ids(library, doc)[1:]
+    if library.db.sqlite:  # take the unit out of the index behind the table's back ...
+        unit = unit_ids(library, doc)[1]
+        with library.transaction() as conn:
+            conn.execute(sa.text("INSERT INTO unit_grams(unit_grams, rowid, grams) VALUES"
+                                 " ('delete', :id, enface_grams('第一句话。', NULL))"),
+                         {"id": unit})
+        assert found(library, "一句") == []  # ... and the search no longer finds it
+        assert found(library, "第一句") == [unit]  # (three characters: the trigram index)
+        return
+    with library.reading() as conn:
+        conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(r[0] for r in conn.execute(sa.text(
+            "EXPLAIN SELECT id FROM unit WHERE enface_grams(source, translation)"
+            " @> ARRAY[CAST('一句' AS text)]")))
+    assert "unit_grams" in plan, plan
+
+
+def test_the_rule_of_grams_is_the_same_in_python_and_in_the_database(library, samples):
+    from webapp.storage.grams import grams
+
+    parallel = samples / "parallel" / "newstest2021_zh-en_first475"
+    zh = parallel.with_suffix(".zh").read_text(encoding="utf-8").splitlines()[:150]
+    en = parallel.with_suffix(".en").read_text(encoding="utf-8").splitlines()[:150]
+    pairs = [*zip(zh, en, strict=True), *((s, None) for s in SHORT), ("", ""), (None, "ÉTÉ 5G"),
+             ("ＡＢＣ１２３〇々ー", "x"), ("乾隆\u3000年间", "Ab-CD_ef 9"), ("𠀀𪛖𫠝", None)]
+    for source, english in pairs:
+        stored = library.db.scalar(sa.text("SELECT enface_grams(:s, :t)"),
+                                   {"s": source, "t": english})
+        stored = stored.split() if isinstance(stored, str) else stored
+        assert sorted(stored) == grams(source, english), (source, english)
 
 
 def test_cli_search_lines_and_json(tmp_path, seed_file):

@@ -12,9 +12,10 @@ from webapp.errors import EnfaceError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS",
-             "INTRA_THREADS", "SESSION_HOURS", "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES",
-             "PROCESSES", "WORKER_NICE", "LEASE_SECONDS"}
+_INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES",
+             "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS", "INTRA_THREADS", "SESSION_HOURS",
+             "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES", "PROCESSES", "WORKER_NICE",
+             "LEASE_SECONDS"}
 _BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "LEARNING", "ALLOW_PRIVATE_URLS",
               "HEADLINES"}
 
@@ -30,6 +31,9 @@ def defaults() -> dict[str, Any]:
         "HOST": "127.0.0.1",
         "PORT": 5000,
         "MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+        "MAX_ARCHIVE_BYTES": 2 * 1024 * 1024 * 1024,  # an archive import: bytes unpacked in
+        # all (also the largest archive the import form takes)
+        "MAX_ARCHIVE_FILES": 100_000,  # an archive or folder import: files in all
         "MAX_EDIT_CHARS": 5000,
         "SEED": True,  # import seeds/ into an empty library on start
         "WORKER": True,  # enface serve starts a job worker (a child process, lower priority)

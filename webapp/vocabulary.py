@@ -148,9 +148,13 @@ CHECK_JOB = "check"  # target: a document id (judge its English with the model, 
 LEARNING_JOB = "measure-articles"  # target: "library": articles' words and HSK profiles
 HEADLINE_JOB = "headline"  # target: a document id (its title and first paragraph)
 GLOSSARY_CHECK_JOB = "check-glossary"  # target: "all" (documents with unknown glossary problems)
+ARCHIVE_JOB = "import-archive"  # target: an import_archive id (a folder or .zip/.tar.gz)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 ACTIVE = (QUEUED, RUNNING)
 JOB_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+#: What became of one file of an archive import.
+PENDING, IMPORTED, KNOWN, SKIPPED = "pending", "imported", "known", "skipped"
+ITEM_STATES = (PENDING, IMPORTED, KNOWN, SKIPPED, FAILED)
 
 # --- Accounts ------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """What people do, one Flask-free function per action, shared by the web views, the JSON API
 and the CLI: ``imports`` (files, folders, URLs, uploads, TMX/XLIFF back), ``translate`` (queue
 and run translations), ``edit`` (save, approve, restore, paragraphs, retranslate, alternatives,
-history), ``models`` (install, remove), ``downloads`` (exports of one document or the library)
-and ``jobs`` (the background job runner)."""
+history), ``models`` (install, remove), ``downloads`` (exports of one document or the library),
+``archives`` (a folder or archive of many files as a job) and ``jobs`` (the background job
+runner)."""
 
 from collections.abc import Callable
 

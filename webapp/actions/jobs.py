@@ -16,11 +16,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import feeds, headlines, learning, models, problems, quality, translate
+from webapp.actions import (
+    archives,
+    feeds,
+    headlines,
+    learning,
+    models,
+    problems,
+    quality,
+    translate,
+)
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
     ACTIVE,
+    ARCHIVE_JOB,
     CANCELLED,
     CHECK_JOB,
     DONE,
@@ -39,13 +49,14 @@ log = logging.getLogger(__name__)
 #: takes them (installs first: they are short and a translation may wait for the model; then
 #: headlines, a translation chunk over a new document's title and first paragraph, a few
 #: sentences each; feed updates and checks of people's edits before translations, which may
-#: take long; measuring articles for learners and glossary checks last).
+#: take long; archive imports, measuring articles for learners and glossary checks last).
 RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
     INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
     HEADLINE_JOB: (translate.run_chunk, "Headline translation"),
     FEEDS_JOB: (feeds.run_update_job, "Feed update"),
     CHECK_JOB: (quality.run_check_job, "Check"),
     TRANSLATE_JOB: (translate.run_chunk, "Translation"),
+    ARCHIVE_JOB: (archives.run_chunk, "Archive import"),
     LEARNING_JOB: (learning.run_measuring, "Measuring articles"),
     GLOSSARY_CHECK_JOB: (problems.run_check_job, "Glossary check"),
 }

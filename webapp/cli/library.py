@@ -116,12 +116,24 @@ def _check_port(host: str, port: int) -> None:
                    "revisions' history (default: your login name).")
 @pass_ctx
 def import_(ctx: Context, sources: tuple[str, ...], lang: str | None, by: str | None) -> None:
-    """Import files, folders or URLs; print "<id>\\t<title>" per document."""
+    """Import files, folders or URLs; print "<id>\\t<title>" per document.
+
+    A folder or an archive (.zip, .tar, .tar.gz) is imported as a job with a progress bar
+    (running workers share it); Ctrl-C stops it, and the same command later goes on with it.
+    """
     from webapp.actions.imports import import_source
+    from webapp.cli.archive import import_archive, wanted
     from webapp.storage.accounts import acting_as
 
     failed = 0
     for source in sources:
+        if wanted(source):
+            try:
+                failed += not import_archive(ctx, source, lang)
+            except EnfaceError as exc:
+                failed += 1
+                click.echo(f"Error: {exc}", err=True)
+            continue
         with acting_as(by.strip() if by and by.strip() else login_name()):
             results = import_source(ctx.library, source, lang=lang,
                                     max_bytes=ctx.settings["MAX_IMPORT_BYTES"],

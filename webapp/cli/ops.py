@@ -15,8 +15,10 @@ from webapp.storage import redact
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Jobs run at once (each translation already uses every core).")
 @click.option("--embedded", is_flag=True, hidden=True, help="Started by enface serve.")
+@click.option("--parent", type=int, hidden=True,
+              help="The server's pid: the worker stops when that process is gone.")
 @pass_ctx
-def worker(ctx: Context, concurrency: int, embedded: bool) -> None:
+def worker(ctx: Context, concurrency: int, embedded: bool, parent: int | None) -> None:
     """Run queued jobs (translations, model installs, feed updates) until stopped.
 
     Start one on every machine that reaches the library's database and the queue; each uses its
@@ -26,7 +28,7 @@ def worker(ctx: Context, concurrency: int, embedded: bool) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     settings = ctx.settings
-    runner = Worker(settings, concurrency=concurrency)
+    runner = Worker(settings, concurrency=concurrency, parent=parent)
     if not embedded:
         click.echo(f"Enface worker on {redact(settings['DATABASE_URL'])} "
                    f"(queue: {runner.queue.kind}), {concurrency} at a time.", err=True)

@@ -4,8 +4,8 @@ One repository per aggregate — ``documents``, ``units`` (with ``review``: sent
 history; and ``quality``: their checks, the model's judgement, the name ledger), ``memory``,
 ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search``, ``words`` (a learner's word
 statuses, articles' words and difficulty), ``catalog`` (the library as a list to filter and
-sort), ``tags``, ``collections`` — each a small class over the same
-``Database``. A ``with library.transaction():`` block makes the calls of
+sort), ``tags``, ``collections``, ``archives`` (archive imports and their files) — each a small
+class over the same ``Database``. A ``with library.transaction():`` block makes the calls of
 several repositories one transaction; outside one, each write is its own.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .accounts import Accounts, acting_as, actor
+from .archives import Archives
 from .catalog import Catalog
 from .collections import Collections
 from .database import Database, iso, memory_key, redact, refused_value, unreachable, utcnow
@@ -53,6 +54,7 @@ class Library:
         self.catalog = Catalog(self.db, self.search)
         self.tags = Tags(self.db)
         self.collections = Collections(self.db)
+        self.archives = Archives(self.db)
 
     def transaction(self):
         """A unit of work over every repository (see ``Database.transaction``)."""

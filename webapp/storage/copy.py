@@ -89,10 +89,17 @@ def checksum(db: Database, table: sa.Table) -> tuple[int, str]:
     for batch in _stream(db, table):
         for row in batch:
             digest.update(json.dumps([row[n] for n in names], ensure_ascii=False,
-                                     separators=(",", ":")).encode("utf-8"))
+                                     separators=(",", ":"), default=_hex).encode("utf-8"))
             digest.update(b"\n")
             rows += 1
     return rows, digest.hexdigest()
+
+
+def _hex(value: object) -> str:
+    """Bytes (a staged file's) as hex text in a checksummed row."""
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    raise TypeError(f"cannot checksum a {type(value).__name__}")
 
 
 def _empty(db: Database) -> bool:

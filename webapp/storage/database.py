@@ -6,7 +6,8 @@ inside one block land together or not at all; outside, a short read on a connect
 
 SQLite: WAL, foreign keys on, ``BEGIN IMMEDIATE`` for writes (writers in this process queue on a
 lock, woken at once, instead of in SQLite's busy handler, which sleeps); the SQL functions the
-queries use (``squash``, ``enface_memory_key``) are registered on every connection.
+queries and triggers use (``squash``, ``enface_memory_key``, ``enface_grams``) are registered on
+every connection.
 PostgreSQL: the same functions are made by the migrations; read committed, row locks and
 conditional updates where a write depends on what it read; pre-ping so a restarted server is
 reconnected to.
@@ -28,6 +29,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+
+from .grams import grams_text
 
 _SPACE = re.compile(r"\s+")
 
@@ -250,6 +253,7 @@ def _sqlite_setup(engine: Engine) -> None:
             dbapi_conn.execute(f"PRAGMA {pragma}")
         dbapi_conn.create_function("squash", 1, squash, deterministic=True)
         dbapi_conn.create_function("enface_memory_key", 1, memory_key, deterministic=True)
+        dbapi_conn.create_function("enface_grams", 2, grams_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def begin(conn: Connection) -> None:

@@ -2,17 +2,22 @@
 
 Three characters or more go through an index: on SQLite the ``unit_search`` FTS5 table (trigram
 tokens, the query as one phrase, best first by rank); on PostgreSQL trigram GIN indexes serving
-``ILIKE '%text%'`` (newest first). One or two characters (a Chinese word is often two) are a
-scan on both, with LIKE's wildcards taken literally.
+``ILIKE '%text%'`` (newest first). One or two characters of Chinese, Japanese or Korean script
+(most Chinese words), or a one- or two-letter English word, go through the index of grams
+(``grams``: an FTS5 table on SQLite, a GIN index on PostgreSQL; newest first). What neither index
+serves (one or two characters of punctuation or mixed scripts) is a scan, with LIKE's wildcards
+taken literally.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
 
 from .database import Database
+from .grams import short_gram, whole_word
 from .tables import document, segment, unit
 
 #: Marks around a match in a snippet (control characters no article text keeps).
@@ -39,6 +44,9 @@ class Search:
         """
         if len(query) >= 3 and self.db.sqlite:
             return self._fts(query, limit, offset, documents)
+        short = short_gram(query)
+        if short is not None and documents is None:  # (filtered: the kept documents' sentences)
+            return self._grams(*short, limit, offset)
         # SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE
         find = "contains" if self.db.sqlite else "icontains"
         match = sa.or_(getattr(unit.c.source, find)(query, autoescape=True),
@@ -70,6 +78,34 @@ class Search:
             getattr(unit.c.source, find)(query, autoescape=True),
             getattr(unit.c.translation, find)(query, autoescape=True)))
 
+    def _grams(self, gram: str, word: bool, limit: int, offset: int
+               ) -> tuple[int, list[dict[str, Any]]]:
+        """Sentences holding a one- or two-character gram, newest first, through its index."""
+        if self.db.sqlite:  # FTS5 walks a token's rows newest first itself
+            found = "SELECT rowid AS id FROM unit_grams WHERE unit_grams MATCH :gram"
+            page = f"{found} ORDER BY rowid DESC LIMIT :limit OFFSET :offset"
+            gram_param = '"' + gram + '"'
+        else:  # the expression the GIN index is made on, exactly; the hits are gathered
+            # first (a plan walking the ids backwards would compute it on every row)
+            found = ("SELECT id FROM unit WHERE enface_grams(source, translation)"
+                     " @> ARRAY[CAST(:gram AS text)]")
+            page = (f"WITH hit AS MATERIALIZED ({found}) SELECT id FROM hit"  # noqa: S608
+                    " ORDER BY id DESC LIMIT :limit OFFSET :offset")
+            gram_param = gram
+        with self.db.reading():
+            total = self.db.scalar(sa.text(f"SELECT COUNT(*) FROM ({found}) AS hit"),  # noqa: S608
+                                   {"gram": gram_param})
+            ids = [r["id"] for r in self.db.rows(sa.text(page), {
+                "gram": gram_param, "limit": limit, "offset": offset})]
+            rows = self.db.rows(sa.select(*_HIT, unit.c.source, unit.c.translation)
+                                .select_from(_JOINED).where(unit.c.id.in_(ids))
+                                .order_by(unit.c.id.desc())) if ids else []
+        pattern = whole_word(gram) if word else None
+        return total, [{"unit_id": r["unit_id"], "document_id": r["document_id"],
+                        "title": r["title"],
+                        "snippet": _mark(r["source"], r["translation"], gram, pattern)}
+                       for r in rows]
+
     def _fts(self, query: str, limit: int, offset: int,
              documents: sa.Select | None) -> tuple[int, list[dict[str, Any]]]:
         phrase = '"' + query.replace('"', '""') + '"'
@@ -92,12 +128,18 @@ class Search:
         return total, rows
 
 
-def _mark(source: str, translation: str | None, query: str) -> str:
-    """The sentence text that holds ``query`` around its first match, the match marked."""
+def _mark(source: str, translation: str | None, query: str,
+          pattern: re.Pattern[str] | None = None) -> str:
+    """The sentence text that holds ``query`` (or ``pattern``) around its first match, the
+    match marked."""
     for text in (source, translation or ""):
-        at = text.lower().find(query.lower())
-        if at >= 0:
+        if pattern is not None:
+            match = pattern.search(text)
+            at, end = (match.start(), match.end()) if match else (-1, -1)
+        else:
+            at = text.lower().find(query.lower())
             end = at + len(query)
+        if at >= 0:
             head = text[max(0, at - _AROUND):at]
             tail = text[end:end + _AROUND]
             return ("…" if at > _AROUND else "") + f"{head}{HIT_START}{text[at:end]}{HIT_END}" \

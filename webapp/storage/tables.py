@@ -12,7 +12,15 @@ import functools
 
 import sqlalchemy as sa
 
-from webapp.vocabulary import BLOCK_KINDS, JOB_STATES, ORIGINS, ROLES, STATUSES, WORD_STATUSES
+from webapp.vocabulary import (
+    BLOCK_KINDS,
+    ITEM_STATES,
+    JOB_STATES,
+    ORIGINS,
+    ROLES,
+    STATUSES,
+    WORD_STATUSES,
+)
 
 metadata = sa.MetaData()
 
@@ -317,8 +325,6 @@ word_pending = sa.Table(
     sa.Column("word", sa.Text, primary_key=True),
 )
 
-#: (``document_profile``, ``document_word``, ``document_reading`` and ``word_pending`` are
-#: worked out from the tables above: a copied library measures its articles again.)
 #: Per document, kept by triggers (see migration 0011): sentence counts by state, when a person
 #: last edited one, and how many lack a glossary term (NULL: not checked since the last change).
 #: Derived: ``db copy`` leaves it out, the triggers rebuild it as the copy goes.
@@ -374,9 +380,38 @@ collection_item = sa.Table(
     sa.Column("added_at", sa.Text, nullable=False),
 )
 
-#: Tables in an order that inserts parents before children (what ``db copy`` follows).
+import_archive = sa.Table(
+    "import_archive", metadata,
+    _id(),
+    sa.Column("identity", sa.Text, nullable=False),  # sha256:<hex> of an archive, folder:<path>
+    sa.Column("name", sa.Text, nullable=False),  # what was given: a file name or folder path
+    sa.Column("lang", sa.Text),  # the source language asked for (None: detect)
+    sa.Column("files", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("staged_at", sa.Text),  # None while its files are being read in
+)
+
+import_item = sa.Table(
+    "import_item", metadata,
+    _id(),
+    _ref("import_archive", name="archive_id"),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("size", Id, nullable=False, server_default="0"),
+    sa.Column("sha256", sa.Text),
+    sa.Column("data", sa.LargeBinary),  # the file's bytes until it is imported
+    sa.Column("status", sa.Text, sa.CheckConstraint(_one_of("status", ITEM_STATES)),
+              nullable=False, server_default="pending"),
+    _ref("document", cascade="SET NULL", nullable=True),
+    sa.Column("reason", sa.Text),  # why it failed or was skipped (or an import's warning)
+    sa.Column("finished_at", sa.Text),
+    sa.UniqueConstraint("archive_id", "position"),
+)
+
 #: Tables in an order that inserts parents before children (what ``db copy`` follows).
 COPY_ORDER = [document, segment, unit, revision, unit_check, unit_alignment, name_ledger, job,
               job_chunk, job_priority, memory, glossary, user_word, account, api_token,
               login_failure, feed, feed_item, word_status, word_example, tag, document_tag,
-              collection, collection_item]
+              collection, collection_item, import_archive, import_item]
+#: (``document_profile``, ``document_word``, ``document_reading`` and ``word_pending`` are
+#: worked out from the tables above: a copied library measures its articles again.)

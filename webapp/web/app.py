@@ -26,6 +26,7 @@ from webapp.web import (
     feeds,
     filters,
     glossary,
+    imports,
     learning,
     library,
     library_api,
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Htmx(app)
     _compress(app)
 
+    imports.init_app(app)  # archive uploads may be larger: before anything reads the body
     security.init_hosts(app)  # a request for another host (DNS rebinding) goes no further
     access.init_app(app)  # who may: before the CSRF and same-origin checks
     security.init_app(app)
@@ -80,7 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     offline.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
                       feeds.bp, reading.bp, glossary.bp, learning.bp, ops.bp, offline.bp,
-                      send.bp, library.bp, library_api.bp):
+                      send.bp, library.bp, library_api.bp, imports.bp):
         app.register_blueprint(blueprint)
 
     if settings["SEED"]:

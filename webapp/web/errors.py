@@ -12,6 +12,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from webapp.errors import Conflict, EnfaceError, NoModel
+from webapp.importing.archives import megabytes
 from webapp.storage import refused_value, unreachable
 
 log = logging.getLogger(__name__)
@@ -81,9 +82,10 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         code = exc.code or 500
         if code == 413:
-            limit = app.config["MAX_IMPORT_BYTES"] // (1024 * 1024)
-            return render_error(413, f"The upload is larger than the limit of {limit} MB. "
-                                     "Send a smaller file, or split it.")
+            allowed = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+            return render_error(413, "The upload is larger than the limit of "
+                                     f"{megabytes(allowed - 64 * 1024)}. Send a smaller file, "
+                                     "or split it.")
         described = exc.description and exc.description != type(exc).description
         return render_error(code, exc.description if described else
                             MESSAGES.get(code, exc.description or TITLES.get(code, "")))

@@ -68,7 +68,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _vocabulary() -> dict:
+        from webapp.importing.archives import ARCHIVE_SUFFIXES
         from webapp.importing.readers import accept  # the importers load on first use
 
+        archives = [s for s in ARCHIVE_SUFFIXES if s.count(".") == 1]  # (a chooser's extensions)
         return {**vocabulary.template_globals(), "export_formats": FORMATS,
-                "import_accept": accept()}
+                "import_accept": ",".join([accept(), *archives])}

@@ -14,7 +14,7 @@ from flask import (
 from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
-from webapp.actions import catalog, imports, jobs, quality
+from webapp.actions import archives, catalog, imports, jobs, quality
 from webapp.actions import documents as docs
 from webapp.actions import learning as measured
 from webapp.actions import search as searching
@@ -88,15 +88,24 @@ def documents_page(query: catalog.Query) -> dict:
 
 @bp.post("/import")
 def import_files():
-    """Import uploaded files and/or a URL; show what happened to each."""
+    """Import uploaded files and/or a URL; show what happened to each. An archive (.zip,
+    .tar.gz) is queued for the job workers, and its status block polls until it is in."""
     limit = current_app.config["MAX_IMPORT_BYTES"]
     lang = request.form.get("lang") or None
     allow_private = current_app.config["ALLOW_PRIVATE_URLS"]
     results: list[imports.ImportResult] = []
+    queued: list[archives.ArchiveImport] = []
+    too_large = False  # (a file over the limit: 413, as when the whole request is)
     for upload in request.files.getlist("files"):
         if not upload.filename:
             continue
+        if archives.is_archive(upload.filename):
+            outcome = archives.upload(lib(), upload.stream, upload.filename, lang=lang,
+                                      limits=archives.limits(current_app.config), submit=submit)
+            (queued if isinstance(outcome, archives.ArchiveImport) else results).append(outcome)
+            continue
         data = upload.stream.read(limit + 1)
+        too_large = too_large or len(data) > limit
         results.extend(imports.import_bytes(lib(), data, upload.filename, lang=lang,
                                             max_bytes=limit, allow_private=allow_private,
                                             submit=submit, headlines=headlines()))
@@ -104,10 +113,10 @@ def import_files():
     if url:
         results.extend(imports.import_url(lib(), url, lang=lang, max_bytes=limit,
                                           allow_private=allow_private, headlines=headlines()))
-    if not results:
+    if not results and not queued:
         results.append(imports.ImportResult("import", error="Choose a file or enter a URL."))
-    status = 200 if any(r.ok for r in results) else 400
-    context = {"results": results, "choices": filter_choices(),
+    status = 202 if queued else 200 if any(r.ok for r in results) else 413 if too_large else 400
+    context = {"results": results, "archive_imports": queued, "choices": filter_choices(),
                **documents_page(catalog.Query())}  # the list anew: the import first
     if htmx_request.htmx:
         return render_template("_import.html", oob_filters=True, **context), status

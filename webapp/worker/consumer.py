@@ -34,8 +34,10 @@ DATABASE_PATIENCE = 600.0
 class Worker:
     """One worker process: the library, the queue, the job settings, and the sweeper."""
 
-    def __init__(self, settings: dict[str, Any], *, concurrency: int = 1) -> None:
+    def __init__(self, settings: dict[str, Any], *, concurrency: int = 1,
+                 parent: int | None = None) -> None:
         self.settings = settings
+        self.parent = parent  # embedded: the server's pid (the worker ends when it is gone)
         self.concurrency = max(1, concurrency)
         self.library = Library(settings["DATABASE_URL"])
         self.queue = JobQueue(settings, handler=self.handle)
@@ -92,14 +94,31 @@ class Worker:
             except Exception:  # the database or the queue is away: next time
                 log.warning("sweep failed", exc_info=True)
 
+    def _watch_parent(self) -> None:
+        """An embedded worker stops (giving back what it holds) when its server is gone, however
+        it went (a SIGKILL, a SIGTERM that skipped its clean-up): no orphan keeps working."""
+        while True:
+            if os.getppid() != self.parent:  # (also when it went before this worker started)
+                log.warning("the server is gone: the embedded worker stops")
+                os.kill(os.getpid(), signal.SIGINT)
+                return
+            if self.stopping.wait(1.0):
+                return
+
     def run(self) -> None:
         """Consume until SIGINT / SIGTERM (work in hand is finished or given back)."""
+        if self.parent is not None and os.getppid() != self.parent:
+            log.warning("the server is gone: the embedded worker does not start")
+            return
         try:
             self.sweep()  # what was left by a stopped worker goes first
         except Exception:
             log.warning("first sweep failed", exc_info=True)
         sweeper = threading.Thread(target=self._sweeper, name="enface-sweeper", daemon=True)
         sweeper.start()
+        if self.parent is not None:
+            threading.Thread(target=self._watch_parent, name="enface-parent",
+                             daemon=True).start()
         consumer = self.queue.huey.create_consumer(
             workers=self.concurrency, worker_type="thread", periodic=False,
             initial_delay=0.05, backoff=1.5, max_delay=1.0, check_worker_health=True)
@@ -122,8 +141,9 @@ def spawn_embedded(data_dir: str, *, host: str = "127.0.0.1",
         _die_with_parent()
 
     env = dict(os.environ, ENFACE_DATA_DIR=data_dir, ENFACE_HOST=host)  # the server's settings
-    return subprocess.Popen([sys.executable, "-m", "webapp.cli", "worker", "--embedded"],
-                            env=env, preexec_fn=lower)  # noqa: S603,PLW1509 - our own module
+    command = [sys.executable, "-m", "webapp.cli", "worker", "--embedded",
+               "--parent", str(os.getpid())]
+    return subprocess.Popen(command, env=env, preexec_fn=lower)  # noqa: S603,PLW1509 - ours
 
 
 def _die_with_parent() -> None:

@@ -22,6 +22,7 @@ from huey import Huey, PostgresHuey, PriorityRedisHuey, SqliteHuey
 
 from webapp.storage.database import database_url
 from webapp.vocabulary import (
+    ARCHIVE_JOB,
     CHECK_JOB,
     FEEDS_JOB,
     GLOSSARY_CHECK_JOB,
@@ -34,9 +35,10 @@ from webapp.vocabulary import (
 #: What the workers take first: installs (short, and a translation may wait for the model),
 #: new documents' headlines (a few sentences each: see ``actions.headlines``), feed updates,
 #: checks of people's edits (small: a person waits for them), translations, then background
-#: bookkeeping: measuring articles for learners, glossary checks of the library.
+#: work: archive imports (bulk work nobody reads yet), measuring articles for learners, glossary
+#: checks of the library.
 PRIORITY = {INSTALL_MODEL_JOB: 30, HEADLINE_JOB: 25, FEEDS_JOB: 20, CHECK_JOB: 15,
-            TRANSLATE_JOB: 10, LEARNING_JOB: 5, GLOSSARY_CHECK_JOB: 5}
+            TRANSLATE_JOB: 10, ARCHIVE_JOB: 6, LEARNING_JOB: 5, GLOSSARY_CHECK_JOB: 5}
 TASK = "enface.run_job"
 
 
@@ -62,6 +64,7 @@ def make_huey(settings: dict[str, Any]) -> Huey:
         dsn = database_url(url).replace("postgresql+psycopg://", "postgresql://")
         return PostgresHuey("enface", dsn=dsn, **common)
     path = Path(settings["DATA_DIR"]) / "queue.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)  # (the library may live elsewhere)
     return SqliteHuey("enface", filename=str(path), **common)
 
 

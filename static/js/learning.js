@@ -122,6 +122,10 @@
   document.addEventListener("keydown", (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || !STATUS_KEYS.has(e.key)) return;
     if (closest(e.target, "textarea, input, select, [contenteditable]")) return;
+    // k on a sentence that does not hold the popup's word is the editor's "previous sentence"
+    const opened = document.querySelector("#reader .w.open");
+    if (e.key === "k" && e.target instanceof Element && e.target.matches(".t[data-unit]")
+        && !(opened && e.target.contains(opened))) return;
     const button = document.querySelector(`#word-popup #word-status [data-status-key="${e.key}"]`);
     if (!button) return;
     e.preventDefault();

@@ -47,7 +47,8 @@ def test_a_reader_translates_on_the_cluster_and_both_workers_work(cluster, brows
     library = Library(cluster.database_url)
     try:
         job = library.jobs.active("translate", str(doc_id))
-        assert job["status"] == "done" and job["done"] == job["total"] > 700
+        # (the headline job translated the title and the first paragraph as it was imported)
+        assert job["status"] == "done" and job["done"] == job["total"] >= total - 2
         workers = {c["lease_owner"].split(":")[1] for c in library.jobs.chunks(job["id"])}
         assert workers == {str(cluster.procs["worker1"].pid),
                            str(cluster.procs["worker2"].pid)}

@@ -159,6 +159,7 @@ def test_the_new_pages_fit_a_phone_and_pass_axe_in_both_themes(browser, shelf_se
             page = context.new_page()
             page.goto(base + "/documents/1")
             if width == 360 and theme == "light":  # tags and a collection to show
+                page.get_by_text("Tag it, or add it to a collection").click()
                 page.get_by_label("Add tags").fill("economy, <b>bold</b>")
                 page.get_by_role("button", name="Add", exact=True).click()
                 expect(page.locator("#organize")).to_contain_text("economy")

@@ -59,7 +59,7 @@ def test_pinyin_toggle_puts_ruby_over_the_title(page, server, artifacts):
     page.goto(server + "/documents/1")
     title = page.locator(".kind-title .col.src")
     expect(title.locator("rt")).to_have_count(0)
-    page.get_by_label("Pinyin").check()
+    page.get_by_label("Pinyin", exact=True).check()
     expect(title.locator("ruby").first).to_be_visible()
     expect(title.locator("rt").first).to_be_visible()
     readings = title.locator("rt").all_inner_texts()
@@ -73,7 +73,7 @@ def test_pinyin_toggle_puts_ruby_over_the_title(page, server, artifacts):
     expect(page.locator("#word-popup .popup")).to_be_visible(timeout=30_000)
     page.screenshot(path=str(artifacts / "reading.png"))  # the README's tour (static/img/)
     page.keyboard.press("Escape")
-    page.get_by_label("Pinyin").uncheck()
+    page.get_by_label("Pinyin", exact=True).uncheck()
     expect(title.locator("rt").first).to_be_hidden()
 
 

@@ -231,7 +231,7 @@ def _panel(doc_id: int, context: dict | None = None):
     """The reader's block (htmx), or the reader again."""
     if not htmx_request.htmx:
         return redirect(url_for("pages.document", doc_id=doc_id), code=303)
-    return render_template("_organize.html",
+    return render_template("_organize.html", opened=True,  # (the forms stay open to go on)
                            panel=context or organize.reader_panel(lib(), doc_id))
 
 

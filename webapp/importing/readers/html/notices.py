@@ -109,11 +109,13 @@ def is_call_to_action(text: str) -> bool:
 
 def is_notice(text: str) -> bool:
     """A copyright notice, a disclaimer or a where-to-report line, and nothing of the story."""
-    if len(text) <= LABELLED_LIMIT and _LABELLED_NOTICE.search(text):
+    if len(text) > LABELLED_LIMIT:  # (first: the quotation test is quadratic on a long block)
+        return False
+    if _LABELLED_NOTICE.search(text):
         return True
     if _NOTICE_SAYS.search(text) or _QUOTED.search(text):
         return False
-    if len(text) <= LABELLED_LIMIT and _MARK.search(text):
+    if _MARK.search(text):
         return True
     if len(text) > NOTICE_LIMIT or _sentences(text) > 3:
         return False

@@ -144,6 +144,7 @@ def _trailing_credit(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[B
 
 _SENTENCE = re.compile(r"[。！？!?；;]")
 _LABEL = 16  # characters: a short line without sentence marks is a label or a card's detail
+_HEAD = 24  # characters of a block's start looked up in the page's text to place it
 
 
 def _without_trailing_links(blocks: list[Block], links: set[str]) -> list[Block]:
@@ -263,17 +264,23 @@ def _densest(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 def in_page_order(blocks: list[Block], missing: list[Block], page_text: str) -> list[Block]:
     """Both lists merged by where each block's text starts in the page (the extractor's blocks
-    that cannot be found there stay after the block before them)."""
+    that cannot be found there stay after the block before them). A long block the extractor
+    put after where the page prints it (it sometimes moves a credit line up) goes back to its
+    place, and the blocks after it follow from there."""
     placed: list[tuple[float, int, Block]] = []
     last = -1.0
     for i, block in enumerate(blocks):
-        at = page_text.find(text_key(block.text)[:24], max(0, int(last)))  # a lead repeats text
-        last = float(at) if at >= 0 and at >= last else last + 1e-3
+        head = text_key(block.text)[:_HEAD]
+        at = page_text.find(head, max(0, int(last)))  # a lead repeats text: search onwards
+        if at < 0 and len(head) == _HEAD and (earlier := page_text.find(head)) >= 0:
+            last = float(earlier)  # long enough to be found in one place only
+        else:
+            last = float(at) if at >= 0 and at >= last else last + 1e-3
         placed.append((last, i, block))
     seen = {text_key(b.text) for b in blocks}
     for j, block in enumerate(missing):
         key = text_key(block.text)
-        at = page_text.find(key[:24])
+        at = page_text.find(key[:_HEAD])
         if at < 0 or key in seen:
             continue
         seen.add(key)

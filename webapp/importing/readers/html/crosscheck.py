@@ -19,6 +19,7 @@ import lxml.html
 from webapp.importing.readers.base import kept, leave_out, map_kept
 from webapp.importing.readers.html import boilerplate, bylines, elements
 from webapp.importing.readers.html.blocks import read_blocks
+from webapp.importing.readers.html.links import link_lines
 from webapp.segmenting.article import Block
 
 _PARAGRAPHS = ("p", "div", "section", "figure", "blockquote", "h2", "h3", "h4", "ul", "ol")
@@ -46,8 +47,9 @@ def cross_check(
     blocks: list[Block], tree: lxml.html.HtmlElement | None, base_url: str | None
 ) -> Checked:
     """The extractor's blocks united with the page structure's, in page order; captions once;
-    link cards after the story left out, credit lines printed just after it added. Blocks the
-    structure holds and the rules leave out come along as left-out blocks."""
+    link cards after the story and lines the page shows only as links (``links``) left out,
+    credit lines printed just after it added. Blocks the structure holds and the rules leave
+    out come along as left-out blocks."""
     if tree is None:
         return Checked(blocks)
     links = link_texts(tree)
@@ -56,7 +58,7 @@ def cross_check(
                  for b in _structure(tree, kept(found), base_url)]
     merged = _united(found, structure, text_key(body_text(tree))) if structure else found
     laid_out = kept(structure)
-    merged = _kinds_from(laid_out, merged)
+    merged = link_lines(_kinds_from(laid_out, merged), tree)
     merged += _trailing_credit(tree, kept(merged))
     text = "".join(text_key(b.text) for b in kept(merged))
     total = sum(len(text_key(b.text)) for b in laid_out)

@@ -32,8 +32,7 @@ class PageLinks:
         body = tree.find("body")
         root = body if body is not None else tree
         anchors = list(root.iter("a"))
-        self.links = sorted({k for a in anchors if len(k := _key(a.text_content())) >= 2},
-                            key=len, reverse=True)
+        self.links = {k for a in anchors if len(k := _key(a.text_content())) >= 2}
         linked = {element for a in anchors for element in a.iter()}
         plain = []
         for node in root.xpath(".//text()[not(ancestor::script or ancestor::style)]"):
@@ -48,13 +47,19 @@ class PageLinks:
         """A short line made of link texts and separators that the page never prints as plain
         text."""
         key = _key(text)
-        if not 2 <= len(key) <= LONGEST or key in self.plain:
+        if not 2 <= len(key) <= LONGEST:
             return False
-        rest = key
-        for link in self.links:
-            if link in rest:
-                rest = rest.replace(link, "")
-        return not any(char.isalnum() for char in rest)  # separators only ("·", "|", "--")
+        at, linked = 0, False
+        while at < len(key):
+            end = next((end for end in range(len(key), at + 1, -1) if key[at:end] in self.links),
+                       None)  # the longest link text starting here
+            if end:
+                at, linked = end, True
+            elif key[at].isalnum():
+                return False  # a word outside the links
+            else:
+                at += 1  # a separator ("·", "|", "--")
+        return linked and key not in self.plain
 
 
 def link_lines(blocks: list[Block], tree: lxml.html.HtmlElement | None) -> list[Block]:

@@ -187,3 +187,19 @@ def test_a_long_line_that_is_a_link_is_prose_and_stays():
     tree = _tree(f"<div><p>第一段正文，很长的一句话。</p><p><a href='/full'>{lead}</a></p></div>")
     found = [Block("paragraph", "第一段正文，很长的一句话。"), Block("paragraph", lead)]
     assert not any(b.left_out for b in cross_check(found, tree, None).blocks)
+
+
+def test_blocks_the_extractor_moved_go_back_to_the_pages_order():
+    # the extractor moved the editor's line up between two answers of an interview and lost
+    # the second half of a paragraph: the rest of the story must not follow the editor's line
+    answer = "李金泽：政府通过实行一增一减的农业政策来提高农民种粮的积极性，增加农民收入。"
+    first = "比如说在交通行业的投入，政府投入一元钱，由此产生的回报是两元钱。例如国家财政投入"
+    second = "100万，投资回报可能是400万或者更多，这个投入是值得的。"
+    question = "记者：这么看你平时也很关注国家的相关农业政策，所以你也可以称作是农业专家了。"
+    tree = _tree(f"<div><p>{answer}</p><p>{first}</p><p>{second}</p><p>{question}</p>"
+                 "<p>（责任编辑：黄帅）</p></div>")
+    found = [Block("paragraph", answer), Block("paragraph", "（责任编辑：黄帅）"),
+             Block("paragraph", first), Block("paragraph", question)]
+    blocks = cross_check(found, tree, None).blocks
+    assert [b.text for b in blocks if not b.left_out] == [
+        answer, first, second, question, "（责任编辑：黄帅）"]

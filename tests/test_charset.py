@@ -167,3 +167,40 @@ def test_utf8_mixed_with_gbk_is_refused():
     data = SIMPLIFIED.encode("utf-8") + SIMPLIFIED[:10].encode("gbk") + SIMPLIFIED.encode("utf-8")
     with pytest.raises(ImportFailed, match="unknown or mixed text encoding"):
         decode(data, "mixed.txt")
+
+
+def _cut(text: str, codec: str) -> bytes:
+    """``text`` in ``codec`` with a headline cut to a number of bytes, in half of a character
+    ("…" after the first byte of one), as old portals print their link lists."""
+    head = "[新聞][政府會在今年組織推廣團".encode(codec)
+    return b"<p>" + head[:-1] + b"...</p>" + text.encode(codec)
+
+
+def test_a_declared_page_with_a_headline_cut_in_half_keeps_its_charset():
+    body = page("gb2312", SIMPLIFIED * 4)
+    data = _cut(body, "gb18030")
+    text, codec = decode(data, "p.html", declared=[declared_charset(data)])
+    assert codec == "gb18030"
+    assert text.count("\ufffd") == 1
+    assert SIMPLIFIED * 4 in text
+
+
+@pytest.mark.parametrize(("sample", "expected"),
+                         [(SIMPLIFIED, "gb18030"), (TRADITIONAL, "big5hkscs")], ids=["gbk", "big5"])
+def test_an_undeclared_page_with_a_character_cut_in_half_is_still_chinese(sample, expected):
+    # the detector alone only weighs charsets that decode every byte: it took such a GBK page
+    # for Cyrillic (ptcp154) and the whole article came out as mojibake
+    data = _cut(f"<html><body><p>{sample * 6}</p></body></html>", expected)
+    text, codec = decode(data, "p.html")
+    assert codec == expected
+    assert sample * 6 in text
+
+
+def test_many_broken_characters_are_no_cut_headline():
+    # GBK text declared as Big5 breaks one character in a few dozen: the declaration is wrong
+    data = (SIMPLIFIED * 3).encode("gb18030")
+    assert decode(data, "f.txt", declared=["big5"]) == (SIMPLIFIED * 3, "gb18030")
+    russian = ("Президент России заявил в понедельник, что переговоры продолжатся на следующей "
+               "неделе в Москве, сообщили в пресс-службе Кремля. ") * 4
+    text, codec = decode(russian.encode("cp1251"), "r.txt")
+    assert text == russian

@@ -154,3 +154,52 @@ def test_what_the_extractor_skips_beside_the_story_is_shown_as_left_out_not_lost
     assert (1, "主要指标好于预期，下半年继续稳中求进") in outside  # the standfirst, before the story
     assert (7, "来源：某某日报 编辑：张三") in outside  # the source line, after it
     assert not any("首页" in text or "另一条新闻" in text for _, text in outside)  # not menus
+
+
+def test_lines_the_page_shows_only_as_links_are_left_out_where_they_stood():
+    # a text-advert box inside the story: the extractor hands its links back as plain lines
+    tree = _tree(
+        "<div><p>第一段正文，很长的一句话。</p>"
+        "<table><tr><td>·</td><td><a href='/ad1'>医疗关注--前列腺新发现</a></td>"
+        "<td><a href='/ad2'>·点击注册网易部落</a></td></tr></table>"
+        "<p>第二段正文，也是一句话。</p>"
+        "<p><a href='/a'>财富小窍门</a>，<a href='/b'>订阅家庭理财！</a></p>"
+        "<p>吉林省人民政府</p><p><a href='/home'>吉林省人民政府</a></p>"
+        "<p><a href='/camp'>美樹營地</a> 資訊</p>"
+        "<p>详情见<a href='/r'>报告全文</a>。</p></div>")
+    found = [Block("paragraph", t) for t in (
+        "第一段正文，很长的一句话。", "医疗关注--前列腺新发现", "·点击注册网易部落", "第二段正文，也是一句话。",
+        "财富小窍门，订阅家庭理财！", "吉林省人民政府", "美樹營地 資訊", "详情见报告全文。")]
+    blocks = cross_check(found, tree, None).blocks
+    assert [(b.text, b.left_out) for b in blocks if b.left_out] == [
+        ("医疗关注--前列腺新发现", "link"), ("·点击注册网易部落", "link"),
+        ("财富小窍门，订阅家庭理财！", "link")]
+    # near misses: a signature the page also prints as plain text (the site's name is a link
+    # in its menu), a word outside the link, a link inside a sentence: kept, in order
+    assert [b.text for b in blocks if not b.left_out] == [
+        "第一段正文，很长的一句话。", "第二段正文，也是一句话。", "吉林省人民政府", "美樹營地 資訊",
+        "详情见报告全文。"]
+    assert [b.text for b in blocks][1:3] == ["医疗关注--前列腺新发现", "·点击注册网易部落"]
+
+
+def test_a_long_line_that_is_a_link_is_prose_and_stays():
+    lead = "国家统计局今天发布数据，前三季度国内生产总值同比增长百分之五点二，比上半年加快零点一个百分点。"
+    tree = _tree(f"<div><p>第一段正文，很长的一句话。</p><p><a href='/full'>{lead}</a></p></div>")
+    found = [Block("paragraph", "第一段正文，很长的一句话。"), Block("paragraph", lead)]
+    assert not any(b.left_out for b in cross_check(found, tree, None).blocks)
+
+
+def test_blocks_the_extractor_moved_go_back_to_the_pages_order():
+    # the extractor moved the editor's line up between two answers of an interview and lost
+    # the second half of a paragraph: the rest of the story must not follow the editor's line
+    answer = "李金泽：政府通过实行一增一减的农业政策来提高农民种粮的积极性，增加农民收入。"
+    first = "比如说在交通行业的投入，政府投入一元钱，由此产生的回报是两元钱。例如国家财政投入"
+    second = "100万，投资回报可能是400万或者更多，这个投入是值得的。"
+    question = "记者：这么看你平时也很关注国家的相关农业政策，所以你也可以称作是农业专家了。"
+    tree = _tree(f"<div><p>{answer}</p><p>{first}</p><p>{second}</p><p>{question}</p>"
+                 "<p>（责任编辑：黄帅）</p></div>")
+    found = [Block("paragraph", answer), Block("paragraph", "（责任编辑：黄帅）"),
+             Block("paragraph", first), Block("paragraph", question)]
+    blocks = cross_check(found, tree, None).blocks
+    assert [b.text for b in blocks if not b.left_out] == [
+        answer, first, second, question, "（责任编辑：黄帅）"]

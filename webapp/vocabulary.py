@@ -74,6 +74,7 @@ LEFT_OUT_RULES = {
     "related": "related links",
     "recommended": "recommendations",
     "link-cards": "links to other stories",
+    "link": "link to another page",  # a line the page shows only as a link (a text advert)
     "outside": "beside the story",  # on the page around the story; the extractor left it out
     "date": "date line",
     "title": "repeats the title",

@@ -1,7 +1,8 @@
 """The web page reader: a whole saved page or a fragment of HTML becomes an article.
 
 A whole page goes through the main-content extractor (``page``), is checked against the page's
-own structure (``crosscheck``), what it shows around the story kept as left out (``around``),
+own structure (``crosscheck``; lines it shows only as links, ``links``), what it shows around
+the story kept as left out (``around``),
 and cleaned up by the page rules: the walk into raw blocks
 (``walk``), the article-level rules (``blocks``) and the judgement calls they make on elements
 (``elements``), boilerplate (``boilerplate``), kinds (``kinds``), bylines (``bylines``) and

@@ -42,6 +42,12 @@ _BREADCRUMB = re.compile(
 )
 _STRAY_NUMBER = re.compile(r"\W*\d{3,}\W*")  # "15878）": a counter or a code left alone
 _APP_LINE = re.compile(r"\S{0,12}(APP|App|app|客户端|客戶端)\s*(微信)?(公众号|公眾號)?")
+# The label of an advert box: "短信推广", "【广告】", "赞助商链接", "Sponsored".
+_AD_LABEL = re.compile(
+    r"[【\[(（]?((短信|商业|商業|网络|網絡)?(推广|推廣)|广告|廣告|赞助商链接|贊助商連結|"
+    r"advertisement|sponsored( content)?)[】\])）]?",
+    re.I,
+)
 _CLICK = re.compile(r"^(点击|點擊|点此|點此|按此|请点击|請點擊|click here|tap here)", re.I)
 
 
@@ -57,6 +63,8 @@ def left_out_rule(text: str) -> str | None:
         return "number"
     if _APP_LINE.fullmatch(text):
         return "promo"
+    if _AD_LABEL.fullmatch(text.strip()):
+        return "advert"
     if is_call_to_action(text):
         return "promo"
     if is_notice(text):

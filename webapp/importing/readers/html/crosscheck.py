@@ -19,6 +19,7 @@ import lxml.html
 from webapp.importing.readers.base import kept, leave_out, map_kept
 from webapp.importing.readers.html import boilerplate, bylines, elements
 from webapp.importing.readers.html.blocks import read_blocks
+from webapp.importing.readers.html.links import link_lines
 from webapp.segmenting.article import Block
 
 _PARAGRAPHS = ("p", "div", "section", "figure", "blockquote", "h2", "h3", "h4", "ul", "ol")
@@ -46,8 +47,9 @@ def cross_check(
     blocks: list[Block], tree: lxml.html.HtmlElement | None, base_url: str | None
 ) -> Checked:
     """The extractor's blocks united with the page structure's, in page order; captions once;
-    link cards after the story left out, credit lines printed just after it added. Blocks the
-    structure holds and the rules leave out come along as left-out blocks."""
+    link cards after the story and lines the page shows only as links (``links``) left out,
+    credit lines printed just after it added. Blocks the structure holds and the rules leave
+    out come along as left-out blocks."""
     if tree is None:
         return Checked(blocks)
     links = link_texts(tree)
@@ -56,7 +58,7 @@ def cross_check(
                  for b in _structure(tree, kept(found), base_url)]
     merged = _united(found, structure, text_key(body_text(tree))) if structure else found
     laid_out = kept(structure)
-    merged = _kinds_from(laid_out, merged)
+    merged = link_lines(_kinds_from(laid_out, merged), tree)
     merged += _trailing_credit(tree, kept(merged))
     text = "".join(text_key(b.text) for b in kept(merged))
     total = sum(len(text_key(b.text)) for b in laid_out)
@@ -144,6 +146,7 @@ def _trailing_credit(tree: lxml.html.HtmlElement, blocks: list[Block]) -> list[B
 
 _SENTENCE = re.compile(r"[。！？!?；;]")
 _LABEL = 16  # characters: a short line without sentence marks is a label or a card's detail
+_HEAD = 24  # characters of a block's start looked up in the page's text to place it
 
 
 def _without_trailing_links(blocks: list[Block], links: set[str]) -> list[Block]:
@@ -263,17 +266,23 @@ def _densest(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
 
 def in_page_order(blocks: list[Block], missing: list[Block], page_text: str) -> list[Block]:
     """Both lists merged by where each block's text starts in the page (the extractor's blocks
-    that cannot be found there stay after the block before them)."""
+    that cannot be found there stay after the block before them). A long block the extractor
+    put after where the page prints it (it sometimes moves a credit line up) goes back to its
+    place, and the blocks after it follow from there."""
     placed: list[tuple[float, int, Block]] = []
     last = -1.0
     for i, block in enumerate(blocks):
-        at = page_text.find(text_key(block.text)[:24], max(0, int(last)))  # a lead repeats text
-        last = float(at) if at >= 0 and at >= last else last + 1e-3
+        head = text_key(block.text)[:_HEAD]
+        at = page_text.find(head, max(0, int(last)))  # a lead repeats text: search onwards
+        if at < 0 and len(head) == _HEAD and (earlier := page_text.find(head)) >= 0:
+            last = float(earlier)  # long enough to be found in one place only
+        else:
+            last = float(at) if at >= 0 and at >= last else last + 1e-3
         placed.append((last, i, block))
     seen = {text_key(b.text) for b in blocks}
     for j, block in enumerate(missing):
         key = text_key(block.text)
-        at = page_text.find(key[:24])
+        at = page_text.find(key[:_HEAD])
         if at < 0 or key in seen:
             continue
         seen.add(key)

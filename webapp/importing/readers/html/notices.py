@@ -1,10 +1,12 @@
 """Promo lines and copyright notices: what an outlet says to its reader about itself.
 
 A promo rule may only leave out a short line that is a call to action: at most CALL_LIMIT
-characters and two sentences, with no reporting verb (称, 表示, said…), no quoted speech, and
-no date or number of the story. A line that asks the reader to follow, subscribe, download,
-scan or search for the outlet on a platform or by its handle is such a call; a paragraph that
-reports what an account published is news and stays, however many platform names it holds.
+characters and two sentences, with no reporting verb (称, 表示, said…), no quoted speech, no
+date or number of the story, and no public that the report says can do something ("观众通过
+下载…APP可以观看"): a call speaks to the reader. A line that asks the reader to follow,
+subscribe, download, scan, share or search for the outlet on a platform, by its handle or at
+its address is such a call; a paragraph that reports what an account published is news and
+stays, however many platform names it holds.
 A copyright notice is held to the same tests but its own length bound and without the number
 test (a notice carries its year); a notice that opens with its label ("免责声明：") is one.
 """
@@ -23,7 +25,7 @@ _SAYS = (
     r"(报道|報道|報導|报导|消息)|据悉|據悉|据了解|據了解|回应|回應|证实|證實|写道|寫道|发文|發文|发帖|"
     r"發帖|贴文|貼文|"
     r"推文|通报|通報|发布了|發布了|發佈了|发布的|發布的|發佈的|发布消息|發布消息|认为|認為|强调|"
-    r"強調|介绍|介紹|批评|批評|呼吁|呼籲|告诉|告訴|承认|承認|否认|否認|警告|"
+    r"強調|介绍|介紹|批评|批評|呼吁|呼籲|(告诉|告訴)(?!(您|你)的(朋友|好友|家人))|承认|承認|否认|否認|警告|"
     r"\b(said|says|told|reported|according to|announced|wrote|posted|tweeted|stated|claimed)\b"
 )
 _REPORTS = re.compile(rf"{_SAYS}|声明|聲明", re.I)
@@ -38,6 +40,13 @@ _STORY_NUMBER = re.compile(
     r"\d[\d,.]*\s*(%|％|万|萬|亿|億|元|美元|港元|人|名|例|岁|歲|公里|吨|噸|倍)|"
     r"[一二三四五六七八九十百千万萬两兩]+\s*(名|例|岁|歲|万|萬|亿|億|元)"
 )
+# The public a report says can do something ("观众通过下载…APP，可以观看直播"): a report, not a
+# call to the reader.
+_PUBLIC_CAN = re.compile(
+    r"(观众|觀眾|市民|居民|网友|網友|消费者|消費者|游客|遊客|旅客|乘客|民众|民眾|群众|群眾|家长|家長|"
+    r"学生|學生|患者|村民|农民|農民|车主|車主|考生|公众|公眾)[^。！？!?，,]{0,4}"
+    r"(可|能|只需|只要|需要|须|須|通过|通過|均可|即可|也可)"
+)
 _SENTENCE_END = re.compile(r"[。！？!?]+|\.(?=\s|$)")
 
 # A call to follow, subscribe or search for, and the platform or handle it names.
@@ -49,7 +58,7 @@ _CHANNEL = re.compile(
     r"[帐账帳]号|[帐账帳]戶|频道|頻道|专页|專頁|粉丝[团页]|粉絲[團頁]|脸书|臉書|推特|电报|電報|油管|"
     r"(?<![A-Za-z])(facebook|instagram|youtube|twitter|telegram|tiktok|threads|line|whatsapp|wechat|"
     r"weibo|ig|fb)(?![A-Za-z])|(?<![A-Za-z])X\s*(平台|platform)|(?<![\w.])@[A-Za-z0-9_.]{2,}|"
-    r"(?<![A-Za-z])ID\s*[:：]",
+    r"(?<![A-Za-z])ID\s*[:：]|(?<![\w.])www\.[A-Za-z0-9-]+\.[A-Za-z.]{2,}|https?://",
     re.I,
 )
 # Calls that need no platform: download the app, become a subscriber, scan the code, menus.
@@ -64,6 +73,15 @@ _CALL = re.compile(
     r"(获取|獲取)更多\s*rss|\bmore rss\b|"
     r"(扫描|扫码|掃描|掃碼|长按|長按|识别|識別)[^。！？!?]{0,16}(二维码|二維碼|关注|關注)|"
     r"回复【[^】]{1,12}】|點擊菜單欄|点击菜单栏|点【在看】|點【在看】|"
+    # subscribe to a named publication, the verb first ("免费订阅《…》", "订阅…电子杂志")
+    r"^\W{0,3}(免费|免費|立即|马上|馬上|点击|點擊)?(订阅|訂閱)[^。！？!?]{0,20}"
+    r"(《|电子杂志|電子雜誌|杂志|雜誌|周刊|週刊|邮件|郵件|简报|簡報|newsletter|rss|频道|頻道)|"
+    # tell or share with your friends ("如果您喜欢…，请告诉您的朋友", "分享让更多人看到")
+    r"(请|請)[^。！？!?]{0,8}(告诉|告訴|分享给|分享給|推荐给|推薦給|转发给|轉發給)(您|你)的"
+    r"(朋友|好友|家人)|^(分享|转发|轉發)(让|讓|给|給)更多(人|朋友)|"
+    # scan this page's code, open this page on the phone
+    r"^\W{0,3}(扫一扫|掃一掃)|(在|用)手机(上)?(打开|打開|浏览|瀏覽|阅读|閱讀|查看|观看|觀看)"
+    r"(本页|本頁|当前页|當前頁|本文|此页|此頁|本网页|本網頁)|"
     r"\b(follow us|download (our|the) app|get (our|the) app|subscribe (to|now)|"
     r"sign up for (our|the)|support our journalism)\b",
     re.I,
@@ -102,7 +120,8 @@ def is_call_to_action(text: str) -> bool:
     the outlet, and reports nothing."""
     if len(text) > CALL_LIMIT or _sentences(text) > 2:
         return False
-    if _REPORTS.search(text) or _QUOTED.search(text) or _STORY_NUMBER.search(text):
+    if _REPORTS.search(text) or _QUOTED.search(text) or _STORY_NUMBER.search(text) \
+            or _PUBLIC_CAN.search(text):
         return False
     return bool(_INVITE.search(text) and _CHANNEL.search(text) or _CALL.search(text))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from webapp import engine, vocabulary
-from webapp.actions import Submit, glossary
+from webapp.actions import Submit, glossary, left_out
 from webapp.actions import translate as translation
 from webapp.errors import EnfaceError, NoModel
 from webapp.reading import aids_for, is_chinese
@@ -91,6 +91,7 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
         job = library.jobs.active(TRANSLATE_JOB, str(doc_id))
         editor = library.units.last_editor(doc_id)
         split_words = library.glossary.split_words() if marks else []
+        left_out_after = left_out.in_place(library, doc)
     checks = glossary.annotate(doc, terms)
     glossary.with_fixes(doc, terms)
     lang = doc["source_lang"]
@@ -108,7 +109,9 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
         "since": max((u["updated_at"] or "" for u in units), default=""),
         **_model_notice(active, lang, doc["target_lang"]),
     }
-    return {"doc": doc, "checks": checks, "editor": editor,
+    left_out_count = len(left_out_after) + sum(len(s["left_out"]) for s in doc["segments"])
+    return {"doc": doc, "checks": checks, "editor": editor, "left_out_after": left_out_after,
+            "left_out_count": left_out_count,
             "published_local": doc["meta"].get("published_local"), **progress_context}
 
 

@@ -115,8 +115,13 @@ def annotate(doc: dict[str, Any], terms: list[Term]) -> dict[str, int]:
 
 
 def document_json(library: Library, doc_id: int) -> dict[str, Any]:
-    """The document JSON with each unit's glossary checks (``terms``)."""
-    doc = library.documents.tree(doc_id)
+    """The document JSON with each unit's glossary checks (``terms``) and the blocks left out
+    of it (``left_out``)."""
+    from webapp.actions.left_out import blocks
+
+    with library.reading():
+        doc = library.documents.tree(doc_id)
+        doc["left_out"] = blocks(library, doc_id)
     annotate(doc, terms_for(library, doc_id))
     return doc
 

@@ -1,8 +1,9 @@
 """Storage: the one package that holds SQL. ``Library`` is the unit of work and its repositories.
 
-One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
-history), ``memory``, ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small
-class over the same ``Database``. A ``with library.transaction():`` block makes the calls of
+One repository per aggregate — ``documents`` (with ``left_out``: the blocks left out of
+them), ``units`` (with ``review``: sentences and their history), ``memory``, ``jobs``,
+``glossary``, ``accounts``, ``feeds``, ``search`` — each a small class over the same
+``Database``. A ``with library.transaction():`` block makes the calls of
 several repositories one transaction; outside one, each write is its own.
 """
 
@@ -16,6 +17,7 @@ from .documents import Documents
 from .feeds import Feeds
 from .glossary import Glossary
 from .jobs import Jobs
+from .left_out import LeftOutBlocks
 from .memory import HUMAN, Memory
 from .review import Review
 from .search import Search
@@ -32,6 +34,7 @@ class Library:
     def __init__(self, url: Path | str, *, migrate: bool = True) -> None:
         self.db = Database(url, migrate=migrate)
         self.documents = Documents(self.db)
+        self.left_out = LeftOutBlocks(self.db)
         self.memory = Memory(self.db)
         self.units = Units(self.db, self.memory)
         self.review = Review(self.db, self.units, self.memory)

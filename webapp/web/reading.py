@@ -21,7 +21,7 @@ from webapp.web.db import lib
 bp = Blueprint("reading", __name__)
 CHOICES = {"view": ("side", "interleaved", "english", "source"), "size": ("m", "s", "l", "xl"),
            "pinyin": ("0", "1"), "tones": ("0", "1"), "script": ("py", "zy"),
-           "mode": ("read", "review")}
+           "mode": ("read", "review"), "leftout": ("0", "1")}
 
 
 def reading_settings(args, traditional: bool = False) -> dict[str, str]:

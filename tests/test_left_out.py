@@ -253,3 +253,14 @@ def test_readers_cannot_restore_or_leave_out_and_editors_can(accounts_app):
     assert [(b["text"], b["dropped_by"]) for b in dropped] == [(FIRST, "ed-editor")]
     assert library.left_out.get(doc, share["id"])["restored_at"] is not None
     assert follow["id"] in {b["id"] for b in left_out.blocks(library, doc)}
+
+
+def test_a_left_out_blocks_text_is_shown_as_text(client, library, article):
+    from webapp.segmenting.article import LeftOut
+
+    hostile = "关注我们<script>alert(1)</script><img src=x onerror=alert(2)>"
+    doc_id, _ = library.documents.add(article("正文。", left_out=[LeftOut(2, "paragraph",
+                                                                        hostile, "promo")]))
+    page = client.get(f"/documents/{doc_id}?leftout=1").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page

@@ -264,3 +264,19 @@ def test_a_left_out_blocks_text_is_shown_as_text(client, library, article):
     page = client.get(f"/documents/{doc_id}?leftout=1").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     assert "<script>alert" not in page and "<img src=x" not in page
+
+
+def test_a_block_left_out_and_restored_gets_its_corrections_back_from_the_memory(library, doc):
+    from webapp.actions import edit
+
+    seg = library.documents.tree(doc)["segments"][2]
+    [one, two] = seg["units"]
+    edit.save_translation(library, one["id"], "A person's English.", base_revision=0)
+    dropped = left_out.leave_out(library, doc, seg["id"])
+    assert dropped.block["text"] == SECOND and dropped.block["rule"] == "dropped"
+    assert library.units.pending(doc) and all(u["id"] not in (one["id"], two["id"])
+                                              for u in library.units.of_document(doc))
+    restored = left_out.restore(library, doc, dropped.block["id"])
+    units = library.units.segment(restored.segment_id)["units"]
+    assert [(u["source"], u["translation"], u["status"]) for u in units] == [
+        (one["source"], "A person's English.", "memory"), (two["source"], None, "untranslated")]

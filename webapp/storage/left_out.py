@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from webapp.errors import Conflict, NotFound
 
 from .database import Database, utcnow
-from .tables import left_out, segment, unit
+from .tables import document, left_out, segment, unit
 
 #: A left-out block as the document JSON shapes it.
 FIELDS = ("id", "position", "text", "rule")
@@ -50,6 +50,7 @@ class LeftOutBlocks:
         one transaction; the new segment's id. The block is marked restored (by ``by``), no
         longer left out; restoring it again is a Conflict."""
         with self.db.transaction() as conn:
+            _lock(conn, doc_id)
             block = self.get(doc_id, block_id)
             if block["restored_at"] is not None or conn.execute(
                 sa.update(left_out).where(left_out.c.id == block_id,
@@ -76,6 +77,7 @@ class LeftOutBlocks:
         block where it stood, and the segment goes with its sentences and their history; in
         one transaction. The new left-out block's id."""
         with self.db.transaction() as conn:
+            _lock(conn, doc_id)
             seg = self.db.row(sa.select(segment.c.position, segment.c.kind).where(
                 segment.c.id == segment_id, segment.c.document_id == doc_id))
             if seg is None:
@@ -101,6 +103,14 @@ class LeftOutBlocks:
                 document_id=doc_id, position=at, rank=rank, kind=seg["kind"],
                 text="".join(r["source"] for r in sources), rule=rule, dropped_by=by,
                 created_at=utcnow())).scalar_one()
+
+
+def _lock(conn: sa.Connection, doc_id: int) -> None:
+    """Hold the document while its blocks move (PostgreSQL: another restore or leave-out of
+    the same document waits; SQLite has one writer anyway). NotFound without the document."""
+    if conn.execute(sa.select(document.c.id).where(document.c.id == doc_id)
+                    .with_for_update()).first() is None:
+        raise NotFound(f"There is no document {doc_id}.")
 
 
 def _shift_segments(conn: sa.Connection, doc_id: int, start: int, delta: int) -> None:

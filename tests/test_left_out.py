@@ -280,3 +280,13 @@ def test_a_block_left_out_and_restored_gets_its_corrections_back_from_the_memory
     units = library.units.segment(restored.segment_id)["units"]
     assert [(u["source"], u["translation"], u["status"]) for u in units] == [
         (one["source"], "A person's English.", "memory"), (two["source"], None, "untranslated")]
+
+
+def test_a_left_out_block_holds_no_character_stored_text_may_not(client, library, article):
+    from webapp.segmenting.article import LeftOut
+
+    doc_id, _ = library.documents.add(article("正文。", left_out=[
+        LeftOut(2, "paragraph", "关注\x00我们\ud800", "promo"), LeftOut(2, "paragraph", "\x00", "promo")]))
+    assert client.get(f"/api/documents/{doc_id}").get_json()["left_out"] == [
+        {"id": left_out.blocks(library, doc_id)[0]["id"], "position": 2, "text": "关注我们",
+         "rule": "promo"}]

@@ -69,9 +69,11 @@ def in_place(library: Library, doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _segment_kind(kind: str) -> str:
-    """The kind a restored block takes: its own, but a document has one title."""
-    return kind if kind in BLOCK_KINDS and kind != "title" else (
-        "heading" if kind == "title" else "paragraph")
+    """The kind a restored block takes: its own, but a document has one title (a second one
+    is a heading) and a kind Enface does not know is a paragraph."""
+    if kind == "title":
+        return "heading"
+    return kind if kind in BLOCK_KINDS else "paragraph"
 
 
 def restore(library: Library, doc_id: int, block_id: int, submit: Submit | None = None
@@ -80,9 +82,6 @@ def restore(library: Library, doc_id: int, block_id: int, submit: Submit | None 
     translation of its sentences. NotFound for a block the document does not have; Conflict
     when it was restored already."""
     block = library.left_out.get(doc_id, block_id)
-    if block["restored_at"] is not None:
-        raise Conflict(f"Left-out block {block_id} has been restored already: it is a block of "
-                       "the document again. Reload the page to see it.")
     source_lang, _ = library.documents.langs(doc_id)
     sentences = block_sentences(block["text"], source_lang)
     segment_id = library.left_out.restore(doc_id, block_id, _segment_kind(block["kind"]),
@@ -97,8 +96,7 @@ def restore(library: Library, doc_id: int, block_id: int, submit: Submit | None 
 
 def leave_out(library: Library, doc_id: int, segment_id: int) -> Dropped:
     """Leave a kept block of a document out (rule "dropped by a person", who recorded). The
-    title cannot be left out; NotFound for a block the document does
-    not have."""
+    title cannot be left out (Conflict); NotFound for a block the document does not have."""
     seg = library.units.segment(segment_id)
     if seg["document_id"] != doc_id:
         raise NotFound(f"Document {doc_id} has no block {segment_id}.")

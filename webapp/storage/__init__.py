@@ -3,8 +3,8 @@
 One repository per aggregate — ``documents`` (with ``left_out``: the blocks left out of
 them), ``units`` (with ``review``: sentences and their history), ``memory``, ``jobs``,
 ``glossary``, ``accounts``, ``feeds``, ``search`` — each a small class over the same
-``Database``. A ``with library.transaction():`` block makes the calls of
-several repositories one transaction; outside one, each write is its own.
+``Database``. A ``with library.transaction():`` block makes the calls of several repositories
+one transaction; outside one, each write is its own.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Every route answers htmx with the partial it replaces (``_unit.html``, ``_segment.html``,
 ``_conflict.html``, ``_history.html``, ``_alternatives.html``, ``_left_out.html``) plus the
-review counts out of band;
-plain form posts are redirected back to the reader. A stale save (its base revision is not the
-current one) is never applied: the reader gets ``_conflict.html`` with both versions and 409.
+review counts out of band; plain form posts are redirected back to the reader. A stale save
+(its base revision is not the current one) is never applied: the reader gets
+``_conflict.html`` with both versions and 409.
 The rules themselves live in ``webapp.actions.edit``, shared with the JSON API.
 """
 

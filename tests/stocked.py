@@ -9,10 +9,10 @@ import json
 
 from auth_helpers import add_user
 
-from webapp.actions import edit, feeds, glossary, jobs, quality
+from webapp.actions import edit, feeds, glossary, jobs, left_out, quality
 from webapp.actions import translate as translating
 from webapp.actions.imports import ImportResult
-from webapp.segmenting.article import Article, Block
+from webapp.segmenting.article import Article, Block, LeftOut
 from webapp.storage.accounts import acting_as
 from webapp.vocabulary import (
     CANCELLED,
@@ -28,13 +28,23 @@ from webapp.vocabulary import (
 ROLES = ("reader", "editor", "admin")
 
 
+#: Left-out blocks of every stored shape: a rule's, hostile text, one after the last block.
+LEFT_OUT = [LeftOut(2, "paragraph", "欢迎扫码关注我们的公众号<script>alert(1)</script>", "promo"),
+            LeftOut(2, "list_item", "分享到微信\n分享到微博", "share"),
+            LeftOut(99, "paragraph", "版权所有 © 2026 <img src=x onerror=alert(1)>",
+                    "copyright")]
+
+
 def _article(title: str, *paragraphs: str, href: str | None = None) -> Article:
     blocks = [Block("title", title), Block("heading", "小标题"),
               *(Block("paragraph", p) for p in paragraphs),
               Block("list_item", "相关链接", href=href), Block("caption", "图片说明。"),
               Block("quote", "“引用的话。”"), Block("byline", "记者 王小明")]
+    after = [LeftOut(len(blocks), b.kind, b.text, b.rule) if b.position == 99 else b
+             for b in LEFT_OUT]
     return Article(title, blocks, "zh", f"{title}.txt", "\n".join([title, *paragraphs]),
-                   source_url="https://news.example.org/a", meta={"author": "王小明"})
+                   source_url="https://news.example.org/a", meta={"author": "王小明"},
+                   left_out=after)
 
 
 def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
@@ -44,7 +54,7 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
     """
     ids: dict[str, list] = {k: [] for k in (
         "document", "segment", "unit", "glossary", "feed", "job", "user", "word", "tag",
-        "collection")}
+        "collection", "left_out")}
     for name in ROLES:
         add_user(library, f"{name[:2]}-{name}", name)
     accounts = {a["name"]: a["id"] for a in library.accounts.all()}
@@ -85,6 +95,12 @@ def stock(library, *, translated: bool = True) -> dict[str, list[int]]:
                               base_revision=said["revision"], approve=True)
     if translated:  # the check job judges the edit (a real model's forced decoding)
         jobs.run_job(library, quality.queue_check(library, named))
+    with acting_as("ed-editor"):  # the second document: one block restored, one left out
+        restored = left_out.blocks(library, second)[1]
+        left_out.restore(library, second, restored["id"])
+        left_out.leave_out(library, second, library.documents.tree(second)["segments"][-1]["id"])
+    ids["left_out"] = [b["id"] for doc_id in (first, second)
+                       for b in left_out.blocks(library, doc_id)] + [restored["id"]]
     for doc_id in ids["document"]:
         for segment in library.documents.tree(doc_id)["segments"]:
             ids["segment"].append(segment["id"])

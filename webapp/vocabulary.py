@@ -83,7 +83,10 @@ LEFT_OUT_RULES = {
     "furniture": "page header or footer",
     "metadata": "metadata box",
     "number": "stray number",
+    "dropped": "dropped by a person",  # a kept block a person left out (see actions.left_out)
 }
+#: The rule of a block a person left out.
+DROPPED = "dropped"
 
 
 def left_out_label(rule: str) -> str:

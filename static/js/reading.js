@@ -7,9 +7,9 @@
   if (!reader) return;
   const popup = document.getElementById("word-popup");
   const KEY = "enface.reading";
-  const DEFAULTS = { view: "side", size: "m", pinyin: "0", tones: "0", script: reader.dataset.script || "py", mode: "read" };
+  const DEFAULTS = { view: "side", size: "m", pinyin: "0", tones: "0", script: reader.dataset.script || "py", mode: "read", leftout: "0" };
   const CHOICES = { view: ["side", "interleaved", "english", "source"], size: ["s", "m", "l", "xl"],
-    pinyin: ["0", "1"], tones: ["0", "1"], script: ["py", "zy"], mode: ["read", "review"] };
+    pinyin: ["0", "1"], tones: ["0", "1"], script: ["py", "zy"], mode: ["read", "review"], leftout: ["0", "1"] };
   const doc = document.getElementById("doc") || reader;
   const docId = reader.dataset.document;
   const closest = (t, sel) => (t instanceof Element ? t.closest(sel) : null);
@@ -79,6 +79,7 @@
     }
     reader.classList.toggle("show-pinyin", s.pinyin === "1");
     reader.classList.toggle("show-tones", s.tones === "1");
+    reader.classList.toggle("show-left-out", s.leftout === "1");
     document.documentElement.dataset.size = s.size;
     if (s.pinyin === "1" || s.tones === "1") rubifyAll(reader, s.script);
     document.querySelectorAll("[data-reading]").forEach((input) => {

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from webapp import engine, vocabulary
-from webapp.actions import Submit, views
+from webapp.actions import Submit, left_out, views
 from webapp.actions import translate as translation
 from webapp.actions.organize import reader_panel
 from webapp.errors import EnfaceError, NoModel
@@ -108,6 +108,7 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
         job = library.jobs.active(TRANSLATE_JOB, str(doc_id))
         editor = library.units.last_editor(doc_id)
         split_words = library.glossary.split_words() if marks else []
+        left_out_after = left_out.in_place(library, doc)
     lang = doc["source_lang"]
     if marks and is_chinese(lang):
         shared = aids_for(data_dir)
@@ -125,9 +126,11 @@ def reader_page(library: Library, data_dir: Path | str, doc_id: int, *,
         "since": since,
         **_model_notice(active, lang, doc["target_lang"]),
     }
+    left_out_count = len(left_out_after) + sum(len(s["left_out"]) for s in doc["segments"])
     return {"doc": doc, "checks": views.term_counts(units), "queue": views.review_queue(units),
             "editor": editor, "published_local": doc["meta"].get("published_local"),
-            "organize": reader_panel(library, doc_id), **progress_context}
+            "organize": reader_panel(library, doc_id), "left_out_after": left_out_after,
+            "left_out_count": left_out_count, **progress_context}
 
 
 def translate(library: Library, doc_id: int, submit: Submit | None = None) -> int:

@@ -125,8 +125,13 @@ def export(library: Library, fmt: str) -> tuple[bytes, str, str]:
 
 
 def document_json(library: Library, doc_id: int) -> dict[str, Any]:
-    """The document JSON with each unit's glossary checks (``terms``), checks and risk."""
-    return views.document_json(library, doc_id)
+    """The document JSON with each unit's glossary checks (``terms``), checks and risk, and the
+    blocks left out of it (``left_out``)."""
+    from webapp.actions.left_out import blocks
+
+    doc = views.document_json(library, doc_id)
+    doc["left_out"] = blocks(library, doc_id)
+    return doc
 
 
 def fix_unit(library: Library, unit_id: int, base_revision: int | None,

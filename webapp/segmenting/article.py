@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from webapp.segmenting.sentences import bounded, split_sentences
+from webapp.segmenting.sentences import block_sentences
 from webapp.text import has_invalid, strip_invalid
 from webapp.vocabulary import BLOCK_KINDS
 
@@ -65,9 +65,11 @@ class Article:
         if any(has_invalid(block.text) for block in self.blocks):
             cleaned = [Block(b.kind, strip_invalid(b.text), b.href) for b in self.blocks]
             self.blocks = [b for b in cleaned if b.kind == "title" or b.text.strip()]
+        if any(has_invalid(block.text) for block in self.left_out):
+            self.left_out = [LeftOut(b.position, b.kind, strip_invalid(b.text), b.rule)
+                             for b in self.left_out if strip_invalid(b.text).strip()]
 
     def sentences(self, block: Block) -> list[str]:
         """A block's sentences in the article's language (they concatenate to its text), none
         longer than a model can decode whole (``sentences.bounded``)."""
-        lang = self.source_lang
-        return bounded(split_sentences(block.text, lang) or [block.text], lang)
+        return block_sentences(block.text, self.source_lang)

@@ -212,3 +212,9 @@ def _breaks(
     if not spaced:
         return False
     return _latin_break(text, i, stops, k)
+
+
+def block_sentences(text: str, lang: str) -> list[str]:
+    """A block's sentences as stored (they concatenate to ``text``), none longer than a model
+    can decode whole: what an import and a restored left-out block are cut into."""
+    return bounded(split_sentences(text, lang) or [text], lang)

@@ -1,6 +1,7 @@
 """Storage: the one package that holds SQL. ``Library`` is the unit of work and its repositories.
 
-One repository per aggregate — ``documents``, ``units`` (with ``review``: sentences and their
+One repository per aggregate — ``documents`` (with ``left_out``: the blocks left out of
+them), ``units`` (with ``review``: sentences and their
 history; and ``quality``: their checks, the model's judgement, the name ledger), ``memory``,
 ``jobs``, ``glossary``, ``accounts``, ``feeds``, ``search``, ``words`` (a learner's word
 statuses, articles' words and difficulty), ``catalog`` (the library as a list to filter and
@@ -22,6 +23,7 @@ from .documents import Documents
 from .feeds import Feeds
 from .glossary import Glossary
 from .jobs import Jobs
+from .left_out import LeftOutBlocks
 from .memory import HUMAN, Memory
 from .quality import Quality
 from .review import Review
@@ -41,6 +43,7 @@ class Library:
     def __init__(self, url: Path | str, *, migrate: bool = True) -> None:
         self.db = Database(url, migrate=migrate)
         self.documents = Documents(self.db)
+        self.left_out = LeftOutBlocks(self.db)
         self.memory = Memory(self.db)
         self.glossary = Glossary(self.db)
         self.quality = Quality(self.db, self.glossary)

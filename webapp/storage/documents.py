@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,7 +16,7 @@ from webapp.segmenting.article import Article
 from webapp.vocabulary import APPROVED, REVIEWED, UNTRANSLATED
 
 from .database import Database, iso, utcnow
-from .tables import document, segment, unit
+from .tables import document, left_out, segment, unit
 
 #: A unit as the JSON contract shapes it (and the columns it is read from).
 UNIT_FIELDS = ("id", "position", "source", "translation", "status", "revision", "updated_at")
@@ -72,6 +73,8 @@ class Documents:
                 "meta": json.dumps(article.meta, ensure_ascii=False, default=str),
                 "created_at": utcnow(), "site": site_of(article.source_url),
             }).scalar_one()
+            if article.left_out:
+                conn.execute(sa.insert(left_out), _left_out_rows(doc_id, article))
             blocks = list(article.blocks)
             if not blocks:
                 return doc_id
@@ -201,6 +204,17 @@ class Documents:
         """A document's (source, target) languages; NotFound if absent."""
         doc = self.get(doc_id)
         return doc["source_lang"], doc["target_lang"]
+
+
+def _left_out_rows(doc_id: int, article: Article) -> list[dict[str, Any]]:
+    """The rows of an article's left-out blocks: ranked in order among those at one position."""
+    now, ranks, rows = utcnow(), Counter[int](), []
+    for block in article.left_out:
+        rows.append({"document_id": doc_id, "position": block.position,
+                     "rank": ranks[block.position], "kind": block.kind, "text": block.text,
+                     "rule": block.rule, "created_at": now})
+        ranks[block.position] += 1
+    return rows
 
 
 def _meta(stored: object) -> dict[str, Any]:

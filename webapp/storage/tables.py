@@ -81,6 +81,21 @@ unit = sa.Table(
     sa.UniqueConstraint("segment_id", "position"),
 )
 
+left_out = sa.Table(  # blocks left out of a document, in place (see migration 0013)
+    "left_out", metadata,
+    _id(),
+    _ref("document"),
+    sa.Column("position", sa.Integer, nullable=False),  # of the segment it stands before
+    sa.Column("rank", sa.Integer, nullable=False, server_default="0"),  # at the same position
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("dropped_by", sa.Text),  # who left a kept block out
+    sa.Column("restored_at", sa.Text),  # restored: a segment again, no longer shown
+    sa.Column("restored_by", sa.Text),
+    sa.Column("created_at", sa.Text, nullable=False),
+)
+
 revision = sa.Table(
     "revision", metadata,
     _id(),
@@ -409,9 +424,7 @@ import_item = sa.Table(
 )
 
 #: Tables in an order that inserts parents before children (what ``db copy`` follows).
-COPY_ORDER = [document, segment, unit, revision, unit_check, unit_alignment, name_ledger, job,
-              job_chunk, job_priority, memory, glossary, user_word, account, api_token,
-              login_failure, feed, feed_item, word_status, word_example, tag, document_tag,
-              collection, collection_item, import_archive, import_item]
-#: (``document_profile``, ``document_word``, ``document_reading`` and ``word_pending`` are
-#: worked out from the tables above: a copied library measures its articles again.)
+COPY_ORDER = [document, segment, left_out, unit, revision, unit_check, unit_alignment,
+              name_ledger, job, job_chunk, job_priority, memory, glossary, user_word, account,
+              api_token, login_failure, feed, feed_item, word_status, word_example, tag,
+              document_tag, collection, collection_item, import_archive, import_item]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from webapp.actions import catalog, edit, glossary, quality, search, views
+from webapp.actions import catalog, edit, glossary, left_out, quality, search, views
 from webapp.actions import documents as docs
 from webapp.actions import learning as measured
 from webapp.vocabulary import APPROVED
@@ -105,3 +105,17 @@ def alignment(unit_id: int):
 def revisions(unit_id: int):
     """A unit's history, oldest first."""
     return jsonify(edit.revisions(lib(), unit_id))
+
+
+@bp.post("/documents/<int:doc_id>/left-out/<int:block_id>/restore")
+def restore_left_out(doc_id: int, block_id: int):
+    """Make a left-out block a block of the document again and queue its translation:
+    ``{"segment", "job", "left_out"}`` (job null without a model; left_out: how many remain)."""
+    return jsonify(left_out.restore(lib(), doc_id, block_id, submit).to_json())
+
+
+@bp.post("/documents/<int:doc_id>/blocks/<int:segment_id>/leave-out")
+def leave_out(doc_id: int, segment_id: int):
+    """Leave a kept block out: 201 with the left-out block (``{"id", "position", "text",
+    "rule", "left_out"}``)."""
+    return jsonify(left_out.leave_out(lib(), doc_id, segment_id).to_json()), 201

@@ -1,9 +1,10 @@
 """Correcting translations in place: sentence and paragraph editors, history, retranslation.
 
 Every route answers htmx with the partial it replaces (``_unit.html``, ``_segment.html``,
-``_conflict.html``, ``_history.html``, ``_alternatives.html``) plus the review counts out of band;
-plain form posts are redirected back to the reader. A stale save (its base revision is not the
-current one) is never applied: the reader gets ``_conflict.html`` with both versions and 409.
+``_conflict.html``, ``_history.html``, ``_alternatives.html``, ``_left_out.html``) plus the
+review counts out of band; plain form posts are redirected back to the reader. A stale save
+(its base revision is not the current one) is never applied: the reader gets
+``_conflict.html`` with both versions and 409.
 The rules themselves live in ``webapp.actions.edit``, shared with the JSON API.
 """
 
@@ -22,7 +23,7 @@ from htmx_flask import request as htmx_request
 
 from webapp import vocabulary
 from webapp.actions import documents as docs
-from webapp.actions import edit, reading
+from webapp.actions import edit, left_out, reading
 from webapp.errors import Conflict
 from webapp.web.db import lib, submit
 
@@ -200,3 +201,34 @@ def retranslate_segment(segment_id: int):
     kept = edit.retranslate_paragraph(lib(), segment_id, confirm=_confirmed("confirm"),
                                       submit=submit)
     return _segment_reply(segment_id, kept=kept)
+
+
+@bp.post("/documents/<int:doc_id>/left-out/<int:block_id>/restore")
+def restore_left_out(doc_id: int, block_id: int):
+    """Make a left-out block a block of the document again (its translation queued): htmx
+    gets the new block in its place, with the progress block polling."""
+    restored = left_out.restore(lib(), doc_id, block_id, submit)
+    reply = _segment_reply(restored.segment_id)
+    if not htmx_request.htmx:
+        return reply
+    return (reply + _left_out_count(restored.left_out)
+            + render_template("_progress.html", progress_oob=True,
+                              **docs.progress(lib(), doc_id)))
+
+
+@bp.post("/documents/<int:doc_id>/blocks/<int:segment_id>/leave-out")
+def leave_out(doc_id: int, segment_id: int):
+    """Leave a kept block out: htmx gets it in place as a left-out block it can restore."""
+    dropped = left_out.leave_out(lib(), doc_id, segment_id)
+    block = dropped.block
+    if not htmx_request.htmx:
+        return redirect(url_for("pages.document", doc_id=doc_id, leftout=1,
+                                _anchor=f"lo-{block['id']}"), code=303)
+    return (render_template("_left_out.html", block=block, doc_id=doc_id, fresh=True,
+                            src_lang=vocabulary.bcp47(dropped.source_lang))
+            + _left_out_count(dropped.left_out)
+            + render_template("_review.html", oob=True, **docs.review_counts(lib(), doc_id)))
+
+
+def _left_out_count(count: int) -> str:
+    return render_template("_left_out_count.html", left_out_count=count, oob=True)

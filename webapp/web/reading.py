@@ -23,7 +23,7 @@ bp = Blueprint("reading", __name__)
 STATUS_SLOT = "<!--word-status-->"  # where the cached popup takes the learner's status block
 CHOICES = {"view": ("side", "interleaved", "english", "source"), "size": ("m", "s", "l", "xl"),
            "pinyin": ("0", "1"), "tones": ("0", "1"), "script": ("py", "zy"),
-           "mode": ("read", "review")}
+           "mode": ("read", "review"), "leftout": ("0", "1")}
 
 
 def reading_settings(args, traditional: bool = False) -> dict[str, str]:

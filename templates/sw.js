@@ -51,7 +51,15 @@ async function forget() { // sign-out: every copy and the owner go
 const READER = /^\/documents\/\d+$/;
 const keepable = (url, request) => url.origin === location.origin && request.method === "GET" && (
   READER.test(url.pathname) || url.pathname === "/" || url.pathname === "/words");
-const keyOf = (url) => (READER.test(url.pathname) || url.pathname === "/" ? url.origin + url.pathname : url.href);
+// a popup is kept by its word and document (where the word was met, unit= and start=, is for
+// the learner's examples and changes with every sentence it is looked up from)
+const popupKey = (url) => {
+  const kept = new URLSearchParams();
+  for (const name of ["q", "document"]) if (url.searchParams.has(name)) kept.set(name, url.searchParams.get(name));
+  return `${url.origin}${url.pathname}?${kept}`;
+};
+const keyOf = (url) => (READER.test(url.pathname) || url.pathname === "/" ? url.origin + url.pathname
+  : url.pathname === "/words" ? popupKey(url) : url.href);
 
 async function networkFirst(request, url) {
   try {

@@ -38,7 +38,7 @@ def test_a_reader_translates_on_the_cluster_and_both_workers_work(cluster, brows
     page.get_by_role("button", name=re.compile(r"Translate \d+ sentences")).click()
     expect(page.locator("#progress")).to_contain_text("Translating")
     try:
-        expect(page.locator(".t.st-machine")).to_have_count(total, timeout=120_000)
+        expect(page.locator(".t.st-machine")).to_have_count(total, timeout=300_000)
     except AssertionError:
         logs = "\n".join(p.read_text(errors="replace") for p in cluster.folder.glob("*.log"))
         raise AssertionError(logs) from None

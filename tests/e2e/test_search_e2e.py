@@ -22,7 +22,7 @@ def test_search_from_the_header_then_as_you_type_then_open_a_hit(page, server):
     # typing in the page's own box updates the results (and the address) without a reload
     own = page.get_by_label("Sentences holding")
     own.fill("莫斯科")
-    expect(results).to_contain_text("hold “莫斯科”")
+    expect(results).to_contain_text("hold “莫斯科”", timeout=20_000)  # (a loaded CI machine)
     expect(page).to_have_url(re.compile(r"q=%E8%8E%AB%E6%96%AF%E7%A7%91"))
     hit = results.locator("ol.hits a").first
     target = hit.get_attribute("href").split("#")[1]

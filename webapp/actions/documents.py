@@ -20,28 +20,7 @@ from webapp.reading import aids_for, is_chinese
 from webapp.storage import Library
 from webapp.vocabulary import ACTIVE, STATUSES, TRANSLATE_JOB
 
-LIBRARY_PAGE = 100  # documents a page of the library shows
 JOB_FIELDS = ("id", "kind", "target", "status", "done", "total", "error")
-
-
-def library_page(library: Library, page: int, *, editors: bool,
-                 chosen: tuple[int, list[int]] | None = None) -> dict[str, Any]:
-    """One page of the library, newest first (or ``chosen``: how many match, and this page's
-    ids in order): documents with their progress and running jobs (and who last edited each,
-    when people sign in)."""
-    with library.reading():
-        if chosen is None:
-            total = library.documents.count()
-            documents = library.documents.page(LIBRARY_PAGE, (page - 1) * LIBRARY_PAGE)
-        else:
-            total, documents = chosen[0], library.documents.page(ids=chosen[1])
-        last = library.units.last_editors(d["id"] for d in documents) if editors else {}
-        running = library.jobs.active_targets(TRANSLATE_JOB)
-    untranslated = {(d["source_lang"], d["target_lang"]) for d in documents
-                    if d["translated"] < d["units"]}
-    return {"documents": documents, "editors": last, "page": page,
-            "no_model": translation.missing_models(untranslated),
-            "pages": max(1, -(-total // LIBRARY_PAGE)), "total": total, "jobs": running}
 
 
 def all_documents(library: Library) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import shutil
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -284,3 +285,45 @@ def test_thirty_concurrent_saves_of_one_revision_one_wins(lib, article):
     assert sorted(outcomes) == ["conflict"] * 29 + ["saved"]
     history = lib.units.history(unit["id"])
     assert len(history) == 1 and lib.units.get(unit["id"])["revision"] == 1
+
+
+@pytest.mark.slow
+def test_a_reader_polling_since_its_last_change_misses_no_batch_that_commits_late(lib, article):
+    """Two workers store batches of one document. The second starts its batch while the first
+    still holds the document (a second later the first stores more, then commits), and is slow
+    to commit (its checks, say). A reader that polled in between asks next for what changed at
+    or after the newest change it saw: the second batch must be in that answer."""
+    from webapp.vocabulary import MACHINE, ORIGIN_MACHINE
+
+    doc_id, _ = lib.documents.add(article(blocks=[Block("paragraph", "一。二。三。")]))
+    first, second, third = (u["id"] for u in lib.units.of_document(doc_id))
+    began, first_done, second_wrote, release = (threading.Event() for _ in range(4))
+
+    def first_batch() -> None:
+        with lib.db.transaction():
+            lib.units.write_revision(first, 0, "One.", MACHINE, ORIGIN_MACHINE, None)
+            began.set()
+            time.sleep(1.1)  # the batch's last sentence is stored a second later
+            lib.units.write_revision(third, 0, "Three.", MACHINE, ORIGIN_MACHINE, None)
+        first_done.set()
+
+    def second_batch() -> None:
+        with lib.db.transaction():
+            lib.units.write_revision(second, 0, "Two.", MACHINE, ORIGIN_MACHINE, None)
+            second_wrote.set()
+            release.wait(10)  # its checks take a while
+
+    threads = [threading.Thread(target=first_batch), threading.Thread(target=second_batch)]
+    threads[0].start()
+    assert began.wait(10)
+    threads[1].start()
+    assert first_done.wait(10) and second_wrote.wait(10)
+    with lib.db.reading():  # the reader's poll: what it shows, and the newest change it saw
+        since = lib.units.last_change(doc_id)
+        shown = {u["id"] for u in lib.units.of_document(doc_id, statuses=[MACHINE])}
+    release.set()
+    for thread in threads:
+        thread.join(15)
+        assert not thread.is_alive()
+    assert shown == {first, third}
+    assert second in {u["id"] for u in lib.units.changed_since(doc_id, since)}

@@ -19,7 +19,7 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -33,6 +33,8 @@ from sqlalchemy.engine import Connection, Engine
 from .grams import grams_text
 
 _SPACE = re.compile(r"\s+")
+# PostgreSQL advisory locks taken by ``commit_clock`` (two-key form: this space, a document id)
+_CLOCK_LOCKS = 0x656E66  # "enf"
 
 
 def utcnow() -> str:
@@ -158,26 +160,54 @@ class Database:
                     self._current.reset(token)
                     conn.info.pop("enface_write", None)
                     conn.info.pop("enface_before_commit", None)
+                    conn.info.pop("enface_last_before_commit", None)
         finally:
             if lock is not None:
                 lock.release()
 
-    def before_commit(self, key: str, work: Any) -> None:
+    def before_commit(self, key: str, work: Any, *, last: bool = False) -> None:
         """Inside a unit of work: run ``work()`` once, just before it commits (and never if it
         fails), as one more step of the same transaction. A second call with the same ``key``
-        adds nothing: the first ``work`` sees what every call meant to say (see ``Quality``)."""
+        adds nothing: the first ``work`` sees what every call meant to say (see ``Quality``).
+        ``last``: after every other such step (what must be as close to the commit as can be,
+        see ``Units.write_revision``)."""
         conn = self._current.get()
         if conn is None or not conn.info.get("enface_write"):
             raise RuntimeError("before_commit needs a unit of work")
-        conn.info.setdefault("enface_before_commit", {}).setdefault(key, work)
+        bucket = "enface_last_before_commit" if last else "enface_before_commit"
+        conn.info.setdefault(bucket, {}).setdefault(key, work)
 
     @staticmethod
     def _finish(conn: Connection) -> None:
-        """Run the work registered with ``before_commit`` (which may register more)."""
-        pending = conn.info.get("enface_before_commit")
-        while pending:
-            key = next(iter(pending))
-            pending.pop(key)()
+        """Run the work registered with ``before_commit`` (which may register more), the
+        ``last`` steps after the others."""
+        while True:
+            pending = conn.info.get("enface_before_commit")
+            if pending:
+                pending.pop(next(iter(pending)))()
+                continue
+            final = conn.info.get("enface_last_before_commit")
+            if final:
+                final.pop(next(iter(final)))()
+                continue
+            return
+
+    def commit_clock(self, keys: Iterable[int]) -> str:
+        """Inside a unit of work, as its last step: now (ISO UTC, to the second) such that a
+        unit of work that takes a clock for any of the same ``keys`` later also commits later
+        and reads a clock no earlier. On PostgreSQL the keys (document ids) are locked until
+        the commit, in order, and the clock is the server's, so the workers' own clocks do not
+        matter; SQLite's writers already take turns."""
+        if self.sqlite:
+            return utcnow()
+        conn = self._current.get()
+        if conn is None or not conn.info.get("enface_write"):
+            raise RuntimeError("commit_clock needs a unit of work")
+        for key in sorted(set(keys)):
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(CAST(:space AS integer),"
+                                 " CAST(:key AS integer))"), {"space": _CLOCK_LOCKS, "key": key})
+        return conn.execute(sa.text("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC',"
+                                    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")).scalar_one()
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

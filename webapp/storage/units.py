@@ -33,6 +33,7 @@ from .memory import HUMAN, Memory
 from .quality import Quality
 from .tables import document, revision, segment, unit
 
+_STAMP = "enface_units_stamp"  # the units a unit of work changed, stamped as it commits
 _HISTORY = (revision.c.revision, revision.c.text, revision.c.status, revision.c.origin,
             revision.c.model_id, revision.c.created_at, revision.c.user_name)
 _WITH_LANGS = (unit.join(segment, segment.c.id == unit.c.segment_id)
@@ -159,8 +160,8 @@ class Units:
         ``only_if``, in one of those statuses); record the revision with who made it, and have
         its checks done before the unit of work commits (``Quality.changed``).
         False when the unit moved on meanwhile (nothing written)."""
-        now = utcnow()
         with self.db.transaction() as conn:
+            now = utcnow()  # (SQLite: inside the write lock, so no later commit has an earlier one)
             condition = [unit.c.id == unit_id, unit.c.revision == base]
             if only_if is not None:
                 condition.append(unit.c.status.in_(only_if))
@@ -174,7 +175,30 @@ class Units:
                 unit_id=unit_id, revision=base + 1, text=text, status=status, origin=origin,
                 model_id=model_id, created_at=now, user_name=actor()))
             self.quality.changed([unit_id])
+            if not self.db.sqlite:
+                conn.info.setdefault(_STAMP, set()).add(unit_id)
+                self.db.before_commit("units-stamp", self._stamp, last=True)
         return True
+
+    def _stamp(self) -> None:
+        """PostgreSQL, the unit of work's last step: the changed units' ``updated_at`` from the
+        commit clock.
+
+        A reader polls a document for the units changed at or after the newest ``updated_at``
+        it saw. Stamped when the write began, a batch whose checks took a while could commit
+        after another worker's later-stamped batch and never be seen; stamped here, under the
+        document's commit lock, a unit of work that commits later never carries an earlier
+        time. (SQLite's writers take turns from their first statement to their commit.)"""
+        with self.db.transaction() as conn:
+            changed = sorted(conn.info.pop(_STAMP, set()))
+            if not changed:
+                return
+            docs = conn.execute(sa.select(segment.c.document_id).distinct()
+                                .join(unit, unit.c.segment_id == segment.c.id)
+                                .where(self.db.among(unit.c.id, changed))).scalars().all()
+            now = self.db.commit_clock(docs)
+            conn.execute(sa.update(unit).where(self.db.among(unit.c.id, changed))
+                         .values(updated_at=now))
 
     def update(self, unit_id: int, translation: str | None, *, base_revision: int, status: str,
                origin: str = ORIGIN_HUMAN, model_id: str | None = None) -> dict[str, Any]:

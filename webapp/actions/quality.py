@@ -36,21 +36,52 @@ def judgements(model: Any, stored: Sequence[tuple[int, str, str]],
     scores and word probabilities in one pass; word alignment from the translation's own
     attention (``links``) or, where there is none, by forced decoding. Empty when the model
     cannot judge them (a later check job tries again); never fails a translation."""
-    if not stored:
-        return []
-    pairs = [(source, english) for _, source, english in stored]
-    links = list(links) if links is not None else [None] * len(stored)
-    try:
-        analyses = engine.judge(pairs, model)
-        missing = [i for i, found in enumerate(links) if found is None]
-        forced = dict(zip(missing, engine.analyse([pairs[i] for i in missing], model),
-                          strict=True)) if missing else {}
-    except (ModelError, RuntimeError, ValueError) as exc:  # CTranslate2 raises these two
-        log.warning("judging %d sentences with %s failed: %s", len(stored), model.model_id, exc)
-        return []
-    return [(unit_id, english, model.model_id,
-             forced.get(i) or engine.Analysis(analyses[i].score, analyses[i].words, links[i]))
-            for i, (unit_id, _, english) in enumerate(stored)]
+    return Judgements(model, stored, links).result()
+
+
+class Judgements:
+    """``judgements`` begun now and collected later: the scoring pass waits in CTranslate2's
+    queue behind the batches being decoded (``engine.Judging``), so a translation job stores
+    a batch's English at once and its judgement when it is ready."""
+
+    def __init__(self, model: Any, stored: Sequence[tuple[int, str, str]],
+                 links: Sequence[list | None] | None = None) -> None:
+        self.model, self.stored = model, list(stored)
+        self.links = list(links) if links is not None else [None] * len(self.stored)
+        self.judging: engine.Judging | None = None
+        if self.stored:
+            try:
+                self.judging = engine.Judging([(s, e) for _, s, e in self.stored], model)
+            except (ModelError, RuntimeError, ValueError) as exc:  # CTranslate2 raises these
+                self._failed(exc)
+
+    def ready(self) -> bool:
+        """Whether ``result()`` would not wait for the model."""
+        return self.judging is None or self.judging.ready()
+
+    def result(self) -> list[tuple]:
+        """(unit id, English, model id, ``engine.Analysis``) of each sentence; [] if the model
+        could not judge them."""
+        if self.judging is None:
+            return []
+        pairs = [(source, english) for _, source, english in self.stored]
+        try:
+            analyses = self.judging.result()
+            missing = [i for i, found in enumerate(self.links) if found is None]
+            forced = dict(zip(missing, engine.analyse([pairs[i] for i in missing], self.model),
+                              strict=True)) if missing else {}
+        except (ModelError, RuntimeError, ValueError) as exc:
+            self._failed(exc)
+            return []
+        return [(unit_id, english, self.model.model_id,
+                 forced.get(i) or engine.Analysis(analyses[i].score, analyses[i].words,
+                                                  self.links[i]))
+                for i, (unit_id, _, english) in enumerate(self.stored)]
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("judging %d sentences with %s failed: %s", len(self.stored),
+                    self.model.model_id, exc)
+        self.judging = None
 
 
 def queue_check(library: Library, doc_id: int, submit: Submit | None = None) -> int:

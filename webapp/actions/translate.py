@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 
 from webapp import engine
@@ -169,15 +169,21 @@ def translate_document(
     everything += [prepare(source, terms) for _, source, _ in stale]
     real = sources + [source for _, source, _ in stale]
 
+    judging: deque[quality.Judgements] = deque()  # batches stored, their judgement to come
+
+    def store_judged(wait: bool) -> None:
+        while judging and (wait or judging[0].ready()):
+            library.quality.judge(judging.popleft().result())
+
     def on_batch(indices: list[int], translations: list[str], links: list) -> None:
-        # the judgement is made before the write (a model pass holds no lock); alignment from
-        # this decoding only where the model saw the sentence as it is (not glossary-bound)
+        # the English is stored at once; its judgement is queued in CTranslate2 behind the
+        # batches being decoded and stored when ready (alignment from this decoding only where
+        # the model saw the sentence as it is, not glossary-bound)
         stored = [(unit_id, real[i], text) for i, text in zip(indices, translations, strict=True)
                   for unit_id in (by_key[keys[i]] if i < len(keys) else [stale[i - len(keys)][0]])]
         own = [found if everything[i] == real[i] else None
                for i, found in zip(indices, links, strict=True)
                for _ in (by_key[keys[i]] if i < len(keys) else [0])]
-        judged = quality.judgements(model, stored, own)
         with library.transaction():
             for remember in (True, False):
                 results = [
@@ -193,7 +199,8 @@ def translate_document(
                       for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
             if redone:
                 report(library.units.replace_machine(redone, model_id=model.model_id))
-            library.quality.judge(judged)
+        judging.append(quality.Judgements(model, stored, own))
+        store_judged(wait=False)
 
     if everything and keep_going:
         engine.translate_sentences(
@@ -205,6 +212,7 @@ def translate_document(
             wanted=_wanted(where, keys, by_key, focus),
             alignment=True,
         )
+        store_judged(wait=True)
     if remembered and keep_going:
         library.quality.judge(quality.judgements(model, remembered))
     return done

@@ -37,12 +37,13 @@ from webapp.engine.packages import (
     remove_model,
     use_folders,
 )
-from webapp.engine.scoring import Analysis, Word, analyse, judge, score
+from webapp.engine.scoring import Analysis, Judging, Word, analyse, judge, score
 
 __all__ = [
     "Analysis",
     "DEFAULT_BATCH_TOKENS",
     "INSTALL_HINT",
+    "Judging",
     "ModelInfo",
     "Word",
     "alternatives",

@@ -85,22 +85,45 @@ def judge(pairs: Sequence[tuple[str, str]], model: ModelInfo) -> list[Analysis]:
     """Score and word probabilities of each (source, English) pair, without alignment: one
     ``score_batch`` pass (what the worker adds to a batch it translated with attention).
     A package without SentencePiece offsets gets its scores alone."""
-    loaded = _load(model)
-    prefix = _prefix(loaded)
-    try:
-        work = [(i, loaded.tokenizer.encode(s), *_pieces(loaded, e))
-                for i, (s, e) in enumerate(pairs) if s.strip() and e.strip()]
-    except ModelError:
-        return [Analysis(value) for value in score(pairs, model)]
-    found: dict[int, Analysis] = {}
-    if work:
-        scored = loaded.translator.score_batch([w[1] for w in work],
-                                               [prefix + w[2] for w in work],
-                                               max_batch_size=1024, batch_type="tokens")
-        for (i, _, pieces, spans), scoring in zip(work, scored, strict=True):
-            probs = list(scoring.log_probs)[len(prefix):]
+    return Judging(pairs, model).result()
+
+
+class Judging:
+    """``judge`` handed to CTranslate2 at once (``score_batch(asynchronous=True)``) and
+    collected later: a translation job queues the judgement of a batch it stored behind the
+    batches being decoded, so no CTranslate2 worker waits for it and the English is stored
+    without waiting for its judgement."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]], model: ModelInfo) -> None:
+        self.size = len(pairs)
+        self.loaded = loaded = _load(model)
+        self.prefix = _prefix(loaded)
+        self.fallback: list[float | None] | None = None
+        self.pending: list = []
+        try:
+            self.work = [(i, loaded.tokenizer.encode(s), *_pieces(loaded, e))
+                         for i, (s, e) in enumerate(pairs) if s.strip() and e.strip()]
+        except ModelError:
+            self.work, self.fallback = [], score(pairs, model)
+            return
+        if self.work:
+            self.pending = loaded.translator.score_batch(
+                [w[1] for w in self.work], [self.prefix + w[2] for w in self.work],
+                max_batch_size=1024, batch_type="tokens", asynchronous=True)
+
+    def ready(self) -> bool:
+        """Whether ``result()`` would not wait."""
+        return all(found.done() for found in self.pending)
+
+    def result(self) -> list[Analysis]:
+        """Each pair's analysis (waits for CTranslate2; raises what it raised)."""
+        if self.fallback is not None:
+            return [Analysis(value) for value in self.fallback]
+        found: dict[int, Analysis] = {}
+        for (i, _, pieces, spans), scoring in zip(self.work, self.pending, strict=True):
+            probs = list(scoring.result().log_probs)[len(self.prefix):]
             found[i] = Analysis(_mean(probs), _word_probabilities(probs, pieces, spans))
-    return [found.get(i, Analysis(None)) for i in range(len(pairs))]
+        return [found.get(i, Analysis(None)) for i in range(self.size)]
 
 
 def _word_probabilities(probs: list[float], pieces: list[str], spans: list[Span]) -> list[Word]:

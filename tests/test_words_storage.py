@@ -161,6 +161,28 @@ def test_a_library_sorted_and_filtered_by_difficulty(lib):
     assert lib.words.learner(1).documents(sort="difficulty")[1][-1] == unmeasured
 
 
+def test_a_page_sorted_by_difficulty_is_the_same_page_of_the_whole_order(lib):
+    """Pages read in the learner's index order (the articles with a known share come first)
+    are the pages of the whole order, ties, articles without words and unmeasured ones too."""
+    me = lib.words.learner(0)
+    docs = [add_doc(lib, f"第{i}篇。") for i in range(13)]
+    shapes = [({"我": 1, "磋商": 1}, 3), ({"我": 3, "磋商": 1}, 5), ({"我": 1, "磋商": 1}, 2),
+              ({}, 1), ({"磋商": 2}, 7), ({"我": 2}, 1), ({"我": 1, "磋商": 1}, 3),
+              ({"我": 1, "会谈": 3}, 4), ({"我": 3, "磋商": 1}, 5), ({"会谈": 1}, 4)]
+    for doc_id, (words, rank) in zip(docs, shapes, strict=False):  # the last three unmeasured
+        save(lib, doc_id, Profile(words), level=str(rank), level_rank=rank)
+    me.set_statuses({"我": "known"})
+    me.refresh()
+    for sort in ("difficulty", "-difficulty"):
+        total, whole = me.documents(sort=sort, limit=100)
+        assert total == 13 and sorted(whole) == sorted(docs)
+        for size in (1, 2, 3, 5):
+            pages = [me.documents(sort=sort, limit=size, offset=k)
+                     for k in range(0, 13, size)]
+            assert all(t == 13 for t, _ in pages)
+            assert [d for _, page in pages for d in page] == whole, (sort, size)
+
+
 def test_profiles_of_articles_holding_a_changed_word_are_dropped(lib):
     a = add_doc(lib, "俄中举行战略安全磋商。")
     b = add_doc(lib, "天气很好。")

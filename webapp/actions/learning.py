@@ -147,13 +147,20 @@ def library_page(learner: Learner, query: catalog.Query, *, editors: bool,
                                     else "newest", query.level, query.known)
         if view.needs_readings:
             learner.store.refresh()
-        _, ranked = learner.store.documents(sort=view.sort, level_max=view.level_rank,
-                                            min_known=view.min_known, limit=EVERY_DOCUMENT)
-        if view.sort == "newest":  # filtered by difficulty, sorted as the catalog sorts
-            data = catalog.library_page(library, catalog.with_ids(query, ranked),
-                                        editors=editors, submit=submit)
+        filters = dict(sort=view.sort, level_max=view.level_rank, min_known=view.min_known)
+        if view.sort != "newest" and query.where == catalog.Where():
+            # sorted by difficulty and kept by nothing else: the page is the database's
+            start = (query.page - 1) * query.per_page
+            total, chosen = learner.store.documents(**filters, limit=query.per_page,
+                                                    offset=start)
+            data = _page_of(library, query, chosen, total, editors=editors, submit=submit)
         else:
-            data = _ranked_page(library, query, ranked, editors=editors, submit=submit)
+            _, ranked = learner.store.documents(**filters, limit=EVERY_DOCUMENT)
+            if view.sort == "newest":  # filtered by difficulty, sorted as the catalog sorts
+                data = catalog.library_page(library, catalog.with_ids(query, ranked),
+                                            editors=editors, submit=submit)
+            else:
+                data = _ranked_page(library, query, ranked, editors=editors, submit=submit)
         data["query"] = query
     with_difficulty(learner, data["documents"], submit)
     return data | {"view": query}
@@ -170,14 +177,21 @@ def _ranked_page(library: Library, query: catalog.Query, ranked: list[int], *, e
             if query.where != catalog.Where() else None)
     ordered = [d for d in ranked if kept is None or d in kept]
     start = (query.page - 1) * query.per_page
-    chosen = ordered[start:start + query.per_page]
+    return _page_of(library, query, ordered[start:start + query.per_page], len(ordered),
+                    editors=editors, submit=submit)
+
+
+def _page_of(library: Library, query: catalog.Query, chosen: list[int], total: int, *,
+             editors: bool, submit: Submit | None) -> dict[str, Any]:
+    """The library page of the documents ``chosen``, in that order, as page ``query.page`` of
+    ``total``."""
     data = catalog.library_page(library, catalog.with_ids(query, chosen) if chosen
                                 else catalog.with_ids(query, [0]), editors=editors,
                                 submit=submit)
     position = {d: n for n, d in enumerate(chosen)}
     data["documents"].sort(key=lambda d: position.get(d["id"], len(position)))
-    data["total"] = len(ordered)
-    data["pages"] = max(1, -(-len(ordered) // query.per_page))
+    data["total"] = total
+    data["pages"] = max(1, -(-total // query.per_page))
     data["page"] = query.page
     return data
 

@@ -359,16 +359,22 @@ class LearnerWords:
 
     def refresh(self) -> int:
         """Bring ``document_reading`` up to date: the documents holding a word whose status
-        changed since, and those without figures yet; how many were worked out."""
+        changed since, and those without figures yet; how many were worked out. (Read first:
+        a library page that finds nothing to do takes no write lock.)"""
+        reading = document_reading
+        missing = (sa.select(document_profile.c.document_id)
+                   .where(~sa.exists().where(reading.c.user_id == self.user_id,
+                                             reading.c.document_id
+                                             == document_profile.c.document_id)))
+        pending = sa.select(word_pending.c.word).where(word_pending.c.user_id == self.user_id)
+        with self.db.reading() as conn:
+            if (conn.execute(pending.limit(1)).first() is None
+                    and conn.execute(missing.limit(1)).first() is None):
+                return 0
         with self.db.transaction() as conn:
             changed = [r[0] for r in conn.execute(
                 sa.delete(word_pending).where(word_pending.c.user_id == self.user_id)
                 .returning(word_pending.c.word))]
-            reading = document_reading
-            missing = (sa.select(document_profile.c.document_id)
-                       .where(~sa.exists().where(reading.c.user_id == self.user_id,
-                                                 reading.c.document_id
-                                                 == document_profile.c.document_id)))
             ids = set(conn.execute(missing).scalars())
             if changed:
                 ids.update(conn.execute(sa.select(document_word.c.document_id).distinct()
@@ -415,11 +421,32 @@ class LearnerWords:
                             reading.c.new_words.desc().nulls_last(), document.c.id.desc()],
         }[sort]
         with self.db.reading():
-            total = self.db.scalar(sa.select(sa.func.count()).select_from(joined).where(*where))
+            if not where:  # kept by nothing: every document, counted without the joins
+                total = self.db.scalar(sa.select(sa.func.count()).select_from(document))
+                if sort != "newest" and offset + limit <= self._measured():
+                    # a page among the articles with a known share, which come first: read
+                    # in the order of the learner's index on it (a page, not a sort of all)
+                    ranked = (reading.join(profile, profile.c.document_id
+                                           == reading.c.document_id, isouter=True))
+                    return total, [r["id"] for r in self.db.rows(
+                        sa.select(reading.c.document_id.label("id")).select_from(ranked)
+                        .where(reading.c.user_id == self.user_id,
+                               reading.c.known_ratio.is_not(None))
+                        .order_by(*order[:-1], reading.c.document_id.desc())
+                        .limit(limit).offset(offset))]
+            else:
+                total = self.db.scalar(sa.select(sa.func.count()).select_from(joined)
+                                       .where(*where))
             ids = [r["id"] for r in self.db.rows(
                 sa.select(document.c.id).select_from(joined).where(*where).order_by(*order)
                 .limit(limit).offset(offset))]
         return total, ids
+
+    def _measured(self) -> int:
+        """How many documents have a known share for this learner (its index counts them)."""
+        return self.db.scalar(sa.select(sa.func.count()).select_from(document_reading).where(
+            document_reading.c.user_id == self.user_id,
+            document_reading.c.known_ratio.is_not(None)))
 
     def in_document(self, doc_id: int) -> list[tuple[str, bool, int, str | None]]:
         """A document's words and names as (word, is_name, count, this learner's status or

@@ -53,13 +53,23 @@ def _romanised(mention: Mention, pair: Pair) -> bool:
     五道梁 is 'Wudaoliang', 四平 'Siping', 三亚 'Sanya': the numeral and the character after
     it, in toneless pinyin, begin an English word.
     """
-    if any(c.isascii() for c in mention.text):
+    if any(c.isascii() for c in mention.text) or not any(c.isalpha() and c.isascii()
+                                                         for c in pair.target):
         return False
     from pypinyin import lazy_pinyin
 
     spelled = "".join(lazy_pinyin(pair.source[mention.start:mention.end + 1])).lower()
+    if len(spelled) <= 3:
+        return False
     words = re.sub(r"[-'’]", "", pair.target.lower())
-    return len(spelled) > 3 and re.search(r"\b" + re.escape(spelled), words) is not None
+    # where a word begins (a pattern made of each spelling was compiled on every call: most of
+    # a translation job's checking time)
+    at = words.find(spelled)
+    while at != -1:
+        if at == 0 or not (words[at - 1].isalnum() or words[at - 1] == "_"):
+            return True
+        at = words.find(spelled, at + 1)
+    return False
 
 
 def pair_up(source: list[Mention], target: list[Mention], source_text: str = "",

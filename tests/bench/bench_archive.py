@@ -142,9 +142,10 @@ def run(args: argparse.Namespace, work: Path, library_url) -> None:
           f"imported, {library.documents.count():,} documents, "
           f"{len(held)} chunk held by the dead worker")
     started = time.perf_counter()
+    # (its output to a file: it names 10,000 documents, more than a pipe holds unread)
+    listing = tempfile.TemporaryFile("w+")
     resumer = subprocess.Popen([sys.executable, "-m", "webapp.cli", "import", str(archive)],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               env=env, stdout=listing, stderr=subprocess.PIPE, text=True)
     first = taken = None
     imported = killed_at.get("imported", 0)
     while resumer.poll() is None:
@@ -155,8 +156,10 @@ def run(args: argparse.Namespace, work: Path, library_url) -> None:
                                            library.jobs.chunks(queued.job_id)):
             taken = time.perf_counter() - started
         time.sleep(0.1)
-    out, err = resumer.communicate()
+    _, err = resumer.communicate()
     total = time.perf_counter() - started
+    listing.seek(0)
+    out = listing.read()
     counts = library.archives.counts(queued.archive_id)
     documents = library.documents.count()
     print(f"   enface import news.zip again: importing again after {first or 0:.1f} s, the "

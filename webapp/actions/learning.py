@@ -172,10 +172,10 @@ EVERY_DOCUMENT = 2**31 - 1
 
 def _ranked_page(library: Library, query: catalog.Query, ranked: list[int], *, editors: bool,
                  submit: Submit | None) -> dict[str, Any]:
-    """One page of the documents the query keeps, in the order of ``ranked`` (by difficulty)."""
-    kept = (set(library.catalog.ids(query.where, limit=EVERY_DOCUMENT))
-            if query.where != catalog.Where() else None)
-    ordered = [d for d in ranked if kept is None or d in kept]
+    """One page of the documents the query's filters keep, in the order of ``ranked`` (by
+    difficulty)."""
+    kept = set(library.catalog.ids(query.where, limit=EVERY_DOCUMENT))
+    ordered = [d for d in ranked if d in kept]
     start = (query.page - 1) * query.per_page
     return _page_of(library, query, ordered[start:start + query.per_page], len(ordered),
                     editors=editors, submit=submit)

@@ -64,9 +64,7 @@ class Search:
             rows = self.db.rows(sa.select(*_HIT, unit.c.source, unit.c.translation)
                                 .select_from(_JOINED).where(match)
                                 .order_by(unit.c.id.desc()).limit(limit).offset(offset))
-        return total, [{"unit_id": r["unit_id"], "document_id": r["document_id"],
-                        "title": r["title"], "snippet": _mark(r["source"], r["translation"],
-                                                              query)} for r in rows]
+        return total, _hits(rows, query)
 
     def documents(self, query: str) -> sa.Select:
         """The ids of documents with a sentence holding ``query`` (a subquery, for filters)."""
@@ -104,11 +102,7 @@ class Search:
             rows = self.db.rows(sa.select(*_HIT, unit.c.source, unit.c.translation)
                                 .select_from(_JOINED).where(unit.c.id.in_(ids))
                                 .order_by(unit.c.id.desc())) if ids else []
-        pattern = whole_word(gram) if word else None
-        return total, [{"unit_id": r["unit_id"], "document_id": r["document_id"],
-                        "title": r["title"],
-                        "snippet": _mark(r["source"], r["translation"], gram, pattern)}
-                       for r in rows]
+        return total, _hits(rows, gram, whole_word(gram) if word else None)
 
     def _fts(self, query: str, limit: int, offset: int,
              documents: sa.Select | None) -> tuple[int, list[dict[str, Any]]]:
@@ -147,10 +141,14 @@ class Search:
             rows = self.db.rows(sa.select(*_HIT, unit.c.source, unit.c.translation)
                                 .select_from(_JOINED).where(unit.c.id.in_(ids))) if ids else []
         order = {unit_id: n for n, unit_id in enumerate(ids)}
-        return total, [{"unit_id": r["unit_id"], "document_id": r["document_id"],
-                        "title": r["title"], "snippet": _mark(r["source"], r["translation"],
-                                                              query)}
-                       for r in sorted(rows, key=lambda r: order[r["unit_id"]])]
+        return total, _hits(sorted(rows, key=lambda r: order[r["unit_id"]]), query)
+
+
+def _hits(rows: list[dict[str, Any]], query: str,
+          pattern: re.Pattern[str] | None = None) -> list[dict[str, Any]]:
+    """Sentence rows (``_HIT`` with source and English) as hits, their snippet marked here."""
+    return [{"unit_id": r["unit_id"], "document_id": r["document_id"], "title": r["title"],
+             "snippet": _mark(r["source"], r["translation"], query, pattern)} for r in rows]
 
 
 def _mark(source: str, translation: str | None, query: str,

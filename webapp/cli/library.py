@@ -34,6 +34,7 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
     if processes > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # before the metrics library is first imported: the processes count into files
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="enface-metrics-")
+    from webapp.reading import warm_in_background
     from webapp.web.app import create_app, ensure_secret_key
     from webapp.web.proxies import proxy_trust, waitress_options
     from webapp.web.security import is_loopback
@@ -73,6 +74,7 @@ def serve(ctx: Context, host: str, port: int, threads: int, processes: int) -> N
         from waitress import create_server
 
         app = create_app({**settings, "SERVER_READS_PROXY_HEADERS": True})
+        warm_in_background(ctx.settings["DATA_DIR"])
         server = create_server(app, host=host, port=port, threads=threads,
                                **waitress_options(app.config))
         click.echo(f"Enface is serving {ctx.settings['DATA_DIR']} at "

@@ -25,9 +25,12 @@ class _Processes(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        from webapp.reading import warm_in_background
         from webapp.web.app import create_app
 
-        return create_app(self.settings)
+        app = create_app(self.settings)
+        warm_in_background(app.config["DATA_DIR"])
+        return app
 
 
 def serve_processes(settings: dict[str, Any], *, host: str, port: int, processes: int,

@@ -228,6 +228,14 @@ def test_library_columns_sorted_and_filtered_by_difficulty(app, client, library,
     api = client.get("/api/documents?sort=difficulty").get_json()
     assert [d["id"] for d in api["documents"]] == [easy, doc] and api["total"] == 2
     assert api["documents"][0]["difficulty"]["known_ratio"] == 1.0
+    for sort, pages in (("difficulty", [easy, doc]), ("-difficulty", [doc, easy])):
+        for number, expected in enumerate(pages, start=1):  # a page past the first is read too
+            query = f"sort={sort}&per_page=1&page={number}"
+            assert order(client.get(f"/?{query}").get_data(as_text=True)) == [expected]
+            api = client.get(f"/api/documents?{query}").get_json()
+            assert [d["id"] for d in api["documents"]] == [expected] and api["total"] == 2
+        kept = client.get(f"/?sort={sort}&known=0&per_page=1&page=2").get_data(as_text=True)
+        assert order(kept) == pages[1:]  # filtered, then paged
     for bad in ("sort=hardest", "known=101", "known=x", "level=10"):
         response = client.get(f"/?{bad}")
         assert response.status_code == 400, bad

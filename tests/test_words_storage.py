@@ -143,6 +143,13 @@ def test_refresh_works_out_only_what_changed(lib):
         a: {"document_id": a, "words": 4, "known": 4, "new_words": 0, "known_ratio": 1.0},
         b: {"document_id": b, "words": 1, "known": 1, "new_words": 0, "known_ratio": 1.0},
         c: {"document_id": c, "words": 0, "known": 0, "new_words": 0, "known_ratio": None}}
+    d = add_doc(lib, "第四篇。")
+    assert me.refresh() == 0  # not measured yet: nothing to work out
+    save(lib, d, Profile({"磋商": 1, "联盟": 1}))  # measured after the figures were worked out
+    assert me.refresh() == 1 and me.refresh() == 0
+    assert me.documents(sort="difficulty") == (4, [b, a, d, c])  # (ties: newest first)
+    newcomer = lib.words.learner(9)  # a learner without figures works out every article's
+    assert newcomer.refresh() == 4 and newcomer.refresh() == 0
 
 
 def test_a_library_sorted_and_filtered_by_difficulty(lib):

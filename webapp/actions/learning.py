@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from webapp.actions import Submit, catalog
@@ -185,9 +186,9 @@ def _page_of(library: Library, query: catalog.Query, chosen: list[int], total: i
              editors: bool, submit: Submit | None) -> dict[str, Any]:
     """The library page of the documents ``chosen``, in that order, as page ``query.page`` of
     ``total``."""
-    data = catalog.library_page(library, catalog.with_ids(query, chosen) if chosen
-                                else catalog.with_ids(query, [0]), editors=editors,
-                                submit=submit)
+    # the page's documents are chosen: the catalog reads them as its first page
+    data = catalog.library_page(library, replace(catalog.with_ids(query, chosen or [0]), page=1),
+                                editors=editors, submit=submit)
     position = {d: n for n, d in enumerate(chosen)}
     data["documents"].sort(key=lambda d: position.get(d["id"], len(position)))
     data["total"] = total

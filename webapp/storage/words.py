@@ -37,6 +37,9 @@ HSK_COLUMNS = {"1": "hsk_1", "2": "hsk_2", "3": "hsk_3", "4": "hsk_4", "5": "hsk
                "6": "hsk_6", "7-9": "hsk_7_9", "beyond": "hsk_beyond"}
 EXAMPLES_KEPT = 5  # sentences kept per word and learner: the newest
 SORTS = ("newest", "difficulty", "-difficulty")  # easiest first, hardest first
+#: What ``word_pending`` holds for a learner when an article was measured since their figures
+#: were brought up to date (no word is empty).
+PROFILED = ""
 
 
 class Words:
@@ -78,6 +81,10 @@ class Words:
                     document_id=doc_id, version=version, updated_at=utcnow(), **figures))
                 if rows:
                     conn.execute(sa.insert(document_word), rows)
+                conn.execute(sa.text(  # learners' figures lack an article now (see refresh)
+                    "INSERT INTO word_pending (user_id, word) SELECT DISTINCT user_id, :w"
+                    " FROM document_reading WHERE true ON CONFLICT (user_id, word) DO NOTHING"),
+                    {"w": PROFILED})
         except sa.exc.IntegrityError:  # the document was deleted meanwhile
             if self.db.scalar(sa.select(document.c.id).where(document.c.id == doc_id)) is None:
                 return False
@@ -359,17 +366,24 @@ class LearnerWords:
 
     def refresh(self) -> int:
         """Bring ``document_reading`` up to date: the documents holding a word whose status
-        changed since, and those without figures yet; how many were worked out. (Read first:
-        a library page that finds nothing to do takes no write lock.)"""
+        changed since, and those without figures yet; how many were worked out.
+
+        Read first, in time that does not grow with the library: a library page that finds
+        nothing to do takes no write lock. An article measured since is marked in
+        ``word_pending`` (``PROFILED``) for every learner with figures; a learner without any
+        has every article to work out."""
         reading = document_reading
         missing = (sa.select(document_profile.c.document_id)
                    .where(~sa.exists().where(reading.c.user_id == self.user_id,
                                              reading.c.document_id
                                              == document_profile.c.document_id)))
         pending = sa.select(word_pending.c.word).where(word_pending.c.user_id == self.user_id)
+        mine = sa.select(reading.c.document_id).where(reading.c.user_id == self.user_id)
         with self.db.reading() as conn:
-            if (conn.execute(pending.limit(1)).first() is None
-                    and conn.execute(missing.limit(1)).first() is None):
+            if conn.execute(pending.limit(1)).first() is None and (
+                    conn.execute(mine.limit(1)).first() is not None
+                    or conn.execute(sa.select(document_profile.c.document_id).limit(1))
+                    .first() is None):
                 return 0
         with self.db.transaction() as conn:
             changed = [r[0] for r in conn.execute(

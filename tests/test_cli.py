@@ -35,6 +35,23 @@ def test_import_list_export_json(tmp_path, seed_file):
     assert json.loads(to_stdout.stdout)["title"] == doc["title"]
 
 
+def test_each_command_is_found_in_its_module_and_loads_only_it():
+    import importlib
+    import sys
+
+    from webapp.cli import COMMANDS
+
+    code = ("import sys; from webapp.cli import main; main.get_command(None, 'translate'); "
+            "print(sorted(m for m in sys.modules if m.startswith('webapp.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['webapp.cli.work']"  # not every command's module
+    for module in set(COMMANDS.values()):
+        importlib.import_module(f"webapp.cli.{module}")
+    assert sorted(main.commands) == sorted(COMMANDS)  # every command in the table, and only
+    assert all(main.commands[name].callback.__module__ == f"webapp.cli.{module}"
+               for name, module in COMMANDS.items())
+
+
 def test_import_folder_reports_each_file(tmp_path, samples):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -71,6 +71,32 @@ def test_machine_output_is_checked_and_judged_as_the_worker_stores_it(library, t
     assert judged["words"] and all(p > 0.9 for _, _, p in judged["words"])
 
 
+def test_every_english_of_a_chunk_is_stored_before_the_model_judges_any(library, zh_model,
+                                                                          monkeypatch):
+    doc_id = add_doc(library, [f"第{i}段。双方讨论了合作。" for i in range(12)])
+    order = []
+    store, judge = library.units.store_translations, library.quality.judge
+    monkeypatch.setattr(library.units, "store_translations",
+                        lambda *a, **k: order.append("store") or store(*a, **k))
+    monkeypatch.setattr(library.quality, "judge",
+                        lambda *a, **k: order.append("judge") or judge(*a, **k))
+    translating.translate_document(library, doc_id, batch_tokens=24)  # several batches
+    assert order.count("store") > 2 and order.count("judge") == order.count("store")
+    assert "store" not in order[order.index("judge"):]  # English first, then judgements
+    assert library.quality.unjudged(doc_id) == []
+
+
+def test_a_chunk_taken_over_judges_what_the_earlier_run_stored_unjudged(library, zh_model):
+    doc_id = add_doc(library)
+    job_id = translating.queue_translation(library, doc_id)
+    first = units(library, doc_id)[0]  # the earlier run stored it, then was killed
+    library.units.store_translations([(first["id"], first["source"])], model_id="m")
+    assert [u[0] for u in library.quality.unjudged(doc_id)] == [first["id"]]
+    assert jobs.run_job(library, job_id) == "done"
+    assert library.quality.unjudged(doc_id) == []
+    assert library.quality.alignment(first["id"])["score"] is not None
+
+
 def test_every_change_of_the_english_is_checked_in_its_own_unit_of_work(library, translated):
     wan = by_source(library, translated, "五万")
     saved = edit.save_translation(library, wan["id"], "50,000 people attended the meeting.",

@@ -11,7 +11,9 @@ rechecks the sentences it touches (``glossary_changed``); ``recheck`` does a who
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -84,6 +86,23 @@ class Judgements:
         self.judging = None
 
 
+def load_checks_ahead() -> threading.Thread:
+    """Import the checks (and the libraries they load on first use: cn2an, rjieba, pypinyin;
+    ~0.45 s) in a daemon thread, while a worker starts or a model loads, rather than in the
+    unit of work that stores a job's first sentences."""
+
+    def run() -> None:
+        try:
+            importlib.import_module("webapp.quality.record")
+            importlib.import_module("pypinyin")
+        except Exception:  # noqa: BLE001 - the first check imports them again and says why
+            log.warning("could not load the checks ahead", exc_info=True)
+
+    thread = threading.Thread(target=run, name="enface-load-checks", daemon=True)
+    thread.start()
+    return thread
+
+
 def queue_check(library: Library, doc_id: int, submit: Submit | None = None) -> int:
     """Queue (or join) the check job of a document: judge what the model has not judged, then
     check every sentence again; its id."""
@@ -146,18 +165,23 @@ def run_check_job(library: Library, job: dict, chunk: dict, *,
         total = done + len(todo)
         for start in range(0, len(todo), JUDGE_BATCH):
             batch = todo[start:start + JUDGE_BATCH]
-            try:
-                analyses = engine.analyse([(s, e) for _, s, e in batch], model)
-            except ModelError as exc:
-                raise EnfaceError(f"The model could not judge these sentences: {exc}") from exc
-            library.quality.judge([(unit_id, english, model.model_id, a)
-                                   for (unit_id, _, english), a in zip(batch, analyses,
-                                                                       strict=True)])
+            judge_now(library, model, batch)
             done += len(batch)
             if not progress(done, total + 1):
                 return
     refresh_document(library, doc_id)
     progress(done + 1, done + 1)
+
+
+def judge_now(library: Library, model: Any, todo: Sequence[tuple[int, str, str]]) -> None:
+    """Judge English (unit id, source, English) by forced decoding and store it (EnfaceError
+    when the model cannot)."""
+    try:
+        analyses = engine.analyse([(s, e) for _, s, e in todo], model)
+    except ModelError as exc:
+        raise EnfaceError(f"The model could not judge these sentences: {exc}") from exc
+    library.quality.judge([(unit_id, english, model.model_id, a)
+                           for (unit_id, _, english), a in zip(todo, analyses, strict=True)])
 
 
 def glossary_changed(library: Library, sources: Sequence[str], document_id: int | None = None,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable
 
 from webapp import engine
 from webapp.actions import Submit, quality
-from webapp.errors import NoModel
+from webapp.errors import EnfaceError, NoModel
 from webapp.storage import HUMAN, Library, memory_key
 from webapp.storage.jobs import ChunkPlan
 from webapp.vocabulary import ACTIVE, ORIGIN_MACHINE, ORIGIN_MEMORY, TRANSLATE_JOB, UNTRANSLATED
@@ -169,16 +169,12 @@ def translate_document(
     everything += [prepare(source, terms) for _, source, _ in stale]
     real = sources + [source for _, source, _ in stale]
 
-    judging: deque[quality.Judgements] = deque()  # batches stored, their judgement to come
-
-    def store_judged(wait: bool) -> None:
-        while judging and (wait or judging[0].ready()):
-            library.quality.judge(judging.popleft().result())
+    to_judge: list[tuple[list[tuple[int, str, str]], list]] = []  # stored, not judged yet
 
     def on_batch(indices: list[int], translations: list[str], links: list) -> None:
-        # the English is stored at once; its judgement is queued in CTranslate2 behind the
-        # batches being decoded and stored when ready (alignment from this decoding only where
-        # the model saw the sentence as it is, not glossary-bound)
+        # the English is stored (and checked) at once; the model judges it once every sentence
+        # of the chunk has its English (alignment from this decoding only where the model saw
+        # the sentence as it is, not glossary-bound)
         stored = [(unit_id, real[i], text) for i, text in zip(indices, translations, strict=True)
                   for unit_id in (by_key[keys[i]] if i < len(keys) else [stale[i - len(keys)][0]])]
         own = [found if everything[i] == real[i] else None
@@ -199,8 +195,7 @@ def translate_document(
                       for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
             if redone:
                 report(library.units.replace_machine(redone, model_id=model.model_id))
-        judging.append(quality.Judgements(model, stored, own))
-        store_judged(wait=False)
+        to_judge.append((stored, own))
 
     if everything and keep_going:
         engine.translate_sentences(
@@ -212,10 +207,22 @@ def translate_document(
             wanted=_wanted(where, keys, by_key, focus),
             alignment=True,
         )
-        store_judged(wait=True)
-    if remembered and keep_going:
-        library.quality.judge(quality.judgements(model, remembered))
+    if keep_going:
+        judge_stored(library, model, to_judge, remembered)
     return done
+
+
+def judge_stored(library: Library, model, batches: list[tuple[list[tuple[int, str, str]], list]],
+                 remembered: list[tuple[int, str, str]]) -> None:
+    """The model's judgement of English just stored: each decoded batch (unit id, source,
+    English) with its alignment from the decoding, and what the memory gave. Every scoring
+    pass is queued in CTranslate2 at once (they share its workers) and each is stored as it
+    comes back, in order."""
+    judging = [quality.Judgements(model, stored, own) for stored, own in batches]
+    for judgement in judging:
+        library.quality.judge(judgement.result())
+    if remembered:
+        library.quality.judge(quality.judgements(model, remembered))
 
 
 def find_any(source: str, terms: list) -> bool:
@@ -296,9 +303,25 @@ def run_chunk(library: Library, job: dict, chunk: dict, *,
 
     translate_document(library, doc_id, progress=report, batch_tokens=batch_tokens,
                        focus=lambda: library.jobs.priority(job["id"]), segments=span)
+    if before:  # an earlier run of this chunk may have stored English it did not live to judge
+        _judge_left(library, doc_id, where)
     # the end counts what is left now: a run killed after storing its last batch, or people
     # translating meanwhile, leave less to report than the batches said
     progress(whole - _left(library, doc_id, where), whole)
+
+
+def _judge_left(library: Library, doc_id: int, where: dict[int, tuple[int, int]]) -> None:
+    """Judge the English of the chunk's sentences the model has not judged (forced decoding):
+    never fails the chunk, a check job can try again."""
+    todo = [u for u in library.quality.unjudged(doc_id) if u[0] in where]
+    if not todo:
+        return
+    try:
+        model = model_for(library, doc_id)
+        for start in range(0, len(todo), quality.JUDGE_BATCH):
+            quality.judge_now(library, model, todo[start:start + quality.JUDGE_BATCH])
+    except EnfaceError as exc:
+        log.warning("judging what an earlier run of document %s stored failed: %s", doc_id, exc)
 
 
 def _left(library: Library, doc_id: int, where: dict[int, tuple[int, int]]) -> int:

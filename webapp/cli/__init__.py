@@ -7,6 +7,8 @@ Domain errors become ``click.ClickException`` here, at the edge (message on stde
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from webapp import config, engine
@@ -70,7 +72,35 @@ def fail(exc: EnfaceError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-@click.group()
+#: Each command's module, imported when the command runs (``enface translate`` need not load
+#: what ``enface vocab`` uses): a test checks the table against the commands the modules add.
+COMMANDS = {
+    "collection": "catalog", "list": "catalog", "tag": "catalog",
+    "db": "ops", "worker": "ops",
+    "export": "library", "import": "library", "search": "library", "serve": "library",
+    "feeds": "feeds", "glossary": "glossary", "models": "work", "translate": "work",
+    "qa": "qa", "users": "users", "vocab": "vocab",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands attach when their module is imported, on first use."""
+
+    def _attach(self, module: str) -> None:
+        importlib.import_module(f"webapp.cli.{module}")
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self._attach(COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in sorted(set(COMMANDS.values())):
+            self._attach(module)
+        return super().list_commands(ctx)
+
+
+@click.group(cls=LazyGroup)
 @click.option("--data-dir", envvar="ENFACE_DATA_DIR", type=click.Path(file_okay=False),
               help="Library folder (default: the user data folder).")
 @click.version_option(package_name="enface")
@@ -81,17 +111,4 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-from webapp.cli import (  # noqa: E402 - commands attach
-    catalog,
-    feeds,
-    glossary,
-    library,
-    ops,
-    qa,
-    users,
-    vocab,
-    work,
-)
-
-__all__ = ["Context", "fail", "main", "pass_ctx", "catalog", "feeds", "glossary", "library",
-           "ops", "qa", "users", "vocab", "work"]
+__all__ = ["COMMANDS", "Context", "fail", "main", "pass_ctx"]

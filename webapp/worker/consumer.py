@@ -110,6 +110,9 @@ class Worker:
         if self.parent is not None and os.getppid() != self.parent:
             log.warning("the server is gone: the embedded worker does not start")
             return
+        from webapp.actions.quality import load_checks_ahead
+
+        load_checks_ahead()
         try:
             self.sweep()  # what was left by a stopped worker goes first
         except Exception:

@@ -220,3 +220,29 @@ def test_library_shows_running_translations_and_polls(client, library, zh_model,
     library.jobs.finish(library.jobs.active(TRANSLATE_JOB, str(doc_id))["id"], "done")
     table = client.get("/documents").get_data(as_text=True)
     assert 'hx-get="/documents"' not in table and "5/5" in table
+
+
+@pytest.mark.parametrize("total", [0, 1, 255, 256, 300, 512, 513, 1000, 4321])
+def test_chunks_cover_the_document_and_shrink_towards_its_end(total):
+    sizes = translating.chunk_sizes(total)
+    assert sum(sizes) == total and all(s > 0 for s in sizes[:-1])
+    if total <= 2 * translating.CHUNK_UNITS:  # one worker's common case: few chunks
+        assert len(sizes) == max(1, -(-total // translating.CHUNK_UNITS))
+    else:  # guided: never growing, the last ones small enough to even out two workers
+        assert sizes == sorted(sizes, reverse=True)
+        assert max(sizes) <= translating.CHUNK_UNITS
+        assert sizes[-2] == translating.MIN_CHUNK_UNITS
+
+
+def test_a_big_document_is_planned_in_shrinking_chunks_of_whole_segments(library):
+    from webapp.segmenting.article import Article, Block
+
+    blocks = [Block("title", "长文")] + [Block("paragraph", f"第{i}段。第二句。") for i in
+                                         range(500)]
+    doc_id = library.documents.add(Article("长文", blocks, "zh", "t.txt", "r"))[0]
+    chunks = translating.plan(library, doc_id)
+    assert sum(count for _, _, count in chunks) == 1001
+    assert chunks[0][0] == 0 and chunks[-1][1] is None  # every segment, in reading order
+    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:], strict=False))
+    counts = [count for _, _, count in chunks]
+    assert counts[0] >= 250 > counts[-2] >= translating.MIN_CHUNK_UNITS

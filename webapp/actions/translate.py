@@ -35,14 +35,38 @@ def missing_models(pairs) -> list[tuple[str, str]]:
 
 
 #: Units per chunk of a translation job: the work one worker takes at a time, so that several
-#: workers share a big document (see ``plan``).
+#: workers share a big document (see ``chunk_sizes``).
 CHUNK_UNITS = 256
+#: The smallest chunk a big document's end is cut into.
+MIN_CHUNK_UNITS = 64
+#: A chunk of a big document is this share of what is left from it to the end.
+CHUNK_SHARE = 4
+
+
+def chunk_sizes(total: int) -> list[int]:
+    """How many units each chunk of ``total`` takes, in reading order.
+
+    Up to two chunks' worth, chunks of ``CHUNK_UNITS`` (a single worker, the embedded default,
+    pays for each chunk it starts: a few queries and its last batch decoded alone). Beyond,
+    guided self-scheduling: each chunk a quarter of what is left (at most ``CHUNK_UNITS``, at
+    least ``MIN_CHUNK_UNITS``), so the chunks shrink towards the end and the workers sharing a
+    document finish together rather than one waiting on another's last big chunk.
+    """
+    if total <= 2 * CHUNK_UNITS:
+        return [CHUNK_UNITS] * (total // CHUNK_UNITS) + [total % CHUNK_UNITS] * bool(
+            total % CHUNK_UNITS or not total)
+    sizes, left = [], total
+    while left > 0:
+        size = min(left, CHUNK_UNITS, max(MIN_CHUNK_UNITS, -(-left // CHUNK_SHARE)))
+        sizes.append(size)
+        left -= size
+    return sizes
 
 
 def plan(library: Library, doc_id: int) -> list[ChunkPlan]:
-    """A document's translation cut into chunks of whole segments, about CHUNK_UNITS units to
-    do each, in reading order: [(segment_from, segment_to or None for the end, units to do)];
-    together they cover every segment."""
+    """A document's translation cut into chunks of whole segments (about ``chunk_sizes`` units
+    to do each), in reading order: [(segment_from, segment_to or None for the end, units to
+    do)]; together they cover every segment."""
     from webapp.actions.glossary import stale_units, terms_for
 
     todo: dict[int, int] = defaultdict(int)
@@ -53,11 +77,12 @@ def plan(library: Library, doc_id: int) -> list[ChunkPlan]:
             todo[u["segment_position"]] += 1
     for unit_id, _source, _revision in stale_units(library, doc_id, terms_for(library, doc_id)):
         todo[position_of[unit_id]] += 1
+    sizes = chunk_sizes(sum(todo.values()))
     chunks: list[ChunkPlan] = []
     start, count = 0, 0
     for position in sorted(todo):
         count += todo[position]
-        if count >= CHUNK_UNITS:
+        if len(chunks) < len(sizes) - 1 and count >= sizes[len(chunks)]:
             chunks.append((start, position + 1, count))
             start, count = position + 1, 0
     if count or not chunks:

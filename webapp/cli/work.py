@@ -10,7 +10,6 @@ import click
 
 from webapp import engine
 from webapp.actions import models as model_actions
-from webapp.actions import quality
 from webapp.actions import translate as translation
 from webapp.actions.jobs import run_job
 from webapp.cli import Context, fail, main, pass_ctx
@@ -24,7 +23,6 @@ from webapp.vocabulary import ACTIVE, DONE
 @pass_ctx
 def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
     """Translate documents (progress on stderr); running workers share the work."""
-    quality.load_checks_ahead()
     library = ctx.library
     if all_docs:
         doc_ids = tuple(d["id"] for d in reversed(library.documents.page()))

@@ -222,12 +222,14 @@ def test_library_shows_running_translations_and_polls(client, library, zh_model,
     assert 'hx-get="/documents"' not in table and "5/5" in table
 
 
-@pytest.mark.parametrize("total", [0, 1, 255, 256, 300, 512, 513, 1000, 4321])
+@pytest.mark.parametrize("total", [0, 1, 255, 256, 300, 320, 400, 512, 513, 1000, 4321])
 def test_chunks_cover_the_document_and_shrink_towards_its_end(total):
     sizes = translating.chunk_sizes(total)
     assert sum(sizes) == total and all(s > 0 for s in sizes[:-1])
     if total <= 2 * translating.CHUNK_UNITS:  # one worker's common case: few chunks
-        assert len(sizes) == max(1, -(-total // translating.CHUNK_UNITS))
+        rest = total % translating.CHUNK_UNITS
+        assert len(sizes) == max(1, total // translating.CHUNK_UNITS
+                                 + (rest >= translating.MIN_CHUNK_UNITS))
     else:  # guided: never growing, the last ones small enough to even out two workers
         assert sizes == sorted(sizes, reverse=True)
         assert max(sizes) <= translating.CHUNK_UNITS

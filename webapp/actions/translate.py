@@ -46,15 +46,20 @@ CHUNK_SHARE = 4
 def chunk_sizes(total: int) -> list[int]:
     """How many units each chunk of ``total`` takes, in reading order.
 
-    Up to two chunks' worth, chunks of ``CHUNK_UNITS`` (a single worker, the embedded default,
-    pays for each chunk it starts: a few queries and its last batch decoded alone). Beyond,
+    Up to two chunks' worth, chunks of ``CHUNK_UNITS``, a rest under ``MIN_CHUNK_UNITS`` kept
+    with the chunk before it (a single worker, the embedded default, pays for each chunk it
+    starts: a few queries, its last batch decoded alone, the chunk judged before the next
+    one's English). Beyond,
     guided self-scheduling: each chunk a quarter of what is left (at most ``CHUNK_UNITS``, at
     least ``MIN_CHUNK_UNITS``), so the chunks shrink towards the end and the workers sharing a
     document finish together rather than one waiting on another's last big chunk.
     """
     if total <= 2 * CHUNK_UNITS:
-        return [CHUNK_UNITS] * (total // CHUNK_UNITS) + [total % CHUNK_UNITS] * bool(
+        sizes = [CHUNK_UNITS] * (total // CHUNK_UNITS) + [total % CHUNK_UNITS] * bool(
             total % CHUNK_UNITS or not total)
+        if len(sizes) > 1 and sizes[-1] < MIN_CHUNK_UNITS:
+            sizes[-2:] = [sizes[-2] + sizes[-1]]
+        return sizes
     sizes, left = [], total
     while left > 0:
         size = min(left, CHUNK_UNITS, max(MIN_CHUNK_UNITS, -(-left // CHUNK_SHARE)))

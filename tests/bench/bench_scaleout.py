@@ -223,8 +223,8 @@ def big_library(data: Path, blocks: int = 2000) -> int:
 
 def serve(data: Path, processes: int, port: int, **env: str) -> subprocess.Popen:
     proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--processes", str(processes)],
-                            env=dict(os.environ, ENFACE_DATA_DIR=str(data), ENFACE_SEED="0",
-                                     **env),
+                            env={**os.environ, "ENFACE_DATA_DIR": str(data), "ENFACE_SEED": "0",
+                                 **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:

@@ -14,6 +14,7 @@ backend for what is here a doorbell, and procrastinate is PostgreSQL only (no em
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,15 @@ def make_huey(settings: dict[str, Any]) -> Huey:
     if kind == "postgresql":
         url = settings.get("QUEUE_URL") or settings["DATABASE_URL"]
         dsn = database_url(url).replace("postgresql+psycopg://", "postgresql://")
-        return PostgresHuey("enface", dsn=dsn, **common)
+        from psycopg.errors import UniqueViolation
+
+        for attempt in range(3):  # huey creates its tables if missing, racing other workers
+            try:
+                return PostgresHuey("enface", dsn=dsn, **common)
+            except UniqueViolation:  # another worker created huey's tables this instant
+                if attempt == 2:
+                    raise
+                time.sleep(0.2)
     path = Path(settings["DATA_DIR"]) / "queue.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)  # (the library may live elsewhere)
     return SqliteHuey("enface", filename=str(path), **common)

@@ -112,8 +112,9 @@ def test_review_mode_finds_fixes_and_rechecks_the_riskiest_sentence(page, server
 
 
 @pytest.mark.xfail(reason="found 2026-12-06 with Debian's Chromium of that day: on this "
-                   "241-sentence page Review mode paints no marks at all (the short page's "
-                   "test passes); not fixed yet, see the stop's note", strict=False)
+                   "241-sentence page Review mode often paints no marks at all (4 runs of 5 "
+                   "alone; it passed in the full suite; the short page's test passes); not "
+                   "fixed yet, see the stop's note", strict=False)
 def test_a_long_page_is_marked_where_the_reader_is(page, server, zh_model, tmp_path):
     """A long page's marks are worked out for the sentences within a screen of the window,
     then for the others as the reader comes near them (all of them at once made Review mode

@@ -42,9 +42,9 @@ def judgements(model: Any, stored: Sequence[tuple[int, str, str]],
 
 
 class Judgements:
-    """``judgements`` begun now and collected later: the scoring pass waits in CTranslate2's
-    queue behind the batches being decoded (``engine.Judging``), so a translation job stores
-    a batch's English at once and its judgement when it is ready."""
+    """``judgements`` begun now and collected later (``engine.Judging``): a translation job
+    queues the scoring passes of all the batches it stored at once, so CTranslate2's workers
+    share them, and stores each judgement as it comes back."""
 
     def __init__(self, model: Any, stored: Sequence[tuple[int, str, str]],
                  links: Sequence[list | None] | None = None) -> None:
@@ -56,10 +56,6 @@ class Judgements:
                 self.judging = engine.Judging([(s, e) for _, s, e in self.stored], model)
             except (ModelError, RuntimeError, ValueError) as exc:  # CTranslate2 raises these
                 self._failed(exc)
-
-    def ready(self) -> bool:
-        """Whether ``result()`` would not wait for the model."""
-        return self.judging is None or self.judging.ready()
 
     def result(self) -> list[tuple]:
         """(unit id, English, model id, ``engine.Analysis``) of each sentence; [] if the model

@@ -49,17 +49,14 @@ def chunk_sizes(total: int) -> list[int]:
     Up to two chunks' worth, chunks of ``CHUNK_UNITS``, a rest under ``MIN_CHUNK_UNITS`` kept
     with the chunk before it (a single worker, the embedded default, pays for each chunk it
     starts: a few queries, its last batch decoded alone, the chunk judged before the next
-    one's English). Beyond,
-    guided self-scheduling: each chunk a quarter of what is left (at most ``CHUNK_UNITS``, at
-    least ``MIN_CHUNK_UNITS``), so the chunks shrink towards the end and the workers sharing a
-    document finish together rather than one waiting on another's last big chunk.
+    one's English). Beyond, guided self-scheduling: each chunk a quarter of what is left (at
+    most ``CHUNK_UNITS``, at least ``MIN_CHUNK_UNITS``), so the chunks shrink towards the end
+    and the workers sharing a document finish together rather than one waiting on another's
+    last big chunk.
     """
     if total <= 2 * CHUNK_UNITS:
-        sizes = [CHUNK_UNITS] * (total // CHUNK_UNITS) + [total % CHUNK_UNITS] * bool(
-            total % CHUNK_UNITS or not total)
-        if len(sizes) > 1 and sizes[-1] < MIN_CHUNK_UNITS:
-            sizes[-2:] = [sizes[-2] + sizes[-1]]
-        return sizes
+        rest = total - CHUNK_UNITS
+        return [CHUNK_UNITS, rest] if rest >= MIN_CHUNK_UNITS else [total]
     sizes, left = [], total
     while left > 0:
         size = min(left, CHUNK_UNITS, max(MIN_CHUNK_UNITS, -(-left // CHUNK_SHARE)))
@@ -245,14 +242,14 @@ def translate_document(
 def judge_stored(library: Library, model, batches: list[tuple[list[tuple[int, str, str]], list]],
                  remembered: list[tuple[int, str, str]]) -> None:
     """The model's judgement of English just stored: each decoded batch (unit id, source,
-    English) with its alignment from the decoding, and what the memory gave. Every scoring
-    pass is queued in CTranslate2 at once (they share its workers) and each is stored as it
-    comes back, in order."""
+    English) with its alignment from the decoding, and what the memory gave (aligned by forced
+    decoding). Every scoring pass is queued in CTranslate2 at once (they share its workers)
+    and each is stored as it comes back, in order."""
     judging = [quality.Judgements(model, stored, own) for stored, own in batches]
+    if remembered:
+        judging.append(quality.Judgements(model, remembered))
     for judgement in judging:
         library.quality.judge(judgement.result())
-    if remembered:
-        library.quality.judge(quality.judgements(model, remembered))
 
 
 def find_any(source: str, terms: list) -> bool:

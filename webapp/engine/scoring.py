@@ -90,9 +90,8 @@ def judge(pairs: Sequence[tuple[str, str]], model: ModelInfo) -> list[Analysis]:
 
 class Judging:
     """``judge`` handed to CTranslate2 at once (``score_batch(asynchronous=True)``) and
-    collected later: a translation job queues the judgement of a batch it stored behind the
-    batches being decoded, so no CTranslate2 worker waits for it and the English is stored
-    without waiting for its judgement."""
+    collected later: a translation job queues the judgements of every batch it stored
+    together, so each CTranslate2 worker takes one while the others are scored."""
 
     def __init__(self, pairs: Sequence[tuple[str, str]], model: ModelInfo) -> None:
         self.size = len(pairs)
@@ -110,10 +109,6 @@ class Judging:
             self.pending = loaded.translator.score_batch(
                 [w[1] for w in self.work], [self.prefix + w[2] for w in self.work],
                 max_batch_size=1024, batch_type="tokens", asynchronous=True)
-
-    def ready(self) -> bool:
-        """Whether ``result()`` would not wait."""
-        return all(found.done() for found in self.pending)
 
     def result(self) -> list[Analysis]:
         """Each pair's analysis (waits for CTranslate2; raises what it raised)."""

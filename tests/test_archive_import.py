@@ -146,7 +146,9 @@ def test_a_worker_lost_mid_file_leaves_nothing_half_stored(library, monkeypatch)
     assert library.documents.count() == 2 and library.archives.counts(queued.archive_id) == {
         "imported": 2, "pending": 3}
     monkeypatch.setattr(Archives, "finish", real)
-    time.sleep(1.1)  # the lost worker's lease runs out (leases are kept to the second)
+    # the lost worker's lease (0.2 s from its last renewal) runs out; leases are kept to the
+    # second, so a lease taken at x.9 s reads as over only once the clock shows the next-but-one
+    time.sleep(1.5)
     assert jobs.run_job(library, queued.job_id, max_bytes=LIMITS.max_bytes) == "done"
     imported_once(library, queued.archive_id, 5)
     assert max(c["attempts"] for c in library.jobs.chunks(queued.job_id)) == 2

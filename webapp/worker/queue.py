@@ -63,13 +63,13 @@ def make_huey(settings: dict[str, Any]) -> Huey:
     if kind == "postgresql":
         url = settings.get("QUEUE_URL") or settings["DATABASE_URL"]
         dsn = database_url(url).replace("postgresql+psycopg://", "postgresql://")
-        from psycopg.errors import UniqueViolation
-
         for attempt in range(3):  # huey creates its tables if missing, racing other workers
             try:
                 return PostgresHuey("enface", dsn=dsn, **common)
-            except UniqueViolation:  # another worker created huey's tables this instant
-                if attempt == 2:
+            except Exception as error:  # the driver's own class: storage alone speaks SQL
+                # another worker created huey's tables this instant (unique_violation,
+                # duplicate_table)
+                if getattr(error, "sqlstate", None) not in {"23505", "42P07"} or attempt == 2:
                     raise
                 time.sleep(0.2)
     path = Path(settings["DATA_DIR"]) / "queue.sqlite3"

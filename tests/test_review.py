@@ -53,7 +53,7 @@ def translated(library, zh_model) -> int:
 # ------------------------------------------------------------------ stored with the English
 
 
-def test_machine_output_is_checked_and_judged_as_the_worker_stores_it(library, translated):
+def test_machine_output_is_checked_and_judged_once_its_chunk_is_stored(library, translated):
     records = library.quality.of_document(translated)
     every = units(library, translated)
     assert set(records) == {u["id"] for u in every}  # every translated unit, nothing computed later
@@ -74,16 +74,65 @@ def test_machine_output_is_checked_and_judged_as_the_worker_stores_it(library, t
 def test_every_english_of_a_chunk_is_stored_before_the_model_judges_any(library, zh_model,
                                                                           monkeypatch):
     doc_id = add_doc(library, [f"第{i}段。双方讨论了合作。" for i in range(12)])
-    order = []
+    order, checked = [], []
     store, judge = library.units.store_translations, library.quality.judge
+    refresh = library.quality.refresh
     monkeypatch.setattr(library.units, "store_translations",
                         lambda *a, **k: order.append("store") or store(*a, **k))
     monkeypatch.setattr(library.quality, "judge",
                         lambda *a, **k: order.append("judge") or judge(*a, **k))
+    monkeypatch.setattr(library.quality, "refresh", lambda ids, **k: order.append("check")
+                        or checked.extend(ids) or refresh(ids, **k))
     translating.translate_document(library, doc_id, batch_tokens=24)  # several batches
     assert order.count("store") > 2 and order.count("judge") == order.count("store")
-    assert "store" not in order[order.index("judge"):]  # English first, then judgements
+    # English first, then the judgements, each with its checks (none while storing)
+    assert "store" not in order[order.index("judge"):] and order.index("check") > order.index(
+        "judge")
+    every = {u["id"] for u in units(library, doc_id)}
+    assert sorted(checked) == sorted(every)  # each sentence checked once
     assert library.quality.unjudged(doc_id) == []
+    assert set(library.quality.of_document(doc_id)) == every
+
+
+def test_a_poll_is_sent_the_sentences_whose_checks_came_after_their_english(library, zh_model):
+    """The reader's poll asks for what changed since the newest change it saw: a sentence's
+    checks and judgement, which come after the chunk's English, count as a change."""
+    import time
+    from datetime import UTC, datetime
+
+    doc_id = add_doc(library)
+    first, second = units(library, doc_id)[:2]
+    library.units.store_translations([(first["id"], "Fifty thousand."),
+                                      (second["id"], "Beijing.")], model_id="m", check=False)
+    english = library.units.last_change(doc_id)
+    time.sleep(1.1)  # (to the second)
+    seen = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")  # a poll after the English
+    assert english < seen and library.units.changed_since(doc_id, seen) == []
+    with library.transaction():
+        library.quality.changed([first["id"]])
+    assert [u["id"] for u in library.units.changed_since(doc_id, seen)] == [first["id"]]
+    assert library.units.last_change(doc_id) >= seen > english  # the poll after it asks from here
+
+
+def test_english_stored_by_work_that_stops_is_checked_without_a_judgement(library, zh_model):
+    doc_id = add_doc(library, [f"第{i}段。双方讨论了合作。" for i in range(12)])
+    translating.translate_document(library, doc_id, batch_tokens=24,
+                                   progress=lambda done, total: done < 5)  # cancelled
+    stored = {u["id"] for u in units(library, doc_id) if u["status"] == "machine"}
+    assert 5 <= len(stored) < len(units(library, doc_id))
+    assert set(library.quality.of_document(doc_id)) == stored
+    assert {u[0] for u in library.quality.unjudged(doc_id)} == stored
+
+
+def test_english_the_model_could_not_judge_is_checked_all_the_same(library, zh_model,
+                                                                  monkeypatch):
+    doc_id = add_doc(library)
+    monkeypatch.setattr(quality.Judgements, "result", lambda self: [])  # the scoring failed
+    translating.translate_document(library, doc_id)
+    records = library.quality.of_document(doc_id)
+    assert set(records) == {u["id"] for u in units(library, doc_id)}
+    assert kinds(records[by_source(library, doc_id, "五万")["id"]]) == ["number", "untranslated"]
+    assert all(r["score"] is None for r in records.values())
 
 
 def test_a_chunk_taken_over_judges_what_the_earlier_run_stored_unjudged(library, zh_model):

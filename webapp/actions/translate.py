@@ -187,7 +187,7 @@ def translate_document(
         ]
         if results:
             report(library.units.store_translations(results, model_id=model.model_id,
-                                                    origin=origin))
+                                                    origin=origin, check=False))
             remembered += [(unit_id, source_of[unit_id], text) for unit_id, text in results]
     keys = [key for key in by_key if key not in hits]
     sources = [source_of[by_key[key][0]] for key in keys]
@@ -199,9 +199,9 @@ def translate_document(
     to_judge: list[tuple[list[tuple[int, str, str]], list]] = []  # stored, not judged yet
 
     def on_batch(indices: list[int], translations: list[str], links: list) -> None:
-        # the English is stored (and checked) at once; the model judges it once every sentence
-        # of the chunk has its English (alignment from this decoding only where the model saw
-        # the sentence as it is, not glossary-bound)
+        # the English is stored at once; the model judges it (and the checks run) once every
+        # sentence of the chunk has its English (alignment from this decoding only where the
+        # model saw the sentence as it is, not glossary-bound)
         stored = [(unit_id, real[i], text) for i, text in zip(indices, translations, strict=True)
                   for unit_id in (by_key[keys[i]] if i < len(keys) else [stale[i - len(keys)][0]])]
         own = [found if everything[i] == real[i] else None
@@ -217,39 +217,63 @@ def translate_document(
                 ]
                 if results:
                     report(library.units.store_translations(results, model_id=model.model_id,
-                                                            remember=remember))
+                                                            remember=remember, check=False))
             redone = [(stale[i - len(keys)][0], text, stale[i - len(keys)][2])
                       for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
             if redone:
-                report(library.units.replace_machine(redone, model_id=model.model_id))
+                report(library.units.replace_machine(redone, model_id=model.model_id,
+                                                     check=False))
         to_judge.append((stored, own))
 
-    if everything and keep_going:
-        engine.translate_sentences(
-            everything,
-            model,
-            on_batch=on_batch,
-            batch_tokens=batch_tokens,
-            should_stop=lambda: not keep_going,
-            wanted=_wanted(where, keys, by_key, focus),
-            alignment=True,
-        )
-    if keep_going:
-        judge_stored(library, model, to_judge, remembered)
+    judged = False
+    try:
+        if everything and keep_going:
+            engine.translate_sentences(
+                everything,
+                model,
+                on_batch=on_batch,
+                batch_tokens=batch_tokens,
+                should_stop=lambda: not keep_going,
+                wanted=_wanted(where, keys, by_key, focus),
+                alignment=True,
+            )
+        if keep_going:
+            judge_stored(library, model, to_judge, remembered)
+            judged = True
+    finally:
+        if not judged:  # stopped, or failed: what was stored is checked without a judgement
+            _check_unjudged(library, [unit_id for stored, _ in to_judge for unit_id, _, _ in stored]
+                            + [unit_id for unit_id, _, _ in remembered])
     return done
 
 
 def judge_stored(library: Library, model, batches: list[tuple[list[tuple[int, str, str]], list]],
                  remembered: list[tuple[int, str, str]]) -> None:
-    """The model's judgement of English just stored: each decoded batch (unit id, source,
-    English) with its alignment from the decoding, and what the memory gave (aligned by forced
-    decoding). Every scoring pass is queued in CTranslate2 at once (they share its workers)
-    and each is stored as it comes back, in order."""
+    """The model's judgement of English just stored unchecked: each decoded batch (unit id,
+    source, English) with its alignment from the decoding, and what the memory gave (aligned
+    by forced decoding). Every scoring pass is queued in CTranslate2 at once (they share its
+    workers) and each is stored as it comes back, in order, with the checks of its sentences
+    (those the model could not judge too)."""
     judging = [quality.Judgements(model, stored, own) for stored, own in batches]
     if remembered:
         judging.append(quality.Judgements(model, remembered))
     for judgement in judging:
-        library.quality.judge(judgement.result())
+        with library.transaction():
+            library.quality.judge(judgement.result())
+            library.quality.changed(unit_id for unit_id, _, _ in judgement.stored)
+
+
+def _check_unjudged(library: Library, unit_ids: list[int]) -> None:
+    """Check English stored for a judgement that will not come (the work stopped or failed);
+    a failure here is logged, not raised over the one that stopped the work."""
+    if not unit_ids:
+        return
+    try:
+        with library.transaction():
+            library.quality.changed(unit_ids)
+    except Exception:  # the database went away with the work: a check job redoes it
+        log.warning("checking %d sentences stored before the work stopped failed",
+                    len(unit_ids), exc_info=True)
 
 
 def find_any(source: str, terms: list) -> bool:

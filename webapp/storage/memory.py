@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 
@@ -40,9 +40,19 @@ class Memory:
     def remember(self, source: str, source_lang: str, target_lang: str, translation: str,
                  origin: str, model_id: str) -> None:
         """Keep (or replace) the translation of ``source`` (inside the caller's unit of work)."""
-        values = {"source_key": memory_key(source), "source_lang": source_lang,
-                  "target_lang": target_lang, "model_id": model_id, "translation": translation,
-                  "origin": origin, "updated_at": utcnow()}
+        self.remember_many([(source, source_lang, target_lang, translation)], origin, model_id)
+
+    def remember_many(self, entries: Sequence[tuple[str, str, str, str]], origin: str,
+                      model_id: str) -> None:
+        """Keep (or replace) translations (source, source language, target language,
+        translation) in one statement; a source twice: the last wins."""
+        now = utcnow()
+        values = [{"source_key": memory_key(source), "source_lang": source_lang,
+                   "target_lang": target_lang, "model_id": model_id, "translation": translation,
+                   "origin": origin, "updated_at": now}
+                  for source, source_lang, target_lang, translation in entries]
+        if not values:
+            return
         with self.db.transaction() as conn:
             conn.execute(
                 sa.text("INSERT INTO memory (source_key, source_lang, target_lang, model_id,"

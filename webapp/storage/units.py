@@ -31,7 +31,7 @@ from .database import Database, utcnow
 from .documents import UNIT_COLUMNS, unit_dict
 from .memory import HUMAN, Memory
 from .quality import Quality
-from .tables import document, revision, segment, unit
+from .tables import document, revision, segment, unit, unit_check
 
 _STAMP = "enface_units_stamp"  # the units a unit of work changed, stamped as it commits
 _HISTORY = (revision.c.revision, revision.c.text, revision.c.status, revision.c.origin,
@@ -80,7 +80,8 @@ class Units:
     def of_document(self, doc_id: int, *, statuses: Sequence[str] = STATUSES,
                     since: str | None = None) -> list[dict[str, Any]]:
         """A document's units in reading order, with their segment's id and position;
-        only those in ``statuses``, changed at or after ``since`` when given."""
+        only those in ``statuses``, changed (their English, or what the checks and the model
+        say of it) at or after ``since`` when given."""
         query = (sa.select(*UNIT_COLUMNS, unit.c.segment_id,
                            segment.c.position.label("segment_position"))
                  .join(segment, segment.c.id == unit.c.segment_id)
@@ -88,8 +89,9 @@ class Units:
                  .order_by(segment.c.position, unit.c.position))
         if tuple(statuses) != STATUSES:
             query = query.where(unit.c.status.in_(statuses))
-        if since is not None:
-            query = query.where(unit.c.updated_at >= since)
+        if since is not None:  # (the checks come after the English: see Quality.judge)
+            query = query.where(sa.or_(unit.c.updated_at >= since, sa.exists().where(
+                unit_check.c.unit_id == unit.c.id, unit_check.c.computed_at >= since)))
         return self.db.rows(query)
 
     def pending(self, doc_id: int) -> list[tuple[int, str]]:
@@ -101,11 +103,15 @@ class Units:
         return [unit_dict(u) for u in self.of_document(doc_id, since=since)]
 
     def last_change(self, doc_id: int) -> str:
-        """When a unit of the document last changed (ISO UTC), or "" if none ever did."""
-        return self.db.scalar(
-            sa.select(sa.func.max(unit.c.updated_at))
-            .join(segment, segment.c.id == unit.c.segment_id)
-            .where(segment.c.document_id == doc_id)) or ""
+        """When a unit of the document (its English, or its checks) last changed (ISO UTC),
+        or "" if none ever did."""
+        row = self.db.row(
+            sa.select(sa.func.max(unit.c.updated_at).label("english"),
+                      sa.func.max(unit_check.c.computed_at).label("checked"))
+            .select_from(unit.join(segment, segment.c.id == unit.c.segment_id)
+                         .outerjoin(unit_check, unit_check.c.unit_id == unit.c.id))
+            .where(segment.c.document_id == doc_id))
+        return max(row["english"] or "", row["checked"] or "") if row else ""
 
     def status_counts(self, doc_id: int) -> dict[str, int]:
         """How many of a document's units have each status (every status present, maybe 0)."""
@@ -155,10 +161,11 @@ class Units:
 
     def write_revision(self, unit_id: int, base: int, text: str | None, status: str,
                        origin: str, model_id: str | None, *,
-                       only_if: Sequence[str] | None = None) -> bool:
+                       only_if: Sequence[str] | None = None, check: bool = True) -> bool:
         """Set a unit's English as revision ``base + 1`` if it is still at ``base`` (and, with
         ``only_if``, in one of those statuses); record the revision with who made it, and have
-        its checks done before the unit of work commits (``Quality.changed``).
+        its checks done before the unit of work commits (``Quality.changed``) — unless
+        ``check=False``: the caller has the model judge it next, which checks it then.
         False when the unit moved on meanwhile (nothing written)."""
         with self.db.transaction() as conn:
             now = utcnow()  # (SQLite: inside the write lock, so no later commit has an earlier one)
@@ -174,7 +181,8 @@ class Units:
             conn.execute(sa.insert(revision).values(
                 unit_id=unit_id, revision=base + 1, text=text, status=status, origin=origin,
                 model_id=model_id, created_at=now, user_name=actor()))
-            self.quality.changed([unit_id])
+            if check:
+                self.quality.changed([unit_id])
             if not self.db.sqlite:
                 conn.info.setdefault(_STAMP, set()).add(unit_id)
                 self.db.before_commit("units-stamp", self._stamp, last=True)
@@ -239,40 +247,65 @@ class Units:
         return [(u["id"], u["source"], u["translation"], u["revision"])
                 for u in self.of_document(doc_id, statuses=[MACHINE, MEMORY])]
 
-    def replace_machine(self, results: Iterable[tuple[int, str, int]], *, model_id: str) -> int:
-        """New machine output (unit id, text, base revision) for units nobody touched since."""
+    def replace_machine(self, results: Iterable[tuple[int, str, int]], *, model_id: str,
+                        check: bool = True) -> int:
+        """New machine output (unit id, text, base revision) for units nobody touched since
+        (``check`` as for ``write_revision``)."""
         with self.db.transaction():
             return sum(self.write_revision(unit_id, base, text, MACHINE, ORIGIN_MACHINE,
-                                           model_id, only_if=(MACHINE, MEMORY))
+                                           model_id, only_if=(MACHINE, MEMORY), check=check)
                        for unit_id, text, base in results)
 
     def store_translations(
         self, results: Iterable[tuple[int, str]], *, model_id: str, origin: str = ORIGIN_MACHINE,
-        remember: bool = True,
+        remember: bool = True, check: bool = True,
     ) -> int:
         """Store machine (or memory) output for units still untranslated; return how many.
 
         ``remember=False`` keeps the output out of the memory (glossary-bound translations).
-        A unit a person (or another worker) got to first keeps what it has.
+        A unit a person (or another worker) got to first keeps what it has. ``check=False``:
+        the caller has the model judge this English next, which checks it (``Quality.judge``).
         """
         results = list(results)
         status = MEMORY if origin == ORIGIN_MEMORY else MACHINE
-        stored = 0
-        with self.db.transaction():
-            rows = self.locked(unit_id for unit_id, _ in results)
+        with self.db.transaction() as conn:
+            rows = self.locked(unit_id for unit_id, _ in results)  # (and so they stay)
+            writes: dict[int, tuple[dict[str, Any], str]] = {}
             for unit_id, text in results:
                 row = rows.get(unit_id)
-                if row is None or row["status"] != UNTRANSLATED:
-                    continue  # deleted meanwhile, or a person got there first
-                if not self.write_revision(unit_id, row["revision"], text, status, origin,
-                                           model_id, only_if=(UNTRANSLATED,)):
-                    continue
-                row["status"] = status  # the same unit twice in one call: the first wins
-                if origin == ORIGIN_MACHINE and remember:
-                    self.memory.remember(row["source"], row["source_lang"], row["target_lang"],
-                                         text, ORIGIN_MACHINE, model_id)
-                stored += 1
-        return stored
+                if row is None or row["status"] != UNTRANSLATED or unit_id in writes:
+                    continue  # deleted meanwhile, a person got there first; twice: the first
+                writes[unit_id] = (row, text)
+            if not writes:
+                return 0
+            # one statement for the batch (a batch is tens of sentences): the rows are locked
+            # and still at the revision read, so every update lands
+            now, who = utcnow(), actor()
+            done = conn.execute(
+                sa.update(unit).where(unit.c.id == sa.bindparam("u_id"),
+                                      unit.c.revision == sa.bindparam("u_base"),
+                                      unit.c.status == UNTRANSLATED)
+                .values(translation=sa.bindparam("u_text"), status=status,
+                        revision=sa.bindparam("u_base") + 1, updated_at=now),
+                [{"u_id": unit_id, "u_base": row["revision"], "u_text": text}
+                 for unit_id, (row, text) in writes.items()])
+            if self.db.engine.dialect.supports_sane_multi_rowcount and \
+                    done.rowcount != len(writes):
+                raise RuntimeError("a locked unit changed under its lock")
+            conn.execute(sa.insert(revision), [
+                {"unit_id": unit_id, "revision": row["revision"] + 1, "text": text,
+                 "status": status, "origin": origin, "model_id": model_id, "created_at": now,
+                 "user_name": who} for unit_id, (row, text) in writes.items()])
+            if check:
+                self.quality.changed(writes)
+            if not self.db.sqlite:
+                conn.info.setdefault(_STAMP, set()).update(writes)
+                self.db.before_commit("units-stamp", self._stamp, last=True)
+            if origin == ORIGIN_MACHINE and remember:
+                self.memory.remember_many(
+                    [(row["source"], row["source_lang"], row["target_lang"], text)
+                     for row, text in writes.values()], ORIGIN_MACHINE, model_id)
+        return len(writes)
 
     # --- who did what ------------------------------------------------------------------------
 

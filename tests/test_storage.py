@@ -60,6 +60,30 @@ def test_migrated_to_the_newest_and_reopening_applies_nothing(lib, database_url)
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
+def test_an_up_to_date_library_opens_without_alembic(lib, database_url):
+    """The newest migration is named by its file (what the fast path reads), and a process
+    that opens an up-to-date library does not load Alembic; one behind takes the path that
+    migrates (the legacy libraries' tests upgrade through it)."""
+    import subprocess
+    import sys
+
+    from webapp.storage.migrate import newest_file, upgrade
+
+    assert newest_file() == head()
+    probe = ("import sys; from webapp.storage import Library; Library(sys.argv[1]).close(); "
+             "print('alembic' in sys.modules)")
+    run = [sys.executable, "-c", probe, database_url]
+    assert subprocess.run(run, capture_output=True, text=True, check=True).stdout == "False\n"
+    from webapp.storage.migrate import _up_to_date
+
+    assert _up_to_date(lib.db) and upgrade(lib.db) == []
+    with lib.db.engine.begin() as conn:  # said to be behind: the path that migrates
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0012_archive'"))
+    assert not _up_to_date(lib.db)
+    with lib.db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = :head"), {"head": head()})
+
+
 def test_tables_describe_the_migrated_schema(lib):
     """The Core tables the queries use and the schema the migrations make have the same
     tables, columns and nullability (keys aside, which each database reports its own way)."""

@@ -8,6 +8,7 @@ that dies leaves a lease that runs out, after which another runner takes the chu
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import socket
@@ -16,16 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
-from webapp.actions import (
-    archives,
-    feeds,
-    headlines,
-    learning,
-    models,
-    problems,
-    quality,
-    translate,
-)
+from webapp.actions import headlines, translate
 from webapp.errors import EnfaceError, NotFound
 from webapp.storage import Library, unreachable
 from webapp.vocabulary import (
@@ -45,21 +37,31 @@ from webapp.vocabulary import (
 
 log = logging.getLogger(__name__)
 
-#: What does a chunk of each kind, and what it is called in an error, in the order a runner
-#: takes them (installs first: they are short and a translation may wait for the model; then
-#: headlines, a translation chunk over a new document's title and first paragraph, a few
-#: sentences each; feed updates and checks of people's edits before translations, which may
-#: take long; archive imports, measuring articles for learners and glossary checks last).
-RUNNERS: dict[str, tuple[Callable[..., None], str]] = {
-    INSTALL_MODEL_JOB: (models.run_install_job, "Install"),
-    HEADLINE_JOB: (translate.run_chunk, "Headline translation"),
-    FEEDS_JOB: (feeds.run_update_job, "Feed update"),
-    CHECK_JOB: (quality.run_check_job, "Check"),
-    TRANSLATE_JOB: (translate.run_chunk, "Translation"),
-    ARCHIVE_JOB: (archives.run_chunk, "Archive import"),
-    LEARNING_JOB: (learning.run_measuring, "Measuring articles"),
-    GLOSSARY_CHECK_JOB: (problems.run_check_job, "Glossary check"),
+#: What does a chunk of each kind (``module.function`` of ``webapp.actions``, imported when a
+#: job of that kind runs: ``enface translate`` need not load the archive importer), and what
+#: it is called in an error, in the order a runner takes them (installs first: they are short
+#: and a translation may wait for the model; then headlines, a translation chunk over a new
+#: document's title and first paragraph, a few sentences each; feed updates and checks of
+#: people's edits before translations, which may take long; archive imports, measuring
+#: articles for learners and glossary checks last).
+RUNNERS: dict[str, tuple[str, str]] = {
+    INSTALL_MODEL_JOB: ("models.run_install_job", "Install"),
+    HEADLINE_JOB: ("translate.run_chunk", "Headline translation"),
+    FEEDS_JOB: ("feeds.run_update_job", "Feed update"),
+    CHECK_JOB: ("quality.run_check_job", "Check"),
+    TRANSLATE_JOB: ("translate.run_chunk", "Translation"),
+    ARCHIVE_JOB: ("archives.run_chunk", "Archive import"),
+    LEARNING_JOB: ("learning.run_measuring", "Measuring articles"),
+    GLOSSARY_CHECK_JOB: ("problems.run_check_job", "Glossary check"),
 }
+
+
+def runner(kind: str) -> Callable[..., None]:
+    """The function that does a chunk of a job of this kind."""
+    module, _, name = RUNNERS[kind][0].rpartition(".")
+    return getattr(importlib.import_module(f"webapp.actions.{module}"), name)
+
+
 #: Seconds a lease lasts; a heartbeat renews it three times as often.
 LEASE_SECONDS = 30.0
 _serial = count(1)
@@ -140,7 +142,7 @@ def run_chunk(library: Library, job: dict, chunk: dict, owner: str, *,
     cancel (or a lost lease). When ``stop`` is set (the worker is shutting down) the chunk is
     given back unfinished. A lost database connection is not the job's failure: it is raised,
     and the lease runs out for another try."""
-    runner, what = RUNNERS[job["kind"]]
+    work, what = runner(job["kind"]), RUNNERS[job["kind"]][1]
 
     def progress(done: int, total: int) -> bool:
         status = library.jobs.progress(chunk["id"], owner, done, total)
@@ -151,7 +153,7 @@ def run_chunk(library: Library, job: dict, chunk: dict, owner: str, *,
 
     with heartbeat(library, chunk["id"], owner, lease_seconds):
         try:
-            runner(library, job, chunk, progress=progress, **settings)
+            work(library, job, chunk, progress=progress, **settings)
             if stop is not None and stop.is_set():
                 library.jobs.release(chunk["id"], owner)
                 return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,15 +29,20 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
         doc_ids = tuple(d["id"] for d in reversed(library.documents.page()))
     if not doc_ids:
         raise click.UsageError("Give document ids, or --all.")
-    jobs, failed = [], 0
+    jobs, failed, told = [], 0, []
     for doc_id in doc_ids:
         try:
-            jobs.append(translation.queue_translation(library, doc_id, ctx.submit))
+            jobs.append(translation.queue_translation(
+                library, doc_id, lambda *job: told.append(job)))
         except EnfaceError as exc:
             failed += 1
             click.echo(f"Error: document {doc_id}: {exc}", err=True)
     if not jobs:
         sys.exit(1)
+    # running workers are told beside the work this process starts at once (reaching the
+    # queue loads its client libraries: a tenth of a second before the first screen)
+    telling = threading.Thread(target=_tell, args=(ctx, told), name="tell-workers", daemon=True)
+    telling.start()
     total = sum(library.jobs.get(j)["total"] for j in jobs)
     with click.progressbar(length=total, label="Translating", file=sys.stderr,
                            show_pos=True) as bar:
@@ -54,6 +60,7 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
                 time.sleep(0.5)
                 run_job(library, job_id, batch_tokens=ctx.settings["BATCH_TOKENS"])
             show(job_id, job["done"])
+    telling.join()
     for job_id in jobs:
         job = library.jobs.get(job_id)
         if job["status"] != DONE:
@@ -62,6 +69,17 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
                        + (f": {job['error']}" if job["error"] else ""), err=True)
     if failed:
         sys.exit(1)
+
+
+def _tell(ctx: Context, jobs: list[tuple]) -> None:
+    """Tell running workers about the jobs (they share them with this process); a queue out
+    of reach is said, not fatal: this process does the work alone."""
+    try:
+        for job in jobs:
+            ctx.submit(*job)
+    except Exception as exc:  # the queue's client raises its own errors
+        click.echo(f"Warning: running workers could not be told ({exc}); translating here "
+                   "alone.", err=True)
 
 
 @main.group()

@@ -20,7 +20,6 @@ from typing import Any
 
 from webapp.engine.archive import unpack, validate_archive
 from webapp.errors import ModelError, NotFound, Offline
-from webapp.outbound import AddressRefused, FetchFailed, open_url
 
 PROBE_SENTENCE = "Test 1, 2, 3. 测试一下。"
 PROBE_TIMEOUT = 300  # seconds to load a model and translate one sentence in a child process
@@ -127,6 +126,8 @@ MAX_INDEX_BYTES = 16 * 1024 * 1024
 
 
 def _offline(what: str, exc: BaseException) -> ModelError:
+    from webapp.outbound import AddressRefused
+
     if isinstance(exc, AddressRefused):
         return ModelError(f"{what}: {exc.reason}.")
     reason = getattr(exc, "reason", None) or exc
@@ -134,6 +135,8 @@ def _offline(what: str, exc: BaseException) -> ModelError:
 
 
 def _answered(opened) -> None:
+    from webapp.outbound import FetchFailed
+
     if opened.response.status >= 400:
         raise FetchFailed(f"the server answered {opened.response.status}")
 
@@ -144,6 +147,8 @@ def available_models(*, timeout: float = 10, allow_private: bool = False) -> lis
     Fetched by the outbound rule (``webapp.outbound``): public addresses only unless
     ``allow_private``."""
     from argostranslate import package, settings
+
+    from webapp.outbound import FetchFailed, open_url  # (its HTTP client: only when fetching)
 
     url = settings.remote_package_index
     try:  # argos's own update_package_index has no timeout and hides failures
@@ -180,6 +185,8 @@ def available_models(*, timeout: float = 10, allow_private: bool = False) -> lis
 
 def _download(links: list[str], dest: Path, progress, timeout: float,
               allow_private: bool) -> None:
+    from webapp.outbound import FetchFailed, open_url
+
     errors: list[BaseException] = []
     for link in links:
         try:

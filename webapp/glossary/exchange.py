@@ -16,13 +16,15 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from webapp.errors import EnfaceError
 from webapp.exports.tabular import FORMULA_STARTS
 
 from .terms import Term
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FORMATS = ("csv", "tsv", "tbx")
@@ -93,6 +95,8 @@ def _restored(cell: str) -> str:
 
 
 def _write_tbx(terms: Iterable[Term], source_lang: str) -> bytes:
+    from lxml import etree  # (TBX only: a CSV glossary need not load it)
+
     root = etree.Element("martif", type="TBX-Basic")
     root.set(XML_LANG, "en")
     header = etree.SubElement(root, "martifHeader")
@@ -115,6 +119,8 @@ def _terms_of(lang_set: etree._Element) -> list[str]:
 
 
 def _read_tbx(data: bytes) -> list[tuple[str, str, str]]:
+    from lxml import etree
+
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False)
     try:

@@ -133,6 +133,16 @@ class Database:
         """Whether this is the embedded SQLite library."""
         return self.dialect == "sqlite"
 
+    def upsert(self, table: sa.Table) -> Any:
+        """An INSERT of this database's dialect, which takes ``on_conflict_do_nothing`` /
+        ``on_conflict_do_update`` (the dialect loaded on first use: PostgreSQL's brings its
+        async drivers' modules)."""
+        if self.sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        return insert(table)
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A unit of work: every repository call inside lands together or not at all.

@@ -18,12 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from .database import Database
 
 _LOCK_KEY = 0x656E66616365  # "enface": PostgreSQL's advisory lock for migrations
@@ -31,6 +29,8 @@ _LOCK_KEY = 0x656E66616365  # "enface": PostgreSQL's advisory lock for migration
 
 def config(connection: sa.Connection) -> Config:
     """Alembic's configuration for a connection (no alembic.ini: everything is here)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "webapp.storage:migrations")
     cfg.attributes["connection"] = connection
@@ -39,17 +39,37 @@ def config(connection: sa.Connection) -> Config:
 
 def head() -> str:
     """The newest migration's name."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(config(None)).get_current_head()
 
 
 def current(db: Database) -> str | None:
     """The migration a database is at (None: none applied)."""
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+#: The migration files: a revision's name is its file's (a test holds it).
+_VERSIONS = Path(__file__).with_name("migrations") / "versions"
+
+
+def newest_file() -> str:
+    """The newest migration's name from the file names alone (Alembic's ``head()`` parses
+    every migration: a process that opens an up-to-date library need not load Alembic)."""
+    return max(p.stem for p in _VERSIONS.glob("[0-9]*.py"))
+
+
 def upgrade(db: Database) -> list[str]:
     """Apply the migrations the database lacks; return their names."""
+    if _up_to_date(db):
+        return []
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with _migration_lock(db), db.engine.connect() as conn:
         conn.info["enface_write"] = True  # SQLite: BEGIN IMMEDIATE
         try:
@@ -70,8 +90,21 @@ def upgrade(db: Database) -> list[str]:
     return names[names.index(before) + 1:] if before in names else names
 
 
+def _up_to_date(db: Database) -> bool:
+    """Whether the database is at the newest migration already (read without Alembic; a
+    database Alembic has not stamped, or one behind, takes the locked path of ``upgrade``)."""
+    with db.engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return False
+        at = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    return at == [newest_file()]
+
+
 def _stamp_legacy(conn: sa.Connection) -> str | None:
     """A library from before Alembic: stamp it at its last recorded migration; else None."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     if not sa.inspect(conn).has_table("migrations"):
         return None
     done = {row[0] for row in conn.exec_driver_sql("SELECT name FROM migrations")}

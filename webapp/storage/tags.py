@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.errors import Conflict, NotFound
 
@@ -29,9 +28,6 @@ class Tags:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    def _insert(self, table: sa.Table) -> Any:
-        return (sqlite.insert if self.db.sqlite else postgresql.insert)(table)
 
     def all(self) -> list[dict[str, Any]]:
         """Every tag with how many documents carry it, by name."""
@@ -60,7 +56,7 @@ class Tags:
     def ensure(self, name: str) -> int:
         """The id of the tag called ``name``, made if there is none."""
         with self.db.transaction() as conn:
-            conn.execute(self._insert(tag).values(name=name, key=tag_key(name),
+            conn.execute(self.db.upsert(tag).values(name=name, key=tag_key(name),
                                                   created_at=utcnow())
                          .on_conflict_do_nothing(index_elements=["key"]))
             return conn.execute(sa.select(tag.c.id).where(tag.c.key == tag_key(name))).scalar_one()
@@ -74,7 +70,7 @@ class Tags:
                 return 0
             chosen = sa.select(document.c.id, sa.literal(tag_id, sa.BigInteger),
                                sa.literal(utcnow())).where(self.db.among(document.c.id, wanted))
-            return len(conn.execute(self._insert(document_tag).from_select(
+            return len(conn.execute(self.db.upsert(document_tag).from_select(
                 ["document_id", "tag_id", "created_at"], chosen).on_conflict_do_nothing()
                 .returning(document_tag.c.document_id)).all())
 
@@ -107,7 +103,7 @@ class Tags:
             raise Conflict("A tag cannot be merged into itself.")
         with self.db.transaction() as conn:
             self.get(tag_id), self.get(into_id)
-            moved = len(conn.execute(self._insert(document_tag).from_select(
+            moved = len(conn.execute(self.db.upsert(document_tag).from_select(
                 ["document_id", "tag_id", "created_at"],
                 sa.select(document_tag.c.document_id, sa.literal(into_id, sa.BigInteger),
                           document_tag.c.created_at).where(document_tag.c.tag_id == tag_id))

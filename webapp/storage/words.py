@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.vocabulary import WORD_IGNORED, WORD_KNOWN, WORD_NEW
 
@@ -356,8 +355,7 @@ class LearnerWords:
         rows = [{"user_id": self.user_id, "document_id": f["document_id"], "words": f["words"],
                  "known": f["known"], "new_words": f["new_words"],
                  "known_ratio": f["known_ratio"]} for f in figures]
-        upsert = sqlite.insert if self.db.sqlite else postgresql.insert
-        insert = upsert(document_reading)
+        insert = self.db.upsert(document_reading)
         with self.db.transaction() as conn:
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["user_id", "document_id"],
@@ -402,8 +400,7 @@ class LearnerWords:
                              figures.c.words, figures.c.known, figures.c.new_words,
                              sa.case((figures.c.words > 0, sa.cast(figures.c.known, sa.Float)
                                       / figures.c.words), else_=None)).where(sa.true())
-            upsert = sqlite.insert if self.db.sqlite else postgresql.insert
-            insert = upsert(reading).from_select(
+            insert = self.db.upsert(reading).from_select(
                 ["user_id", "document_id", "words", "known", "new_words", "known_ratio"], rows)
             conn.execute(insert.on_conflict_do_update(
                 index_elements=["user_id", "document_id"],

@@ -113,7 +113,7 @@ def profile(count: int) -> None:
     """Where a job's time goes: wrap the tokenizer, the storage and the planner."""
     from webapp.engine import inference, schedule
 
-    spent = {"tokenise": 0.0, "store": 0.0, "plan": 0.0}
+    spent = {"tokenise": 0.0, "store": 0.0, "plan": 0.0, "check": 0.0, "store judgements": 0.0}
 
     def clock(key, fn):
         def wrapped(*args, **kwargs):
@@ -139,10 +139,15 @@ def profile(count: int) -> None:
             shapes.append((len(batch), max(map(len, batch)), sum(map(len, batch))))
             return real_translator.translate_batch(batch, **options)
 
+        def __getattr__(self, name):  # the scoring passes of the judgement, as they are
+            return getattr(real_translator, name)
+
     real_translator, loaded.translator = loaded.translator, Counting()
     tokenizer.encode = clock("tokenise", real_encode)
     schedule.Planner.next_batch = clock("plan", real_next)
-    library.store_translations = clock("store", library.store_translations)
+    library.units.store_translations = clock("store", library.units.store_translations)
+    library.quality.refresh = clock("check", library.quality.refresh)
+    library.quality.judge = clock("store judgements", library.quality.judge)
     started = time.perf_counter()
     translating.translate_document(library, doc_id)
     total = time.perf_counter() - started
@@ -151,14 +156,15 @@ def profile(count: int) -> None:
     rest = total - sum(spent.values())
     parts = ", ".join(f"{k} {v:.3f} s ({v / total:.1%})" for k, v in spent.items())
     print(f"\n2. where the time of a {count}-sentence job goes ({total:.2f} s): {parts}, "
-          f"decoding and waiting for CTranslate2 {rest:.2f} s ({rest / total:.1%})")
+          f"decoding, the model's judgement and waiting for CTranslate2 {rest:.2f} s "
+          f"({rest / total:.1%})")
     padded = sum(n * width for n, width, _ in shapes)
     real = sum(tokens for _, _, tokens in shapes)
     print(f"   {len(shapes)} batches of {min(n for n, _, _ in shapes)}–"
           f"{max(n for n, _, _ in shapes)} sentences; padding {1 - real / padded:.1%} of the "
           f"{padded} batched source tokens")
     sources = [u["source"] for s in library.documents.tree(doc_id)["segments"] for u in s["units"]]
-    lengths = [max(1, len(real_encode(t))) for t in inference._Work.of(sources, "zh").texts]
+    lengths = [max(1, len(t)) for t in inference._Work.of(sources, "zh", real_encode).tokens]
     budget, workers = inference.tuning()["batch_tokens"], real_translator.num_translators
     for label, wanted in (("length order", ()), ("document order", range(len(lengths)))):
         planner = schedule.Planner(lengths, range(len(lengths)), budget, workers)

@@ -23,8 +23,8 @@ def test_upload_a_model_then_remove_it(page, server, tmp_path):
     # the reader can now translate with it
     page.goto(server + "/documents/1")
     page.get_by_role("button", name=re.compile(r"Translate \d+ sentences")).click()
+    expect(page.locator(".t .pending")).to_have_count(0, timeout=60_000)  # (not the button's words)
     expect(page.locator("#progress")).not_to_contain_text("Translating", timeout=60_000)
-    expect(page.locator(".t .pending")).to_have_count(0)
     page.goto(server + "/models")
     page.once("dialog", lambda dialog: dialog.accept())  # "Remove the zh → en model?"
     page.locator("#models").get_by_role("button", name="Remove").first.click()

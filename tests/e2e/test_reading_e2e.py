@@ -126,8 +126,8 @@ def test_glossary_term_from_the_popup_is_used_and_checked(page, server, zh_model
     page.reload()
     expect(page.locator("#review-counts")).to_contain_text("not translated")
     page.get_by_role("button", name=re.compile(r"Translate \d+ sentences")).click()
+    expect(page.locator(".t .pending")).to_have_count(0, timeout=30_000)  # (not the button's words)
     expect(page.locator("#progress")).not_to_contain_text("Translating", timeout=30_000)
-    expect(page.locator(".t .pending")).to_have_count(0)
     # the review counts followed the job without a reload
     expect(page.locator("#review-counts .st-untranslated")).to_have_text("0 not translated")
     source = page.locator(".s", has=page.locator(".w", has_text=re.compile("^磋商$"))).first

@@ -16,6 +16,7 @@ def test_search_from_the_header_then_as_you_type_then_open_a_hit(page, server):
     box.fill("战略安全")
     box.press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q="))
+    page.wait_for_load_state()  # htmx listens once the page has loaded (typing before it: no update)
     results = page.locator("#search-results")
     expect(results).to_contain_text("hold “战略安全”")
     expect(results.locator("mark").first).to_have_text("战略安全")

@@ -178,15 +178,26 @@ class Units:
             ).rowcount
             if changed != 1:
                 return False
-            conn.execute(sa.insert(revision).values(
-                unit_id=unit_id, revision=base + 1, text=text, status=status, origin=origin,
-                model_id=model_id, created_at=now, user_name=actor()))
-            if check:
-                self.quality.changed([unit_id])
-            if not self.db.sqlite:
-                conn.info.setdefault(_STAMP, set()).add(unit_id)
-                self.db.before_commit("units-stamp", self._stamp, last=True)
+            self._recorded(conn, {unit_id: (base, text)}, status, origin, model_id, now,
+                           check=check)
         return True
+
+    def _recorded(self, conn: sa.Connection, written: dict[int, tuple[int, str | None]],
+                  status: str, origin: str, model_id: str | None, now: str, *,
+                  check: bool) -> None:
+        """After the units' rows are written (unit id -> (base revision, English)): their
+        revisions recorded with who made them, their checks asked for (``check``), and on
+        PostgreSQL their stamp from the commit clock."""
+        who = actor()
+        conn.execute(sa.insert(revision), [
+            {"unit_id": unit_id, "revision": base + 1, "text": text, "status": status,
+             "origin": origin, "model_id": model_id, "created_at": now, "user_name": who}
+            for unit_id, (base, text) in written.items()])
+        if check:
+            self.quality.changed(written)
+        if not self.db.sqlite:
+            conn.info.setdefault(_STAMP, set()).update(written)
+            self.db.before_commit("units-stamp", self._stamp, last=True)
 
     def _stamp(self) -> None:
         """PostgreSQL, the unit of work's last step: the changed units' ``updated_at`` from the
@@ -280,7 +291,7 @@ class Units:
                 return 0
             # one statement for the batch (a batch is tens of sentences): the rows are locked
             # and still at the revision read, so every update lands
-            now, who = utcnow(), actor()
+            now = utcnow()
             done = conn.execute(
                 sa.update(unit).where(unit.c.id == sa.bindparam("u_id"),
                                       unit.c.revision == sa.bindparam("u_base"),
@@ -292,15 +303,9 @@ class Units:
             if self.db.engine.dialect.supports_sane_multi_rowcount and \
                     done.rowcount != len(writes):
                 raise RuntimeError("a locked unit changed under its lock")
-            conn.execute(sa.insert(revision), [
-                {"unit_id": unit_id, "revision": row["revision"] + 1, "text": text,
-                 "status": status, "origin": origin, "model_id": model_id, "created_at": now,
-                 "user_name": who} for unit_id, (row, text) in writes.items()])
-            if check:
-                self.quality.changed(writes)
-            if not self.db.sqlite:
-                conn.info.setdefault(_STAMP, set()).update(writes)
-                self.db.before_commit("units-stamp", self._stamp, last=True)
+            self._recorded(conn, {unit_id: (row["revision"], text)
+                                  for unit_id, (row, text) in writes.items()},
+                           status, origin, model_id, now, check=check)
             if origin == ORIGIN_MACHINE and remember:
                 self.memory.remember_many(
                     [(row["source"], row["source_lang"], row["target_lang"], text)

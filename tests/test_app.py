@@ -276,3 +276,21 @@ def test_every_endpoint_a_template_names_exists(app):
              for name in re.findall(r"url_for\(\s*['\"]([^'\"]+)['\"]", path.read_text())}
     assert len(named) > 40
     assert {(page, name) for page, name in named if name not in endpoints} == set()
+
+
+def test_templates_read_a_dicts_keys_as_jinja_does(app):
+    """The environment's shortcut for ``row.key`` of a dict gives what Jinja's rule gives: the
+    key, a dict method before a key of the same name, undefined for neither; other objects as
+    before."""
+    class Row:
+        title = "attribute"
+
+    render = app.jinja_env.from_string(
+        "{{ d.title }}|{{ d.items is callable }}|{{ d.missing is defined }}|{{ r.title }}"
+        "|{{ sub.title }}|{{ d.get('title') }}").render
+    from webapp.web.filters import Environment
+
+    assert isinstance(app.jinja_env, Environment)
+    sub = type("Sub", (dict,), {})(title="subclass")
+    assert render(d={"title": "key", "items": "shadowed"}, r=Row(), sub=sub) == (
+        "key|True|False|attribute|subclass|key")

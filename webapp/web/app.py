@@ -52,7 +52,7 @@ class RowIdConverter(IntegerConverter):
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app from defaults, ``ENFACE_*`` variables and ``test_config``."""
     settings = config.load(test_config)
-    app = Flask(
+    app = filters.App(
         "webapp",
         template_folder=str(config.resource_dir("templates")),
         static_folder=str(config.resource_dir("static")),

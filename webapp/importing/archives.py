@@ -11,6 +11,8 @@ Windows) are read as GB18030 when they decode so. Memory holds one file at a tim
 
 from __future__ import annotations
 
+import bz2
+import gzip
 import lzma
 import os
 import posixpath
@@ -303,10 +305,19 @@ def _bounded(info: tarfile.TarInfo) -> None:
         raise tarfile.HeaderError(f"an extended header of {info.size:,} bytes")
 
 
+#: How a compressed tar begins, and what reads it (tarfile's own stream mode copies all it has
+#: decompressed for every 512-byte block: a .tar.gz of 100,000 tiny files took 14 s, 2 s so).
+_COMPRESSED = ((b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f, mode="rb")),
+               (b"BZh", bz2.BZ2File), (b"\xfd7zXZ\x00", lzma.LZMAFile))
+
+
 def _tar(handle: BinaryIO, name: str, limits: Limits) -> Iterator[Member]:
+    head = handle.read(6)
+    handle.seek(0)
+    opener = next((read for magic, read in _COMPRESSED if head.startswith(magic)), None)
     try:
-        archive = tarfile.open(fileobj=handle, mode="r|*", tarinfo=_BoundedTarInfo,
-                               errors="surrogateescape")
+        archive = tarfile.open(fileobj=opener(handle) if opener else handle, mode="r|",
+                               tarinfo=_BoundedTarInfo, errors="surrogateescape")
     except _DAMAGED as exc:
         raise ImportFailed(name, "this is not a .zip, .tar or .tar.gz archive, or it is "
                                  f"damaged ({exc})") from exc

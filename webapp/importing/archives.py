@@ -81,7 +81,7 @@ def members(source: Path | BinaryIO, name: str, limits: Limits) -> Iterator[Memb
     elif name.lower().endswith(".zip"):
         raise ImportFailed(name, "this is not a ZIP archive (its first bytes say otherwise)")
     else:
-        yield from _tar(source, name, limits)
+        yield from _tar(source, name, limits, head)
 
 
 def _judge(path: str, size: int, limits: Limits) -> Member | None:
@@ -311,9 +311,8 @@ _COMPRESSED = ((b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f, mode="rb")),
                (b"BZh", bz2.BZ2File), (b"\xfd7zXZ\x00", lzma.LZMAFile))
 
 
-def _tar(handle: BinaryIO, name: str, limits: Limits) -> Iterator[Member]:
-    head = handle.read(6)
-    handle.seek(0)
+def _tar(handle: BinaryIO, name: str, limits: Limits, head: bytes) -> Iterator[Member]:
+    """The files of a tar (``head``: its first bytes, read by ``members``)."""
     opener = next((read for magic, read in _COMPRESSED if head.startswith(magic)), None)
     try:
         archive = tarfile.open(fileobj=opener(handle) if opener else handle, mode="r|",

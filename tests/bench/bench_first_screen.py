@@ -12,7 +12,19 @@ built earlier) and prints, each measured ``--repeat`` times (median, min–max: 
    order (run alternately);
 2. where the time goes in a job (tokenising, storing batches, the planner, decoding);
 3. whole processes, cold: ``enface translate ID`` against a script that calls
-   ``argostranslate.translate.translate()`` per paragraph, on 120 WMT sentences, outputs compared.
+   ``argostranslate.translate.translate()`` per paragraph, on 120 WMT sentences, outputs compared
+   (``--no-argos``: ours alone). The processes may keep their compiled bytecode (``__pycache__``),
+   as an installed Enface has it (``pip install .`` compiles it), even where the environment sets
+   ``PYTHONDONTWRITEBYTECODE``; a first run, not counted, writes it.
+
+Each job starts on an idle engine: a job stopped at its first screen returns at once, but the
+batches it had in flight decode on (CTranslate2 cannot cancel them), and the next job's first
+batch would wait 2–3 s behind them — a figure of the benchmark, not of a first screen.
+
+``--without-judgement`` switches off, in every job and process, what issue 18 added to a
+translation job (the model's judgement of each sentence, the checks, the attention kept for word
+alignment): the work a checkout from before it did, to compare the storage and queue alone with
+one (``python tests/bench/bench_first_screen.py`` run in that checkout).
 
 Asserts nothing about time.
 """
@@ -21,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -31,7 +42,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_translate import PARALLEL, ROOT, build_model, machine  # noqa: E402
+from bench_translate import PARALLEL, ROOT, build_model, installed_env, machine  # noqa: E402
 
 from webapp import engine  # noqa: E402
 from webapp.actions import translate as translating  # noqa: E402
@@ -59,8 +70,10 @@ def article(count: int, per_paragraph: int = 3) -> Article:
                    raw=f"{count}")
 
 
-def job_times(count: int, reading_order: bool, *, to_the_end: bool = True) -> tuple[float, float]:
-    """(seconds to the first screen, seconds in all) of one job on a fresh library.
+def job_times(count: int, reading_order: bool, *,
+              to_the_end: bool = True) -> tuple[float, float, float]:
+    """(seconds to the first screen, to every sentence's English stored, in all — the model's
+    judgement after the English included, since issue 18) of one job on a fresh library.
 
     With ``to_the_end=False`` the job stops once the first screen is stored.
     """
@@ -68,12 +81,14 @@ def job_times(count: int, reading_order: bool, *, to_the_end: bool = True) -> tu
     doc_id, _ = library.documents.add(article(count))
     first = {u["id"] for s in library.documents.tree(doc_id)["segments"][:FIRST]
              for u in s["units"]}
-    seen_first = None
+    seen_first = english = None
 
     def progress(done: int, total: int) -> bool:
-        nonlocal seen_first
+        nonlocal seen_first, english
         if seen_first is None and not first & {u for u, _ in library.units.pending(doc_id)}:
             seen_first = time.perf_counter() - started
+        if english is None and done >= total:
+            english = time.perf_counter() - started
         return to_the_end or seen_first is None
 
     translating.FIRST_SCREEN_SEGMENTS = FIRST if reading_order else 0
@@ -81,8 +96,34 @@ def job_times(count: int, reading_order: bool, *, to_the_end: bool = True) -> tu
     translating.translate_document(library, doc_id, progress=progress)
     total = time.perf_counter() - started
     translating.FIRST_SCREEN_SEGMENTS = FIRST
+    idle(translating.model_for(library, doc_id))
     library.close()
-    return seen_first or total, total
+    return seen_first or total, english or total, total
+
+
+def idle(model) -> None:
+    """Wait until CTranslate2 has no batch of ``model`` queued or decoding (what a stopped job
+    left in flight)."""
+    from webapp.engine import inference
+
+    translator = inference._load(model).translator
+    while translator.num_active_batches or translator.num_queued_batches:
+        time.sleep(0.005)
+
+
+#: Run in-process (``exec``) or before ``enface`` in a process: a translation job without what
+#: issue 18 added to it (``--without-judgement``).
+WITHOUT_JUDGEMENT = r"""
+from webapp.actions import translate as _translating
+_translating.judge_stored = lambda *args, **kwargs: None
+_decode = _translating.engine.translate_sentences
+def _plain(*args, **kwargs):
+    if kwargs.pop("alignment", False):
+        store = kwargs["on_batch"]
+        kwargs["on_batch"] = lambda found, texts: store(found, texts, [None] * len(found))
+    return _decode(*args, **kwargs)
+_translating.engine.translate_sentences = _plain
+"""
 
 
 def spread(values: list[float]) -> str:
@@ -97,15 +138,16 @@ def first_screen(sizes: list[int], whole: int, repeat: int) -> None:
         print(f"   {count:5d} sentences, reading order: first screen {spread(firsts)}")
     print(f"   whole job of {whole} sentences, reading order against today's length order "
           f"(alternating), median of {repeat} (min–max):")
-    runs: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    runs: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
     for r in range(repeat):  # alternate, so drifting load hits both alike
         for order in ((True, False) if r % 2 == 0 else (False, True)):
             runs[order].append(job_times(whole, order))
     for order, label in ((True, "reading order"), (False, "length order ")):
-        print(f"   {label}: first screen {spread([f for f, _ in runs[order]])}, "
-              f"all {spread([t for _, t in runs[order]])}")
-    ratio = (statistics.median(t for _, t in runs[True])
-             / statistics.median(t for _, t in runs[False]))
+        print(f"   {label}: first screen {spread([f for f, _, _ in runs[order]])}, "
+              f"English {spread([e for _, e, _ in runs[order]])}, "
+              f"all {spread([t for _, _, t in runs[order]])}")
+    ratio = (statistics.median(t for _, _, t in runs[True])
+             / statistics.median(t for _, _, t in runs[False]))
     print(f"   total time reading/length order = {ratio:.3f}")
 
 
@@ -192,16 +234,19 @@ json.dump(out, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 """
 
 
-def whole_process(sentences: int, repeat: int) -> None:
+def whole_process(sentences: int, repeat: int, *, argos: bool = True,
+                  judged: bool = True) -> None:
     """``enface translate ID`` against Argos per paragraph, both cold processes."""
     work = Path(tempfile.mkdtemp(prefix="enface-bench-cli-"))
     lines = wmt_lines()[:sentences]
     text = "\n\n".join("".join(lines[i : i + 3]) for i in range(0, len(lines), 3))
     (work / "wmt.txt").write_text(text, encoding="utf-8")
     cli = [sys.executable, "-m", "webapp.cli"]
+    translate = cli if judged else [sys.executable, "-c",
+                                    WITHOUT_JUDGEMENT + "from webapp.cli import main\nmain()"]
 
     def run(args: list[str], data: Path) -> float:
-        env = dict(os.environ, ENFACE_DATA_DIR=str(data))
+        env = installed_env(ENFACE_DATA_DIR=str(data))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True)
@@ -212,9 +257,9 @@ def whole_process(sentences: int, repeat: int) -> None:
 
     ours, theirs, same = [], [], None
     cpu: dict[bool, list[float]] = {False: [], True: []}
-    for r in range(repeat):
+    for r in range(-1, repeat):  # round -1 writes the bytecode and is not counted
         data = work / f"lib{r}"
-        env = dict(os.environ, ENFACE_DATA_DIR=str(data))
+        env = installed_env(ENFACE_DATA_DIR=str(data))
         doc = subprocess.run([*cli, "import", str(work / "wmt.txt"), "--lang", "zh"], env=env,
                              cwd=ROOT, check=True, capture_output=True, text=True)
         doc_id = doc.stdout.split("\t")[0].strip()
@@ -224,23 +269,33 @@ def whole_process(sentences: int, repeat: int) -> None:
         (work / "paragraphs.json").write_text(json.dumps(paragraphs, ensure_ascii=False))
         script = [sys.executable, "-c", ARGOS_SCRIPT, str(work / "paragraphs.json"),
                   str(work / "argos.json")]
-        pair = [("ours", [*cli, "translate", doc_id]), ("theirs", script)]
+        if r < 0:
+            run([*translate, "translate", doc_id], data)
+            cpu[False].clear()
+            library.close()
+            continue
+        pair = [("ours", [*translate, "translate", doc_id]), ("theirs", script)][:2 if argos else 1]
         for name, args in (pair if r % 2 == 0 else pair[::-1]):
             (ours if name == "ours" else theirs).append(run(args, data))
-        segments = library.documents.tree(int(doc_id))["segments"]
-        mine = [" ".join(u["translation"] or "" for u in s["units"]) for s in segments]
-        argos = json.loads((work / "argos.json").read_text(encoding="utf-8"))
-        same = sum(a == b for a, b in zip(mine, argos, strict=True))
+        if argos:
+            segments = library.documents.tree(int(doc_id))["segments"]
+            mine = [" ".join(u["translation"] or "" for u in s["units"]) for s in segments]
+            argos_out = json.loads((work / "argos.json").read_text(encoding="utf-8"))
+            same = sum(a == b for a, b in zip(mine, argos_out, strict=True))
         library.close()
     n = len(lines)
+    what = "" if judged else " (without the judgement)"
     print(f"\n3. whole processes, cold, {n} WMT sentences in {len(paragraphs)} paragraphs, "
           f"median of {repeat} (min–max):")
-    print(f"   enface translate ID:                 {spread(ours)}  {n / statistics.median(ours):5.1f} sent/s")
-    print(f"   argostranslate.translate() per para: {spread(theirs)}  {n / statistics.median(theirs):5.1f} sent/s")
-    print(f"   ratio argos/enface = {statistics.median(theirs) / statistics.median(ours):.2f}x "
-          f"wall, {statistics.median(cpu[True]) / statistics.median(cpu[False]):.2f}x CPU "
-          f"seconds ({statistics.median(cpu[False]):.1f} s against "
-          f"{statistics.median(cpu[True]):.1f} s); identical paragraphs {same}/{len(paragraphs)}")
+    print(f"   enface translate ID{what}: {spread(ours)}  {n / statistics.median(ours):5.1f} "
+          f"sent/s, {statistics.median(cpu[False]):.1f} CPU seconds")
+    if argos:
+        print(f"   argostranslate.translate() per para: {spread(theirs)}  "
+              f"{n / statistics.median(theirs):5.1f} sent/s")
+        print(f"   ratio argos/enface = {statistics.median(theirs) / statistics.median(ours):.2f}x "
+              f"wall, {statistics.median(cpu[True]) / statistics.median(cpu[False]):.2f}x CPU "
+              f"seconds ({statistics.median(cpu[False]):.1f} s against "
+              f"{statistics.median(cpu[True]):.1f} s); identical paragraphs {same}/{len(paragraphs)}")
 
 
 def main() -> None:
@@ -250,7 +305,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--whole", type=int, default=120, help="sentences for part 3 (0: skip)")
     parser.add_argument("--skip-first", action="store_true")
+    parser.add_argument("--no-argos", action="store_true", help="part 3 without Argos's run")
+    parser.add_argument("--without-judgement", action="store_true",
+                        help="jobs without the model's judgement, the checks and the alignment")
     args = parser.parse_args()
+    if args.without_judgement:
+        exec(WITHOUT_JUDGEMENT, {})  # noqa: S102 - the bench's own text
+        print("without the judgement, the checks and the alignment (--without-judgement)")
     print(f"{machine()}; defaults {engine.inference.tuning()}, threads {engine.inference._threads}")
     model = engine.install_file(build_model())
     print(f"model: {model.model_id}, {model.size_bytes / 1e6:.0f} MB")
@@ -261,7 +322,8 @@ def main() -> None:
         first_screen(args.sizes, args.total, args.repeat)
         profile(args.total)
     if args.whole:
-        whole_process(args.whole, args.repeat)
+        whole_process(args.whole, args.repeat, argos=not args.no_argos,
+                      judged=not args.without_judgement)
 
 
 if __name__ == "__main__":

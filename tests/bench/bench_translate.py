@@ -72,6 +72,15 @@ def build_model() -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
+def installed_env(**extra: str) -> dict[str, str]:
+    """The environment of a cold Enface process as an installed Enface starts: with its compiled
+    bytecode (``pip install .`` writes it), even where this environment sets
+    ``PYTHONDONTWRITEBYTECODE`` (every module of the checkout would be compiled from source on
+    every start; run such a process once, uncounted, to write the bytecode)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return env | extra
+
+
 def machine() -> str:
     """The CPU as the figures depend on it: the ISA CTranslate2 uses, cores and load."""
     from webapp.engine.inference import cpu_isa

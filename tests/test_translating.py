@@ -50,6 +50,60 @@ def test_memory_translates_repeats_once(library, zh_model, monkeypatch, add_arti
     assert all(u["status"] == "machine" for u in units(library, second))
 
 
+def test_a_memory_hit_brings_the_judgement_the_model_gave_its_english(library, zh_model,
+                                                                      monkeypatch, add_article):
+    """A repeated sentence takes the model's English and the model's judgement of it (score,
+    word probabilities, alignment) from the memory: it is neither decoded nor forced-decoded
+    again, and the reader and the checks get what the first sentence got. A source that only
+    normalises to the same key (a full-width digit) is judged afresh: spans point into its text."""
+    from webapp.actions import quality
+
+    first = add_article(*PARAGRAPHS, "这是第3段。")
+    translating.translate_document(library, first)
+    forced, decoded = [], []
+    real_analyse, real_translate = engine.analyse, engine.translate_sentences
+    monkeypatch.setattr(engine, "analyse",
+                        lambda pairs, *a, **k: forced.extend(pairs) or real_analyse(pairs, *a, **k))
+    monkeypatch.setattr(engine, "translate_sentences",
+                        lambda s, *a, **k: decoded.extend(s) or real_translate(s, *a, **k))
+    wide = "这是第３段。"  # the same memory key (NFKC), another text
+    second = add_article(*PARAGRAPHS, wide, raw="second")
+    translating.translate_document(library, second)
+    assert decoded == []
+    assert [source for source, _ in forced] == [wide]
+    before, after = units(library, first), units(library, second)
+    assert [u["translation"] for u in after] == [u["translation"] for u in before]
+    checks = library.quality.of_document(second)
+    for old, new in zip(before[:-1], after[:-1], strict=True):
+        seen, got = quality.alignment(library, old["id"]), quality.alignment(library, new["id"])
+        assert got["words"] and got["links"]
+        assert {k: got[k] for k in ("score", "words", "links", "model_id")} == \
+            {k: seen[k] for k in ("score", "words", "links", "model_id")}
+        assert checks[new["id"]]["score"] == seen["score"]
+    assert quality.alignment(library, after[-1]["id"])["links"]  # judged afresh
+
+
+def test_a_new_english_clears_the_judgement_the_memory_kept(library, zh_model, add_article):
+    """The memory keeps a judgement with the English it judged: when the entry's English
+    changes (the model's entry rewritten), the judgement goes with it."""
+    from webapp.storage.tables import memory
+
+    first = add_article(*PARAGRAPHS)
+    translating.translate_document(library, first)
+    kept = lambda: library.memory.kept_judgements(  # noqa: E731
+        "zh", "en", zh_model.model_id, [(PARAGRAPHS[2], PARAGRAPHS[2])])
+    assert kept()[0] is not None
+    with library.transaction():
+        library.memory.remember_many([(PARAGRAPHS[2], "zh", "en", PARAGRAPHS[2])], "machine",
+                                     zh_model.model_id)  # the same English: kept
+    assert kept()[0] is not None
+    with library.transaction():
+        library.memory.remember_many([(PARAGRAPHS[2], "zh", "en", "Another English.")],
+                                     "machine", zh_model.model_id)
+    assert library.db.scalar(memory.select().with_only_columns(memory.c.judgement)
+                             .where(memory.c.translation == "Another English.")) is None
+
+
 def test_human_memory_wins_and_is_marked(library, zh_model, add_article):
     first = add_article(*PARAGRAPHS)
     unit = units(library, first)[1]

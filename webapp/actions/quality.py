@@ -82,6 +82,14 @@ class Judgements:
         self.judging = None
 
 
+def stored_analysis(record: dict[str, Any]) -> engine.Analysis:
+    """A judgement as storage keeps it (``storage.quality.judgement_record``) made an
+    ``engine.Analysis`` again."""
+    return engine.Analysis(record["score"],
+                           [engine.Word(start, end, p) for start, end, p in record["words"]],
+                           [((t0, t1), (s0, s1), w) for t0, t1, s0, s1, w in record["links"]])
+
+
 def load_checks_ahead() -> threading.Thread:
     """Import the checks (and the libraries they load on first use: cn2an, rjieba, pypinyin;
     ~0.45 s) in a daemon thread as a worker starts, rather than in the unit of work that stores

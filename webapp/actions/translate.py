@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from webapp import engine
 from webapp.actions import Submit, quality
@@ -177,7 +177,9 @@ def translate_document(
     hits = library.memory.lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
     hits = {key: hit for key, hit in hits.items()
             if all(c["ok"] for c in check(source_of[by_key[key][0]], hit[0], terms))}
+    langs = (doc["source_lang"], doc["target_lang"])
     remembered: list[tuple[int, str, str]] = []  # judged once the model has done the rest
+    kept: list[tuple[int, str, engine.Analysis]] = []  # the model's own English, judged before
     for origin in (ORIGIN_MEMORY, ORIGIN_MACHINE):
         results = [
             (unit_id, text)
@@ -188,7 +190,15 @@ def translate_document(
         if results:
             report(library.units.store_translations(results, model_id=model.model_id,
                                                     origin=origin, check=False))
-            remembered += [(unit_id, source_of[unit_id], text) for unit_id, text in results]
+            found = [(unit_id, source_of[unit_id], text) for unit_id, text in results]
+            if origin == ORIGIN_MACHINE:  # what the model said of its English the first time
+                records = library.memory.kept_judgements(*langs, model.model_id,
+                                                         [(s, e) for _, s, e in found])
+                kept += [(unit_id, text, quality.stored_analysis(record))
+                         for (unit_id, _, text), record in zip(found, records, strict=True)
+                         if record is not None]
+                found = [f for f, record in zip(found, records, strict=True) if record is None]
+            remembered += found
     keys = [key for key in by_key if key not in hits]
     sources = [source_of[by_key[key][0]] for key in keys]
     bound = {i for i, source in enumerate(sources) if terms and find_any(source, terms)}
@@ -238,29 +248,44 @@ def translate_document(
                 alignment=True,
             )
         if keep_going:
-            judge_stored(library, model, to_judge, remembered)
+            judge_stored(library, model, langs, to_judge, remembered, kept)
             judged = True
     finally:
         if not judged:  # stopped, or failed: what was stored is checked without a judgement
             _check_unjudged(library, [unit_id for stored, _ in to_judge for unit_id, _, _ in stored]
-                            + [unit_id for unit_id, _, _ in remembered])
+                            + [unit_id for unit_id, _, _ in remembered]
+                            + [unit_id for unit_id, _, _ in kept])
     return done
 
 
-def judge_stored(library: Library, model, batches: list[tuple[list[tuple[int, str, str]], list]],
-                 remembered: list[tuple[int, str, str]]) -> None:
+def judge_stored(library: Library, model, langs: tuple[str, str],
+                 batches: list[tuple[list[tuple[int, str, str]], list]],
+                 remembered: list[tuple[int, str, str]],
+                 kept: Sequence[tuple[int, str, engine.Analysis]] = ()) -> None:
     """The model's judgement of English just stored unchecked: each decoded batch (unit id,
     source, English) with its alignment from the decoding, and what the memory gave (aligned
-    by forced decoding). Every scoring pass is queued in CTranslate2 at once (they share its
-    workers) and each is stored as it comes back, in order, with the checks of its sentences
-    (those the model could not judge too)."""
+    by forced decoding, unless the memory kept the model's judgement of its own English:
+    ``kept``, stored as it is). Every scoring pass is queued in CTranslate2 at once (they share
+    its workers) and each is stored as it comes back, in order, with the checks of its
+    sentences (those the model could not judge too), and kept with its English in the memory
+    (langs: the document's source and target languages, as the memory files them)."""
     judging = [quality.Judgements(model, stored, own) for stored, own in batches]
     if remembered:
         judging.append(quality.Judgements(model, remembered))
+    if kept:
+        with library.transaction():
+            library.quality.judge((unit_id, text, model.model_id, analysis)
+                                  for unit_id, text, analysis in kept)
+            library.quality.changed(unit_id for unit_id, _, _ in kept)
     for judgement in judging:
         with library.transaction():
-            library.quality.judge(judgement.result())
+            results = judgement.result()
+            library.quality.judge(results)
             library.quality.changed(unit_id for unit_id, _, _ in judgement.stored)
+            source_of = {unit_id: source for unit_id, source, _ in judgement.stored}
+            library.memory.keep_judgements(*langs, model.model_id,
+                                           [(source_of[unit_id], text, analysis)
+                                            for unit_id, text, _, analysis in results])
 
 
 def _check_unjudged(library: Library, unit_ids: list[int]) -> None:

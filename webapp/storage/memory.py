@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from .database import Database, memory_key, utcnow
+from .quality import digest, judgement_record
 from .tables import memory
 
 #: model_id of human translations in the memory: they win over any model's.
@@ -60,6 +63,52 @@ class Memory:
                         " :target_lang, :model_id, :translation, :origin, :updated_at)"
                         " ON CONFLICT (source_key, source_lang, target_lang, model_id)"
                         " DO UPDATE SET translation = excluded.translation,"
-                        " origin = excluded.origin, updated_at = excluded.updated_at"),
+                        " origin = excluded.origin, updated_at = excluded.updated_at,"
+                        " judgement = CASE WHEN memory.translation = excluded.translation"
+                        " THEN memory.judgement END"),  # a new English: not judged yet
                 values,
             )
+
+    def keep_judgements(self, source_lang: str, target_lang: str, model_id: str,
+                        judged: Sequence[tuple[str, str, Any]]) -> None:
+        """Keep the model's judgement of its own English with its entry: (source, the English
+        judged, its ``engine.Analysis``); an entry whose English is another by now is left
+        alone."""
+        values = [{"key": memory_key(source), "english": english,
+                   "record": json.dumps(judgement_record(source, analysis),
+                                        separators=(",", ":"))}
+                  for source, english, analysis in judged]
+        if not values:
+            return
+        with self.db.transaction() as conn:
+            conn.execute(
+                sa.update(memory)
+                .where(memory.c.source_key == sa.bindparam("key"),
+                       memory.c.source_lang == source_lang,
+                       memory.c.target_lang == target_lang,
+                       memory.c.model_id == model_id,
+                       memory.c.translation == sa.bindparam("english"))
+                .values(judgement=sa.bindparam("record")),
+                values,
+            )
+
+    def kept_judgements(self, source_lang: str, target_lang: str, model_id: str,
+                        wanted: Sequence[tuple[str, str]]) -> list[dict[str, Any] | None]:
+        """For each (source, English): the model's kept judgement of that English for that
+        exact source (``judgement_record``), or None."""
+        keys = sorted({memory_key(source) for source, _ in wanted})
+        kept: dict[str, tuple[str, dict[str, Any]]] = {}
+        for start in range(0, len(keys), 500):
+            for r in self.db.rows(
+                sa.select(memory.c.source_key, memory.c.translation, memory.c.judgement)
+                .where(memory.c.source_lang == source_lang, memory.c.target_lang == target_lang,
+                       memory.c.model_id == model_id, memory.c.judgement.is_not(None),
+                       memory.c.source_key.in_(keys[start:start + 500]))
+            ):
+                kept[r["source_key"]] = (r["translation"], json.loads(r["judgement"]))
+        found: list[dict[str, Any] | None] = []
+        for source, english in wanted:
+            text, record = kept.get(memory_key(source), (None, None))
+            found.append(record if text == english and record["source"] == digest(source)
+                         else None)
+        return found

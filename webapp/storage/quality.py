@@ -56,6 +56,22 @@ def _record(row: dict[str, Any]) -> dict[str, Any]:
             "computed_at": row["computed_at"]}
 
 
+def _word_rows(analysis: Any) -> list[list[float]]:
+    return [[w.start, w.end, round(w.probability, 4)] for w in analysis.words]
+
+
+def _link_rows(analysis: Any) -> list[list[float]]:
+    return [[t0, t1, s0, s1, round(w, 3)] for (t0, t1), (s0, s1), w in analysis.links]
+
+
+def judgement_record(source: str, analysis: Any) -> dict[str, Any]:
+    """The model's judgement of an English (an ``engine.Analysis``) as the memory keeps it with
+    that English: as ``Quality.judge`` stores it with a unit, and the digest of the exact source
+    it was judged with (its spans point into that text)."""
+    return {"source": digest(source), "score": analysis.score, "words": _word_rows(analysis),
+            "links": _link_rows(analysis)}
+
+
 class Quality:
     """Checks, judgements and the name ledger of units."""
 
@@ -96,10 +112,8 @@ class Quality:
                 rows.append({
                     "unit_id": row["id"], "revision": row["revision"], "digest": digest(text),
                     "model_id": model_id, "score": analysis.score, "computed_at": now,
-                    "words": json.dumps([[w.start, w.end, round(w.probability, 4)]
-                                         for w in analysis.words]),
-                    "links": json.dumps([[t0, t1, s0, s1, round(w, 3)]
-                                         for (t0, t1), (s0, s1), w in analysis.links]),
+                    "words": json.dumps(_word_rows(analysis)),
+                    "links": json.dumps(_link_rows(analysis)),
                 })
             if rows:
                 conn.execute(sa.delete(unit_alignment).where(

@@ -166,6 +166,7 @@ memory = sa.Table(
     sa.Column("origin", sa.Text, sa.CheckConstraint("origin IN ('machine', 'human', 'import')"),
               nullable=False),
     sa.Column("updated_at", sa.Text, nullable=False),
+    sa.Column("judgement", sa.Text),  # the model's judgement of its own English (0016)
 )
 
 glossary = sa.Table(

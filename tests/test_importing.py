@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -541,6 +541,7 @@ def test_short_text_that_looks_like_a_file_name_or_url_imports(text):
 
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.binary(max_size=400), st.sampled_from(["a.txt", "a.md", "a.html", "a", "a.bin"]))
+@example(b"\x01\n0", "a.md")  # a first line of control characters: no title (found here)
 def test_any_bytes_give_an_article_or_an_import_error(data, name):
     try:
         article = load_bytes(data, name)

@@ -15,6 +15,7 @@ from webapp.importing.charset import charset_from_content_type, declared_charset
 from webapp.importing.language import detect_lang
 from webapp.links import safe_url
 from webapp.segmenting.article import Article, Block, LeftOut
+from webapp.text import strip_invalid
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -76,7 +77,7 @@ def build_article(
 ) -> Article:
     """Assemble an Article from its title and its stream of blocks: the title block first, a
     repeated title heading left out, every left-out block kept with where it stood."""
-    title = " ".join(title.split())
+    title = " ".join(strip_invalid(title).split())  # a title of control characters is none
     stream = [b for b in blocks if b.text.strip()]  # "title" blocks: a book's chapters
     first = next((i for i, b in enumerate(stream) if not b.left_out), None)
     if first is not None and stream[first].kind == "heading" and same(stream[first].text, title):

@@ -373,3 +373,30 @@ def test_a_reader_polling_since_its_last_change_misses_no_batch_that_commits_lat
         assert not thread.is_alive()
     assert shown == {first, third}
     assert second in {u["id"] for u in lib.units.changed_since(doc_id, since)}
+
+
+def test_workers_remembering_the_same_sentences_never_deadlock(lib):
+    """Two workers storing batches that share sentences, in opposite orders, at once: every
+    write lands (PostgreSQL would find a deadlock and fail one if each locked the memory's
+    rows in its batch's order)."""
+    sources = [f"重复的句子{i}。" for i in range(300)]
+    start, failures = threading.Barrier(2), []
+
+    def remember(order: list[str], rounds: int = 8) -> None:
+        try:
+            start.wait()
+            for _ in range(rounds):
+                with lib.transaction():
+                    lib.memory.remember_many([(s, "zh", "en", f"English {s}") for s in order],
+                                             "machine", "argos:zh-en@1.0")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+
+    workers = [threading.Thread(target=remember, args=(order,))
+               for order in (sources, sources[::-1])]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert failures == []
+    assert count(lib, "memory") == 300

@@ -16,6 +16,10 @@ from .tables import memory
 HUMAN = ""
 
 
+def _lock_order(row: dict[str, str]) -> tuple[str, str, str]:
+    return row["source_key"], row["source_lang"], row["target_lang"]
+
+
 class Memory:
     """What was translated before, by a model or a person, keyed by the normalised source."""
 
@@ -48,12 +52,15 @@ class Memory:
     def remember_many(self, entries: Sequence[tuple[str, str, str, str]], origin: str,
                       model_id: str) -> None:
         """Keep (or replace) translations (source, source language, target language,
-        translation) in one statement; a source twice: the last wins."""
+        translation) in one statement; a source twice: the last wins. Rows are written in
+        the order of their keys, so two workers remembering the same sentences lock them in
+        the same order (PostgreSQL would otherwise find a deadlock and fail one)."""
         now = utcnow()
-        values = [{"source_key": memory_key(source), "source_lang": source_lang,
-                   "target_lang": target_lang, "model_id": model_id, "translation": translation,
-                   "origin": origin, "updated_at": now}
-                  for source, source_lang, target_lang, translation in entries]
+        values = sorted(({"source_key": memory_key(source), "source_lang": source_lang,
+                          "target_lang": target_lang, "model_id": model_id,
+                          "translation": translation, "origin": origin, "updated_at": now}
+                         for source, source_lang, target_lang, translation in entries),
+                        key=_lock_order)  # (stable: a source twice keeps its order)
         if not values:
             return
         with self.db.transaction() as conn:
@@ -73,11 +80,11 @@ class Memory:
                         judged: Sequence[tuple[str, str, Any]]) -> None:
         """Keep the model's judgement of its own English with its entry: (source, the English
         judged, its ``engine.Analysis``); an entry whose English is another by now is left
-        alone."""
-        values = [{"key": memory_key(source), "english": english,
-                   "record": json.dumps(judgement_record(source, analysis),
-                                        separators=(",", ":"))}
-                  for source, english, analysis in judged]
+        alone. (In the order of their keys, as ``remember_many`` writes.)"""
+        values = sorted(({"key": memory_key(source), "english": english,
+                          "record": json.dumps(judgement_record(source, analysis),
+                                               separators=(",", ":"))}
+                         for source, english, analysis in judged), key=lambda v: v["key"])
         if not values:
             return
         with self.db.transaction() as conn:

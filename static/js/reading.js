@@ -203,7 +203,12 @@
     const w = closest(e.target, "#reader .w");
     clearTimeout(hoverTimer);
     const busy = popup && popup.contains(document.activeElement); // typing in the popup
-    if (w && w !== opened && !busy) hoverTimer = setTimeout(() => open(w, null, false), 700);
+    // a hover never replaces a popup opened from the keyboard (asked for or shown), nor one
+    // being typed in, whenever its timer ends
+    const taken = () => (byKeyboard && opened) || (popup && popup.contains(document.activeElement));
+    if (w && w !== opened && !busy) {
+      hoverTimer = setTimeout(() => { if (!taken()) open(w, null, false); }, 700);
+    }
   });
   document.addEventListener("mouseout", () => clearTimeout(hoverTimer));
 
@@ -211,6 +216,7 @@
   const wordsOf = (s) => Array.from(s.querySelectorAll(".w"));
   const focusWord = (w) => { if (w) { w.setAttribute("tabindex", "-1"); w.focus(); } };
   document.addEventListener("keydown", (e) => {
+    clearTimeout(hoverTimer); // a key pressed: the pointer resting on a word opens nothing
     if (e.key === "Escape" && popup && popup.firstElementChild) { e.preventDefault(); close(true); return; }
     if (e.ctrlKey || e.metaKey || e.altKey || closest(e.target, "textarea, input, select")) return;
     const w = closest(e.target, "#reader .w");

@@ -55,6 +55,31 @@ def test_click_a_word_for_its_pinyin_and_definitions(page, server, artifacts):
     assert page.foreign_requests == [] and page.console_errors == []
 
 
+def test_a_pointer_resting_on_a_word_leaves_the_keyboards_popup_alone(page, server):
+    """The pointer rests on one word (its popup would open after 700 ms) while the reader
+    opens another word's popup from the keyboard: that popup stays, its field focused. (A
+    full CI run lost this race: the hover's popup replaced the keyboard's.)"""
+    page.goto(server + "/documents/1")
+    resting = word(page, "磋商")
+    resting.hover()  # the hover's timer starts
+    unit = resting.locator("xpath=ancestor::span[contains(@class,'s')][1]").get_attribute(
+        "data-unit")
+    page.locator(f"#t-{unit}").focus()
+    page.keyboard.press("w")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    popup = page.locator("#word-popup .popup")
+    expect(popup).to_be_visible(timeout=30_000)
+    expect(page.locator("#popup-target")).to_be_focused()
+    opened = page.locator("#reader .w.open")
+    expect(opened).to_have_count(1)
+    shown = opened.inner_text()
+    assert shown != "磋商"
+    page.wait_for_timeout(1_200)  # past the hover's 700 ms
+    expect(page.locator("#reader .w.open")).to_have_text(shown)
+    expect(page.locator("#popup-target")).to_be_focused()
+
+
 def test_pinyin_toggle_puts_ruby_over_the_title(page, server, artifacts):
     page.goto(server + "/documents/1")
     title = page.locator(".kind-title .col.src")

@@ -31,18 +31,17 @@ class Memory:
     ) -> dict[str, tuple[str, str]]:
         """Memory hits for these sources: key -> (translation, origin). Human entries win."""
         keys = sorted({memory_key(s) for s in sources})
-        hits: dict[str, tuple[str, str]] = {}
-        for start in range(0, len(keys), 500):
-            rows = self.db.rows(
-                sa.select(memory.c.source_key, memory.c.translation, memory.c.origin)
-                .where(memory.c.source_lang == source_lang, memory.c.target_lang == target_lang,
-                       memory.c.model_id.in_([model_id, HUMAN]),
-                       memory.c.source_key.in_(keys[start:start + 500]))
-                .order_by(memory.c.model_id == HUMAN)
-            )
-            for r in rows:  # the human entry sorts last, so it overwrites the model's
-                hits[r["source_key"]] = (r["translation"], r["origin"])
-        return hits
+        if not keys:
+            return {}
+        rows = self.db.rows(
+            sa.select(memory.c.source_key, memory.c.translation, memory.c.origin)
+            .where(memory.c.source_lang == source_lang, memory.c.target_lang == target_lang,
+                   memory.c.model_id.in_([model_id, HUMAN]),
+                   self.db.among(memory.c.source_key, keys))
+            .order_by(memory.c.model_id == HUMAN)
+        )
+        # the human entry sorts last, so it overwrites the model's
+        return {r["source_key"]: (r["translation"], r["origin"]) for r in rows}
 
     def remember(self, source: str, source_lang: str, target_lang: str, translation: str,
                  origin: str, model_id: str) -> None:
@@ -104,15 +103,14 @@ class Memory:
         """For each (source, English): the model's kept judgement of that English for that
         exact source (``judgement_record``), or None."""
         keys = sorted({memory_key(source) for source, _ in wanted})
-        kept: dict[str, tuple[str, dict[str, Any]]] = {}
-        for start in range(0, len(keys), 500):
+        kept: dict[str, tuple[str, dict[str, Any]]] = {
+            r["source_key"]: (r["translation"], json.loads(r["judgement"]))
             for r in self.db.rows(
                 sa.select(memory.c.source_key, memory.c.translation, memory.c.judgement)
                 .where(memory.c.source_lang == source_lang, memory.c.target_lang == target_lang,
                        memory.c.model_id == model_id, memory.c.judgement.is_not(None),
-                       memory.c.source_key.in_(keys[start:start + 500]))
-            ):
-                kept[r["source_key"]] = (r["translation"], json.loads(r["judgement"]))
+                       self.db.among(memory.c.source_key, keys)))
+        } if keys else {}
         found: list[dict[str, Any] | None] = []
         for source, english in wanted:
             text, record = kept.get(memory_key(source), (None, None))

@@ -101,6 +101,36 @@ def test_translate_all_with_progress(tmp_path, seed_file, zh_model):
     assert run(tmp_path, "translate").exit_code == 2  # no ids: a usage error
 
 
+def test_translate_tells_running_workers_only_of_the_chunks_it_does_not_take(
+        tmp_path, zh_model, monkeypatch):
+    from webapp.cli import Context
+    from webapp.storage import Library
+
+    told = []
+    monkeypatch.setattr(Context, "submit", lambda self, *job: told.append(job))
+    for name, text in (("a.txt", "今天天气很好。我们去公园。"), ("b.txt", "他说他很忙。明天再见。")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        assert run(tmp_path, "import", str(tmp_path / name), "--lang", "zh").exit_code == 0
+    told.clear()  # (imports announce headline jobs)
+    result = run(tmp_path, "translate", "1")  # one chunk, taken by this process at once
+    assert result.exit_code == 0, result.output
+    assert told == []
+    result = run(tmp_path, "translate", "2", "1")  # 2's chunk is this process's; 1 waits
+    assert result.exit_code == 0, result.output
+    library = Library(tmp_path / "lib" / "library.sqlite3")
+    assert [(library.jobs.get(job_id)["target"], kind, chunks)
+            for job_id, kind, chunks in told] == [("1", "translate", 1)]
+    library.close()
+
+
+def test_workers_are_told_of_every_chunk_but_the_first_jobs_first():
+    from webapp.cli.work import others
+
+    told = [(7, "translate", 4), (8, "translate", 1), (9, "translate", 2)]
+    assert others(told, 7) == [(7, "translate", 3), (8, "translate", 1), (9, "translate", 2)]
+    assert others([(7, "translate", 1)], 7) == []
+
+
 def test_models_commands(tmp_path, zh_model, monkeypatch):
     listed = run(tmp_path, "models", "list")
     assert listed.exit_code == 0 and listed.stdout.startswith("zh\ten\t")

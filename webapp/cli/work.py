@@ -39,10 +39,15 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
             click.echo(f"Error: document {doc_id}: {exc}", err=True)
     if not jobs:
         sys.exit(1)
-    # running workers are told beside the work this process starts at once (reaching the
-    # queue loads its client libraries: a tenth of a second before the first screen)
+    # running workers are told beside the work this process starts at once, of every chunk
+    # but the one it takes first; nothing to tell (a document of one chunk, the usual case)
+    # leaves the queue and its client libraries unloaded: a tenth of a second, and the CPU
+    # the first screen decodes on. A chunk this process gives up (interrupted, killed) goes
+    # back to the queue's sweep like any worker's.
+    told = others(told, jobs[0])
     telling = threading.Thread(target=_tell, args=(ctx, told), name="tell-workers", daemon=True)
-    telling.start()
+    if told:
+        telling.start()
     total = sum(library.jobs.get(j)["total"] for j in jobs)
     with click.progressbar(length=total, label="Translating", file=sys.stderr,
                            show_pos=True) as bar:
@@ -60,7 +65,8 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
                 time.sleep(0.5)
                 run_job(library, job_id, batch_tokens=ctx.settings["BATCH_TOKENS"])
             show(job_id, job["done"])
-    telling.join()
+    if told:
+        telling.join()
     for job_id in jobs:
         job = library.jobs.get(job_id)
         if job["status"] != DONE:
@@ -69,6 +75,13 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
                        + (f": {job['error']}" if job["error"] else ""), err=True)
     if failed:
         sys.exit(1)
+
+
+def others(told: list[tuple[int, str, int]], first: int) -> list[tuple[int, str, int]]:
+    """What to tell running workers of jobs queued here — (job id, kind, chunks) — when this
+    process takes one chunk of job ``first`` at once: the rest."""
+    rest = [(job_id, kind, chunks - (job_id == first)) for job_id, kind, chunks in told]
+    return [job for job in rest if job[2] > 0]
 
 
 def _tell(ctx: Context, jobs: list[tuple]) -> None:

@@ -25,8 +25,6 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from slugify import slugify
-
 from webapp.errors import EnfaceError
 from webapp.exports.common import check_options
 
@@ -102,9 +100,18 @@ def export_document(doc: dict, fmt: str, options: ExportOptions = ExportOptions(
     return exporter.write(doc, options)
 
 
+def _slug(title: str) -> str:
+    """A title as ASCII words joined by hyphens (pinyin for Chinese), at most 60 characters.
+    (python-slugify loads its transliteration tables on import, which the package that holds
+    the exporters need not pay for: ``enface translate`` reaches ``exports.tabular``.)"""
+    from slugify import slugify
+
+    return slugify(title, max_length=60, word_boundary=True)
+
+
 def filename_for(doc: dict, fmt: str) -> str:
     """A safe ASCII file name for ``doc`` exported as ``fmt``: "12-title-in-pinyin.ext"."""
-    slug = slugify(str(doc.get("title") or ""), max_length=60, word_boundary=True) or "document"
+    slug = _slug(str(doc.get("title") or "")) or "document"
     doc_id = doc.get("id")
     prefix = f"{int(doc_id)}-" if isinstance(doc_id, int) else ""
     return f"{prefix}{slug}.{exporter_for(fmt).extension}"
@@ -167,5 +174,5 @@ def export_book(docs: Iterable[dict], fmt: str, title: str,
 
 def book_filename(title: str, fmt: str) -> str:
     """A safe ASCII file name for a book: "reading-list.epub"."""
-    slug = slugify(title, max_length=60, word_boundary=True) or "enface-book"
+    slug = _slug(title) or "enface-book"
     return f"{slug}.{exporter_for(fmt).extension}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import stat
@@ -193,6 +194,35 @@ def test_a_package_reinstalled_in_place_is_reloaded(tmp_path, model, archive):
     finally:
         engine.install_file(archive)
     assert engine.translate_sentences(["你好世界"], model) == ["你好世界"]
+
+
+def test_a_preloaded_model_is_loaded_once_and_its_failure_said_by_the_load_that_needs_it(
+        model, monkeypatch):
+    inference.forget(model.path)
+    loads, release = [], threading.Event()
+    real = inference._load_now
+
+    def slow(found):
+        loads.append(found.path)
+        release.wait(5)
+        return real(found)
+
+    monkeypatch.setattr(inference, "_load_now", slow)
+    thread = engine.preload(model)
+    while not loads:  # the preload holds the lock while it loads
+        time.sleep(0.01)
+    waiting = threading.Thread(target=lambda: engine.translate_sentences(["你好"], model))
+    waiting.start()
+    time.sleep(0.1)
+    release.set()
+    thread.join(5)
+    waiting.join(5)
+    assert loads == [model.path]  # the translation waited for the preload, not loading again
+
+    gone = dataclasses.replace(model, path=model.path.parent / "missing")
+    engine.preload(gone).join(5)  # the preload's thread swallows the error...
+    with pytest.raises(ModelError, match="no longer installed"):
+        engine.translate_sentences(["你好"], gone)  # ...and the load that needs the model says it
 
 
 def test_batches_keep_order_and_report_each_sentence_once(model, sample_lines):

@@ -30,6 +30,10 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
     if not doc_ids:
         raise click.UsageError("Give document ids, or --all.")
     jobs, failed, told = [], 0, []
+    try:  # the first document's model loads while its job is planned and claimed
+        engine.preload(translation.model_for(library, doc_ids[0]))
+    except EnfaceError:
+        pass  # (said below, for that document)
     for doc_id in doc_ids:
         try:
             jobs.append(translation.queue_translation(

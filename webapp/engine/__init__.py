@@ -24,6 +24,7 @@ from webapp.engine.inference import (
     DEFAULT_BATCH_TOKENS,
     alternatives,
     configure,
+    preload,
     translate_sentences,
 )
 from webapp.engine.packages import (
@@ -55,6 +56,7 @@ __all__ = [
     "install_from_index",
     "installed_models",
     "judge",
+    "preload",
     "remove_model",
     "score",
     "translate_sentences",

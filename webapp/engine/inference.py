@@ -150,6 +150,23 @@ def forget(path: Path) -> None:
 
 
 
+def preload(model: ModelInfo) -> threading.Thread:
+    """Begin loading ``model`` in a thread, for a process with Python work to do before it
+    translates (``enface translate`` plans its job meanwhile): CTranslate2 reads and prepares
+    the weights with the GIL released. A failure is left to the ``_load`` that needs the model,
+    which raises it; that ``_load`` waits for this one rather than loading the model twice."""
+
+    def run() -> None:
+        try:
+            _load(model)
+        except ModelError:
+            pass
+
+    thread = threading.Thread(target=run, name="enface-load-model", daemon=True)
+    thread.start()
+    return thread
+
+
 def _load(model: ModelInfo) -> _Loaded:
     """The model's Translator and tokenizer, loaded once per package (thread-safe)."""
     try:  # a package reinstalled in place (by us or by argospm) is loaded afresh

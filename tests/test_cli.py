@@ -6,6 +6,7 @@ import getpass
 import json
 import shutil
 import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -121,6 +122,32 @@ def test_translate_tells_running_workers_only_of_the_chunks_it_does_not_take(
     assert [(library.jobs.get(job_id)["target"], kind, chunks)
             for job_id, kind, chunks in told] == [("1", "translate", 1)]
     library.close()
+
+
+def test_translate_waits_for_the_model_it_began_loading_before_it_ends(tmp_path, seed_file,
+                                                                       zh_model):
+    """With nothing left to translate the command ends at once, while its model may still be
+    loading in a thread: CTranslate2 then aborted the interpreter as it stopped (exit 134,
+    "terminate called without an active exception"). The command waits for the load."""
+    run(tmp_path, "import", str(seed_file))
+    assert run(tmp_path, "translate", "1").exit_code == 0
+    marker = tmp_path / "loaded"
+    slow_load = (
+        "import time\n"
+        "from webapp.engine import inference\n"
+        "real = inference._load_now\n"
+        "def slow(model):\n"
+        "    time.sleep(1.0)\n"
+        "    found = real(model)\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "    return found\n"
+        "inference._load_now = slow\n"
+        "from webapp.cli import main\n"
+        "main()\n")
+    out = subprocess.run([sys.executable, "-c", slow_load, "--data-dir", str(tmp_path / "lib"),
+                          "translate", "1"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert marker.exists()  # the load the command began was waited for, not cut off
 
 
 def test_workers_are_told_of_every_chunk_but_the_first_jobs_first():

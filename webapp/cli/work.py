@@ -15,6 +15,7 @@ from webapp.actions import translate as translation
 from webapp.actions.jobs import run_job
 from webapp.cli import Context, fail, main, pass_ctx
 from webapp.errors import EnfaceError
+from webapp.storage import Library
 from webapp.vocabulary import ACTIVE, DONE
 
 
@@ -29,11 +30,21 @@ def translate(ctx: Context, doc_ids: tuple[int, ...], all_docs: bool) -> None:
         doc_ids = tuple(d["id"] for d in reversed(library.documents.page()))
     if not doc_ids:
         raise click.UsageError("Give document ids, or --all.")
-    jobs, failed, told = [], 0, []
+    loading = None
     try:  # the first document's model loads while its job is planned and claimed
-        engine.preload(translation.model_for(library, doc_ids[0]))
+        loading = engine.preload(translation.model_for(library, doc_ids[0]))
     except EnfaceError:
         pass  # (said below, for that document)
+    try:
+        _translate(ctx, library, doc_ids)
+    finally:  # however this ends: CTranslate2 must not be loading as the interpreter stops
+        if loading is not None:
+            loading.join()
+
+
+def _translate(ctx: Context, library: Library, doc_ids: tuple[int, ...]) -> None:
+    """Queue a job for each document and run them here, beside any running workers."""
+    jobs, failed, told = [], 0, []
     for doc_id in doc_ids:
         try:
             jobs.append(translation.queue_translation(

@@ -302,3 +302,24 @@ def test_a_big_document_is_planned_in_shrinking_chunks_of_whole_segments(library
     assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:], strict=False))
     counts = [count for _, _, count in chunks]
     assert counts[0] >= 250 > counts[-2] >= translating.MIN_CHUNK_UNITS
+
+
+def test_a_job_is_planned_once_and_one_from_before_chunks_gets_them_when_it_runs(
+        library, zh_model, add_article, monkeypatch):
+    import sqlalchemy as sa
+
+    from webapp.storage.tables import job_chunk
+
+    fresh, older = add_article("第一句。", "第二句。"), add_article("第三句。", "第四句。")
+    fresh_job = translating.queue_translation(library, fresh)
+    older_job = translating.queue_translation(library, older)
+    with library.db.transaction() as conn:  # as a job queued before chunks existed
+        conn.execute(sa.delete(job_chunk).where(job_chunk.c.job_id == older_job))
+    planned = []
+    real = translating.plan
+    monkeypatch.setattr(translating, "plan", lambda lib, doc: planned.append(doc) or real(lib, doc))
+    assert jobs.run_job(library, fresh_job) == "done"
+    assert planned == []  # its chunks were made with it: not planned again
+    assert jobs.run_job(library, older_job) == "done"
+    assert planned == [older]
+    assert all(u["status"] == "machine" for u in units(library, fresh) + units(library, older))

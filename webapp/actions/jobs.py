@@ -191,7 +191,11 @@ def heartbeat(library: Library, chunk_id: int, owner: str, lease_seconds: float
 
 
 def _ensure_chunks(library: Library, job: dict) -> None:
-    """A job queued before chunks existed gets them (a translation's plan, else one)."""
+    """A job queued before chunks existed gets them (a translation's plan, else one). A job
+    made with its chunks (every one since) is not planned again: planning reads the document's
+    units and the glossary's stale ones, on every chunk a runner takes."""
+    if library.jobs.chunks(job["id"]):
+        return
     if job["kind"] == TRANSLATE_JOB:
         plans = translate.plan(library, int(job["target"]))
     elif job["kind"] == HEADLINE_JOB:

@@ -193,7 +193,9 @@
     const w = closest(e.target, "#reader .w");
     if (w && !closest(e.target, "a")) {
       // The popup opens beside the word; the click still focuses (and so highlights) the
-      // sentence's translation, as a click on the source always has.
+      // sentence's translation, as a click on the source always has. The click decides: the
+      // pointer's hover, less than 700 ms old, opens nothing after it.
+      clearTimeout(hoverTimer);
       open(w, null, false);
       return;
     }

@@ -80,6 +80,22 @@ def test_a_pointer_resting_on_a_word_leaves_the_keyboards_popup_alone(page, serv
     expect(page.locator("#popup-target")).to_be_focused()
 
 
+def test_a_click_on_a_word_just_reached_asks_for_its_popup_once(page, server):
+    """A click on the word the pointer came to less than 700 ms before opens its popup, and
+    the hover's timer opens nothing after it (it asked for the same popup a second time)."""
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/words?" in request.url
+            else None)
+    page.goto(server + "/documents/1")
+    target = word(page, "磋商")
+    target.hover()
+    target.click()
+    expect(page.locator("#word-popup .popup")).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1_200)  # past the hover's 700 ms
+    assert len(asked) == 1, asked
+    expect(page.locator("#reader .w.open")).to_have_text("磋商")
+
+
 def test_pinyin_toggle_puts_ruby_over_the_title(page, server, artifacts):
     page.goto(server + "/documents/1")
     title = page.locator(".kind-title .col.src")

@@ -107,8 +107,20 @@ def test_translate_tells_running_workers_only_of_the_chunks_it_does_not_take(
     from webapp.cli import Context
     from webapp.storage import Library
 
-    told = []
-    monkeypatch.setattr(Context, "submit", lambda self, *job: told.append(job))
+    from webapp.storage.units import Units
+
+    told, events = [], []
+
+    def submit(self, *job):
+        told.append(job)
+        events.append("told")
+
+    def store(self, *args, real=Units.store_translations, **kwargs):
+        events.append("stored")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Context, "submit", submit)
+    monkeypatch.setattr(Units, "store_translations", store)
     for name, text in (("a.txt", "今天天气很好。我们去公园。"), ("b.txt", "他说他很忙。明天再见。")):
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert run(tmp_path, "import", str(tmp_path / name), "--lang", "zh").exit_code == 0
@@ -116,11 +128,13 @@ def test_translate_tells_running_workers_only_of_the_chunks_it_does_not_take(
     result = run(tmp_path, "translate", "1")  # one chunk, taken by this process at once
     assert result.exit_code == 0, result.output
     assert told == []
+    events.clear()
     result = run(tmp_path, "translate", "2", "1")  # 2's chunk is this process's; 1 waits
     assert result.exit_code == 0, result.output
     library = Library(tmp_path / "lib" / "library.sqlite3")
     assert [(library.jobs.get(job_id)["target"], kind, chunks)
             for job_id, kind, chunks in told] == [("1", "translate", 1)]
+    assert events[0] == "stored"  # told once 2's first screen was stored, not beside it
     library.close()
 
 

@@ -106,7 +106,6 @@ def test_translate_tells_running_workers_only_of_the_chunks_it_does_not_take(
         tmp_path, zh_model, monkeypatch):
     from webapp.cli import Context
     from webapp.storage import Library
-
     from webapp.storage.units import Units
 
     told, events = [], []

@@ -191,17 +191,15 @@ def heartbeat(library: Library, chunk_id: int, owner: str, lease_seconds: float
 
 
 def _ensure_chunks(library: Library, job: dict) -> None:
-    """A job queued before chunks existed gets them (a translation's plan, else one). A job
-    made with its chunks (every one since) is not planned again: planning reads the document's
-    units and the glossary's stale ones, on every chunk a runner takes."""
-    if library.jobs.chunks(job["id"]):
-        return
-    if job["kind"] == TRANSLATE_JOB:
-        plans = translate.plan(library, int(job["target"]))
-    elif job["kind"] == HEADLINE_JOB:
-        plans = headlines.plan(library, int(job["target"]))
-    else:
-        plans = [(None, None, int(job.get("total") or 0))]
+    """A job queued before chunks existed gets them (a translation's plan, else one)."""
+
+    def plans() -> list:
+        if job["kind"] == TRANSLATE_JOB:
+            return translate.plan(library, int(job["target"]))
+        if job["kind"] == HEADLINE_JOB:
+            return headlines.plan(library, int(job["target"]))
+        return [(None, None, int(job.get("total") or 0))]
+
     library.jobs.ensure_chunks(job["id"], plans)
 
 

@@ -11,7 +11,7 @@ The queue only carries "there is work for job N"; everything it would need to re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -73,11 +73,19 @@ class Jobs:
                  "total": total, "enqueued_at": now}
                 for i, (start, end, total) in enumerate(plans)])
 
-    def ensure_chunks(self, job_id: int, plans: list[ChunkPlan]) -> None:
-        """Give a job made before chunks existed its chunks (nothing if it has some)."""
+    def ensure_chunks(self, job_id: int, plan: Callable[[], list[ChunkPlan]]) -> None:
+        """Give a job made before chunks existed its chunks, ``plan()``: called only for a job
+        that has none (every job since was made with its chunks; planning a translation reads
+        its document), which is asked first without the write lock, then again under it."""
+        if self._has_chunks(job_id):
+            return
         with self.db.transaction():
-            if not self.chunks(job_id):
-                self._add_chunks(job_id, plans)
+            if not self._has_chunks(job_id):
+                self._add_chunks(job_id, plan())
+
+    def _has_chunks(self, job_id: int) -> bool:
+        return self.db.scalar(sa.select(job_chunk.c.id).where(job_chunk.c.job_id == job_id)
+                              .limit(1)) is not None
 
     def get(self, job_id: int) -> dict[str, Any]:
         """One job; NotFound if absent."""

@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _INT_KEYS = {"PORT", "MAX_IMPORT_BYTES", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES",
              "MAX_EDIT_CHARS", "BATCH_TOKENS", "INTER_THREADS", "INTRA_THREADS", "SESSION_HOURS",
              "PROXIES", "LOGIN_LIMIT", "LOGIN_WINDOW_MINUTES", "PROCESSES", "WORKER_NICE",
-             "LEASE_SECONDS"}
+             "LEASE_SECONDS", "PAGE_CACHE_MB"}
 _BOOL_KEYS = {"SEED", "WORKER", "AUTH", "WORD_MARKS", "LEARNING", "ALLOW_PRIVATE_URLS",
               "HEADLINES"}
 
@@ -57,6 +57,7 @@ def defaults() -> dict[str, Any]:
         "ALLOWED_HOSTS": "",  # host names served besides loopback (comma-separated; * for any)
         "ALLOW_PRIVATE_URLS": False,  # URL imports, feeds and model downloads may reach private,
         # loopback and link-local addresses (off: public addresses only, see webapp.outbound)
+        "PAGE_CACHE_MB": 32,  # per web process: library lists kept until the library changes
         "TARGET_LANG": "en",
         "WORD_MARKS": True,  # Chinese source words as lookup targets with readings (the reader)
         "LEARNING": True,  # a learner's words marked in the reader, difficulty per article

@@ -216,6 +216,14 @@ def library_page(library: Library, query: Query, *, editors: bool,
             "all_tags": tags}
 
 
+def version(library: Library) -> tuple:
+    """What the library's lists are made of, beyond who asks and what they ask, as a value that
+    changes whenever any of it may have: the library's change counter (moved on by every write
+    of every process) and the models installed here (a list says which documents lack one).
+    Read it before the list: a list made after reading it is at least that new."""
+    return library.generation(), translation.models_stamp()
+
+
 def choices(library: Library, *, learning: bool = False) -> dict[str, Any]:
     """What the filter form offers: sites, languages, tags, collections, states, sorts (and,
     with ``learning``, the sorts and filters by difficulty for the reader)."""

@@ -29,6 +29,11 @@ def model_for(library: Library, doc_id: int):
     return model
 
 
+def models_stamp() -> tuple:
+    """A value that changes whenever a model is installed, replaced or removed here."""
+    return engine.installed_stamp()
+
+
 def missing_models(pairs) -> list[tuple[str, str]]:
     """The (source, target) language pairs among ``pairs`` that no installed model covers."""
     return sorted({pair for pair in pairs if engine.find_model(*pair) is None})

@@ -35,6 +35,7 @@ from webapp.engine.packages import (
     install_file,
     install_from_index,
     installed_models,
+    installed_stamp,
     remove_model,
     use_folders,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "install_file",
     "install_from_index",
     "installed_models",
+    "installed_stamp",
     "judge",
     "preload",
     "remove_model",

@@ -103,6 +103,21 @@ def installed_models() -> list[ModelInfo]:
     return sorted(models, key=lambda m: (m.from_code, m.to_code, _version_key(m)))
 
 
+def installed_stamp() -> tuple[int | None, ...]:
+    """What changes whenever a package is installed, replaced or removed: the modification
+    time of each folder packages live in (an install or removal renames a folder in it). A
+    stat a folder: cheap enough for every request."""
+    from argostranslate import settings
+
+    stamps = []
+    for directory in settings.package_dirs:
+        try:
+            stamps.append(os.stat(directory).st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
 def _version_key(model: ModelInfo) -> tuple:
     from packaging.version import InvalidVersion, Version
 

@@ -63,6 +63,10 @@ class Library:
         """A unit of work over every repository (see ``Database.transaction``)."""
         return self.db.transaction()
 
+    def generation(self) -> int:
+        """How many units of work have written to the library (see ``Database.generation``)."""
+        return self.db.generation()
+
     def reading(self):
         """Several reads on one connection (one snapshot on SQLite)."""
         return self.db.reading()

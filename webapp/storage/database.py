@@ -33,6 +33,13 @@ from sqlalchemy.engine import Connection, Engine
 from .grams import grams_text
 
 _SPACE = re.compile(r"\s+")
+# Every unit of work's last statement when it wrote (see ``Database.generation``). PostgreSQL:
+# a transaction has an id once it wrote a row (or locked one); SQLite: its connection's count
+# of changed rows moved (see ``transaction``).
+_MOVE_ON = sa.text("UPDATE library_change SET generation = generation + 1 WHERE id = 1")
+_MOVE_ON_IF_WRITTEN = sa.text("UPDATE library_change SET generation = generation + 1"
+                              " WHERE id = 1 AND pg_current_xact_id_if_assigned() IS NOT NULL")
+_GENERATION = sa.text("SELECT generation FROM library_change WHERE id = 1")
 # PostgreSQL advisory locks taken by ``commit_clock`` (two-key form: this space, a document id)
 _CLOCK_LOCKS = 0x656E66  # "enf"
 
@@ -147,7 +154,9 @@ class Database:
     def transaction(self) -> Iterator[Connection]:
         """A unit of work: every repository call inside lands together or not at all.
 
-        Nested blocks join the outer one. On SQLite the write lock is taken at once.
+        Nested blocks join the outer one. On SQLite the write lock is taken at once. When it
+        wrote anything, its last statement moves the library's change counter on
+        (``generation``).
         """
         current = self._current.get()
         if current is not None and current.info.get("enface_write"):
@@ -164,8 +173,10 @@ class Database:
                 token = self._current.set(conn)
                 try:
                     with conn.begin():
+                        changes = self._changes(conn)
                         yield conn
                         self._finish(conn)
+                        self._move_on(conn, changes)
                 finally:
                     self._current.reset(token)
                     conn.info.pop("enface_write", None)
@@ -174,6 +185,27 @@ class Database:
         finally:
             if lock is not None:
                 lock.release()
+
+    def _changes(self, conn: Connection) -> int | None:
+        """SQLite: the rows this connection has changed so far (every INSERT, UPDATE or DELETE,
+        a trigger's too)."""
+        return conn.connection.dbapi_connection.total_changes if self.sqlite else None
+
+    def _move_on(self, conn: Connection, changes: int | None) -> None:
+        """A unit of work's last statement: the change counter moved on if it wrote anything
+        (on PostgreSQL its row lock is held from here to the commit, a moment)."""
+        if not self.sqlite:
+            conn.execute(_MOVE_ON_IF_WRITTEN)
+        elif self._changes(conn) != changes:
+            conn.execute(_MOVE_ON)
+
+    def generation(self) -> int:
+        """How many units of work have written to the library: it moves on with every commit
+        that changed a row, in any process, and with nothing else. Read before what it vouches for
+        (the counter a writer moves on commits with its writes, and writers take turns on its
+        row), what is read after it is at least as new as the number says."""
+        with self.connection() as conn:
+            return conn.execute(_GENERATION).scalar_one()
 
     def before_commit(self, key: str, work: Any, *, last: bool = False) -> None:
         """Inside a unit of work: run ``work()`` once, just before it commits (and never if it

@@ -357,6 +357,15 @@ document_stats = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, server_default="0"),
 )
 
+#: One row: how many units of work have written to the library (see migration 0017). Moved on
+#: by every write transaction as its last statement; a page kept while it reads the same is
+#: still true. Not copied by ``db copy`` (the copy starts its own count).
+library_change = sa.Table(
+    "library_change", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("generation", sa.BigInteger, nullable=False),
+)
+
 tag = sa.Table(
     "tag", metadata,
     _id(),

@@ -8,6 +8,7 @@ from webapp.actions import catalog, edit, glossary, left_out, quality, search, v
 from webapp.actions import documents as docs
 from webapp.actions import learning as measured
 from webapp.vocabulary import APPROVED
+from webapp.web import pagecache
 from webapp.web.db import lib, submit
 from webapp.web.learning import learner
 
@@ -26,6 +27,7 @@ def json_body() -> dict:
 
 
 @bp.get("/documents")
+@pagecache.kept(html=False)
 def documents():
     """A page of documents, filtered and sorted as ``?q=&site=&lang=&from=&to=&state=&review=
     &problems=&tag=&collection=&level=&known=&sort=&page=&per_page=`` say: {"total", "page",

@@ -33,6 +33,7 @@ from webapp.web import (
     models,
     offline,
     ops,
+    pagecache,
     pages,
     reading,
     security,
@@ -80,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ops.init_app(app)
     filters.init_app(app)
     offline.init_app(app)
+    pagecache.init_app(app)
     for blueprint in (pages.bp, api.bp, models.bp, edit.bp, downloads.bp, auth.bp, users.bp,
                       feeds.bp, reading.bp, glossary.bp, learning.bp, ops.bp, offline.bp,
                       send.bp, library.bp, library_api.bp, imports.bp):

@@ -21,6 +21,7 @@ from webapp.actions import search as searching
 from webapp.errors import NoModel
 from webapp.reading import is_chinese
 from webapp.storage import utcnow
+from webapp.web import pagecache
 from webapp.web.db import headlines, lib, submit
 from webapp.web.learning import learner
 from webapp.web.reading import reading_settings
@@ -41,6 +42,7 @@ def _varies(response):
 
 
 @bp.get("/")
+@pagecache.kept()
 def library():
     """The library: documents with their English headlines and progress, filters and sort (the
     list alone for htmx: the filter form and the page links swap it, and push the address),
@@ -68,6 +70,7 @@ def search():
 
 
 @bp.get("/documents")
+@pagecache.kept()
 def documents():
     """The documents list of a query (polls while translations run)."""
     return render_template("_documents.html",

@@ -84,6 +84,23 @@ def test_last_edited_is_the_newest_change_by_a_person(lib, article):
     assert lib.catalog.rows([doc])[0]["edited_at"] == lib.units.get(units[0]["id"])["updated_at"]
 
 
+def test_last_edited_is_the_edits_final_time_when_a_second_ticks_before_the_commit(
+        lib, article, monkeypatch):
+    """On PostgreSQL an edit's time is written when the English changes and again from the
+    commit clock as the unit of work ends (0018): "last edited" is the second one. (The writer's
+    clock here reads a year long past, as a second ticking between the two would, only more.)"""
+    import webapp.storage.units as units_module
+
+    doc = add(lib, article, "一", "第一句。")
+    unit = units_of(lib, doc)[0]
+    lib.units.store_translations([(unit["id"], "One")], model_id="m")
+    monkeypatch.setattr(units_module, "utcnow", lambda: "2001-01-01T00:00:00Z")
+    lib.units.update(unit["id"], "Title", base_revision=1, status=EDITED)
+    stored = lib.units.get(unit["id"])["updated_at"]
+    assert lib.catalog.rows([doc])[0]["edited_at"] == stored
+    assert stored > "2001" if not lib.db.sqlite else stored == "2001-01-01T00:00:00Z"
+
+
 def test_glossary_problems_are_unknown_after_any_change_of_the_english(lib, article):
     doc = add(lib, article, "一", "第一句。")
     assert lib.catalog.rows([doc])[0]["problems"] is None

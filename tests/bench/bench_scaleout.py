@@ -17,6 +17,9 @@ binaries for the copy. Prints figures; asserts nothing about time.
    compiled bytecode, as installed ones do (``installed_env``; a first run of each writes it).
 3. ``web``: ``enface serve --processes 4`` against ``--processes 1`` (waitress), 50 concurrent
    wrk clients on the 2,000-block reader page and on the library page: requests/s, p50, p99.
+   The library page twice: without a session (wrk keeps no cookie: every request is a first
+   visit, whose page is made anew) and with one browser session's cookie (its page is kept
+   while the library does not change, ``webapp.web.pagecache``).
 4. ``responsive``: 4 clients reading the seed's reader page and saving a sentence, p50/p95, on an
    idle server and while its worker translates a 1,000-sentence document on every core: the
    worker at nice 10 (the default) and at nice 0 (bar: p95 within 2× of idle).
@@ -240,10 +243,12 @@ def serve(data: Path, processes: int, port: int, **env: str) -> subprocess.Popen
     raise SystemExit("the server did not start")
 
 
-def wrk(url: str, seconds: int, clients: int) -> tuple[float, float, float]:
-    """(requests/s, p50 ms, p99 ms) of wrk on one URL."""
+def wrk(url: str, seconds: int, clients: int, cookie: str | None = None
+        ) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) of wrk on one URL (with ``cookie``: as one browser)."""
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency",
-                          "--timeout", "30s", url], capture_output=True, text=True,
+                          "--timeout", "30s", *headers, url], capture_output=True, text=True,
                          check=True).stdout
 
     def ms(label: str) -> float:
@@ -251,6 +256,12 @@ def wrk(url: str, seconds: int, clients: int) -> tuple[float, float, float]:
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), ms("50"), ms("99")
+
+
+#: The web part's pages: (name, path, sent with a browser session's cookie).
+PAGES = [("reader (2,000 blocks)", "/documents/{doc_id}", False),
+         ("library, no session", "/", False),
+         ("library, one session", "/", True)]
 
 
 def web_part(seconds: int) -> None:
@@ -263,15 +274,19 @@ def web_part(seconds: int) -> None:
         port = free_port()
         proc = serve(data, processes, port, ENFACE_WORKER="0")
         try:
-            for page, path in (("reader (2,000 blocks)", f"/documents/{doc_id}"),
-                               ("library", "/")):
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}").read()  # warm
+            # a browser's session (its cookie: the page is kept for it, see
+            # webapp.web.pagecache), or none (wrk's own: every request a first visit)
+            first = urllib.request.urlopen(f"http://127.0.0.1:{port}/")
+            cookie = "; ".join(c.split(";", 1)[0] for c in first.headers.get_all("Set-Cookie"))
+            for page, path, session in PAGES:
+                url = f"http://127.0.0.1:{port}{path.format(doc_id=doc_id)}"
+                urllib.request.urlopen(url).read()  # warm
                 results.setdefault((page, processes), []).append(
-                    wrk(f"http://127.0.0.1:{port}{path}", seconds, 50))
+                    wrk(url, seconds, 50, cookie if session else None))
         finally:
             proc.terminate()
             proc.wait()
-    for page in ("reader (2,000 blocks)", "library"):
+    for page, _, _ in PAGES:
         rows = {}
         for processes in (1, 4):
             runs = results[(page, processes)]

@@ -198,3 +198,40 @@ def test_the_cache_keeps_at_most_its_bytes_least_recently_served_out_first():
     assert len(cache) == 4
     cache.put(("big",), (b"x" * 300, 200, []))  # over a quarter of the whole: not kept
     assert cache.get(("big",)) is None and len(cache) == 4
+
+
+def test_a_kept_pages_compressed_bodies_are_kept_with_it(client, library, add_article,
+                                                         monkeypatch):
+    """What a browser gets (brotli or gzip) is compressed once per kept page; any other
+    response is compressed every time, as before."""
+    import gzip
+
+    from flask_compress import flask_compress
+
+    compressed = []
+    compress = flask_compress._compress_data
+
+    def counting(app, data, algorithm):
+        compressed.append(algorithm)
+        return compress(app, data, algorithm)
+
+    monkeypatch.setattr(flask_compress, "_compress_data", counting)
+    doc = add_article("第一句。" * 200)
+    plain = client.get("/")  # (the session's first page)
+    gzipped = {"Accept-Encoding": "gzip"}
+    first = client.get("/", headers=gzipped)
+    second = client.get("/", headers=gzipped)
+    assert compressed == ["gzip"]  # the kept page, once
+    assert second.headers["Content-Encoding"] == "gzip" and second.data == first.data
+    assert "Accept-Encoding" in second.headers["Vary"]
+    assert gzip.decompress(second.data) == client.get("/").data != plain.data
+    client.get("/", headers={"Accept-Encoding": "br"})
+    client.get("/", headers={"Accept-Encoding": "br"})
+    assert compressed == ["gzip", "br"]
+    library.tags.add([doc], "changed")
+    changed = client.get("/", headers=gzipped)
+    assert compressed == ["gzip", "br", "gzip"]
+    assert b"changed" in gzip.decompress(changed.data)
+    for _ in range(2):  # the reader page is not kept: compressed each time
+        client.get(f"/documents/{doc}", headers=gzipped)
+    assert len(compressed) == 5

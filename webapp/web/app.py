@@ -104,6 +104,7 @@ def _compress(app: Flask) -> None:
     """Brotli or gzip for text responses, by what the browser accepts (flask-compress)."""
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    pagecache.compression_settings(app.config)  # kept pages are kept compressed too
     Compress(app)
 
     @app.after_request  # runs before the compression (after_request runs last-added first)

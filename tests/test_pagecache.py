@@ -235,3 +235,26 @@ def test_a_kept_pages_compressed_bodies_are_kept_with_it(client, library, add_ar
     for _ in range(2):  # the reader page is not kept: compressed each time
         client.get(f"/documents/{doc}", headers=gzipped)
     assert len(compressed) == 5
+
+
+def test_a_replaced_model_changes_the_stamp_within_one_tick_of_the_clock(tmp_path,
+                                                                         monkeypatch):
+    """A package replaced by another of the same name, its folder's time set back as a coarse
+    file system clock would leave it, still changes what the lists are kept under."""
+    import os
+
+    from argostranslate import settings
+
+    from webapp.engine import installed_stamp
+
+    packages = tmp_path / "packages"
+    (packages / "translate-zh_en").mkdir(parents=True)
+    monkeypatch.setattr(settings, "package_dirs", [packages])
+    before = installed_stamp()
+    times = os.stat(packages)
+    (packages / "new").mkdir()
+    (packages / "translate-zh_en").rename(tmp_path / "old")
+    (packages / "new").rename(packages / "translate-zh_en")
+    os.utime(packages, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert os.stat(packages).st_mtime_ns == times.st_mtime_ns
+    assert installed_stamp() != before

@@ -103,18 +103,22 @@ def installed_models() -> list[ModelInfo]:
     return sorted(models, key=lambda m: (m.from_code, m.to_code, _version_key(m)))
 
 
-def installed_stamp() -> tuple[int | None, ...]:
-    """What changes whenever a package is installed, replaced or removed: the modification
-    time of each folder packages live in (an install or removal renames a folder in it). A
-    stat a folder: cheap enough for every request."""
+def installed_stamp() -> tuple:
+    """What changes whenever a package is installed, replaced or removed: each folder packages
+    live in, its modification time and the names and inode numbers of what it holds (an
+    install or a removal renames a folder in it; a replaced package is a new folder, so a new
+    inode, even where two changes fall in one tick of the file system's clock). A stat and a
+    listing per folder: cheap enough for every request."""
     from argostranslate import settings
 
     stamps = []
     for directory in settings.package_dirs:
         try:
-            stamps.append(os.stat(directory).st_mtime_ns)
+            with os.scandir(directory) as entries:
+                held = tuple(sorted((entry.name, entry.inode()) for entry in entries))
+            stamps.append((str(directory), os.stat(directory).st_mtime_ns, held))
         except OSError:
-            stamps.append(None)
+            stamps.append((str(directory), None, ()))
     return tuple(stamps)
 
 

@@ -191,12 +191,12 @@ def test_no_cache_when_it_is_turned_off(tmp_path, database_url, made):
 def test_the_cache_keeps_at_most_its_bytes_least_recently_served_out_first():
     cache = PageCache(1000)
     for key in "abcd":
-        cache.put((key,), (b"x" * 240, 200, []))
+        assert cache.put((key,), (b"x" * 240, 200, [], key))
     assert cache.get(("a",)) is not None  # served: now the most recent
-    cache.put(("e",), (b"x" * 240, 200, []))
+    cache.put(("e",), (b"x" * 240, 200, [], "e"))
     assert cache.get(("b",)) is None and cache.get(("a",)) is not None
     assert len(cache) == 4
-    cache.put(("big",), (b"x" * 300, 200, []))  # over a quarter of the whole: not kept
+    assert not cache.put(("big",), (b"x" * 300, 200, [], "t"))  # over a quarter: not kept
     assert cache.get(("big",)) is None and len(cache) == 4
 
 

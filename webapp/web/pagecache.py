@@ -54,22 +54,20 @@ class PageCache:
         self._pages: OrderedDict[tuple, Page] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def get(self, key: tuple) -> Page | None:
         with self._lock:
             page = self._pages.get(key)
-            if page is None:
-                self.misses += 1
-                return None
-            self._pages.move_to_end(key)
-            self.hits += 1
+            if page is not None:
+                self._pages.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: Page) -> None:
+    def put(self, key: tuple, page: Page) -> bool:
+        """Keep ``page``; False when it is too big to keep (over a quarter of the whole: one
+        page never pushes out most of the others)."""
         size = len(page[0])
-        if size > self.max_bytes // 4:  # (one page never pushes out most of the others)
-            return
+        if size > self.max_bytes // 4:
+            return False
         with self._lock:
             old = self._pages.pop(key, None)
             if old is not None:
@@ -79,6 +77,7 @@ class PageCache:
             while self._bytes > self.max_bytes:
                 _, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped[0])
+        return True
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -163,9 +162,10 @@ def kept(*, html: bool = True) -> Callable:
                 return Response(body, status, headers)
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code == 200 and not response.is_streamed:
-                g.kept_page = str(next(_tokens))
-                cache.put(key, (response.get_data(), response.status_code,
-                                list(response.headers.items()), g.kept_page))
+                token = str(next(_tokens))
+                if cache.put(key, (response.get_data(), response.status_code,
+                                   list(response.headers.items()), token)):
+                    g.kept_page = token
             return response
 
         return serve

@@ -91,6 +91,7 @@ def test_filter_tag_in_bulk_export_the_tag_and_read_english_headlines(shelf_serv
     # the tag as one EPUB: choose it in the filters (offered now), every document of the list
     page.get_by_role("link", name="Show every document").click()
     expect(rows(page)).to_have_count(5)
+    page.wait_for_load_state()  # htmx listens once the page has loaded (a choice before: lost)
     page.locator("#filters select[name=tag]").select_option("weekend")
     expect(page).to_have_url(re.compile(r"/\?tag=weekend$"))
     expect(rows(page)).to_have_count(3)

@@ -31,6 +31,7 @@ def sign_in(page, base: str, name: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/documents/1$"))
     expect(page.locator("header.site .user")).to_contain_text(name)
+    page.wait_for_load_state()  # the page's scripts run before it is used (a click before: lost)
 
 
 def test_an_editor_edits_and_a_reader_sees_who(team_server, browser):

@@ -50,6 +50,7 @@ def sign_in(page, base: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("header.site .user")).to_contain_text("ada")
+    page.wait_for_load_state()  # the page's scripts run before it is used (a click before: lost)
 
 
 def fill_library(page, base: str) -> None:

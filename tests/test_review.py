@@ -119,7 +119,7 @@ def test_english_stored_by_work_that_stops_is_checked_without_a_judgement(librar
     translating.translate_document(library, doc_id, batch_tokens=24,
                                    progress=lambda done, total: done < 5)  # cancelled
     stored = {u["id"] for u in units(library, doc_id) if u["status"] == "machine"}
-    assert 5 <= len(stored) < len(units(library, doc_id))
+    assert 0 < len(stored) < 5  # the batch that would have passed 5 was told to stop: left out
     assert set(library.quality.of_document(doc_id)) == stored
     assert {u[0] for u in library.quality.unjudged(doc_id)} == stored
 

@@ -261,6 +261,39 @@ def test_jobs_chunks_leases_progress_cancel(lib):
         lib.jobs.get(12345)
 
 
+@pytest.mark.parametrize("end", ["progress", "finish_chunk"])
+def test_progress_and_finish_wait_for_a_cancel_holding_the_job_and_never_deadlock(lib, end):
+    """A cancel locks the job's row, then its chunks'. A worker's progress or end of a chunk
+    touches both too; taking the chunk first would let the two wait on each other until
+    PostgreSQL aborted one (a failed chunk, or a cancel answered with an error)."""
+    if lib.db.sqlite:
+        pytest.skip("SQLite's writers take turns on the whole file")
+    job_id = lib.jobs.create("translate", end, total=4, chunks=[(0, None, 4)])
+    chunk = lib.jobs.claim(job_id, "w1", lease_seconds=30)
+    answers, errors = [], []
+
+    def worker():
+        try:
+            answers.append(getattr(lib.jobs, end)(chunk["id"], "w1", *(
+                (2, 4) if end == "progress" else ())))
+        except Exception as exc:  # a deadlock would land here or in the cancel
+            errors.append(exc)
+
+    with lib.db.engine.connect() as cancel, cancel.begin():
+        cancel.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+        cancel.execute(sa.text("SELECT status FROM job WHERE id = :id FOR UPDATE"), {"id": job_id})
+        thread = threading.Thread(target=worker)
+        thread.start()
+        time.sleep(0.5)  # the worker waits for the job's row, holding nothing of the job's
+        cancel.execute(sa.text("UPDATE job SET status = 'cancelled' WHERE id = :id"),
+                       {"id": job_id})
+        cancel.execute(sa.text("UPDATE job_chunk SET status = 'cancelled' WHERE job_id = :id"),
+                       {"id": job_id})
+    thread.join(10)
+    assert errors == [] and answers == ["cancelled" if end == "progress" else None]
+    assert lib.jobs.get(job_id)["status"] == "cancelled"
+
+
 def test_a_lease_that_runs_out_is_taken_over(lib):
     a = lib.jobs.create("translate", "2", total=3, chunks=[(0, None, 3)])
     dead = lib.jobs.claim(a, "killed", lease_seconds=-1)  # as if its lease had run out

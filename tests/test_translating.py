@@ -119,10 +119,11 @@ def test_human_memory_wins_and_is_marked(library, zh_model, add_article):
 
 def test_stop_then_resume_does_not_redo(library, zh_model, monkeypatch, add_article):
     doc_id = add_article(*[f"第{i}句话。" for i in range(40)])
+    told = []
     translating.translate_document(library, doc_id, batch_tokens=16,
-                                   progress=lambda done, total: done < 10)
+                                   progress=lambda done, total: told.append(done) or done < 10)
     done_first = [u for u in units(library, doc_id) if u["status"] == "machine"]
-    assert 10 <= len(done_first) < 41
+    assert told[-1] >= 10 and len(done_first) == told[-2] < 10  # the batch told to stop: left out
     redone = []
     real = engine.translate_sentences
     monkeypatch.setattr(engine, "translate_sentences",
@@ -238,27 +239,29 @@ def test_corrections_reach_future_imports_without_a_model(client, library, seed_
 
 
 def test_cancel_from_the_reader_stops_the_running_job(client, post, add_article, zh_model,
-                                                      library):
+                                                      library, monkeypatch):
     doc_id = add_article(*[f"第{i}句话。" for i in range(40)])
     job_id = translating.queue_translation(library, doc_id)
-    cancelled = []
-    real = library.jobs.progress
+    cancelled, stored = [], []
+    real = engine.translate_sentences
 
-    def progress(chunk_id, owner, done, total):
-        if not cancelled and done:  # cancel from the reader after the first batch
-            cancelled.append(post(f"/jobs/{job_id}/cancel").status_code)
-        return real(chunk_id, owner, done, total)
+    def translate_sentences(sentences, *args, on_batch, **kwargs):
+        def batch(indices, translations, links):
+            if stored:  # the reader cancels while the second batch is decoded
+                cancelled.append(post(f"/jobs/{job_id}/cancel").status_code)
+            else:
+                stored.append(len(indices))
+            on_batch(indices, translations, links)
 
-    library.jobs.progress = progress
-    try:
-        jobs.run_job(library, job_id, batch_tokens=16)
-    finally:
-        del library.jobs.progress
-    assert cancelled == [200]
+        return real(sentences, *args, on_batch=batch, **kwargs)
+
+    monkeypatch.setattr(engine, "translate_sentences", translate_sentences)
+    jobs.run_job(library, job_id, batch_tokens=16)
+    assert cancelled == [200]  # asked once: the work stopped at the batch after the cancel
     job = library.jobs.get(job_id)
     assert job["status"] == "cancelled"
     left = len(library.units.pending(doc_id))
-    assert 0 < left < 41  # stopped early; what was stored stays stored
+    assert left == 41 - stored[0]  # the first batch stays stored, nothing after the cancel lands
     page = client.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "was cancelled" in page and f"Translate {left} sentences" in page
 

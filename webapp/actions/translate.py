@@ -132,6 +132,10 @@ def apply_corrections(library: Library, doc_id: int) -> int:
     return library.units.store_translations(results, model_id=HUMAN, origin=ORIGIN_MEMORY)
 
 
+class _Stopped(Exception):
+    """The work was told to stop as a batch was being stored: the batch is rolled back."""
+
+
 def translate_document(
     library: Library,
     doc_id: int,
@@ -152,8 +156,9 @@ def translate_document(
     Sentences with glossary terms go to the engine with the terms substituted (see
     ``webapp.engine``); their output stays out of the memory, and a memory entry is used for
     them only if it has every term. Machine sentences lacking a term are redone too.
-    ``progress(done, total)`` is called after each stored batch; returning False stops the work
-    (what is stored stays stored, so a later run resumes where this one stopped).
+    ``progress(done, total)`` is called with each batch, in the unit of work that stores it;
+    returning False stops the work and leaves that batch out (what was stored before stays
+    stored, so a later run resumes where this one stopped).
     """
     from webapp.actions.glossary import stale_units, terms_for
     from webapp.glossary import check, prepare
@@ -172,11 +177,21 @@ def translate_document(
     done = 0
     keep_going = True
 
-    def report(count: int) -> None:
+    def store(write: Callable[[], int]) -> bool:
+        """Store one batch (``write()`` answers how many units it stored) and tell ``progress``
+        in the same unit of work. When it says stop (a cancel, or the chunk lost, committed
+        first) the batch is rolled back with it: nothing lands once a cancel has."""
         nonlocal done, keep_going
-        done += count
-        if progress is not None and progress(done, total) is False:
+        try:
+            with library.transaction():
+                count = write()
+                if progress is not None and progress(done + count, total) is False:
+                    raise _Stopped
+        except _Stopped:
             keep_going = False
+            return False
+        done += count
+        return True
 
     source_of = dict(pending)
     hits = library.memory.lookup(by_key, doc["source_lang"], doc["target_lang"], model.model_id)
@@ -193,8 +208,9 @@ def translate_document(
             for unit_id in by_key[key]
         ]
         if results:
-            report(library.units.store_translations(results, model_id=model.model_id,
-                                                    origin=origin, check=False))
+            if not store(lambda results=results, origin=origin: library.units.store_translations(
+                    results, model_id=model.model_id, origin=origin, check=False)):
+                break
             found = [(unit_id, source_of[unit_id], text) for unit_id, text in results]
             if origin == ORIGIN_MACHINE:  # what the model said of its English the first time
                 records = library.memory.kept_judgements(*langs, model.model_id,
@@ -222,7 +238,9 @@ def translate_document(
         own = [found if everything[i] == real[i] else None
                for i, found in zip(indices, links, strict=True)
                for _ in (by_key[keys[i]] if i < len(keys) else [0])]
-        with library.transaction():
+
+        def write() -> int:
+            count = 0
             for remember in (True, False):
                 results = [
                     (unit_id, text)
@@ -231,14 +249,17 @@ def translate_document(
                     for unit_id in by_key[keys[i]]
                 ]
                 if results:
-                    report(library.units.store_translations(results, model_id=model.model_id,
-                                                            remember=remember, check=False))
+                    count += library.units.store_translations(results, model_id=model.model_id,
+                                                              remember=remember, check=False)
             redone = [(stale[i - len(keys)][0], text, stale[i - len(keys)][2])
                       for i, text in zip(indices, translations, strict=True) if i >= len(keys)]
             if redone:
-                report(library.units.replace_machine(redone, model_id=model.model_id,
-                                                     check=False))
-        to_judge.append((stored, own))
+                count += library.units.replace_machine(redone, model_id=model.model_id,
+                                                       check=False)
+            return count
+
+        if store(write):
+            to_judge.append((stored, own))
 
     judged = False
     try:

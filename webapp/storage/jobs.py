@@ -232,16 +232,28 @@ class Jobs:
         """Record a chunk's progress (the job's is the sum of its chunks'); return the job's
         status — or cancelled when this worker no longer holds the chunk — so it can stop."""
         with self.db.transaction() as conn:
+            found = self._lock_job_of(conn, chunk_id)
+            if found is None:
+                return CANCELLED
+            job_id, status = found
             held = conn.execute(sa.update(job_chunk).where(
                 job_chunk.c.id == chunk_id, job_chunk.c.lease_owner == owner,
                 job_chunk.c.status == RUNNING).values(done=done, total=total)).rowcount
-            job_id = conn.execute(sa.select(job_chunk.c.job_id)
-                                  .where(job_chunk.c.id == chunk_id)).scalar()
-            if job_id is None:
-                return CANCELLED
             self._sum(job_id)
-            status = conn.execute(sa.select(job.c.status).where(job.c.id == job_id)).scalar()
         return status if held else CANCELLED
+
+    @staticmethod
+    def _lock_job_of(conn: sa.Connection, chunk_id: int) -> tuple[int, str] | None:
+        """A chunk's job and its status, the job's row locked (PostgreSQL) before any chunk's:
+        every unit of work that writes both takes the job first (as claiming, cancelling and
+        finishing do), so two of them never wait on each other in a circle."""
+        job_id = conn.execute(sa.select(job_chunk.c.job_id)
+                              .where(job_chunk.c.id == chunk_id)).scalar()
+        if job_id is None:
+            return None
+        status = conn.execute(sa.select(job.c.status).where(job.c.id == job_id)
+                              .with_for_update()).scalar()
+        return job_id, status
 
     def _sum(self, job_id: int) -> None:
         """Make a job's done (and, once it knows more, total) the sum of its chunks'."""
@@ -260,12 +272,12 @@ class Jobs:
         with ``error``). Returns the job's status after, None if the chunk was not ``owner``'s."""
         now = utcnow()
         with self.db.transaction() as conn:
-            row = conn.execute(sa.select(job_chunk.c.job_id).where(
-                job_chunk.c.id == chunk_id, job_chunk.c.lease_owner == owner,
-                job_chunk.c.status == RUNNING).with_for_update()).first()
-            if row is None:
+            found = self._lock_job_of(conn, chunk_id)
+            if found is None or conn.execute(sa.select(job_chunk.c.id).where(
+                    job_chunk.c.id == chunk_id, job_chunk.c.lease_owner == owner,
+                    job_chunk.c.status == RUNNING).with_for_update()).first() is None:
                 return None
-            job_id = row[0]
+            job_id = found[0]
             conn.execute(sa.update(job_chunk).where(job_chunk.c.id == chunk_id).values(
                 status=status, error=error, lease_until=None, finished_at=now))  # owner kept
             self._sum(job_id)

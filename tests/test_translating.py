@@ -266,6 +266,24 @@ def test_cancel_from_the_reader_stops_the_running_job(client, post, add_article,
     assert "was cancelled" in page and f"Translate {left} sentences" in page
 
 
+def test_cancelling_a_translation_stops_the_documents_headline_job_too(post, add_article,
+                                                                        zh_model, library):
+    """A document imported while a worker is busy has its headline job still queued: the
+    reader's Cancel stops it with the translation, so no English lands after "cancelled"."""
+    from webapp.actions import headlines
+
+    doc_id = add_article(*[f"第{i}句话。" for i in range(10)])
+    headline = headlines.queue(library, doc_id, lambda *args: None)
+    other = headlines.queue(library, add_article("另一篇。"), lambda *args: None)
+    job_id = translating.queue_translation(library, doc_id)
+    pending = len(library.units.pending(doc_id))
+    assert post(f"/jobs/{job_id}/cancel").status_code == 200
+    assert library.jobs.get(headline)["status"] == "cancelled"
+    assert jobs.run_job(library, headline) == "cancelled"
+    assert len(library.units.pending(doc_id)) == pending
+    assert library.jobs.get(other)["status"] == "queued"  # another document's is not touched
+
+
 def test_library_shows_running_translations_and_polls(client, library, zh_model, add_article):
     doc_id = add_article(*PARAGRAPHS)
     idle = client.get("/").get_data(as_text=True)

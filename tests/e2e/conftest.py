@@ -12,6 +12,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+#: How long an expectation waits unless it says: Playwright's 5 s is short where an answer waits
+#: behind the server's one worker on a loaded 2-core CI machine (one that holds waits no longer).
+expect.set_options(timeout=15_000)
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 

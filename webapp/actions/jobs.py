@@ -74,11 +74,19 @@ def owner_name() -> str:
 
 def cancel(library: Library, job_id: int, kind: str) -> dict:
     """Cancel a queued or running job of this kind; NotFound for a job of another kind (a
-    translation's cancel button cannot stop a model install)."""
+    translation's cancel button cannot stop a model install).
+
+    A document's translation stops with its headline job, if one is still to run: the reader
+    was told the translation stopped and sees no more English land (a translation asked for
+    again does the title first anyway)."""
     job = library.jobs.get(job_id)
     if job["kind"] != kind:
         raise NotFound(f"There is no {RUNNERS[kind][1].lower()} job {job_id}.")
-    return library.jobs.cancel(job_id)
+    with library.transaction():
+        if kind == TRANSLATE_JOB and (
+                headline := library.jobs.active_id(HEADLINE_JOB, job["target"])) is not None:
+            library.jobs.cancel(headline)
+        return library.jobs.cancel(job_id)
 
 
 def run_job(library: Library, job: dict | int, *, lease_seconds: float = LEASE_SECONDS,

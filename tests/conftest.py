@@ -83,9 +83,12 @@ def no_network(monkeypatch) -> list:
 def pytest_generate_tests(metafunc) -> None:
     """``database_url``: SQLite for every test, PostgreSQL too where a module or test is marked
     ``both_databases`` (``pytestmark = pytest.mark.both_databases``: the storage, actions and
-    API contract suites)."""
-    if ("database_url" in metafunc.fixturenames
-            and metafunc.definition.get_closest_marker("both_databases") is not None):
+    API contract suites), PostgreSQL alone for a test marked ``postgresql_only``."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("postgresql_only") is not None:
+        metafunc.parametrize("database_url", ["postgresql"], indirect=True)
+    elif metafunc.definition.get_closest_marker("both_databases") is not None:
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
